@@ -1,0 +1,157 @@
+"""Familieoverblik: the application factory."""
+
+from __future__ import annotations
+
+import os
+import secrets
+
+from flask import Flask, g, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError, generate_csrf
+from werkzeug.exceptions import HTTPException
+
+from . import db
+from .config import Defaults, from_environment
+from .extensions import babel, csrf, login_manager
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create and configure the app.
+
+    :param test_config: replaces the environment-based configuration (tests).
+    :return: the Flask app.
+    """
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(Defaults)
+    if test_config is None:
+        os.makedirs(app.instance_path, exist_ok=True)
+        app.config.from_mapping(from_environment(app.instance_path))
+    else:
+        app.config.from_mapping(from_environment(app.instance_path))
+        app.config.update(test_config)
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError("SECRET_KEY must be set (outside development and tests). See README.md.")
+    db.init_app(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_security(app)
+    register_errorhandlers(app)
+    register_cli(app)
+    register_template_helpers(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the extensions and the server-side session store."""
+    from .auth.models import User
+    from .auth.sessions import DatabaseSessionInterface
+    from .i18n import select_locale
+
+    app.session_interface = DatabaseSessionInterface()
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    # Sessions are server-side and get a new id at sign-in; Flask-Login's own protection adds nothing.
+    login_manager.session_protection = None
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        import uuid
+
+        try:
+            user = db.session.get(User, uuid.UUID(user_id))
+        except ValueError:
+            return None
+        return user if user is not None and user.active else None
+
+
+def register_blueprints(app: Flask) -> None:
+    """Every feature's blueprint."""
+    from .admin.views import bp as admin_bp
+    from .auth.views import bp as auth_bp
+    from .families.views import bp as families_bp
+    from .i18n import bp as i18n_bp
+    from .pwa.views import bp as pwa_bp
+
+    for bp in (auth_bp, families_bp, admin_bp, i18n_bp, pwa_bp):
+        app.register_blueprint(bp)
+
+
+#: Content-Security-Policy: our own files only, no inline script (ASVS 3.4.3, 3.4.6).
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; manifest-src 'self'; worker-src 'self'; form-action 'self'; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+)
+
+
+def register_security(app: Flask) -> None:
+    """Security headers on every response, and a request id for the logs."""
+
+    @app.before_request
+    def _request_id():
+        g.request_id = secrets.token_hex(8)
+
+    @app.after_request
+    def _headers(response):
+        h = response.headers
+        h.setdefault("Content-Security-Policy", CSP)
+        h["X-Content-Type-Options"] = "nosniff"
+        h["Referrer-Policy"] = "no-referrer"
+        h["X-Frame-Options"] = "DENY"
+        h["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), interest-cohort=()"
+        h["Cross-Origin-Opener-Policy"] = "same-origin"
+        if request.is_secure or app.config["SESSION_COOKIE_SECURE"]:
+            h["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+        # Personal pages must not be kept by shared caches or the browser's back-forward cache on shared phones.
+        if request.endpoint != "static" and "Cache-Control" not in h:
+            h["Cache-Control"] = "no-store"
+        return response
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Plain, translated error pages; never a stack trace."""
+
+    def render_error(code: int, title: str, text: str):
+        db.session.rollback()
+        if request.accept_mimetypes.best == "application/json" or request.is_json:
+            return {"error": text}, code
+        return render_template("errors/error.html", code=code, title=title, text=text), code
+
+    @app.errorhandler(CSRFError)
+    def _csrf(_e):
+        return render_error(400, _("The page had expired"), _("Please go back, reload the page and try again. Nothing was saved."))
+
+    @app.errorhandler(HTTPException)
+    def _http(e: HTTPException):
+        texts = {
+            404: (_("Page not found"), _("The page does not exist, or you do not have access to it.")),
+            405: (_("Not possible"), _("That cannot be done this way.")),
+            413: (_("Too much text"), _("What you sent was too long. Please shorten it and try again.")),
+            429: (_("Too many attempts"), _("Wait a few minutes and try again.")),
+        }
+        title, text = texts.get(e.code, (_("Something went wrong"), _("Please try again.")))
+        return render_error(e.code or 500, title, text)
+
+    @app.errorhandler(Exception)
+    def _crash(e: Exception):
+        app.logger.exception("unhandled error", exc_info=e)
+        return render_error(500, _("Something went wrong"), _("Please try again in a moment. Nothing you did was wrong."))
+
+
+def register_cli(app: Flask) -> None:
+    """`flask translate`, `flask db-upgrade`, `flask create-admin`, `flask demo` and more."""
+    from .cli import register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Values every template needs."""
+    from flask_babel import get_locale
+
+    @app.context_processor
+    def _globals():
+        return {"csrf_token": generate_csrf, "current_locale": str(get_locale() or "da")}

@@ -1,0 +1,141 @@
+"""Who may see what. Family scoping is done in the SQL query, so a foreign id is simply not found (404)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user, login_required
+from sqlalchemy import Select, exists, or_, select
+
+from . import db
+from .audit import record_event
+from .auth.models import Role, User
+from .families.models import Assignment, Family, Membership
+
+
+def parse_id(value: str) -> uuid.UUID:
+    """An id from a URL or a form; anything that is not a UUID is a 404, never a 500."""
+    try:
+        return uuid.UUID(str(value))
+    except (ValueError, TypeError, AttributeError):
+        abort(404)
+
+
+def is_member_clause(user: User, family_id_column=Family.id):
+    """SQL condition: the user is a member of the family."""
+    return exists().where(Membership.family_id == family_id_column, Membership.user_id == user.id)
+
+
+def is_assigned_clause(user: User, family_id_column=Family.id):
+    """SQL condition: the user is a consultant assigned to the family."""
+    return exists().where(Assignment.family_id == family_id_column, Assignment.consultant_id == user.id)
+
+
+def query_visible_families(user: User) -> Select:
+    """Families whose content this user may see: members and assigned consultants. Admins see no content."""
+    if user.role in (Role.PARENT, Role.YOUNG_PERSON):
+        return select(Family).where(is_member_clause(user))
+    if user.role is Role.CONSULTANT:
+        return select(Family).where(is_assigned_clause(user))
+    return select(Family).where(False)
+
+
+@dataclass(frozen=True)
+class FamilyView:
+    """A family as seen by one viewer: the family's own screens, mirrored for its consultant."""
+
+    family: Family
+    viewer: User
+
+    @property
+    def mirrored(self) -> bool:
+        """True when a professional looks at the family's screens (shows the banner and edit controls)."""
+        return self.viewer.role.is_professional
+
+    @property
+    def can_edit(self) -> bool:
+        return self.viewer.role is Role.CONSULTANT
+
+
+def family_view_or_404(family_id, user: User, *, page: str) -> FamilyView:
+    """Load a family for one of its own screens, scoped in the query; audit a professional's read.
+
+    :param family_id: the id from the URL.
+    :param user: the signed-in user.
+    :param page: the screen's name, kept in the audit event.
+    :return: a FamilyView.
+    """
+    fid = parse_id(family_id)
+    family = db.session.scalar(query_visible_families(user).where(Family.id == fid))
+    if family is None:
+        abort(404)
+    if user.role.is_professional:
+        record_event(user, "family.viewed", family=family, data={"page": page})
+        db.session.commit()
+    return FamilyView(family=family, viewer=user)
+
+
+def family_for_management_or_404(family_id, user: User) -> Family:
+    """Load a family for managing its members and accounts: its assigned consultants and any admin."""
+    fid = parse_id(family_id)
+    stmt = select(Family).where(Family.id == fid)
+    if user.role is Role.CONSULTANT:
+        stmt = stmt.where(is_assigned_clause(user))
+    elif user.role is not Role.ADMIN:
+        abort(404)
+    family = db.session.scalar(stmt)
+    if family is None:
+        abort(404)
+    return family
+
+
+def get_in_family_or_404(model, obj_id, family: Family):
+    """Load a family-owned row by id, only within the given family."""
+    obj = db.session.scalar(select(model).where(model.id == parse_id(obj_id), model.family_id == family.id))
+    if obj is None:
+        abort(404)
+    return obj
+
+
+def home_family_id(user: User) -> uuid.UUID | None:
+    """The family a parent or young person lands in (the first one they belong to)."""
+    return db.session.scalar(
+        select(Membership.family_id).where(Membership.user_id == user.id).order_by(Membership.created_at).limit(1)
+    )
+
+
+def is_admin(user) -> bool:
+    return getattr(user, "is_authenticated", False) and user.role is Role.ADMIN
+
+
+def is_consultant(user) -> bool:
+    return getattr(user, "is_authenticated", False) and user.role is Role.CONSULTANT
+
+
+def is_family_user(user) -> bool:
+    return getattr(user, "is_authenticated", False) and user.role in (Role.PARENT, Role.YOUNG_PERSON)
+
+
+def roles_required(*roles: Role):
+    """Only these roles reach the view; for anyone else the page does not exist (404)."""
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if current_user.role not in roles:
+                abort(404)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+__all__ = [
+    "FamilyView", "family_view_or_404", "family_for_management_or_404", "get_in_family_or_404", "home_family_id",
+    "is_admin", "is_consultant", "is_family_user", "parse_id", "query_visible_families", "roles_required", "or_",
+]

@@ -1,0 +1,47 @@
+"""Forms for the team leader's pages: consultants, families and assignments."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+from ..families.models import AssignmentRole, CaseType
+
+PHONE_PATTERN = r"^\+?[0-9 ]{8,20}$"
+
+
+class ConsultantForm(FlaskForm):
+    name = StringField(
+        _l("Name"), validators=[DataRequired(message=_l("Write the consultant's name.")), Length(max=100, message=_l("At most 100 characters."))]
+    )
+    phone = StringField(
+        _l("Phone number"),
+        description=_l("Shown to the families, for example 12 34 56 78."),
+        validators=[Optional(), Regexp(PHONE_PATTERN, message=_l("Write a phone number with 8 digits, for example 12 34 56 78."))],
+    )
+
+
+class FamilyForm(FlaskForm):
+    name = StringField(
+        _l("Name of the family"),
+        description=_l("For example Familien Jensen."),
+        validators=[DataRequired(message=_l("Write the family's name.")), Length(max=100, message=_l("At most 100 characters."))],
+    )
+    case_type = SelectField(
+        _l("Type of case"),
+        choices=[
+            (CaseType.SUPPORT.value, _l("Support only: follow-up every 3 months")),
+            (CaseType.INVESTIGATION.value, _l("With a child investigation: follow-up every 6 weeks")),
+        ],
+        validators=[DataRequired()],
+    )
+    start_date = DateField(_l("Start date"), validators=[DataRequired(message=_l("Choose a valid date."))])
+
+
+class AssignForm(FlaskForm):
+    consultant = SelectField(_l("Consultant"), validators=[DataRequired(message=_l("Choose a consultant."))])
+    role = SelectField(
+        _l("Role"),
+        choices=[(AssignmentRole.PRIMARY.value, _l("Primary consultant")), (AssignmentRole.PARTNER.value, _l("Partner"))],
+        validators=[DataRequired()],
+    )

@@ -1,0 +1,124 @@
+"""The team leader's pages: consultants, families and who is assigned where. No family content here."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from .. import db
+from ..access import family_for_management_or_404, get_in_family_or_404, parse_id, roles_required
+from ..auth.models import Role, User
+from ..auth.services import activation_display, create_user, issue_activation
+from ..families import services as family_services
+from ..families.models import Assignment, AssignmentRole, CaseType, Family
+from .forms import AssignForm, ConsultantForm, FamilyForm
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _consultants() -> list[User]:
+    return list(db.session.scalars(select(User).where(User.role == Role.CONSULTANT).order_by(User.name)))
+
+
+def _issue_and_show(user: User):
+    _activation, token, code = issue_activation(user, actor=current_user)
+    db.session.commit()
+    page = render_template("auth/activation_issued.html", family=None, user=user, **activation_display(token, code))
+    return page, 200, {"Cache-Control": "no-store"}
+
+
+def _index_page(consultant_form=None, family_form=None, status=200):
+    families = list(db.session.scalars(select(Family).order_by(Family.name)))
+    return render_template(
+        "admin/index.html",
+        consultants=_consultants(),
+        families=families,
+        consultant_form=consultant_form or ConsultantForm(prefix="consultant"),
+        family_form=family_form or FamilyForm(prefix="family"),
+    ), status
+
+
+@bp.get("/")
+@roles_required(Role.ADMIN)
+def index():
+    """Consultants and families at a glance, with forms to add both."""
+    return _index_page()
+
+
+@bp.post("/consultants")
+@roles_required(Role.ADMIN)
+def add_consultant():
+    """Create a consultant's login and show its activation once."""
+    form = ConsultantForm(prefix="consultant")
+    if not form.validate_on_submit():
+        return _index_page(consultant_form=form, status=400)
+    user = create_user(Role.CONSULTANT, form.name.data, actor=current_user, phone=form.phone.data)
+    return _issue_and_show(user)
+
+
+@bp.post("/consultants/<user_id>/activation")
+@roles_required(Role.ADMIN)
+def consultant_activation(user_id: str):
+    """A new activation for a consultant (lost phone)."""
+    user = db.session.scalar(select(User).where(User.id == parse_id(user_id), User.role == Role.CONSULTANT))
+    if user is None:
+        abort(404)
+    return _issue_and_show(user)
+
+
+@bp.post("/families")
+@roles_required(Role.ADMIN)
+def add_family():
+    """Open a new case and go to its assignments."""
+    form = FamilyForm(prefix="family")
+    if not form.validate_on_submit():
+        return _index_page(family_form=form, status=400)
+    family = family_services.create_family(
+        form.name.data, CaseType(form.case_type.data), form.start_date.data, actor=current_user
+    )
+    db.session.commit()
+    return redirect(url_for("admin.family", family_id=family.id))
+
+
+def _assign_form() -> AssignForm:
+    form = AssignForm(prefix="assign")
+    form.consultant.choices = [(str(c.id), c.name) for c in _consultants()]
+    return form
+
+
+def _family_page(fam: Family, form: AssignForm, status: int = 200):
+    consultants = family_services.list_consultants(fam)
+    return render_template("admin/family.html", family=fam, consultants=consultants, form=form), status
+
+
+@bp.get("/families/<family_id>")
+@roles_required(Role.ADMIN)
+def family(family_id: str):
+    """A family's consultants and the form to assign one."""
+    return _family_page(family_for_management_or_404(family_id, current_user), _assign_form())
+
+
+@bp.post("/families/<family_id>/assignments")
+@roles_required(Role.ADMIN)
+def assign(family_id: str):
+    """Assign a consultant to the family as primary or partner."""
+    fam = family_for_management_or_404(family_id, current_user)
+    form = _assign_form()
+    if not form.validate_on_submit():
+        return _family_page(fam, form, 400)
+    consultant = db.session.get(User, parse_id(form.consultant.data))
+    family_services.assign_consultant(fam, consultant, AssignmentRole(form.role.data), actor=current_user)
+    db.session.commit()
+    return redirect(url_for("admin.family", family_id=fam.id))
+
+
+@bp.post("/families/<family_id>/assignments/<assignment_id>/delete")
+@roles_required(Role.ADMIN)
+def unassign(family_id: str, assignment_id: str):
+    """Take a consultant off the family."""
+    fam = family_for_management_or_404(family_id, current_user)
+    assignment = get_in_family_or_404(Assignment, assignment_id, fam)
+    family_services.unassign_consultant(assignment, actor=current_user)
+    db.session.commit()
+    return redirect(url_for("admin.family", family_id=fam.id))

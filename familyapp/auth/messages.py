@@ -1,0 +1,28 @@
+"""User-visible sign-in and activation messages, keyed so that tests assert on keys, not on wording."""
+
+from flask_babel import lazy_gettext as _l
+
+MESSAGES = {
+    "activation_unknown": _l("We do not recognise that code or link. Check it, or ask your contact person for a new one."),
+    "activation_used": _l("This code or link has already been used. Ask your contact person for a new one."),
+    "activation_expired": _l("This code or link has expired. Ask your contact person for a new one."),
+    "activation_needed": _l("Open your activation link or type your code first."),
+    "too_many_attempts": _l("Too many attempts. Wait a few minutes and try again."),
+    "passkey_rejected": _l("Your passkey could not be checked. Please try again."),
+    "passkey_unknown": _l("This passkey is not known here. Use the activation link from your contact person."),
+    "passkey_duplicate": _l("This device already has a passkey for you. You can sign in with it."),
+    "passkey_expired_prompt": _l("The sign-in took too long. Please try again."),
+    "passkey_added": _l("Your passkey is ready. You are signed in."),
+    "passkey_renamed": _l("The passkey has a new name."),
+    "passkey_removed": _l("The passkey has been removed."),
+    "passkey_last": _l("You cannot remove your only passkey. Add a new one first."),
+    "signed_in": _l("You are signed in."),
+    "signed_out": _l("You are signed out."),
+    "confirm_signin": _l("Please confirm with your passkey that it is you."),
+    "account_inactive": _l("This account is not active. Contact your contact person."),
+}
+
+
+def message(key: str) -> str:
+    """The translated text for a message key."""
+    return str(MESSAGES[key])

@@ -1,0 +1,223 @@
+"""Accounts, activations and passkeys. Services add and flush; the caller commits once."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime
+
+import segno
+from flask import current_app, url_for
+from sqlalchemy import func, select, update
+
+from .. import db
+from ..audit import record_event
+from .models import Activation, Passkey, Role, User
+from .sessions import end_all_sessions
+from .webauthn import NewCredential
+
+#: Letters and digits that cannot be mistaken for each other when read aloud or typed from paper.
+CODE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY34679"
+CODE_LENGTH = 8
+
+
+class ActivationError(Exception):
+    """An activation that cannot be used; ``key`` is a message key from auth.messages."""
+
+    def __init__(self, key: str):
+        super().__init__(key)
+        self.key = key
+
+
+class PasskeyError(Exception):
+    """A passkey change that is not allowed; ``key`` is a message key."""
+
+    def __init__(self, key: str):
+        super().__init__(key)
+        self.key = key
+
+
+def _sha256(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def normalise_code(code: str) -> str:
+    """Upper-case the code and drop spaces and dashes, as people type it in many ways."""
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def format_code(code: str) -> str:
+    """Show a code in two groups of four: easier to read aloud."""
+    return f"{code[:4]}-{code[4:]}"
+
+
+def create_user(role: Role, name: str, *, actor, person=None, family=None, phone: str | None = None) -> User:
+    """Create a login.
+
+    :param role: what the login is for.
+    :param name: the name shown to others.
+    :param actor: who creates it (None from the CLI).
+    :param person: the family member it belongs to, for parents and young people.
+    :param family: that member's family, for the audit trail.
+    :param phone: a phone number shown to families (consultants).
+    :return: the new user.
+    """
+    user = User(
+        role=role, name=name.strip(), person=person, phone=phone or None, webauthn_handle=secrets.token_bytes(64)
+    )
+    db.session.add(user)
+    db.session.flush()
+    record_event(actor, "user.created", family=family, obj=user, data={"role": role.value})
+    return user
+
+
+def issue_activation(user: User, *, actor, family=None, now: datetime | None = None) -> tuple[Activation, str, str]:
+    """Issue a one-time activation link and code; earlier unused ones stop working.
+
+    When the user already has passkeys this is the lost-phone path: their sessions end, so a lost phone
+    that is still signed in is signed out.
+
+    :param user: who may register a passkey with it.
+    :param actor: the consultant or admin issuing it (None from the CLI).
+    :param family: the family concerned, for the audit trail.
+    :return: (activation, secret link token, short code) - the secrets are never stored and shown once.
+    """
+    now = now or db.utcnow()
+    db.session.execute(
+        update(Activation)
+        .where(Activation.user_id == user.id, Activation.used_at.is_(None), Activation.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    has_passkeys = db.session.scalar(select(func.count()).where(Passkey.user_id == user.id)) > 0
+    if has_passkeys:
+        end_all_sessions(user.id)
+    token = secrets.token_urlsafe(32)
+    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    activation = Activation(
+        user_id=user.id,
+        token_hash=_sha256(token),
+        code_hash=_sha256(code),
+        issued_by_id=actor.id if actor else None,
+        created_at=now,
+        expires_at=now + current_app.config["ACTIVATION_LIFETIME"],
+    )
+    db.session.add(activation)
+    db.session.flush()
+    record_event(actor, "activation.issued", family=family, obj=user, data={"recovery": has_passkeys})
+    return activation, token, code
+
+
+def _check(activation: Activation | None, now: datetime) -> Activation:
+    if activation is None:
+        raise ActivationError("activation_unknown")
+    if activation.used_at is not None or activation.revoked_at is not None:
+        raise ActivationError("activation_used")
+    if now >= activation.expires_at:
+        raise ActivationError("activation_expired")
+    return activation
+
+
+def activation_by_token(token: str, now: datetime | None = None) -> Activation:
+    """The usable activation behind a link, or ActivationError."""
+    found = db.session.scalar(select(Activation).where(Activation.token_hash == _sha256(token[:100])))
+    return _check(found, now or db.utcnow())
+
+
+def activation_by_code(code: str, now: datetime | None = None) -> Activation:
+    """The usable activation behind a typed code, or ActivationError."""
+    normalised = normalise_code(code[:40])
+    found = None
+    if len(normalised) == CODE_LENGTH:
+        found = db.session.scalar(select(Activation).where(Activation.code_hash == _sha256(normalised)))
+    return _check(found, now or db.utcnow())
+
+
+def activation_by_id(activation_id, now: datetime | None = None) -> Activation:
+    """The usable activation remembered in the session, or ActivationError."""
+    found = db.session.get(Activation, activation_id) if activation_id else None
+    return _check(found, now or db.utcnow())
+
+
+def add_passkey(user: User, new: NewCredential, label: str, *, activation: Activation | None = None) -> Passkey:
+    """Store a verified passkey; using an activation marks it spent.
+
+    :param user: the owner.
+    :param new: the verified credential.
+    :param label: the owner's name for it ("Min telefon").
+    :param activation: the activation that allowed the registration, if any.
+    :return: the new passkey.
+    """
+    duplicate = db.session.scalar(select(Passkey.id).where(Passkey.credential_id == new.credential_id))
+    if duplicate is not None:
+        raise PasskeyError("passkey_duplicate")
+    passkey = Passkey(
+        user_id=user.id,
+        credential_id=new.credential_id,
+        public_key=new.public_key,
+        sign_count=new.sign_count,
+        transports=new.transports,
+        backed_up=new.backed_up,
+        label=label.strip()[:100] or "Adgangsnøgle",
+        created_at=db.utcnow(),
+    )
+    db.session.add(passkey)
+    if activation is not None:
+        activation.used_at = db.utcnow()
+    db.session.flush()
+    record_event(user, "passkey.added", obj=passkey)
+    return passkey
+
+
+def passkey_by_credential_id(credential_id: bytes) -> Passkey | None:
+    """The stored passkey for a credential id, or None."""
+    return db.session.scalar(select(Passkey).where(Passkey.credential_id == credential_id))
+
+
+def record_sign_in(user: User, passkey: Passkey, new_sign_count: int) -> None:
+    """Remember the new signature counter and when the passkey was last used; audit the sign-in."""
+    passkey.sign_count = new_sign_count
+    passkey.last_used_at = db.utcnow()
+    record_event(user, "user.signed_in", obj=passkey)
+
+
+def list_passkeys(user: User) -> list[Passkey]:
+    """The user's passkeys, oldest first."""
+    return list(db.session.scalars(select(Passkey).where(Passkey.user_id == user.id).order_by(Passkey.created_at)))
+
+
+def get_own_passkey(user: User, passkey_id) -> Passkey | None:
+    """One of the user's own passkeys; someone else's is None (a 404 for the view)."""
+    return db.session.scalar(select(Passkey).where(Passkey.id == passkey_id, Passkey.user_id == user.id))
+
+
+def rename_passkey(passkey: Passkey, label: str, *, actor: User) -> None:
+    """Give a passkey a new name."""
+    passkey.label = label.strip()[:100]
+    record_event(actor, "passkey.renamed", obj=passkey)
+
+
+def remove_passkey(passkey: Passkey, *, actor: User) -> None:
+    """Remove a passkey; the only one left cannot go (the person would be locked out)."""
+    count = db.session.scalar(select(func.count()).where(Passkey.user_id == passkey.user_id))
+    if count <= 1:
+        raise PasskeyError("passkey_last")
+    record_event(actor, "passkey.removed", obj=passkey)
+    db.session.delete(passkey)
+    db.session.flush()
+
+
+def activation_url(token: str) -> str:
+    """The full link for an activation, on the configured public origin (also from the CLI)."""
+    with current_app.test_request_context(base_url=current_app.config["WEBAUTHN_ORIGIN"]):
+        return url_for("auth.activate_link", token=token, _external=True)
+
+
+def qr_svg(url: str) -> str:
+    """An inline SVG QR code for a link, so the phone's camera can open it."""
+    return segno.make(url, error="m").svg_inline(scale=5, border=2, title="QR")
+
+
+def activation_display(token: str, code: str) -> dict:
+    """What the activation page shows once: the link, the code in groups and a QR code of the link."""
+    url = activation_url(token)
+    return {"url": url, "code": format_code(code), "qr": qr_svg(url)}

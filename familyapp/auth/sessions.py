@@ -1,0 +1,151 @@
+"""Server-side sessions: the cookie holds only a random id; the data and the expiry live in the database.
+
+Flask's default session is a signed cookie that keeps working after sign-out (ASVS 7.4.1). Here sign-out,
+expiry and revocation delete the row, so a captured cookie is worthless afterwards.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from datetime import timedelta
+
+from flask import Flask, Request, Response
+from flask.sessions import SessionInterface, SessionMixin
+from sqlalchemy import delete
+from werkzeug.datastructures import CallbackDict
+
+from .. import db
+from .models import UserSession
+
+#: Writing last_seen_at on every request would cost a write per page view; a minute is precise enough.
+TOUCH_INTERVAL = timedelta(seconds=60)
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class ServerSession(CallbackDict, SessionMixin):
+    """Session data with a flag for "give me a new id" (at sign-in) and "forget me" (at sign-out)."""
+
+    def __init__(self, initial=None, token: str | None = None, row: UserSession | None = None):
+        def on_update(self):
+            self.modified = True
+
+        super().__init__(initial, on_update)
+        self.token = token
+        self.row = row
+        self.modified = False
+        self.regenerate_requested = False
+        self.signed_in = False
+
+    def regenerate(self) -> None:
+        """Use a new session id from now on (called at sign-in, ASVS 7.2.4)."""
+        self.regenerate_requested = True
+        self.modified = True
+
+    def mark_signed_in(self) -> None:
+        """Start the absolute timeout now."""
+        self.signed_in = True
+        self.regenerate()
+
+
+class DatabaseSessionInterface(SessionInterface):
+    """Store sessions in the user_sessions table."""
+
+    def cookie_name(self, app: Flask) -> str:
+        # The __Host- prefix needs Secure; without HTTPS (local development) use a plain name.
+        return "__Host-session" if app.config["SESSION_COOKIE_SECURE"] else "familyapp_session"
+
+    def open_session(self, app: Flask, request: Request) -> ServerSession:
+        token = request.cookies.get(self.cookie_name(app))
+        if not token or len(token) > 100:
+            return ServerSession()
+        row = db.session.get(UserSession, _hash(token))
+        if row is None:
+            return ServerSession()
+        if self._expired(app, row):
+            db.session.delete(row)
+            db.session.commit()
+            return ServerSession()
+        return ServerSession(dict(row.data or {}), token=token, row=row)
+
+    @staticmethod
+    def _expired(app: Flask, row: UserSession) -> bool:
+        now = db.utcnow()
+        if now - row.last_seen_at > app.config["SESSION_IDLE_TIMEOUT"]:
+            return True
+        return row.signed_in_at is not None and now - row.signed_in_at > app.config["SESSION_ABSOLUTE_TIMEOUT"]
+
+    def save_session(self, app: Flask, session: ServerSession, response: Response) -> None:
+        name = self.cookie_name(app)
+        now = db.utcnow()
+        if not session:
+            # Emptied (signed out or never used): forget the row and the cookie.
+            if session.row is not None:
+                db.session.delete(session.row)
+                db.session.commit()
+            if session.token:
+                response.delete_cookie(name, path="/", secure=app.config["SESSION_COOKIE_SECURE"], httponly=True)
+            return
+        row = session.row
+        if session.regenerate_requested and row is not None:
+            db.session.delete(row)
+            row = None
+        if row is None:
+            session.token = secrets.token_urlsafe(32)
+            row = UserSession(id=_hash(session.token), created_at=now, last_seen_at=now)
+            db.session.add(row)
+        elif not session.modified and now - row.last_seen_at < TOUCH_INTERVAL:
+            return
+        row.data = dict(session)
+        row.last_seen_at = now
+        row.user_id = _user_id(session)
+        if session.signed_in:
+            row.signed_in_at = now
+        db.session.commit()
+        response.set_cookie(
+            name,
+            session.token,
+            path="/",
+            secure=app.config["SESSION_COOKIE_SECURE"],
+            httponly=True,
+            samesite=app.config["SESSION_COOKIE_SAMESITE"],
+        )
+        response.vary.add("Cookie")
+
+
+def _user_id(session: ServerSession) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(session.get("_user_id", ""))
+    except ValueError:
+        return None
+
+
+def signed_in_at(session: ServerSession):
+    """When the current session signed in, or None."""
+    return session.row.signed_in_at if session.row is not None else None
+
+
+def end_all_sessions(user_id: uuid.UUID) -> int:
+    """Delete every session of a user (lost phone, deactivation); the caller commits.
+
+    :param user_id: whose sessions end.
+    :return: how many ended.
+    """
+    result = db.session.execute(delete(UserSession).where(UserSession.user_id == user_id))
+    return result.rowcount or 0
+
+
+def purge_expired(app: Flask) -> int:
+    """Delete sessions past their idle or absolute timeout; run from cron via ``flask sessions purge``."""
+    now = db.utcnow()
+    stmt = delete(UserSession).where(
+        (UserSession.last_seen_at < now - app.config["SESSION_IDLE_TIMEOUT"])
+        | (UserSession.signed_in_at < now - app.config["SESSION_ABSOLUTE_TIMEOUT"])
+    )
+    count = db.session.execute(stmt).rowcount or 0
+    db.session.commit()
+    return count

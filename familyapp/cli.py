@@ -1,0 +1,133 @@
+"""Command-line tasks: migrations, translations, the first admin, the demo family and support tooling."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import click
+from flask import Flask, current_app
+from sqlalchemy import select
+
+from . import db
+from .config import PROJECT_DIR
+
+BABEL_CFG = PROJECT_DIR / "babel.cfg"
+POT = PROJECT_DIR / "translations" / "messages.pot"
+TRANSLATIONS = PROJECT_DIR / "translations"
+
+
+def alembic_config(url: str):
+    """Alembic's configuration for the top-level migrations folder and the given database."""
+    from alembic.config import Config
+
+    cfg = Config(str(PROJECT_DIR / "alembic.ini"))
+    cfg.set_main_option("script_location", str(PROJECT_DIR / "migrations"))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def upgrade_database(url: str) -> None:
+    """Bring a database to the newest schema."""
+    from alembic import command
+
+    command.upgrade(alembic_config(url), "head")
+
+
+def register(app: Flask) -> None:
+    """Attach every command to the app."""
+
+    @app.cli.command("db-upgrade")
+    def db_upgrade():
+        """Create or migrate the database to the newest schema."""
+        upgrade_database(current_app.config["DATABASE_URL"])
+        click.echo("Database is up to date.")
+
+    @app.cli.command("db-check")
+    def db_check():
+        """Fail when the models and the migrations differ."""
+        from alembic import command
+
+        command.check(alembic_config(current_app.config["DATABASE_URL"]))
+
+    @app.cli.command("create-admin")
+    @click.argument("name")
+    def create_admin(name: str):
+        """Create a team leader / administrator and print a one-time activation link."""
+        from .auth.models import Role
+        from .auth.services import activation_display, create_user, issue_activation
+
+        user = create_user(Role.ADMIN, name, actor=None)
+        _a, token, code = issue_activation(user, actor=None)
+        db.session.commit()
+        shown = activation_display(token, code)
+        click.echo(f"Admin {name} created. Activation link (valid 72 hours, single use):\n  {shown['url']}\n  code: {shown['code']}")
+
+    @app.cli.command("demo")
+    def demo():
+        """Create the demo families once and print fresh activation links for every demo user."""
+        from .demo import load_demo
+
+        for name, role, url, code in load_demo():
+            click.echo(f"  {role:<12} {name:<22} {url}   (code {code})")
+        db.session.commit()
+
+    sessions = click.Group("sessions", help="Server-side sessions.")
+    app.cli.add_command(sessions)
+
+    @sessions.command("purge")
+    def sessions_purge():
+        """Delete expired sessions (run from cron)."""
+        from .auth.sessions import purge_expired
+
+        click.echo(f"Deleted {purge_expired(current_app)} expired sessions.")
+
+    passkeys = click.Group("passkeys", help="Support tooling for passkeys.")
+    app.cli.add_command(passkeys)
+
+    @passkeys.command("revoke")
+    @click.argument("user_id")
+    def passkeys_revoke(user_id: str):
+        """Remove every passkey of a user and end their sessions (they need a new activation)."""
+        import uuid
+
+        from .audit import record_event
+        from .auth.models import Passkey, User
+        from .auth.sessions import end_all_sessions
+
+        user = db.session.get(User, uuid.UUID(user_id))
+        if user is None:
+            raise click.ClickException("No such user.")
+        for passkey in db.session.scalars(select(Passkey).where(Passkey.user_id == user.id)):
+            record_event(None, "passkey.removed", obj=passkey, data={"by": "cli"})
+            db.session.delete(passkey)
+        end_all_sessions(user.id)
+        db.session.commit()
+        click.echo("Passkeys removed and sessions ended.")
+
+    translate = click.Group("translate", help="Translation and localisation commands.")
+    app.cli.add_command(translate)
+
+    def pybabel(*args: str) -> None:
+        subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True)
+
+    @translate.command("extract")
+    def extract():
+        """Collect every translatable string into translations/messages.pot."""
+        pybabel(
+            "extract", "-F", str(BABEL_CFG), "-k", "_l", "--no-location", "--sort-output", "--project", "Familieoverblik",
+            "--ignore-dirs", ".* ._ node_modules instance tests migrations", "-o", str(POT), str(PROJECT_DIR),
+        )
+
+    @translate.command("update")
+    def update():
+        """Extract, then merge new strings into every language's catalogue."""
+        extract.callback()
+        pybabel("update", "-i", str(POT), "-d", str(TRANSLATIONS), "--no-fuzzy-matching", "--ignore-obsolete")
+
+    @translate.command("compile")
+    def compile_():
+        """Compile every catalogue to .mo files."""
+        pybabel("compile", "-d", str(TRANSLATIONS))
+
+

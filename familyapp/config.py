@@ -1,0 +1,69 @@
+"""Configuration defaults, overridden by environment variables. No secrets live in code."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = PACKAGE_DIR.parent
+
+
+def _bool(name: str, default: bool) -> bool:
+    """Read a yes/no environment variable."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def from_environment(instance_path: str) -> dict:
+    """Build the configuration from the environment, with safe defaults for one machine.
+
+    :param instance_path: the Flask instance folder, where the default SQLite file lives.
+    :return: a dict of config keys.
+    """
+    env = os.environ.get("FAMILYAPP_ENV", "production")
+    development = env == "development"
+    origin = os.environ.get("WEBAUTHN_ORIGIN", "http://localhost:5000")
+    # Secure cookies only where the origin is HTTPS: plain http://localhost in development would drop them.
+    secure = origin.startswith("https://")
+    return {
+        "ENV_NAME": env,
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or ("dev-only-not-secret" if development else None),
+        "DATABASE_URL": os.environ.get(
+            "DATABASE_URL", f"sqlite:///{Path(instance_path) / 'familyapp.sqlite3'}"
+        ),
+        "WEBAUTHN_RP_ID": os.environ.get("WEBAUTHN_RP_ID", "localhost"),
+        "WEBAUTHN_RP_NAME": os.environ.get("WEBAUTHN_RP_NAME", "Familieoverblik"),
+        "WEBAUTHN_ORIGIN": origin,
+        "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", secure),
+        "PREFERRED_URL_SCHEME": "https" if secure else "http",
+    }
+
+
+class Defaults:
+    """Values that rarely change per installation."""
+
+    LANGUAGES = ["da", "en"]
+    BABEL_DEFAULT_LOCALE = "da"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Copenhagen"
+    # Flask-Babel resolves relative paths against the package, so point at the top-level folder absolutely.
+    BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_DIR / "translations")
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    #: A signed-in session ends after this long without a request (ASVS 7.3.1) ...
+    SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
+    #: ... and after this long in any case (ASVS 7.3.2).
+    SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
+    #: Passkey management asks for a fresh passkey confirmation when sign-in is older than this.
+    RECENT_SIGNIN = timedelta(minutes=10)
+    ACTIVATION_LIFETIME = timedelta(hours=72)
+    #: Attempts per window on the sign-in and activation endpoints, counted in the database.
+    RATE_LIMIT_ATTEMPTS = 10
+    RATE_LIMIT_WINDOW_SECONDS = 300
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the server-side session
+    MAX_CONTENT_LENGTH = 256 * 1024
+    MAX_FORM_MEMORY_SIZE = 64 * 1024
+    TEMPLATES_AUTO_RELOAD = False

@@ -1,0 +1,106 @@
+"""Database wiring: the declarative base, shared column types, the engine and the request-scoped session."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import UTC, datetime
+from typing import Annotated
+
+from flask import Flask
+from sqlalchemy import DateTime, Enum, MetaData, String, TypeDecorator, Uuid, create_engine, event, func
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, scoped_session, sessionmaker
+
+# Deterministic constraint names so that Alembic migrations are stable across databases.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator):
+    """A timezone-aware UTC datetime on every database (SQLite stores naive values)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None:
+            if value.tzinfo is None:
+                raise ValueError("naive datetime given to a UTC column")
+            value = value.astimezone(UTC)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value
+
+
+class Base(DeclarativeBase):
+    """Base for every model."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {
+        datetime: UTCDateTime(),
+        # Enums persist their .value as plain strings, not a database enum type.
+        enum.Enum: Enum(enum.Enum, native_enum=False, values_callable=lambda e: [m.value for m in e], length=32),
+    }
+
+
+uuidpk = Annotated[uuid.UUID, mapped_column(Uuid, primary_key=True, default=uuid.uuid4)]
+created_at = Annotated[datetime, mapped_column(default=lambda: utcnow())]
+str_100 = Annotated[str, mapped_column(String(100))]
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware, in UTC."""
+    return datetime.now(UTC)
+
+
+#: The one session the app uses; bound to the engine by init_app, scoped per request thread.
+session: scoped_session = scoped_session(sessionmaker(expire_on_commit=False))
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine; for SQLite, enable foreign keys and make transactions explicit.
+
+    pysqlite would otherwise start transactions lazily, which breaks SAVEPOINT-based test isolation
+    (STYLE.md B.12): a released outermost SAVEPOINT commits.
+    """
+    engine = create_engine(url, future=True)
+    if engine.dialect.name == "sqlite":
+
+        @event.listens_for(engine, "connect")
+        def _connect(dbapi_connection, _record):
+            dbapi_connection.isolation_level = None
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA busy_timeout=5000")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(connection):
+            connection.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+def init_app(app: Flask) -> None:
+    """Bind the session to this app's database and remove it after each request."""
+    engine = make_engine(app.config["DATABASE_URL"])
+    app.extensions["db_engine"] = engine
+    session.remove()
+    session.configure(bind=engine)
+
+    @app.teardown_appcontext
+    def _remove_session(_exc):
+        session.remove()
+
+
+__all__ = ["Base", "session", "utcnow", "uuidpk", "created_at", "str_100", "func"]

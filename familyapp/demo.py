@@ -1,0 +1,69 @@
+"""The demo: two families and their consultants, created once; fresh activation links on every run."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+
+from . import db
+from .auth.models import Passkey, Role, User
+from .auth.services import activation_display, create_user, issue_activation
+from .families import services
+from .families.models import AssignmentRole, CaseType, Family
+
+DEMO_MARK = "(demo)"
+
+
+def _years_ago(years: int, months: int = 0) -> date:
+    today = db.utcnow().date()
+    month = today.month - months
+    year = today.year - years
+    while month < 1:
+        month += 12
+        year -= 1
+    return date(year, month, min(today.day, 28))
+
+
+def _create() -> None:
+    leader = create_user(Role.ADMIN, "Lene Holm", actor=None, phone="+45 21 00 00 01")
+    mette = create_user(Role.CONSULTANT, "Mette Sørensen", actor=None, phone="+45 21 00 00 02")
+    ali = create_user(Role.CONSULTANT, "Ali Khan", actor=None, phone="+45 21 00 00 03")
+
+    nielsen = services.create_family(f"Familien Nielsen {DEMO_MARK}", CaseType.INVESTIGATION, _years_ago(0, 2), actor=leader)
+    services.add_adult(nielsen, "Sara Nielsen", "mor", actor=mette)
+    services.add_adult(nielsen, "Jonas Hansen", "far", actor=mette)
+    for name, years in (("Alma", 4), ("Noah", 9), ("Freja", 13)):
+        services.add_child(nielsen, name, _years_ago(years, 3), actor=mette)
+    services.assign_consultant(nielsen, mette, AssignmentRole.PRIMARY, actor=leader)
+    services.assign_consultant(nielsen, ali, AssignmentRole.PARTNER, actor=leader)
+
+    berg = services.create_family(f"Familien Berg {DEMO_MARK}", CaseType.SUPPORT, _years_ago(0, 5), actor=leader)
+    services.add_adult(berg, "Maria Berg", "mor", actor=ali)
+    services.add_child(berg, "Oliver", _years_ago(7, 1), actor=ali)
+    services.assign_consultant(berg, ali, AssignmentRole.PRIMARY, actor=leader)
+
+
+DEMO_USERS = ("Lene Holm", "Mette Sørensen", "Ali Khan", "Sara Nielsen", "Jonas Hansen", "Maria Berg")
+
+
+def load_demo() -> list[tuple[str, str, str, str]]:
+    """Create the demo data if missing; issue activations for demo users without a passkey.
+
+    :return: rows of (name, role, activation link or sign-in hint, code).
+    """
+    exists = db.session.scalar(select(Family.id).where(Family.name.endswith(DEMO_MARK)).limit(1))
+    if exists is None:
+        _create()
+        db.session.flush()
+    users = list(db.session.scalars(select(User).where(User.name.in_(DEMO_USERS))))
+    users.sort(key=lambda u: DEMO_USERS.index(u.name))
+    rows = []
+    for user in users:
+        if db.session.scalar(select(func.count()).where(Passkey.user_id == user.id)):
+            rows.append((user.name, user.role.value, "has a passkey: sign in at /auth/login", "-"))
+            continue
+        _a, token, code = issue_activation(user, actor=None)
+        shown = activation_display(token, code)
+        rows.append((user.name, user.role.value, shown["url"], shown["code"]))
+    return rows

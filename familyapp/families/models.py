@@ -1,0 +1,130 @@
+"""The hub of the domain: a family (case), its members, and the consultants assigned to it."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import date
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..auth.models import User
+from ..db import Base, created_at, str_100, uuidpk
+
+
+class CaseType(enum.Enum):
+    """The kind of case; it sets the follow-up cadence (seed 001, DIGEST 4.2)."""
+
+    #: Support or compensation only: follow-up every 3 months.
+    SUPPORT = "support"
+    #: With a child investigation (børnefaglig undersøgelse): follow-up every 6 weeks.
+    INVESTIGATION = "investigation"
+
+    @property
+    def cadence_weeks(self) -> int:
+        return 13 if self is CaseType.SUPPORT else 6
+
+
+class Phase(enum.Enum):
+    """The five phases of the family's course (seed 000, DIGEST 4.1), in order."""
+
+    START = "start"
+    MAPPING = "mapping"
+    DEVELOPMENT = "development"
+    MAINTENANCE = "maintenance"
+    CLOSING = "closing"
+
+
+class PersonKind(enum.Enum):
+    ADULT = "adult"
+    CHILD = "child"
+
+
+class AssignmentRole(enum.Enum):
+    PRIMARY = "primary"
+    #: The "makker": a second consultant who knows the family.
+    PARTNER = "partner"
+
+
+class Family(Base):
+    """One case: a household, its children and its consultants."""
+
+    __tablename__ = "families"
+
+    id: Mapped[uuidpk]
+    name: Mapped[str_100]
+    case_type: Mapped[CaseType]
+    phase: Mapped[Phase] = mapped_column(default=Phase.START)
+    start_date: Mapped[date]
+    created_at: Mapped[created_at]
+
+    persons: Mapped[list[Person]] = relationship(back_populates="family", lazy="raise", order_by="Person.created_at")
+    assignments: Mapped[list[Assignment]] = relationship(back_populates="family", lazy="raise")
+
+    def __repr__(self) -> str:
+        return f"<Family {self.id}>"
+
+
+class Person(Base):
+    """A family member; children have a birth date, which later gates forms by age."""
+
+    __tablename__ = "persons"
+
+    id: Mapped[uuidpk]
+    family_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("families.id"), index=True)
+    kind: Mapped[PersonKind]
+    name: Mapped[str_100]
+    birth_date: Mapped[date | None]
+    created_at: Mapped[created_at]
+
+    family: Mapped[Family] = relationship(back_populates="persons", lazy="raise")
+
+    def age_on(self, day: date) -> int | None:
+        """Age in whole years on a given day, or None without a birth date."""
+        if self.birth_date is None:
+            return None
+        before_birthday = (day.month, day.day) < (self.birth_date.month, self.birth_date.day)
+        return day.year - self.birth_date.year - before_birthday
+
+    def __repr__(self) -> str:
+        return f"<Person {self.id} {self.kind.value}>"
+
+
+class Membership(Base):
+    """A login that belongs to a family, with its relation (parents living apart are two memberships)."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("user_id", "family_id"),)
+
+    id: Mapped[uuidpk]
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
+    family_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("families.id"), index=True)
+    #: In the family's words: "mor", "far", "plejemor", "ung" ...
+    relation: Mapped[str] = mapped_column(String(60))
+    created_at: Mapped[created_at]
+
+    user: Mapped[User] = relationship(lazy="raise")
+    family: Mapped[Family] = relationship(lazy="raise")
+
+    def __repr__(self) -> str:
+        return f"<Membership {self.user_id} in {self.family_id}>"
+
+
+class Assignment(Base):
+    """A consultant assigned to a family."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (UniqueConstraint("consultant_id", "family_id"),)
+
+    id: Mapped[uuidpk]
+    consultant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
+    family_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("families.id"), index=True)
+    role: Mapped[AssignmentRole]
+    created_at: Mapped[created_at]
+
+    consultant: Mapped[User] = relationship(lazy="raise")
+    family: Mapped[Family] = relationship(back_populates="assignments", lazy="raise")
+
+    def __repr__(self) -> str:
+        return f"<Assignment {self.consultant_id} {self.role.value} {self.family_id}>"

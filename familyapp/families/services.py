@@ -1,0 +1,122 @@
+"""Creating families, their members and their consultants' assignments. Services flush and audit."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from .. import db
+from ..audit import record_event
+from ..auth.models import Role, User
+from ..auth.services import create_user
+from .models import Assignment, AssignmentRole, CaseType, Family, Membership, Person, PersonKind
+
+
+def create_family(name: str, case_type: CaseType, start_date: date, *, actor) -> Family:
+    """Open a new case.
+
+    :param name: what the family is called in lists ("Familien Jensen").
+    :param case_type: sets the follow-up cadence.
+    :param start_date: when the course starts.
+    :param actor: the admin or consultant (None from the CLI).
+    :return: the new family.
+    """
+    family = Family(name=name.strip(), case_type=case_type, start_date=start_date)
+    db.session.add(family)
+    db.session.flush()
+    record_event(actor, "family.created", family=family, obj=family)
+    return family
+
+
+def add_adult(family: Family, name: str, relation: str, *, actor, young_person: bool = False) -> User:
+    """Add an adult (or a young person 11+) with their own login to a family.
+
+    :param family: the family.
+    :param name: the person's name.
+    :param relation: their relation in the family's words ("mor", "far").
+    :param actor: who adds them.
+    :param young_person: a young person's login instead of a parent's.
+    :return: the new user, linked to a new person and a membership.
+    """
+    kind = PersonKind.CHILD if young_person else PersonKind.ADULT
+    person = Person(family_id=family.id, kind=kind, name=name.strip())
+    db.session.add(person)
+    db.session.flush()
+    role = Role.YOUNG_PERSON if young_person else Role.PARENT
+    user = create_user(role, name, actor=actor, person=person, family=family)
+    db.session.add(Membership(user_id=user.id, family_id=family.id, relation=relation.strip()))
+    db.session.flush()
+    record_event(actor, "family.member_added", family=family, obj=person)
+    return user
+
+
+def add_child(family: Family, name: str, birth_date: date | None, *, actor) -> Person:
+    """Add a child without a login (children under 11 have none)."""
+    person = Person(family_id=family.id, kind=PersonKind.CHILD, name=name.strip(), birth_date=birth_date)
+    db.session.add(person)
+    db.session.flush()
+    record_event(actor, "family.member_added", family=family, obj=person)
+    return person
+
+
+def assign_consultant(family: Family, consultant: User, role: AssignmentRole, *, actor) -> Assignment:
+    """Assign a consultant (or change their role); one primary per family, so a new primary demotes the old.
+
+    :return: the assignment.
+    """
+    if consultant.role is not Role.CONSULTANT:
+        raise ValueError("only consultants can be assigned")
+    assignments = list(db.session.scalars(select(Assignment).where(Assignment.family_id == family.id)))
+    current = next((a for a in assignments if a.consultant_id == consultant.id), None)
+    if role is AssignmentRole.PRIMARY:
+        for other in assignments:
+            if other is not current and other.role is AssignmentRole.PRIMARY:
+                other.role = AssignmentRole.PARTNER
+    if current is None:
+        current = Assignment(consultant_id=consultant.id, family_id=family.id, role=role)
+        db.session.add(current)
+    current.role = role
+    db.session.flush()
+    record_event(actor, "family.consultant_assigned", family=family, obj=current, data={"role": role.value})
+    return current
+
+
+def unassign_consultant(assignment: Assignment, *, actor) -> None:
+    """Take a consultant off a family."""
+    record_event(actor, "family.consultant_unassigned", family=db.session.get(Family, assignment.family_id), obj=assignment)
+    db.session.delete(assignment)
+    db.session.flush()
+
+
+def list_people(family: Family) -> list[tuple[Person, User | None, Membership | None]]:
+    """Every member of a family with their login and relation, in two queries."""
+    persons = list(db.session.scalars(select(Person).where(Person.family_id == family.id).order_by(Person.created_at)))
+    rows = db.session.execute(
+        select(User, Membership).join(Membership, Membership.user_id == User.id).where(Membership.family_id == family.id)
+    ).all()
+    by_person = {user.person_id: (user, membership) for user, membership in rows}
+    return [(p, *by_person.get(p.id, (None, None))) for p in persons]
+
+
+def list_consultants(family: Family) -> list[Assignment]:
+    """The family's consultants, primary first, with the consultant loaded."""
+    stmt = (
+        select(Assignment)
+        .where(Assignment.family_id == family.id)
+        .options(selectinload(Assignment.consultant))
+        .order_by(Assignment.created_at)
+    )
+    return sorted(db.session.scalars(stmt), key=lambda a: a.role is not AssignmentRole.PRIMARY)
+
+
+def caseload(consultant: User) -> list[tuple[Family, AssignmentRole]]:
+    """The consultant's families with their role in each, by name."""
+    stmt = (
+        select(Family, Assignment.role)
+        .join(Assignment, Assignment.family_id == Family.id)
+        .where(Assignment.consultant_id == consultant.id)
+        .order_by(Family.name)
+    )
+    return [(family, role) for family, role in db.session.execute(stmt)]

@@ -1,0 +1,139 @@
+"""The family's own screens (mirrored for its consultants), the caseload, and a family's members."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from .. import db
+from ..access import (
+    family_for_management_or_404,
+    family_view_or_404,
+    get_in_family_or_404,
+    home_family_id,
+    is_admin,
+    is_consultant,
+    roles_required,
+)
+from ..audit import record_event
+from ..auth.models import Role, User
+from ..auth.services import activation_display, issue_activation
+from . import services
+from .forms import AdultForm, ChildForm
+from .models import Person
+
+bp = Blueprint("families", __name__)
+
+#: The family's sections in the bottom navigation; their features arrive in later releases.
+SECTIONS = ("plan", "meetings", "yearwheel", "network")
+
+
+@bp.get("/")
+def index():
+    """Send everyone to their own start page."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    if is_admin(current_user):
+        return redirect(url_for("admin.index"))
+    if is_consultant(current_user):
+        return redirect(url_for("families.caseload"))
+    family_id = home_family_id(current_user)
+    if family_id is None:
+        return render_template("families/no_family.html")
+    return redirect(url_for("families.home", family_id=family_id))
+
+
+@bp.get("/families/<family_id>/")
+@login_required
+def home(family_id: str):
+    """The family's home screen: the same template for the family and, mirrored, for its consultant."""
+    view = family_view_or_404(family_id, current_user, page="home")
+    consultants = services.list_consultants(view.family)
+    return render_template("families/home.html", view=view, family=view.family, consultants=consultants)
+
+
+@bp.get("/families/<family_id>/<any(plan, meetings, yearwheel, network):section>")
+@login_required
+def section(family_id: str, section: str):
+    """A section of the family's screens that has nothing in it yet."""
+    view = family_view_or_404(family_id, current_user, page=section)
+    return render_template("families/section.html", view=view, family=view.family, section=section)
+
+
+@bp.get("/caseload")
+@roles_required(Role.CONSULTANT)
+def caseload():
+    """The consultant's own families."""
+    return render_template("families/caseload.html", families=services.caseload(current_user))
+
+
+def _people_page(family, adult_form=None, child_form=None, status=200):
+    return render_template(
+        "families/people.html",
+        family=family,
+        people=services.list_people(family),
+        consultants=services.list_consultants(family),
+        adult_form=adult_form or AdultForm(prefix="adult"),
+        child_form=child_form or ChildForm(prefix="child"),
+        can_mirror=is_consultant(current_user),
+    ), status
+
+
+@bp.get("/families/<family_id>/people")
+@roles_required(Role.CONSULTANT, Role.ADMIN)
+def people(family_id: str):
+    """The family's members and their logins, for its consultants and admins."""
+    family = family_for_management_or_404(family_id, current_user)
+    record_event(current_user, "family.viewed", family=family, data={"page": "people"})
+    db.session.commit()
+    return _people_page(family)
+
+
+def _show_activation(family, user: User, token: str, code: str):
+    # Shown once and never stored: keep it out of every cache.
+    page = render_template("auth/activation_issued.html", family=family, user=user, **activation_display(token, code))
+    return page, 200, {"Cache-Control": "no-store"}
+
+
+@bp.post("/families/<family_id>/people/adults")
+@roles_required(Role.CONSULTANT, Role.ADMIN)
+def add_adult(family_id: str):
+    """Add an adult or young person with a login, and show their activation link and code once."""
+    family = family_for_management_or_404(family_id, current_user)
+    form = AdultForm(prefix="adult")
+    if not form.validate_on_submit():
+        return _people_page(family, adult_form=form, status=400)
+    user = services.add_adult(
+        family, form.name.data, form.relation.data, actor=current_user, young_person=form.young_person.data
+    )
+    _activation, token, code = issue_activation(user, actor=current_user, family=family)
+    db.session.commit()
+    return _show_activation(family, user, token, code)
+
+
+@bp.post("/families/<family_id>/people/children")
+@roles_required(Role.CONSULTANT, Role.ADMIN)
+def add_child(family_id: str):
+    """Add a child without a login."""
+    family = family_for_management_or_404(family_id, current_user)
+    form = ChildForm(prefix="child")
+    if not form.validate_on_submit():
+        return _people_page(family, child_form=form, status=400)
+    services.add_child(family, form.name.data, form.birth_date.data, actor=current_user)
+    db.session.commit()
+    return redirect(url_for("families.people", family_id=family.id))
+
+
+@bp.post("/families/<family_id>/people/<person_id>/activation")
+@roles_required(Role.CONSULTANT, Role.ADMIN)
+def new_activation(family_id: str, person_id: str):
+    """Issue a new activation for a member (first time, or a lost phone: it also signs out old sessions)."""
+    family = family_for_management_or_404(family_id, current_user)
+    person = get_in_family_or_404(Person, person_id, family)
+    user = db.session.scalar(select(User).where(User.person_id == person.id))
+    if user is None:
+        abort(404)
+    _activation, token, code = issue_activation(user, actor=current_user, family=family)
+    db.session.commit()
+    return _show_activation(family, user, token, code)

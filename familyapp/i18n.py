@@ -1,0 +1,46 @@
+"""Language: the user's saved choice, then the browser's, then Danish. Also the language switch."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from . import db
+from .audit import record_event
+
+bp = Blueprint("i18n", __name__)
+
+
+def select_locale() -> str:
+    """Pick the language for this request."""
+    languages = current_app.config["LANGUAGES"]
+    if current_user and current_user.is_authenticated and current_user.language in languages:
+        return current_user.language
+    if session.get("language") in languages:
+        return session["language"]
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """Only follow a same-site relative path; anything else goes to the fallback (ASVS 3.7.2)."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return fallback
+
+
+@bp.post("/language")
+def switch_language():
+    """Save the chosen language for this browser and, when signed in, for the user."""
+    choice = request.form.get("language", "")
+    if choice in current_app.config["LANGUAGES"]:
+        session["language"] = choice
+        if current_user.is_authenticated and current_user.language != choice:
+            current_user.language = choice
+            record_event(current_user, "user.language_changed", obj=current_user, data={"language": choice})
+            db.session.commit()
+    return redirect(safe_next(request.form.get("next"), url_for("families.index")))
+
+
+__all__ = ["_", "_l", "bp", "select_locale", "safe_next"]

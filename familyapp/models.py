@@ -1,0 +1,11 @@
+"""Import every model module so that the metadata (and Alembic) sees all tables."""
+
+from .audit import AuditEvent
+from .auth.models import Activation, Passkey, RateLimitHit, Role, User, UserSession
+from .db import Base
+from .families.models import Assignment, AssignmentRole, CaseType, Family, Membership, Person, PersonKind, Phase
+
+__all__ = [
+    "Activation", "Assignment", "AssignmentRole", "AuditEvent", "Base", "CaseType", "Family", "Membership",
+    "Passkey", "Person", "PersonKind", "Phase", "RateLimitHit", "Role", "User", "UserSession",
+]

@@ -1,0 +1,163 @@
+"""Real Chromium (Debian's package) driven by Playwright against the app served in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+]
+PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _live_database_url(tmp_path_factory) -> str:
+    """A database of the live server's own: browser tests commit for real."""
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        return f"sqlite:///{tmp_path_factory.mktemp('live') / 'live.sqlite3'}"
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    url = make_url(base)
+    live_name = f"{url.database}_live"
+    admin_dsn = url.set(database="postgres", drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(admin_dsn, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{live_name}"')
+        conn.execute(f'CREATE DATABASE "{live_name}"')
+    return url.set(database=live_name).render_as_string(hide_password=False)
+
+
+class LiveServer:
+    """The app in a subprocess: `flask run` on localhost (a secure context for WebAuthn and service workers)."""
+
+    def __init__(self, database_url: str):
+        self.port = _free_port()
+        self.url = f"http://localhost:{self.port}"
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "browser-test-secret",
+            "WEBAUTHN_ORIGIN": self.url,
+            "WEBAUTHN_RP_ID": "localhost",
+            "FAMILYAPP_ENV": "test",
+            "PYTHONPATH": str(ROOT),
+        }
+        self.process: subprocess.Popen | None = None
+
+    def flask(self, *args: str) -> str:
+        cmd = [sys.executable, "-m", "flask", "--app", "familyapp", *args]
+        return subprocess.run(cmd, env=self.env, cwd=ROOT, check=True, capture_output=True, text=True).stdout
+
+    def start(self) -> None:
+        cmd = [sys.executable, "-m", "flask", "--app", "familyapp", "run", "--port", str(self.port), "--no-reload"]
+        self.process = subprocess.Popen(cmd, env=self.env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            try:
+                urllib.request.urlopen(f"{self.url}/offline", timeout=1)
+                return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("live server did not start")
+
+    def stop(self) -> None:
+        if self.process:
+            self.process.terminate()
+            self.process.wait(10)
+            self.process = None
+
+    def seed(self) -> dict:
+        """A fresh pair of families with activation links for every role."""
+        out = subprocess.run(
+            [sys.executable, "-m", "tests.browser.seed"], env=self.env, cwd=ROOT, check=True, capture_output=True, text=True
+        ).stdout
+        return json.loads(out)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    server = LiveServer(_live_database_url(tmp_path_factory))
+    server.flask("db-upgrade")
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def playwright_instance():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance):
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.fail("Debian's chromium is not installed (apt-get install chromium chromium-driver)")
+    b = playwright_instance.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+    yield b
+    b.close()
+
+
+def add_authenticator(context, page) -> tuple:
+    """Give the page Chromium's virtual platform authenticator (resident keys, user verification)."""
+    cdp = context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable")
+    result = cdp.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2", "transport": "internal", "hasResidentKey": True,
+                "hasUserVerification": True, "isUserVerified": True, "automaticPresenceSimulation": True,
+            }
+        },
+    )
+    return cdp, result["authenticatorId"]
+
+
+@pytest.fixture()
+def phone(browser):
+    """A phone-sized page with a virtual authenticator."""
+    context = browser.new_context(viewport=PHONE, locale="da-DK", service_workers="allow")
+    page = context.new_page()
+    cdp, authenticator = add_authenticator(context, page)
+    page.authenticator = (cdp, authenticator)
+    yield page
+    context.close()
+
+
+def run_axe(page) -> list[dict]:
+    """Run axe-core (from npm) on the page; return WCAG 2.x A/AA violations."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        """() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a','wcag2aa','wcag21a','wcag21aa']}})"""
+    )
+    return [{"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:5], "help": v["help"]} for v in result["violations"]]

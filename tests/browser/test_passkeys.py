@@ -1,0 +1,106 @@
+"""Passkeys end to end in real Chromium with a virtual authenticator: nothing is mocked."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+
+def register_via_link(page, link: dict, label: str = "Min telefon") -> None:
+    page.goto(link["url"])
+    expect(page).to_have_url(re.compile(r"/auth/activate/register$"))
+    page.fill("#passkey-label", label)
+    page.click("[data-passkey-register]")
+
+
+def sign_out(page) -> None:
+    page.click("[data-signout] button")
+    expect(page).to_have_url(re.compile(r"/auth/login\?signed_out=1$"))
+
+
+def sign_in(page) -> None:
+    page.click("[data-passkey-login]")
+
+
+def test_parent_activates_signs_out_and_signs_in(live_server, phone):
+    world = live_server.seed()
+    page = phone
+    register_via_link(page, world["links"]["parent_a"])
+    expect(page).to_have_url(re.compile(rf"/families/{world['family_a']}/$"))
+    expect(page.locator("h1")).to_contain_text("Hej, Sara")
+    expect(page.locator("html")).to_have_attribute("lang", "da")
+    cdp, authenticator = page.authenticator
+    creds = cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator})["credentials"]
+    assert len(creds) == 1 and creds[0]["isResidentCredential"]
+
+    # The link is spent: opening it again says so and creates nothing.
+    page.goto(world["links"]["parent_a"]["url"])
+    expect(page.locator("[role=alert]")).to_contain_text("allerede brugt")
+
+    page.goto(live_server.url + "/")
+    page.click("button[name=language][value=en]")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("h1")).to_contain_text("Hello, Sara")
+
+    sign_out(page)
+    page.goto(live_server.url + f"/families/{world['family_a']}/")
+    expect(page).to_have_url(re.compile(r"/auth/login"))
+    sign_in(page)
+    expect(page).to_have_url(re.compile(rf"/families/{world['family_a']}/$"))
+    # The language choice was saved on the user, not only in the old session.
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    # Another family's page is simply not there.
+    response = page.goto(live_server.url + f"/families/{world['family_b']}/")
+    assert response.status == 404
+
+
+def test_activation_by_typed_code(live_server, phone):
+    world = live_server.seed()
+    page = phone
+    page.goto(live_server.url + "/auth/login")
+    page.click("text=Jeg har en kode")
+    page.fill("#code", world["links"]["parent_b"]["code"].lower().replace("-", " "))
+    page.click("button:has-text('Fortsæt')")
+    expect(page.locator("h1")).to_contain_text("Velkommen, Maria B")
+    page.click("[data-passkey-register]")
+    expect(page).to_have_url(re.compile(rf"/families/{world['family_b']}/$"))
+
+
+def test_consultant_sees_only_own_families_and_the_mirrored_view(live_server, browser):
+    world = live_server.seed()
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="da-DK")
+    page = context.new_page()
+    from tests.browser.conftest import add_authenticator
+
+    add_authenticator(context, page)
+    register_via_link(page, world["links"]["consultant_a"], "Arbejdscomputer")
+    expect(page).to_have_url(re.compile(r"/caseload$"))
+    expect(page.get_by_role("link", name="Familien A").first).to_be_visible()
+    expect(page.get_by_text("Familien B")).to_have_count(0)
+    sign_out(page)
+    sign_in(page)
+    expect(page).to_have_url(re.compile(r"/caseload$"))
+    page.get_by_role("link", name="Familien A").first.click()
+    expect(page.locator(".mirror-banner")).to_contain_text("Du ser familiens visning")
+    expect(page.locator(".bottom-nav")).to_be_visible()
+    response = page.goto(live_server.url + f"/families/{world['family_b']}/")
+    assert response.status == 404
+    context.close()
+
+
+def test_cancelled_prompt_keeps_the_activation(live_server, browser):
+    """Without an authenticator the prompt fails; the person gets a calm message and can try again."""
+    world = live_server.seed()
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="da-DK")
+    page = context.new_page()
+    from tests.browser.conftest import add_authenticator
+
+    cdp, authenticator = add_authenticator(context, page)
+    cdp.send("WebAuthn.setUserVerified", {"authenticatorId": authenticator, "isUserVerified": False})
+    register_via_link(page, world["links"]["parent_a"])
+    expect(page.locator("[data-passkey-error]")).to_be_visible()
+    cdp.send("WebAuthn.setUserVerified", {"authenticatorId": authenticator, "isUserVerified": True})
+    page.click("[data-passkey-register]")
+    expect(page).to_have_url(re.compile(rf"/families/{world['family_a']}/$"))
+    context.close()

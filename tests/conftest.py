@@ -1,0 +1,135 @@
+"""Shared fixtures: one app per run, a SAVEPOINT per test, users of every role, and query counting.
+
+The database comes from TEST_DATABASE_URL (PostgreSQL in CI's second run); by default a fresh SQLite file.
+"""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event
+
+from familyapp import create_app, db
+from familyapp.cli import upgrade_database
+from tests import factories
+
+
+def _database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    """A database migrated to head once per run (tests/test_migrations.py checks migrations separately)."""
+    url = _database_url(tmp_path_factory)
+    if url.startswith("postgresql"):
+        _reset_postgres(url)
+    upgrade_database(url)
+    return url
+
+
+def _reset_postgres(url: str) -> None:
+    """Start every run from an empty schema."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+TEST_CONFIG = {
+    "TESTING": True,
+    "SECRET_KEY": "test-secret",
+    "WTF_CSRF_ENABLED": False,
+    "WEBAUTHN_RP_ID": "localhost",
+    "WEBAUTHN_ORIGIN": "http://localhost:5000",
+    "SESSION_COOKIE_SECURE": False,
+}
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    """The app, created once, on the test database."""
+    return create_app({**TEST_CONFIG, "DATABASE_URL": database_url})
+
+
+@pytest.fixture()
+def db_session(app):
+    """Run each test inside an outer transaction that is rolled back; app commits become SAVEPOINT releases."""
+    engine = app.extensions["db_engine"]
+    connection = engine.connect()
+    outer = connection.begin()
+    db.session.remove()
+    db.session.configure(bind=connection, join_transaction_mode="create_savepoint")
+    try:
+        yield db.session
+    finally:
+        db.session.remove()
+        outer.rollback()
+        connection.close()
+        db.session.configure(bind=engine, join_transaction_mode="conservative_savepoint")
+
+
+@pytest.fixture()
+def client(app, db_session):
+    return app.test_client()
+
+
+@pytest.fixture()
+def runner(app, db_session):
+    return app.test_cli_runner()
+
+
+@pytest.fixture()
+def ctx(app, db_session):
+    """An app context for tests that call services directly (not together with the test client)."""
+    with app.app_context():
+        yield
+
+
+@pytest.fixture()
+def world(app, db_session):
+    """Two families and a user of every role (TECH-NOTES 3.4)."""
+    with app.app_context():
+        return factories.make_world()
+
+
+@pytest.fixture()
+def login(client):
+    """Sign a user in through a real server-side session, without the passkey ceremony (tested in tests/auth)."""
+
+    def _login(user):
+        factories.sign_in(client, user)
+        return client
+
+    return _login
+
+
+@contextmanager
+def _counting(engine):
+    statements: list[str] = []
+
+    def _count(conn, cursor, statement, *args):
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO")):
+            statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", _count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", _count)
+
+
+@pytest.fixture()
+def count_queries(app):
+    """Count SQL statements run inside a block: ``with count_queries() as q: ...; len(q)``."""
+    return lambda: _counting(app.extensions["db_engine"])
+
+

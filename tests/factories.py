@@ -1,0 +1,73 @@
+"""Builders for test data, on top of the real services (so audit events and invariants hold in tests too)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from familyapp import db
+from familyapp.auth.models import Role, User
+from familyapp.auth.services import create_user
+from familyapp.families import services
+from familyapp.families.models import AssignmentRole, CaseType, Family
+
+
+@dataclass
+class World:
+    family_a: Family
+    family_b: Family
+    parent_a: User
+    parent_a2: User
+    parent_b: User
+    consultant_a: User
+    consultant_b: User
+    admin: User
+
+    def by_role(self, name: str) -> User | None:
+        """The user for a role name of the access matrix; None is the anonymous visitor."""
+        return {
+            "parent_a": self.parent_a,
+            "parent_b": self.parent_b,
+            "consultant_a": self.consultant_a,
+            "consultant_b": self.consultant_b,
+            "admin": self.admin,
+            "anonymous": None,
+        }[name]
+
+
+def make_family(name: str = "Familien Test", case_type: CaseType = CaseType.INVESTIGATION) -> Family:
+    return services.create_family(name, case_type, date(2026, 1, 5), actor=None)
+
+
+def make_consultant(name: str = "Karin Konsulent", phone: str | None = "+45 11 22 33 44") -> User:
+    return create_user(Role.CONSULTANT, name, actor=None, phone=phone)
+
+
+def make_world() -> World:
+    """Family A (two parents living apart, a child) with consultant A; family B with consultant B; an admin."""
+    admin = create_user(Role.ADMIN, "Anne Admin", actor=None)
+    family_a = make_family("Familien A")
+    family_b = make_family("Familien B", CaseType.SUPPORT)
+    parent_a = services.add_adult(family_a, "Sara A", "mor", actor=None)
+    parent_a2 = services.add_adult(family_a, "Jonas A", "far", actor=None)
+    services.add_child(family_a, "Alma", date(2022, 3, 1), actor=None)
+    parent_b = services.add_adult(family_b, "Maria B", "mor", actor=None)
+    consultant_a = make_consultant("Mette A")
+    consultant_b = make_consultant("Ali B")
+    services.assign_consultant(family_a, consultant_a, AssignmentRole.PRIMARY, actor=admin)
+    services.assign_consultant(family_b, consultant_b, AssignmentRole.PRIMARY, actor=admin)
+    db.session.commit()
+    return World(family_a, family_b, parent_a, parent_a2, parent_b, consultant_a, consultant_b, admin)
+
+
+#: The session cookie's name without HTTPS (tests run on plain http://localhost).
+COOKIE = "familyapp_session"
+
+
+def sign_in(client, user: User) -> None:
+    """Create a real signed-in server-side session for a user and put its cookie in the test client."""
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user.id)
+        session["_fresh"] = True
+        session.mark_signed_in()
+    assert client.get_cookie(COOKIE) is not None

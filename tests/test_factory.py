@@ -1,0 +1,53 @@
+"""The app factory: configuration and registration."""
+
+import pytest
+
+from familyapp import create_app
+
+
+def test_config_is_not_testing_without_test_config(monkeypatch, tmp_path):
+    monkeypatch.setenv("SECRET_KEY", "x" * 32)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'a.db'}")
+    app = create_app()
+    assert not app.testing
+
+
+def test_testing_config(app):
+    assert app.testing
+
+
+def test_secret_key_required_outside_development(monkeypatch, tmp_path):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("FAMILYAPP_ENV", "production")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'a.db'}")
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app()
+
+
+def test_development_has_a_default_secret(monkeypatch, tmp_path):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("FAMILYAPP_ENV", "development")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'a.db'}")
+    assert create_app().config["SECRET_KEY"]
+
+
+def test_https_origin_makes_cookies_secure(monkeypatch, tmp_path):
+    monkeypatch.setenv("SECRET_KEY", "x" * 32)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'a.db'}")
+    monkeypatch.setenv("WEBAUTHN_ORIGIN", "https://familie.example.dk")
+    monkeypatch.setenv("WEBAUTHN_RP_ID", "familie.example.dk")
+    app = create_app()
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["WEBAUTHN_RP_ID"] == "familie.example.dk"
+
+
+def test_every_blueprint_is_registered(app):
+    assert {"auth", "families", "admin", "i18n", "pwa"} <= set(app.blueprints)
+
+
+def test_default_database_is_sqlite_under_instance(monkeypatch, tmp_path):
+    monkeypatch.setenv("SECRET_KEY", "x" * 32)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    app = create_app()
+    assert app.config["DATABASE_URL"].startswith("sqlite:///")
+    assert app.config["DATABASE_URL"].endswith("instance/familyapp.sqlite3")
