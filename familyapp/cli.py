@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -32,6 +33,19 @@ def upgrade_database(url: str) -> None:
     from alembic import command
 
     command.upgrade(alembic_config(url), "head")
+
+
+def fill_source_language(po_path: Path) -> None:
+    """The source strings are English: the English catalogue repeats each one, so it is complete."""
+    from babel.messages.pofile import read_po, write_po
+
+    with po_path.open("rb") as f:
+        catalog = read_po(f)
+    for message in catalog:
+        if message.id and not message.string:
+            message.string = message.id
+    with po_path.open("wb") as f:
+        write_po(f, catalog, width=110)
 
 
 def register(app: Flask) -> None:
@@ -121,9 +135,10 @@ def register(app: Flask) -> None:
 
     @translate.command("update")
     def update():
-        """Extract, then merge new strings into every language's catalogue."""
+        """Extract, then merge new strings into every language's catalogue (English copies the source)."""
         extract.callback()
         pybabel("update", "-i", str(POT), "-d", str(TRANSLATIONS), "--no-fuzzy-matching", "--ignore-obsolete")
+        fill_source_language(TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.po")
 
     @translate.command("compile")
     def compile_():

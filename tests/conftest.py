@@ -74,12 +74,15 @@ def db_session(app):
         db.session.remove()
         outer.rollback()
         connection.close()
-        db.session.configure(bind=engine, join_transaction_mode="conservative_savepoint")
+        db.session.configure(bind=engine, join_transaction_mode="conditional_savepoint")
 
 
 @pytest.fixture()
 def client(app, db_session):
-    return app.test_client()
+    """A test client whose browser prefers English, so that assertions read plainly (Danish: test_i18n.py)."""
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
 
 
 @pytest.fixture()

@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from ..families.models import AssignmentRole, CaseType
@@ -30,8 +31,8 @@ class FamilyForm(FlaskForm):
     case_type = SelectField(
         _l("Type of case"),
         choices=[
-            (CaseType.SUPPORT.value, _l("Support only: follow-up every 3 months")),
-            (CaseType.INVESTIGATION.value, _l("With a child investigation: follow-up every 6 weeks")),
+            SelectChoice(CaseType.SUPPORT.value, _l("Support only: follow-up every 3 months")),
+            SelectChoice(CaseType.INVESTIGATION.value, _l("With a child investigation: follow-up every 6 weeks")),
         ],
         validators=[DataRequired()],
     )
@@ -42,6 +43,9 @@ class AssignForm(FlaskForm):
     consultant = SelectField(_l("Consultant"), validators=[DataRequired(message=_l("Choose a consultant."))])
     role = SelectField(
         _l("Role"),
-        choices=[(AssignmentRole.PRIMARY.value, _l("Primary consultant")), (AssignmentRole.PARTNER.value, _l("Partner"))],
+        choices=[
+            SelectChoice(AssignmentRole.PRIMARY.value, _l("Primary consultant")),
+            SelectChoice(AssignmentRole.PARTNER.value, _l("Partner")),
+        ],
         validators=[DataRequired()],
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 from sqlalchemy import select
 
 from .. import db
@@ -83,7 +84,7 @@ def add_family():
 
 def _assign_form() -> AssignForm:
     form = AssignForm(prefix="assign")
-    form.consultant.choices = [(str(c.id), c.name) for c in _consultants()]
+    form.consultant.choices = [SelectChoice(str(c.id), c.name) for c in _consultants()]
     return form
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import uuid
 from functools import wraps
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, session, url_for
@@ -162,9 +163,10 @@ def activate_link(token: str):
 
 
 def _current_activation():
+    """The activation opened earlier in this session, if it can still be used."""
     try:
-        return services.activation_by_id(parse_id(session.get("activation_id")))
-    except services.ActivationError:
+        return services.activation_by_id(uuid.UUID(str(session.get("activation_id"))))
+    except (ValueError, services.ActivationError):
         return None
 
 

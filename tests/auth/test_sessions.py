@@ -1,0 +1,117 @@
+"""Server-side sessions: sign-out really ends them, timeouts hold, a new id at sign-in, safe cookies."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from familyapp import db
+from familyapp.auth.models import UserSession
+from tests.auth.helpers import new_activation, register, sign_in
+from tests.factories import COOKIE
+from tests.fake_authenticator import SoftAuthenticator
+
+
+def _home(world):
+    return f"/families/{world.family_a.id}/"
+
+
+def test_captured_cookie_is_worthless_after_sign_out(app, client, world, login):
+    login(world.parent_a)
+    captured = client.get_cookie(COOKIE).value
+    assert client.get(_home(world)).status_code == 200
+    client.post("/auth/logout")
+    attacker = app.test_client()
+    attacker.set_cookie(COOKIE, captured)
+    response = attacker.get(_home(world))
+    assert response.status_code == 302 and "/auth/login" in response.location
+
+
+def test_sign_out_deletes_the_row_and_asks_the_browser_to_clear(client, world, login):
+    login(world.parent_a)
+    before = db.session.scalar(select(func.count()).select_from(UserSession).where(UserSession.user_id == world.parent_a.id))
+    response = client.post("/auth/logout")
+    assert before == 1
+    assert db.session.scalar(select(func.count()).select_from(UserSession).where(UserSession.user_id == world.parent_a.id)) == 0
+    assert "storage" in response.headers["Clear-Site-Data"]
+
+
+def test_new_session_id_at_sign_in(app, client, world):
+    client.get("/auth/login")  # an anonymous session with a CSRF token
+    anonymous = client.get_cookie(COOKIE).value
+    token, _ = new_activation(app, world.parent_a)
+    client.get(f"/auth/activate/{token}")
+    register(client, SoftAuthenticator())
+    signed_in = client.get_cookie(COOKIE).value
+    assert signed_in != anonymous
+    old = app.test_client()
+    old.set_cookie(COOKIE, anonymous)
+    assert old.get(_home(world)).status_code == 302
+
+
+def _age_session(user, **fields):
+    row = db.session.scalar(select(UserSession).where(UserSession.user_id == user.id))
+    for name, delta in fields.items():
+        setattr(row, name, getattr(row, name) - delta)
+    db.session.commit()
+
+
+def test_idle_timeout(app, client, world, login):
+    login(world.parent_a)
+    _age_session(world.parent_a, last_seen_at=app.config["SESSION_IDLE_TIMEOUT"] + timedelta(seconds=5))
+    assert client.get(_home(world)).status_code == 302
+
+
+def test_absolute_timeout_even_when_active(app, client, world, login):
+    login(world.parent_a)
+    _age_session(world.parent_a, signed_in_at=app.config["SESSION_ABSOLUTE_TIMEOUT"] + timedelta(seconds=5))
+    assert client.get(_home(world)).status_code == 302
+
+
+def test_activity_keeps_the_session(app, client, world, login):
+    login(world.parent_a)
+    _age_session(world.parent_a, last_seen_at=app.config["SESSION_IDLE_TIMEOUT"] - timedelta(minutes=1))
+    assert client.get(_home(world)).status_code == 200
+    assert client.get(_home(world)).status_code == 200
+
+
+def test_a_new_activation_signs_out_a_lost_phone(app, client, world):
+    phone = SoftAuthenticator()
+    token, _ = new_activation(app, world.parent_a)
+    client.get(f"/auth/activate/{token}")
+    register(client, phone)
+    assert client.get(_home(world)).status_code == 200
+    new_activation(app, world.parent_a)  # the consultant's "lost phone" activation
+    assert client.get(_home(world)).status_code == 302
+
+
+def test_cookie_attributes_without_https(client, world):
+    response = client.get("/auth/login")
+    cookie = next(h for h in response.headers.getlist("Set-Cookie") if h.startswith(COOKIE))
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Path=/" in cookie
+
+
+def test_cookie_is_host_prefixed_and_secure_over_https(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "SESSION_COOKIE_SECURE", True)
+    response = client.get("/auth/login", base_url="https://localhost")
+    cookie = next(h for h in response.headers.getlist("Set-Cookie") if h.startswith("__Host-session="))
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Path=/" in cookie
+    assert "Domain" not in cookie
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+def test_garbage_cookie_is_ignored(app, world):
+    client = app.test_client()
+    client.set_cookie(COOKIE, "x" * 500)
+    assert client.get("/auth/login").status_code == 200
+
+
+def test_sign_in_after_sign_out_works(app, client, world):
+    phone = SoftAuthenticator()
+    token, _ = new_activation(app, world.parent_a)
+    client.get(f"/auth/activate/{token}")
+    register(client, phone)
+    client.post("/auth/logout")
+    assert sign_in(client, phone).status_code == 200
+    assert client.get(_home(world)).status_code == 200

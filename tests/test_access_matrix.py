@@ -1,0 +1,133 @@
+"""Every route for every role (TECH-NOTES 3.4): expected status, security headers, and no state change on GET.
+
+A new route that is not listed here fails test_every_route_is_in_the_matrix.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from sqlalchemy import func, select
+
+from familyapp import db
+from familyapp.auth.models import Activation, Passkey, User
+from familyapp.families.models import Assignment, Family, Membership, Person
+from tests import factories
+
+ROLES = ["parent_a", "parent_b", "consultant_a", "consultant_b", "admin", "anonymous"]
+RANDOM = "5b0e7c1e-1d49-4c1a-9d0b-0d6c0a4a7c11"
+
+
+def _s(parent_a, parent_b, consultant_a, consultant_b, admin, anonymous):
+    return dict(zip(ROLES, (parent_a, parent_b, consultant_a, consultant_b, admin, anonymous), strict=True))
+
+
+def everyone(code):
+    return _s(code, code, code, code, code, code)
+
+
+def signed_in(code, anonymous=302):
+    return _s(code, code, code, code, code, anonymous)
+
+
+FAMILY_A_CONTENT = _s(200, 404, 200, 404, 404, 302)
+MANAGE_A = lambda code: _s(404, 404, code, 404, code, 302)  # noqa: E731
+ADMIN_ONLY = lambda code: _s(404, 404, 404, 404, code, 302)  # noqa: E731
+
+#: endpoint -> (method, url template, expected status per role). {A} is family A; {person} an adult of A;
+#: {consultant} consultant A; {assignment} consultant A's assignment to family A.
+MATRIX = {
+    "families.index": ("GET", "/", everyone(302)),
+    "families.home": ("GET", "/families/{A}/", FAMILY_A_CONTENT),
+    "families.section": ("GET", "/families/{A}/plan", FAMILY_A_CONTENT),
+    "families.caseload": ("GET", "/caseload", _s(404, 404, 200, 200, 404, 302)),
+    "families.people": ("GET", "/families/{A}/people", MANAGE_A(200)),
+    "families.add_adult": ("POST", "/families/{A}/people/adults", MANAGE_A(400)),
+    "families.add_child": ("POST", "/families/{A}/people/children", MANAGE_A(400)),
+    "families.new_activation": ("POST", "/families/{A}/people/{person}/activation", MANAGE_A(200)),
+    "admin.index": ("GET", "/admin/", ADMIN_ONLY(200)),
+    "admin.add_consultant": ("POST", "/admin/consultants", ADMIN_ONLY(400)),
+    "admin.consultant_activation": ("POST", "/admin/consultants/{consultant}/activation", ADMIN_ONLY(200)),
+    "admin.add_family": ("POST", "/admin/families", ADMIN_ONLY(400)),
+    "admin.family": ("GET", "/admin/families/{A}", ADMIN_ONLY(200)),
+    "admin.assign": ("POST", "/admin/families/{A}/assignments", ADMIN_ONLY(400)),
+    "admin.unassign": ("POST", "/admin/families/{A}/assignments/{assignment}/delete", ADMIN_ONLY(302)),
+    "auth.login": ("GET", "/auth/login", signed_in(302, anonymous=200)),
+    "auth.login_begin": ("POST", "/auth/login/begin", everyone(200)),
+    "auth.login_finish": ("POST", "/auth/login/finish", everyone(400)),
+    "auth.logout": ("POST", "/auth/logout", everyone(302)),
+    "auth.activate": ("GET", "/auth/activate", everyone(200)),
+    "auth.activate_link": ("GET", "/auth/activate/not-a-real-token", everyone(404)),
+    "auth.register": ("GET", "/auth/activate/register", everyone(302)),
+    "auth.register_begin": ("POST", "/auth/activate/register/begin", everyone(400)),
+    "auth.register_finish": ("POST", "/auth/activate/register/finish", everyone(400)),
+    "auth.passkeys": ("GET", "/auth/passkeys", signed_in(200)),
+    "auth.rename_passkey": ("POST", f"/auth/passkeys/{RANDOM}/rename", signed_in(404)),
+    "auth.delete_passkey": ("POST", f"/auth/passkeys/{RANDOM}/delete", signed_in(404)),
+    "i18n.switch_language": ("POST", "/language", everyone(302)),
+    "pwa.manifest": ("GET", "/manifest.webmanifest", everyone(200)),
+    "pwa.service_worker": ("GET", "/sw.js", everyone(200)),
+    "pwa.offline": ("GET", "/offline", everyone(200)),
+    "pwa.install": ("GET", "/install", everyone(200)),
+}
+
+#: Tables whose content only a deliberate change may alter (audit events, sessions and rate-limit counters
+#: legitimately grow on reads).
+DOMAIN_TABLES = (Family, Person, User, Membership, Assignment, Passkey, Activation)
+
+
+def test_every_route_is_in_the_matrix(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint != "static"}
+    assert endpoints - set(MATRIX) == set(), "add the new routes to MATRIX in tests/test_access_matrix.py"
+    assert set(MATRIX) - endpoints == set()
+
+
+def test_state_changing_routes_are_post_only(app):
+    for rule in app.url_map.iter_rules():
+        method = MATRIX.get(rule.endpoint, ("GET",))[0]
+        if method == "POST":
+            assert "GET" not in rule.methods, rule
+
+
+def _url(template: str, world) -> str:
+    assignment = db.session.scalar(select(Assignment.id).where(Assignment.family_id == world.family_a.id))
+    return template.format(
+        A=world.family_a.id, person=world.parent_a.person_id, consultant=world.consultant_a.id, assignment=assignment
+    )
+
+
+def _snapshot():
+    return tuple(db.session.scalar(select(func.count()).select_from(model)) for model in DOMAIN_TABLES)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("endpoint", sorted(MATRIX))
+def test_access(app, client, world, endpoint, role):
+    method, template, expected = MATRIX[endpoint]
+    user = world.by_role(role)
+    if user is not None:
+        factories.sign_in(client, user)
+    before = _snapshot()
+    response = client.open(_url(template, world), method=method)
+    assert response.status_code == expected[role], f"{method} {template} as {role}"
+    headers = response.headers
+    assert "object-src 'none'" in headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "no-referrer"
+    if method == "GET":
+        assert _snapshot() == before, "a GET request changed data"
+
+
+@pytest.mark.parametrize("template", ["/families/{B}/", "/families/{B}/network", "/families/{B}/people"])
+def test_consultant_of_a_cannot_reach_family_b(client, world, template):
+    factories.sign_in(client, world.consultant_a)
+    assert client.get(template.format(B=world.family_b.id)).status_code == 404
+
+
+@pytest.mark.parametrize("bad", ["not-a-uuid", "1", "'; drop table families; --", str(uuid.uuid4())])
+def test_malformed_and_unknown_ids_are_404(client, world, bad):
+    factories.sign_in(client, world.consultant_a)
+    assert client.get(f"/families/{bad}/").status_code == 404
+    assert client.get(f"/families/{bad}/people").status_code == 404
