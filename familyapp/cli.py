@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup
 from sqlalchemy import select
 
 from . import db
@@ -86,7 +87,7 @@ def register(app: Flask) -> None:
             click.echo(f"  {role:<12} {name:<22} {url}   (code {code})")
         db.session.commit()
 
-    sessions = click.Group("sessions", help="Server-side sessions.")
+    sessions = AppGroup("sessions", help="Server-side sessions.")
     app.cli.add_command(sessions)
 
     @sessions.command("purge")
@@ -96,7 +97,7 @@ def register(app: Flask) -> None:
 
         click.echo(f"Deleted {purge_expired(current_app)} expired sessions.")
 
-    passkeys = click.Group("passkeys", help="Support tooling for passkeys.")
+    passkeys = AppGroup("passkeys", help="Support tooling for passkeys.")
     app.cli.add_command(passkeys)
 
     @passkeys.command("revoke")
@@ -119,7 +120,7 @@ def register(app: Flask) -> None:
         db.session.commit()
         click.echo("Passkeys removed and sessions ended.")
 
-    translate = click.Group("translate", help="Translation and localisation commands.")
+    translate = AppGroup("translate", help="Translation and localisation commands.")
     app.cli.add_command(translate)
 
     def pybabel(*args: str) -> None:

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.dbutil import fresh_database_url
+
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = [
@@ -38,19 +40,7 @@ def _free_port() -> int:
 
 def _live_database_url(tmp_path_factory) -> str:
     """A database of the live server's own: browser tests commit for real."""
-    base = os.environ.get("TEST_DATABASE_URL")
-    if not base:
-        return f"sqlite:///{tmp_path_factory.mktemp('live') / 'live.sqlite3'}"
-    import psycopg
-    from sqlalchemy.engine import make_url
-
-    url = make_url(base)
-    live_name = f"{url.database}_live"
-    admin_dsn = url.set(database="postgres", drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(admin_dsn, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{live_name}"')
-        conn.execute(f'CREATE DATABASE "{live_name}"')
-    return url.set(database=live_name).render_as_string(hide_password=False)
+    return fresh_database_url(tmp_path_factory.mktemp("live"), "live")
 
 
 class LiveServer:

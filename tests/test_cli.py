@@ -1,0 +1,57 @@
+"""Command-line tasks: the demo, the first admin, support tooling."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select
+
+from familyapp import db
+from familyapp.auth.models import Passkey, Role, User
+from familyapp.families.models import Family, Person
+
+
+def test_demo_is_idempotent_and_prints_links(runner):
+    first = runner.invoke(args=["demo"])
+    assert first.exit_code == 0, first.output
+    links = re.findall(r"http://localhost:5000/auth/activate/\S+", first.output)
+    assert len(links) == 6
+    second = runner.invoke(args=["demo"])
+    assert second.exit_code == 0
+    assert db.session.scalar(select(func.count()).select_from(Family).where(Family.name.like("%(demo)"))) == 2
+    assert set(re.findall(r"http://localhost:5000/auth/activate/\S+", second.output)).isdisjoint(links)
+
+
+def test_demo_shape(runner):
+    runner.invoke(args=["demo"])
+    nielsen = db.session.scalar(select(Family).where(Family.name.like("Familien Nielsen%")))
+    persons = db.session.scalars(select(Person).where(Person.family_id == nielsen.id)).all()
+    ages = sorted(p.age_on(db.utcnow().date()) for p in persons if p.birth_date)
+    assert ages == [4, 9, 13]
+    adults = db.session.scalars(select(User).join(Person, User.person_id == Person.id).where(Person.family_id == nielsen.id)).all()
+    assert len(adults) == 2 and all(u.role is Role.PARENT for u in adults)
+
+
+def test_create_admin(runner):
+    result = runner.invoke(args=["create-admin", "Tina Teamleder"])
+    assert result.exit_code == 0 and "/auth/activate/" in result.output
+    assert db.session.scalar(select(User).where(User.name == "Tina Teamleder")).role is Role.ADMIN
+
+
+def test_passkeys_revoke(runner, world, app):
+    from tests.auth.helpers import new_activation, register
+    from tests.fake_authenticator import SoftAuthenticator
+
+    client = app.test_client()
+    token, _ = new_activation(app, world.parent_a)
+    client.get(f"/auth/activate/{token}")
+    register(client, SoftAuthenticator())
+    result = runner.invoke(args=["passkeys", "revoke", str(world.parent_a.id)])
+    assert result.exit_code == 0
+    assert db.session.scalar(select(func.count()).where(Passkey.user_id == world.parent_a.id)) == 0
+    assert client.get(f"/families/{world.family_a.id}/").status_code == 302
+
+
+def test_sessions_purge(runner):
+    result = runner.invoke(args=["sessions", "purge"])
+    assert result.exit_code == 0 and "expired sessions" in result.output

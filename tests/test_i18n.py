@@ -1,0 +1,74 @@
+"""Danish by default, English complete, the user's choice saved."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+from familyapp import db
+from familyapp.auth.models import User
+
+TRANSLATIONS = Path(__file__).resolve().parents[1] / "translations"
+
+
+def _catalog(lang):
+    with (TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po").open("rb") as f:
+        return read_po(f)
+
+
+def test_every_catalogue_is_complete_and_matches_the_template():
+    with (TRANSLATIONS / "messages.pot").open("rb") as f:
+        template = {m.id for m in read_po(f) if m.id}
+    for lang in ("da", "en"):
+        catalog = _catalog(lang)
+        ids = {m.id for m in catalog if m.id}
+        assert ids == template, f"{lang}: run `flask translate update`"
+        missing = [m.id for m in catalog if m.id and not m.string]
+        assert missing == [], f"{lang} has untranslated messages"
+        assert not [m.id for m in catalog if m.id and m.fuzzy], f"{lang} has fuzzy messages"
+
+
+def test_catalogues_check_clean():
+    """Placeholders in translations match the source (Babel's own checkers)."""
+    for lang in ("da", "en"):
+        problems = [(m.id, errs) for m, errs in _catalog(lang).check() if errs]
+        assert problems == []
+
+
+def test_danish_is_the_default(app, db_session):
+    page = app.test_client().get("/auth/login").get_data(as_text=True)
+    assert '<html lang="da">' in page and "Log ind med adgangsnøgle" in page
+
+
+def test_browser_language_is_used(app, db_session):
+    page = app.test_client().get("/auth/login", headers={"Accept-Language": "en-GB,en;q=0.9"}).get_data(as_text=True)
+    assert '<html lang="en">' in page and "Sign in with passkey" in page
+
+
+def test_switch_is_saved_on_the_user(client, world, login):
+    login(world.parent_a)
+    response = client.post("/language", data={"language": "en", "next": f"/families/{world.family_a.id}/"})
+    assert response.location.endswith(f"/families/{world.family_a.id}/")
+    assert db.session.get(User, world.parent_a.id).language == "en"
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "da"
+    assert '<html lang="en">' in client.get(f"/families/{world.family_a.id}/").get_data(as_text=True)
+    client.post("/language", data={"language": "da"})
+    page = client.get(f"/families/{world.family_a.id}/").get_data(as_text=True)
+    assert '<html lang="da">' in page and "Hej, Sara" in page
+
+
+def test_anonymous_switch_and_unsafe_next(client, world):
+    response = client.post("/language", data={"language": "da", "next": "//evil.example/"})
+    assert response.location == "/"
+    assert "Log ind" in client.get("/auth/login").get_data(as_text=True)
+    client.post("/language", data={"language": "xx"})
+    assert "Log ind" in client.get("/auth/login").get_data(as_text=True)
+
+
+def test_family_home_in_both_languages(client, world, login):
+    login(world.parent_a)
+    for lang, greeting, nav in (("da", "Hej, Sara", "Årshjul"), ("en", "Hello, Sara", "Year wheel")):
+        client.post("/language", data={"language": lang})
+        page = client.get(f"/families/{world.family_a.id}/").get_data(as_text=True)
+        assert greeting in page and nav in page
