@@ -70,7 +70,9 @@ def make_engine(url: str) -> Engine:
     """Create an engine; for SQLite, enable foreign keys and make transactions explicit.
 
     pysqlite would otherwise start transactions lazily, which breaks SAVEPOINT-based test isolation
-    (STYLE.md B.12): a released outermost SAVEPOINT commits.
+    (STYLE.md B.12): a released outermost SAVEPOINT commits. The transaction is IMMEDIATE because two
+    concurrent requests that both read and then write would otherwise fail with "database is locked"
+    (a read transaction cannot be upgraded once another one has written); busy_timeout makes them queue.
     """
     engine = create_engine(url, future=True)
     if engine.dialect.name == "sqlite":
@@ -86,7 +88,7 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _begin(connection):
-            connection.exec_driver_sql("BEGIN")
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 

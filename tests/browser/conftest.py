@@ -66,7 +66,9 @@ class LiveServer:
 
     def start(self) -> None:
         cmd = [sys.executable, "-m", "flask", "--app", "familyapp", "run", "--port", str(self.port), "--no-reload"]
-        self.process = subprocess.Popen(cmd, env=self.env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # LIVE_SERVER_LOG=/tmp/live.log keeps the server's output for debugging.
+        self.log = open(os.environ.get("LIVE_SERVER_LOG", os.devnull), "a")  # noqa: SIM115
+        self.process = subprocess.Popen(cmd, env=self.env, cwd=ROOT, stdout=self.log, stderr=self.log)
         deadline = time.time() + 20
         while time.time() < deadline:
             try:
@@ -81,6 +83,7 @@ class LiveServer:
             self.process.terminate()
             self.process.wait(10)
             self.process = None
+            self.log.close()
 
     def seed(self) -> dict:
         """A fresh pair of families with activation links for every role."""
