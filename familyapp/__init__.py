@@ -122,7 +122,9 @@ def register_errorhandlers(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf(_e):
-        return render_error(400, _("The page had expired"), _("Please go back, reload the page and try again. Nothing was saved."))
+        return render_error(
+            400, _("The page had expired"), _("Please go back, reload the page and try again. Nothing was saved.")
+        )
 
     @app.errorhandler(HTTPException)
     def _http(e: HTTPException):
@@ -138,7 +140,9 @@ def register_errorhandlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _crash(e: Exception):
         app.logger.exception("unhandled error", exc_info=e)
-        return render_error(500, _("Something went wrong"), _("Please try again in a moment. Nothing you did was wrong."))
+        return render_error(
+            500, _("Something went wrong"), _("Please try again in a moment. Nothing you did was wrong.")
+        )
 
 
 def register_cli(app: Flask) -> None:

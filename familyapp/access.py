@@ -8,7 +8,7 @@ from functools import wraps
 
 from flask import abort
 from flask_login import current_user, login_required
-from sqlalchemy import Select, exists, or_, select
+from sqlalchemy import Select, exists, select
 
 from . import db
 from .audit import record_event
@@ -134,8 +134,3 @@ def roles_required(*roles: Role):
 
     return decorator
 
-
-__all__ = [
-    "FamilyView", "family_view_or_404", "family_for_management_or_404", "get_in_family_or_404", "home_family_id",
-    "is_admin", "is_consultant", "is_family_user", "parse_id", "query_visible_families", "roles_required", "or_",
-]

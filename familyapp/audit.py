@@ -82,4 +82,3 @@ def latest_events(family_id=None, limit: int = 50) -> list[AuditEvent]:
     if family_id is not None:
         stmt = stmt.where(AuditEvent.family_id == family_id)
     return list(db.session.scalars(stmt))
-

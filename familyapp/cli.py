@@ -76,7 +76,8 @@ def register(app: Flask) -> None:
         _a, token, code = issue_activation(user, actor=None)
         db.session.commit()
         shown = activation_display(token, code)
-        click.echo(f"Admin {name} created. Activation link (valid 72 hours, single use):\n  {shown['url']}\n  code: {shown['code']}")
+        click.echo(f"Admin {name} created. Activation link (valid 72 hours, single use):")
+        click.echo(f"  {shown['url']}\n  code: {shown['code']}")
 
     @app.cli.command("demo")
     def demo():
@@ -130,8 +131,20 @@ def register(app: Flask) -> None:
     def extract():
         """Collect every translatable string into translations/messages.pot."""
         pybabel(
-            "extract", "-F", str(BABEL_CFG), "-k", "_l", "--no-location", "--sort-output", "--project", "Familieoverblik",
-            "--ignore-dirs", ".* ._ node_modules instance tests migrations", "-o", str(POT), str(PROJECT_DIR),
+            "extract",
+            "-F",
+            str(BABEL_CFG),
+            "-k",
+            "_l",
+            "--no-location",
+            "--sort-output",
+            "--project",
+            "Familieoverblik",
+            "--ignore-dirs",
+            ".* ._ node_modules instance tests migrations",
+            "-o",
+            str(POT),
+            str(PROJECT_DIR),
         )
 
     @translate.command("update")
@@ -145,5 +158,3 @@ def register(app: Flask) -> None:
     def compile_():
         """Compile every catalogue to .mo files."""
         pybabel("compile", "-d", str(TRANSLATIONS))
-
-

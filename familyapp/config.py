@@ -32,9 +32,7 @@ def from_environment(instance_path: str) -> dict:
     return {
         "ENV_NAME": env,
         "SECRET_KEY": os.environ.get("SECRET_KEY") or ("dev-only-not-secret" if development else None),
-        "DATABASE_URL": os.environ.get(
-            "DATABASE_URL", f"sqlite:///{Path(instance_path) / 'familyapp.sqlite3'}"
-        ),
+        "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{Path(instance_path) / 'familyapp.sqlite3'}"),
         "WEBAUTHN_RP_ID": os.environ.get("WEBAUTHN_RP_ID", "localhost"),
         "WEBAUTHN_RP_NAME": os.environ.get("WEBAUTHN_RP_NAME", "Familieoverblik"),
         "WEBAUTHN_ORIGIN": origin,

@@ -10,7 +10,7 @@ from typing import Annotated
 from flask import Flask
 from sqlalchemy import DateTime, Enum, MetaData, String, TypeDecorator, Uuid, create_engine, event, func
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, scoped_session, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, mapped_column, scoped_session, sessionmaker
 
 # Deterministic constraint names so that Alembic migrations are stable across databases.
 NAMING_CONVENTION = {

@@ -30,7 +30,9 @@ def _create() -> None:
     mette = create_user(Role.CONSULTANT, "Mette Sørensen", actor=None, phone="+45 21 00 00 02")
     ali = create_user(Role.CONSULTANT, "Ali Khan", actor=None, phone="+45 21 00 00 03")
 
-    nielsen = services.create_family(f"Familien Nielsen {DEMO_MARK}", CaseType.INVESTIGATION, _years_ago(0, 2), actor=leader)
+    nielsen = services.create_family(
+        f"Familien Nielsen {DEMO_MARK}", CaseType.INVESTIGATION, _years_ago(0, 2), actor=leader
+    )
     services.add_adult(nielsen, "Sara Nielsen", "mor", actor=mette)
     services.add_adult(nielsen, "Jonas Hansen", "far", actor=mette)
     for name, years in (("Alma", 4), ("Noah", 9), ("Freja", 13)):

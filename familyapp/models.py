@@ -6,6 +6,20 @@ from .db import Base
 from .families.models import Assignment, AssignmentRole, CaseType, Family, Membership, Person, PersonKind, Phase
 
 __all__ = [
-    "Activation", "Assignment", "AssignmentRole", "AuditEvent", "Base", "CaseType", "Family", "Membership",
-    "Passkey", "Person", "PersonKind", "Phase", "RateLimitHit", "Role", "User", "UserSession",
+    "Activation",
+    "Assignment",
+    "AssignmentRole",
+    "AuditEvent",
+    "Base",
+    "CaseType",
+    "Family",
+    "Membership",
+    "Passkey",
+    "Person",
+    "PersonKind",
+    "Phase",
+    "RateLimitHit",
+    "Role",
+    "User",
+    "UserSession",
 ]

@@ -23,7 +23,9 @@ def database_url() -> str:
 
 
 def run_migrations_offline() -> None:
-    context.configure(url=database_url(), target_metadata=target_metadata, literal_binds=True, compare_server_default=True)
+    context.configure(
+        url=database_url(), target_metadata=target_metadata, literal_binds=True, compare_server_default=True
+    )
     with context.begin_transaction():
         context.run_migrations()
 

@@ -134,5 +134,3 @@ def _counting(engine):
 def count_queries(app):
     """Count SQL statements run inside a block: ``with count_queries() as q: ...; len(q)``."""
     return lambda: _counting(app.extensions["db_engine"])
-
-

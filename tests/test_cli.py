@@ -28,7 +28,9 @@ def test_demo_shape(runner):
     persons = db.session.scalars(select(Person).where(Person.family_id == nielsen.id)).all()
     ages = sorted(p.age_on(db.utcnow().date()) for p in persons if p.birth_date)
     assert ages == [4, 9, 13]
-    adults = db.session.scalars(select(User).join(Person, User.person_id == Person.id).where(Person.family_id == nielsen.id)).all()
+    adults = db.session.scalars(
+        select(User).join(Person, User.person_id == Person.id).where(Person.family_id == nielsen.id)
+    ).all()
     assert len(adults) == 2 and all(u.role is Role.PARENT for u in adults)
 
 

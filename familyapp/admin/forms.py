@@ -13,12 +13,19 @@ PHONE_PATTERN = r"^\+?[0-9 ]{8,20}$"
 
 class ConsultantForm(FlaskForm):
     name = StringField(
-        _l("Name"), validators=[DataRequired(message=_l("Write the consultant's name.")), Length(max=100, message=_l("At most 100 characters."))]
+        _l("Name"),
+        validators=[
+            DataRequired(message=_l("Write the consultant's name.")),
+            Length(max=100, message=_l("At most 100 characters.")),
+        ],
     )
     phone = StringField(
         _l("Phone number"),
         description=_l("Shown to the families, for example 12 34 56 78."),
-        validators=[Optional(), Regexp(PHONE_PATTERN, message=_l("Write a phone number with 8 digits, for example 12 34 56 78."))],
+        validators=[
+            Optional(),
+            Regexp(PHONE_PATTERN, message=_l("Write a phone number with 8 digits, for example 12 34 56 78.")),
+        ],
     )
 
 
@@ -26,7 +33,10 @@ class FamilyForm(FlaskForm):
     name = StringField(
         _l("Name of the family"),
         description=_l("For example Familien Jensen."),
-        validators=[DataRequired(message=_l("Write the family's name.")), Length(max=100, message=_l("At most 100 characters."))],
+        validators=[
+            DataRequired(message=_l("Write the family's name.")),
+            Length(max=100, message=_l("At most 100 characters.")),
+        ],
     )
     case_type = SelectField(
         _l("Type of case"),

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user
-from wtforms.fields.choices import SelectChoice
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from .. import db
 from ..access import family_for_management_or_404, get_in_family_or_404, parse_id, roles_required

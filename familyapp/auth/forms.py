@@ -17,5 +17,8 @@ class ActivationCodeForm(FlaskForm):
 class RenamePasskeyForm(FlaskForm):
     label = StringField(
         _l("Name"),
-        validators=[DataRequired(message=_l("Give the passkey a name.")), Length(max=100, message=_l("At most 100 characters."))],
+        validators=[
+            DataRequired(message=_l("Give the passkey a name.")),
+            Length(max=100, message=_l("At most 100 characters.")),
+        ],
     )

@@ -3,7 +3,9 @@
 from flask_babel import lazy_gettext as _l
 
 MESSAGES = {
-    "activation_unknown": _l("We do not recognise that code or link. Check it, or ask your contact person for a new one."),
+    "activation_unknown": _l(
+        "We do not recognise that code or link. Check it, or ask your contact person for a new one."
+    ),
     "activation_used": _l("This code or link has already been used. Ask your contact person for a new one."),
     "activation_expired": _l("This code or link has expired. Ask your contact person for a new one."),
     "activation_needed": _l("Open your activation link or type your code first."),

@@ -15,19 +15,30 @@ def _not_in_future(_form, field):
 
 class AdultForm(FlaskForm):
     name = StringField(
-        _l("Name"), validators=[DataRequired(message=_l("Write the person's name.")), Length(max=100, message=_l("At most 100 characters."))]
+        _l("Name"),
+        validators=[
+            DataRequired(message=_l("Write the person's name.")),
+            Length(max=100, message=_l("At most 100 characters.")),
+        ],
     )
     relation = StringField(
         _l("Relation in the family"),
         description=_l("In the family's own words, for example mor, far or plejemor."),
-        validators=[DataRequired(message=_l("Write the relation.")), Length(max=60, message=_l("At most 60 characters."))],
+        validators=[
+            DataRequired(message=_l("Write the relation.")),
+            Length(max=60, message=_l("At most 60 characters.")),
+        ],
     )
     young_person = BooleanField(_l("This is a young person (11 or older) with their own login"))
 
 
 class ChildForm(FlaskForm):
     name = StringField(
-        _l("Name"), validators=[DataRequired(message=_l("Write the child's name.")), Length(max=100, message=_l("At most 100 characters."))]
+        _l("Name"),
+        validators=[
+            DataRequired(message=_l("Write the child's name.")),
+            Length(max=100, message=_l("At most 100 characters.")),
+        ],
     )
     birth_date = DateField(
         _l("Birth date"),

@@ -85,7 +85,9 @@ def assign_consultant(family: Family, consultant: User, role: AssignmentRole, *,
 
 def unassign_consultant(assignment: Assignment, *, actor) -> None:
     """Take a consultant off a family."""
-    record_event(actor, "family.consultant_unassigned", family=db.session.get(Family, assignment.family_id), obj=assignment)
+    record_event(
+        actor, "family.consultant_unassigned", family=db.session.get(Family, assignment.family_id), obj=assignment
+    )
     db.session.delete(assignment)
     db.session.flush()
 
@@ -94,7 +96,9 @@ def list_people(family: Family) -> list[tuple[Person, User | None, Membership | 
     """Every member of a family with their login and relation, in two queries."""
     persons = list(db.session.scalars(select(Person).where(Person.family_id == family.id).order_by(Person.created_at)))
     rows = db.session.execute(
-        select(User, Membership).join(Membership, Membership.user_id == User.id).where(Membership.family_id == family.id)
+        select(User, Membership)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.family_id == family.id)
     ).all()
     by_person = {user.person_id: (user, membership) for user, membership in rows}
     return [(p, *by_person.get(p.id, (None, None))) for p in persons]

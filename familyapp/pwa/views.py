@@ -19,7 +19,10 @@ STATIC_ASSETS = ("css/app.css", "js/app.js", "js/passkeys.js", "icons/icon-192.p
 def manifest():
     """The web app manifest (Danish name; the start page decides the rest by sign-in)."""
     icon = lambda name, size, purpose="any": {  # noqa: E731
-        "src": url_for("static", filename=f"icons/{name}"), "sizes": size, "type": "image/png", "purpose": purpose
+        "src": url_for("static", filename=f"icons/{name}"),
+        "sizes": size,
+        "type": "image/png",
+        "purpose": purpose,
     }
     data = {
         "id": "/",

@@ -11,7 +11,9 @@ from familyapp.families.models import Assignment, AssignmentRole, CaseType, Fami
 
 def test_create_consultant_shows_activation(client, world, login):
     login(world.admin)
-    response = client.post("/admin/consultants", data={"consultant-name": "Ny Konsulent", "consultant-phone": "12 34 56 78"})
+    response = client.post(
+        "/admin/consultants", data={"consultant-name": "Ny Konsulent", "consultant-phone": "12 34 56 78"}
+    )
     assert response.status_code == 200 and "/auth/activate/" in response.get_data(as_text=True)
     user = db.session.scalar(select(User).where(User.name == "Ny Konsulent"))
     assert user.role is Role.CONSULTANT and user.phone == "12 34 56 78"
@@ -32,9 +34,19 @@ def test_create_family_and_assign(client, world, login):
     )
     family = db.session.scalar(select(Family).where(Family.name == "Familien Ny"))
     assert response.status_code == 302 and family.case_type is CaseType.SUPPORT
-    client.post(f"/admin/families/{family.id}/assignments", data={"assign-consultant": str(world.consultant_a.id), "assign-role": "primary"})
-    client.post(f"/admin/families/{family.id}/assignments", data={"assign-consultant": str(world.consultant_b.id), "assign-role": "primary"})
-    roles = dict(db.session.execute(select(Assignment.consultant_id, Assignment.role).where(Assignment.family_id == family.id)).all())
+    client.post(
+        f"/admin/families/{family.id}/assignments",
+        data={"assign-consultant": str(world.consultant_a.id), "assign-role": "primary"},
+    )
+    client.post(
+        f"/admin/families/{family.id}/assignments",
+        data={"assign-consultant": str(world.consultant_b.id), "assign-role": "primary"},
+    )
+    roles = dict(
+        db.session.execute(
+            select(Assignment.consultant_id, Assignment.role).where(Assignment.family_id == family.id)
+        ).all()
+    )
     # One primary per family: the newest primary demotes the earlier one to partner.
     assert roles == {world.consultant_a.id: AssignmentRole.PARTNER, world.consultant_b.id: AssignmentRole.PRIMARY}
 

@@ -20,7 +20,9 @@ def two_passkeys(app, client, world):
         from tests.fake_authenticator import SoftAuthenticator
 
         assert register(client, SoftAuthenticator(), label).status_code == 200
-    return list(db.session.scalars(select(Passkey).where(Passkey.user_id == world.parent_a.id).order_by(Passkey.created_at)))
+    return list(
+        db.session.scalars(select(Passkey).where(Passkey.user_id == world.parent_a.id).order_by(Passkey.created_at))
+    )
 
 
 def test_list_shows_names(client, two_passkeys):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from webauthn.helpers import base64url_to_bytes
 from sqlalchemy import func, select
+from webauthn.helpers import base64url_to_bytes
 
 from familyapp import db
 from familyapp.audit import AuditEvent
@@ -165,7 +165,9 @@ class TestSignIn:
 
     def test_next_is_followed_only_when_local(self, client, world, enrolled):
         options = client.post("/auth/login/begin").get_json()
-        response = client.post("/auth/login/finish?next=https://evil.example/", json={"credential": enrolled.get(options)})
+        response = client.post(
+            "/auth/login/finish?next=https://evil.example/", json={"credential": enrolled.get(options)}
+        )
         assert response.get_json()["redirect"] == "/"
         client.post("/auth/logout")
         options = client.post("/auth/login/begin").get_json()

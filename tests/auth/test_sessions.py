@@ -30,10 +30,15 @@ def test_captured_cookie_is_worthless_after_sign_out(app, client, world, login):
 
 def test_sign_out_deletes_the_row_and_asks_the_browser_to_clear(client, world, login):
     login(world.parent_a)
-    before = db.session.scalar(select(func.count()).select_from(UserSession).where(UserSession.user_id == world.parent_a.id))
+    before = db.session.scalar(
+        select(func.count()).select_from(UserSession).where(UserSession.user_id == world.parent_a.id)
+    )
     response = client.post("/auth/logout")
     assert before == 1
-    assert db.session.scalar(select(func.count()).select_from(UserSession).where(UserSession.user_id == world.parent_a.id)) == 0
+    assert (
+        db.session.scalar(select(func.count()).select_from(UserSession).where(UserSession.user_id == world.parent_a.id))
+        == 0
+    )
     assert "storage" in response.headers["Clear-Site-Data"]
 
 

@@ -19,8 +19,14 @@ from tests.dbutil import fresh_database_url
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
 ]
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
@@ -88,7 +94,12 @@ class LiveServer:
     def seed(self) -> dict:
         """A fresh pair of families with activation links for every role."""
         out = subprocess.run(
-            [sys.executable, "-m", "tests.browser.seed"], env=self.env, cwd=ROOT, check=True, capture_output=True, text=True
+            [sys.executable, "-m", "tests.browser.seed"],
+            env=self.env,
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
         ).stdout
         return json.loads(out)
 
@@ -128,8 +139,12 @@ def add_authenticator(context, page) -> tuple:
         "WebAuthn.addVirtualAuthenticator",
         {
             "options": {
-                "protocol": "ctap2", "transport": "internal", "hasResidentKey": True,
-                "hasUserVerification": True, "isUserVerified": True, "automaticPresenceSimulation": True,
+                "protocol": "ctap2",
+                "transport": "internal",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+                "automaticPresenceSimulation": True,
             }
         },
     )
@@ -153,4 +168,6 @@ def run_axe(page) -> list[dict]:
     result = page.evaluate(
         """() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a','wcag2aa','wcag21a','wcag21aa']}})"""
     )
-    return [{"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:5], "help": v["help"]} for v in result["violations"]]
+    return [
+        {"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:5], "help": v["help"]} for v in result["violations"]
+    ]

@@ -71,7 +71,9 @@ class TestHome:
             family = db.session.merge(world.family_a)
             for i in range(5):
                 services.add_child(family, f"Barn {i}", None, actor=None)
-                services.assign_consultant(family, make_consultant(f"K{i}"), services.AssignmentRole.PARTNER, actor=None)
+                services.assign_consultant(
+                    family, make_consultant(f"K{i}"), services.AssignmentRole.PARTNER, actor=None
+                )
             db.session.commit()
         with count_queries() as many:
             client.get(url)
@@ -95,7 +97,9 @@ class TestCaseload:
 
             consultant = db.session.merge(world.consultant_a)
             for i in range(6):
-                services.assign_consultant(make_family(f"F{i}"), consultant, services.AssignmentRole.PRIMARY, actor=None)
+                services.assign_consultant(
+                    make_family(f"F{i}"), consultant, services.AssignmentRole.PRIMARY, actor=None
+                )
             db.session.commit()
         with count_queries() as many:
             client.get("/caseload")
@@ -111,7 +115,8 @@ class TestPeople:
     def test_add_adult_shows_the_activation_once(self, client, world, login):
         login(world.consultant_a)
         response = client.post(
-            f"/families/{world.family_a.id}/people/adults", data={"adult-name": "Bente Mormor", "adult-relation": "mormor"}
+            f"/families/{world.family_a.id}/people/adults",
+            data={"adult-name": "Bente Mormor", "adult-relation": "mormor"},
         )
         assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
         page = response.get_data(as_text=True)
@@ -119,7 +124,9 @@ class TestPeople:
         user = db.session.scalar(select(User).where(User.name == "Bente Mormor"))
         assert user.role is Role.PARENT
         assert db.session.scalar(select(Membership.relation).where(Membership.user_id == user.id)) == "mormor"
-        added = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "family.member_added").order_by(AuditEvent.at.desc()))
+        added = db.session.scalar(
+            select(AuditEvent).where(AuditEvent.action == "family.member_added").order_by(AuditEvent.at.desc())
+        )
         assert added.actor_id == world.consultant_a.id
 
     def test_add_young_person(self, client, world, login):
