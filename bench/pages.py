@@ -1,0 +1,84 @@
+"""Benchmark: server time per page against a bare Flask "hello", SQL statements per page, and page weight.
+
+Run with `make bench`. It builds its own SQLite database in a temporary folder, so it never touches yours.
+Budgets (DESIGN.md section 8): constant queries per page; server time a small multiple of a bare Flask
+response; first load at most ~60 KB compressed with at most ~15 KB of our own JavaScript.
+"""
+
+from __future__ import annotations
+
+import gzip
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from familyapp import create_app, db  # noqa: E402
+from familyapp.cli import upgrade_database  # noqa: E402
+from tests import factories  # noqa: E402
+
+ROUNDS = 300
+
+
+def timed(client, url: str, rounds: int = ROUNDS) -> float:
+    """Median server time of a GET in milliseconds (in-process, no network)."""
+    samples = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        response = client.get(url)
+        samples.append(time.perf_counter() - start)
+        assert response.status_code == 200, (url, response.status_code)
+    samples.sort()
+    return samples[len(samples) // 2] * 1000
+
+
+def main() -> None:
+    tmp = Path(tempfile.mkdtemp())
+    url = f"sqlite:///{tmp / 'bench.sqlite3'}"
+    upgrade_database(url)
+    app = create_app({"SECRET_KEY": "bench", "DATABASE_URL": url, "WTF_CSRF_ENABLED": False})
+    with app.app_context():
+        world = factories.make_world()
+        family_id, parent, consultant = world.family_a.id, world.parent_a, world.consultant_a
+
+    hello = Flask("hello")
+    hello.get("/")(lambda: "hello")
+    base = timed(hello.test_client(), "/")
+
+    statements: list[str] = []
+    event.listen(app.extensions["db_engine"], "before_cursor_execute", lambda *a: statements.append(a[2]))
+    pages = {
+        "parent home": (parent, f"/families/{family_id}/"),
+        "consultant caseload": (consultant, "/caseload"),
+        "sign-in page": (None, "/auth/login"),
+    }
+    print(f"bare Flask hello: {base:.3f} ms median over {ROUNDS}")
+    print(f"{'page':<22}{'median ms':>10}{'x hello':>9}{'queries':>9}{'html gz KB':>12}")
+    for name, (user, path) in pages.items():
+        client = app.test_client()
+        if user is not None:
+            factories.sign_in(client, user)
+        client.get(path)
+        statements.clear()
+        body = client.get(path).get_data()
+        queries = len(statements)
+        ms = timed(client, path)
+        print(f"{name:<22}{ms:>10.3f}{ms / base:>9.1f}{queries:>9}{len(gzip.compress(body)) / 1024:>12.1f}")
+
+    static = ROOT / "familyapp" / "static"
+    css = len(gzip.compress((static / "css" / "app.css").read_bytes())) / 1024
+    js = sum(len(gzip.compress(p.read_bytes())) for p in (static / "js").glob("*.js")) / 1024
+    print(f"static: CSS {css:.1f} KB gz, our JavaScript {js:.1f} KB gz (budget 15 KB)")
+    print(f"peak memory of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    db.session.remove()
+
+
+if __name__ == "__main__":
+    main()
