@@ -9,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 
 from .. import db
 from ..access import family_for_management_or_404, get_in_family_or_404, parse_id, roles_required
+from ..audit import record_event
 from ..auth.models import Role, User
 from ..auth.services import activation_display, create_user, issue_activation
 from ..families import services as family_services
@@ -97,7 +98,10 @@ def _family_page(fam: Family, form: AssignForm, status: int = 200):
 @roles_required(Role.ADMIN)
 def family(family_id: str):
     """A family's consultants and the form to assign one."""
-    return _family_page(family_for_management_or_404(family_id, current_user), _assign_form())
+    fam = family_for_management_or_404(family_id, current_user)
+    record_event(current_user, "family.viewed", family=fam, data={"page": "admin"})
+    db.session.commit()
+    return _family_page(fam, _assign_form())
 
 
 @bp.post("/families/<family_id>/assignments")

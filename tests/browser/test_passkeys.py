@@ -112,3 +112,13 @@ def test_cancelled_prompt_keeps_the_activation(live_server, browser):
     page.click("[data-passkey-register]")
     expect(page).to_have_url(re.compile(rf"/families/{world['family_a']}/$"))
     context.close()
+
+
+def test_browser_without_passkeys_gets_a_plain_message(live_server, browser):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="da-DK")
+    page = context.new_page()
+    page.add_init_script("delete window.PublicKeyCredential")
+    page.goto(live_server.url + "/auth/login")
+    expect(page.locator("[data-no-webauthn]")).to_be_visible()
+    expect(page.locator("[data-passkey-login]")).to_be_disabled()
+    context.close()
