@@ -91,6 +91,20 @@ class LiveServer:
             self.process = None
             self.log.close()
 
+    def reset_rate_limits(self) -> None:
+        """Forget the attempt counters: every browser test comes from 127.0.0.1, and each activation link
+        opened counts against the limit (10 per 5 minutes), so a long run would lock itself out."""
+        from sqlalchemy import text
+
+        from familyapp.db import make_engine
+
+        engine = make_engine(self.env["DATABASE_URL"])
+        try:
+            with engine.begin() as conn:
+                conn.execute(text("DELETE FROM rate_limit_hits"))
+        finally:
+            engine.dispose()
+
     def seed(self) -> dict:
         """A fresh pair of families with activation links for every role."""
         out = subprocess.run(
@@ -111,6 +125,11 @@ def live_server(tmp_path_factory):
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(live_server):
+    live_server.reset_rate_limits()
 
 
 @pytest.fixture(scope="session")

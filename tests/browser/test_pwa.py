@@ -1,0 +1,135 @@
+"""The installable shell in real Chromium: installability, the offline fallback, and no personal data in caches."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from urllib.parse import urlsplit
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import CHROMIUM_ARGS, PHONE, LiveServer, add_authenticator
+from tests.browser.test_passkeys import register_via_link
+
+OFFLINE_HEADING = "Ingen forbindelse"
+
+
+def wait_for_service_worker(page) -> None:
+    """Wait until the service worker is active and controls the page (reload once if it took over late)."""
+    assert page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    if not page.evaluate("!!navigator.serviceWorker.controller"):
+        page.reload()
+    page.wait_for_function("!!navigator.serviceWorker.controller")
+
+
+def cached_urls(page) -> list[str]:
+    return page.evaluate(
+        """async () => {
+            const urls = [];
+            for (const name of await caches.keys()) {
+                const cache = await caches.open(name);
+                for (const request of await cache.keys()) urls.push(request.url);
+            }
+            return urls;
+        }"""
+    )
+
+
+def test_installable(live_server, playwright_instance, tmp_path):
+    """Chromium's own installability check, which only a persistent (non-incognito) profile can answer."""
+    context = playwright_instance.chromium.launch_persistent_context(
+        str(tmp_path / "profile"),
+        executable_path=shutil.which("chromium"),
+        headless=True,
+        args=CHROMIUM_ARGS,
+        viewport=PHONE,
+        locale="da-DK",
+    )
+    try:
+        page = context.new_page()
+        page.goto(live_server.url + "/auth/login")
+        wait_for_service_worker(page)
+        cdp = context.new_cdp_session(page)
+        manifest = cdp.send("Page.getAppManifest")
+        assert manifest["errors"] == [], manifest["errors"]
+        assert manifest["url"].endswith("/manifest.webmanifest")
+        errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
+        assert errors == [], errors
+    finally:
+        context.close()
+
+
+def test_offline_page_when_the_server_is_gone(browser, tmp_path):
+    """Real offline from the service worker's point of view: the server itself stops."""
+    server = LiveServer(f"sqlite:///{tmp_path / 'offline.sqlite3'}")
+    server.flask("db-upgrade")
+    server.start()
+    context = browser.new_context(viewport=PHONE, locale="da-DK", service_workers="allow")
+    try:
+        page = context.new_page()
+        page.goto(server.url + "/auth/login")
+        wait_for_service_worker(page)
+        expect(page.locator("h1")).not_to_have_text(OFFLINE_HEADING)
+        server.stop()
+
+        page.reload()
+        expect(page.locator("h1")).to_have_text(OFFLINE_HEADING)
+        # Also a page never visited before, and a personal one: the offline page, never stale content.
+        page.goto(server.url + "/install")
+        expect(page.locator("h1")).to_have_text(OFFLINE_HEADING)
+        page.goto(server.url + "/families/00000000-0000-0000-0000-000000000000/")
+        expect(page.locator("h1")).to_have_text(OFFLINE_HEADING)
+        # Its stylesheet came from the cache too.
+        assert page.evaluate(
+            "[...document.styleSheets].some((s) => s.href.endsWith('/static/css/app.css') && s.cssRules.length > 0)"
+        )
+    finally:
+        server.stop()
+        context.close()
+
+
+def test_offline_page_with_emulated_offline(live_server, browser):
+    context = browser.new_context(viewport=PHONE, locale="da-DK", service_workers="allow")
+    try:
+        page = context.new_page()
+        page.goto(live_server.url + "/auth/login")
+        wait_for_service_worker(page)
+        context.set_offline(True)
+        page.reload()
+        expect(page.locator("h1")).to_have_text(OFFLINE_HEADING)
+        page.goto(live_server.url + "/install")
+        expect(page.locator("h1")).to_have_text(OFFLINE_HEADING)
+
+        context.set_offline(False)
+        page.goto(live_server.url + "/auth/login")
+        expect(page).to_have_url(re.compile(r"/auth/login$"))
+        expect(page.locator("h1")).not_to_have_text(OFFLINE_HEADING)
+        expect(page.locator("[data-passkey-login]")).to_be_visible()
+    finally:
+        context.close()
+
+
+def test_personal_pages_are_never_cached(live_server, browser):
+    world = live_server.seed()
+    family = world["family_a"]
+    context = browser.new_context(viewport=PHONE, locale="da-DK", service_workers="allow")
+    try:
+        page = context.new_page()
+        add_authenticator(context, page)
+        register_via_link(page, world["links"]["parent_a"])
+        expect(page).to_have_url(re.compile(rf"/families/{family}/$"))
+        wait_for_service_worker(page)
+        # Browse the family's pages with the service worker in control.
+        for section in ("plan", "meetings", "yearwheel", "network"):
+            page.goto(f"{live_server.url}/families/{family}/{section}")
+            expect(page.locator(".bottom-nav")).to_be_visible()
+        page.goto(f"{live_server.url}/families/{family}/")
+        page.goto(f"{live_server.url}/auth/passkeys")
+
+        urls = cached_urls(page)
+        paths = [urlsplit(u).path for u in urls]
+        assert "/offline" in paths, urls  # the cache was read, not just empty
+        assert not [u for u in urls if "/families/" in u], urls
+        assert all(p == "/offline" or p.startswith("/static/") for p in paths), urls
+    finally:
+        context.close()
