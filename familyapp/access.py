@@ -133,4 +133,3 @@ def roles_required(*roles: Role):
         return wrapped
 
     return decorator
-

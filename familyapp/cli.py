@@ -46,7 +46,7 @@ def fill_source_language(po_path: Path) -> None:
         if message.id and not message.string:
             message.string = message.id
     with po_path.open("wb") as f:
-        write_po(f, catalog, width=110)
+        write_po(f, catalog, width=76)
 
 
 def register(app: Flask) -> None:

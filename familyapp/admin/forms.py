@@ -4,21 +4,16 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Optional, Regexp
 
 from ..families.models import AssignmentRole, CaseType
+from ..forms import required_text
 
 PHONE_PATTERN = r"^\+?[0-9 ]{8,20}$"
 
 
 class ConsultantForm(FlaskForm):
-    name = StringField(
-        _l("Name"),
-        validators=[
-            DataRequired(message=_l("Write the consultant's name.")),
-            Length(max=100, message=_l("At most 100 characters.")),
-        ],
-    )
+    name = required_text(_l("Name"), _l("Write the consultant's name."))
     phone = StringField(
         _l("Phone number"),
         description=_l("Shown to the families, for example 12 34 56 78."),
@@ -30,13 +25,8 @@ class ConsultantForm(FlaskForm):
 
 
 class FamilyForm(FlaskForm):
-    name = StringField(
-        _l("Name of the family"),
-        description=_l("For example Familien Jensen."),
-        validators=[
-            DataRequired(message=_l("Write the family's name.")),
-            Length(max=100, message=_l("At most 100 characters.")),
-        ],
+    name = required_text(
+        _l("Name of the family"), _l("Write the family's name."), description=_l("For example Familien Jensen.")
     )
     case_type = SelectField(
         _l("Type of case"),

@@ -11,7 +11,8 @@ from .. import db
 from ..access import family_for_management_or_404, get_in_family_or_404, parse_id, roles_required
 from ..audit import record_event
 from ..auth.models import Role, User
-from ..auth.services import activation_display, create_user, issue_activation
+from ..auth.pages import issue_and_show
+from ..auth.services import create_user
 from ..families import services as family_services
 from ..families.models import Assignment, AssignmentRole, CaseType, Family
 from .forms import AssignForm, ConsultantForm, FamilyForm
@@ -21,13 +22,6 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 def _consultants() -> list[User]:
     return list(db.session.scalars(select(User).where(User.role == Role.CONSULTANT).order_by(User.name)))
-
-
-def _issue_and_show(user: User):
-    _activation, token, code = issue_activation(user, actor=current_user)
-    db.session.commit()
-    page = render_template("auth/activation_issued.html", family=None, user=user, **activation_display(token, code))
-    return page, 200, {"Cache-Control": "no-store"}
 
 
 def _index_page(consultant_form=None, family_form=None, status=200):
@@ -56,7 +50,7 @@ def add_consultant():
     if not form.validate_on_submit():
         return _index_page(consultant_form=form, status=400)
     user = create_user(Role.CONSULTANT, form.name.data, actor=current_user, phone=form.phone.data)
-    return _issue_and_show(user)
+    return issue_and_show(user, actor=current_user)
 
 
 @bp.post("/consultants/<user_id>/activation")
@@ -66,7 +60,7 @@ def consultant_activation(user_id: str):
     user = db.session.scalar(select(User).where(User.id == parse_id(user_id), User.role == Role.CONSULTANT))
     if user is None:
         abort(404)
-    return _issue_and_show(user)
+    return issue_and_show(user, actor=current_user)
 
 
 @bp.post("/families")

@@ -2,23 +2,18 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField
-from wtforms.validators import DataRequired, Length
+
+from ..forms import required_text
 
 
 class ActivationCodeForm(FlaskForm):
-    code = StringField(
+    code = required_text(
         _l("Activation code"),
-        validators=[DataRequired(message=_l("Type the code you were given.")), Length(max=40)],
+        _l("Type the code you were given."),
+        max_length=40,
         description=_l("8 letters and digits, for example KM4T-XP7C. Dashes and spaces do not matter."),
     )
 
 
 class RenamePasskeyForm(FlaskForm):
-    label = StringField(
-        _l("Name"),
-        validators=[
-            DataRequired(message=_l("Give the passkey a name.")),
-            Length(max=100, message=_l("At most 100 characters.")),
-        ],
-    )
+    label = required_text(_l("Name"), _l("Give the passkey a name."))

@@ -2,10 +2,11 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, StringField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms import BooleanField, DateField
+from wtforms.validators import Optional, ValidationError
 
 from .. import db
+from ..forms import required_text
 
 
 def _not_in_future(_form, field):
@@ -14,32 +15,18 @@ def _not_in_future(_form, field):
 
 
 class AdultForm(FlaskForm):
-    name = StringField(
-        _l("Name"),
-        validators=[
-            DataRequired(message=_l("Write the person's name.")),
-            Length(max=100, message=_l("At most 100 characters.")),
-        ],
-    )
-    relation = StringField(
+    name = required_text(_l("Name"), _l("Write the person's name."))
+    relation = required_text(
         _l("Relation in the family"),
+        _l("Write the relation."),
+        max_length=60,
         description=_l("In the family's own words, for example mor, far or plejemor."),
-        validators=[
-            DataRequired(message=_l("Write the relation.")),
-            Length(max=60, message=_l("At most 60 characters.")),
-        ],
     )
     young_person = BooleanField(_l("This is a young person (11 or older) with their own login"))
 
 
 class ChildForm(FlaskForm):
-    name = StringField(
-        _l("Name"),
-        validators=[
-            DataRequired(message=_l("Write the child's name.")),
-            Length(max=100, message=_l("At most 100 characters.")),
-        ],
-    )
+    name = required_text(_l("Name"), _l("Write the child's name."))
     birth_date = DateField(
         _l("Birth date"),
         validators=[Optional(), _not_in_future],

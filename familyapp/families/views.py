@@ -18,7 +18,7 @@ from ..access import (
 )
 from ..audit import record_event
 from ..auth.models import Role, User
-from ..auth.services import activation_display, issue_activation
+from ..auth.pages import issue_and_show
 from . import services
 from .forms import AdultForm, ChildForm
 from .models import Person
@@ -90,12 +90,6 @@ def people(family_id: str):
     return _people_page(family)
 
 
-def _show_activation(family, user: User, token: str, code: str):
-    # Shown once and never stored: keep it out of every cache.
-    page = render_template("auth/activation_issued.html", family=family, user=user, **activation_display(token, code))
-    return page, 200, {"Cache-Control": "no-store"}
-
-
 @bp.post("/families/<family_id>/people/adults")
 @roles_required(Role.CONSULTANT, Role.ADMIN)
 def add_adult(family_id: str):
@@ -107,9 +101,7 @@ def add_adult(family_id: str):
     user = services.add_adult(
         family, form.name.data, form.relation.data, actor=current_user, young_person=form.young_person.data
     )
-    _activation, token, code = issue_activation(user, actor=current_user, family=family)
-    db.session.commit()
-    return _show_activation(family, user, token, code)
+    return issue_and_show(user, actor=current_user, family=family)
 
 
 @bp.post("/families/<family_id>/people/children")
@@ -134,6 +126,4 @@ def new_activation(family_id: str, person_id: str):
     user = db.session.scalar(select(User).where(User.person_id == person.id))
     if user is None:
         abort(404)
-    _activation, token, code = issue_activation(user, actor=current_user, family=family)
-    db.session.commit()
-    return _show_activation(family, user, token, code)
+    return issue_and_show(user, actor=current_user, family=family)

@@ -170,3 +170,12 @@ class TestPeople:
         login(world.consultant_a)
         alma = db.session.scalar(select(Person).where(Person.name == "Alma"))
         assert client.post(f"/families/{world.family_a.id}/people/{alma.id}/activation").status_code == 404
+
+
+def test_blank_names_count_as_missing(client, world, login):
+    login(world.consultant_a)
+    response = client.post(
+        f"/families/{world.family_a.id}/people/adults", data={"adult-name": "   ", "adult-relation": " "}
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Write the person" in page and "Write the relation." in page
