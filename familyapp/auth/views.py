@@ -121,11 +121,16 @@ def login_finish():
 @bp.post("/logout")
 def logout():
     """Sign out: the server-side session is deleted and the browser told to clear its storage."""
+    language = session.get("language")
     if current_user.is_authenticated:
+        language = current_user.language or language
         record_event(current_user, "user.signed_out", obj=current_user)
         db.session.commit()
     logout_user()
     session.clear()
+    if language:
+        # The sign-in page keeps the language the person chose; nothing else survives sign-out.
+        session["language"] = language
     response = redirect(url_for("auth.login", signed_out=1))
     response.headers["Clear-Site-Data"] = '"cache", "storage"'
     return response
