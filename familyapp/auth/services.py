@@ -160,12 +160,26 @@ def add_passkey(user: User, new: NewCredential, label: str, *, activation: Activ
         label=label.strip()[:100] or "Adgangsnøgle",
         created_at=db.utcnow(),
     )
-    db.session.add(passkey)
     if activation is not None:
-        activation.used_at = db.utcnow()
+        spend_activation(activation)
+    db.session.add(passkey)
     db.session.flush()
     record_event(user, "passkey.added", obj=passkey)
     return passkey
+
+
+def spend_activation(activation: Activation) -> None:
+    """Mark an activation used, atomically: of two tabs finishing with the same activation, one wins."""
+    now = db.utcnow()
+    spent = db.session.execute(
+        update(Activation)
+        .where(Activation.id == activation.id, Activation.used_at.is_(None), Activation.revoked_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if spent.rowcount != 1:
+        raise ActivationError("activation_used")
+    activation.used_at = now
 
 
 def passkey_by_credential_id(credential_id: bytes) -> Passkey | None:

@@ -104,6 +104,7 @@ def login_finish():
         user = db.session.get(User, passkey.user_id)
         if not user.active:
             return _json_error("account_inactive", 403)
+        wa.check_user_handle(credential, user.webauthn_handle)
         count = wa.verify_authentication(
             credential, state["challenge"], public_key=passkey.public_key, sign_count=passkey.sign_count
         )
@@ -218,7 +219,8 @@ def register_finish():
         services.add_passkey(user, new, label, activation=activation)
     except wa.RegistrationRejected:
         return _json_error("passkey_rejected")
-    except services.PasskeyError as exc:
+    except (services.PasskeyError, services.ActivationError) as exc:
+        db.session.rollback()
         return _json_error(exc.key, 409)
     db.session.commit()
     session.pop("activation_id", None)

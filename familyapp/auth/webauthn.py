@@ -114,6 +114,19 @@ def credential_id_of(credential: dict) -> bytes:
         raise AuthenticationRejected("no credential id") from exc
 
 
+def check_user_handle(credential: dict, expected: bytes) -> None:
+    """A discoverable credential names its user; it must be the owner of the stored passkey."""
+    handle = (credential.get("response") or {}).get("userHandle")
+    if handle is None:
+        return  # optional in the standard; the signature still binds the response to the stored key
+    try:
+        given = base64url_to_bytes(handle)
+    except (TypeError, ValueError) as exc:
+        raise AuthenticationRejected("malformed user handle") from exc
+    if given != expected:
+        raise AuthenticationRejected("user handle does not match the passkey's owner")
+
+
 def verify_authentication(credential: dict, challenge: str, *, public_key: bytes, sign_count: int) -> int:
     """Verify a sign-in response; return the new signature counter (0: the authenticator keeps none)."""
     rp_id, _name, origin = _config()

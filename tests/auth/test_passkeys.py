@@ -215,3 +215,39 @@ class TestSignIn:
         responses = [client.post("/auth/login/finish", json={}) for _ in range(12)]
         assert responses[-1].status_code == 429
         assert responses[0].status_code == 400
+
+
+class TestBindings:
+    def test_activation_is_spent_atomically(self, app, ctx, world):
+        from familyapp.auth.services import ActivationError, issue_activation, spend_activation
+
+        activation, _t, _c = issue_activation(db.session.merge(world.parent_a), actor=None)
+        stale = Activation(id=activation.id)  # what a second tab loaded before the first one finished
+        spend_activation(activation)
+        with pytest.raises(ActivationError):
+            spend_activation(stale)
+
+    def test_second_tab_cannot_finish_with_a_spent_activation(self, app, client, world, phone):
+        token, _ = new_activation(app, world.parent_a)
+        other = app.test_client()
+        client.get(f"/auth/activate/{token}")
+        other.get(f"/auth/activate/{token}")
+        first = client.post("/auth/activate/register/begin").get_json()
+        second = other.post("/auth/activate/register/begin").get_json()
+        assert (
+            client.post("/auth/activate/register/finish", json={"credential": phone.create(first)}).status_code == 200
+        )
+        late = other.post("/auth/activate/register/finish", json={"credential": SoftAuthenticator().create(second)})
+        assert late.status_code == 400
+        assert passkey_count(world.parent_a) == 1
+
+    def test_user_handle_must_belong_to_the_passkeys_owner(self, app, client, world, phone):
+        token, _ = new_activation(app, world.parent_a)
+        client.get(f"/auth/activate/{token}")
+        register(client, phone)
+        client.post("/auth/logout")
+        options = client.post("/auth/login/begin").get_json()
+        credential = phone.get(options)
+        credential["response"]["userHandle"] = "AAAAAAAAAAAAAAAAAAAAAA"
+        response = client.post("/auth/login/finish", json={"credential": credential})
+        assert response.status_code == 400 and response.get_json()["key"] == "passkey_rejected"
