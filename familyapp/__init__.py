@@ -9,6 +9,7 @@ from flask import Flask, g, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, generate_csrf
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import db
 from .config import Defaults, from_environment
@@ -31,6 +32,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY must be set (outside development and tests). See README.md.")
+    if app.config.get("PROXY_FIX_HOPS"):
+        # Behind a reverse proxy the client address (rate limits, audit) and HTTPS come from its headers.
+        hops = app.config["PROXY_FIX_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     db.init_app(app)
     register_extensions(app)
     register_blueprints(app)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from functools import wraps
+from typing import NoReturn
 
-from flask import abort
+from flask import abort, request
 from flask_login import current_user, login_required
 from sqlalchemy import Select, exists, select
 
@@ -16,12 +17,24 @@ from .auth.models import Role, User
 from .families.models import Assignment, Family, Membership
 
 
+def deny() -> NoReturn:
+    """Answer 404 (the page "does not exist", so ids do not leak) and audit the refused attempt.
+
+    Refusals by signed-in users are kept (ASVS 16.3.2): a consultant probing another family's ids shows up.
+    Only the endpoint is stored, never the id that was tried.
+    """
+    if current_user and current_user.is_authenticated:
+        record_event(current_user, "access.denied", data={"endpoint": request.endpoint or "-"})
+        db.session.commit()
+    abort(404)
+
+
 def parse_id(value: str) -> uuid.UUID:
     """An id from a URL or a form; anything that is not a UUID is a 404, never a 500."""
     try:
         return uuid.UUID(str(value))
     except (ValueError, TypeError, AttributeError):
-        abort(404)
+        deny()
 
 
 def is_member_clause(user: User, family_id_column=Family.id):
@@ -71,7 +84,7 @@ def family_view_or_404(family_id, user: User, *, page: str) -> FamilyView:
     fid = parse_id(family_id)
     family = db.session.scalar(query_visible_families(user).where(Family.id == fid))
     if family is None:
-        abort(404)
+        deny()
     if user.role.is_professional:
         record_event(user, "family.viewed", family=family, data={"page": page})
         db.session.commit()
@@ -85,10 +98,10 @@ def family_for_management_or_404(family_id, user: User) -> Family:
     if user.role is Role.CONSULTANT:
         stmt = stmt.where(is_assigned_clause(user))
     elif user.role is not Role.ADMIN:
-        abort(404)
+        deny()
     family = db.session.scalar(stmt)
     if family is None:
-        abort(404)
+        deny()
     return family
 
 
@@ -96,7 +109,7 @@ def get_in_family_or_404(model, obj_id, family: Family):
     """Load a family-owned row by id, only within the given family."""
     obj = db.session.scalar(select(model).where(model.id == parse_id(obj_id), model.family_id == family.id))
     if obj is None:
-        abort(404)
+        deny()
     return obj
 
 
@@ -127,7 +140,7 @@ def roles_required(*roles: Role):
         @wraps(view)
         def wrapped(*args, **kwargs):
             if current_user.role not in roles:
-                abort(404)
+                deny()
             return view(*args, **kwargs)
 
         return wrapped

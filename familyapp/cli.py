@@ -80,9 +80,14 @@ def register(app: Flask) -> None:
         click.echo(f"  {shown['url']}\n  code: {shown['code']}")
 
     @app.cli.command("demo")
-    def demo():
+    @click.option("--force", is_flag=True, help="Run even though FAMILYAPP_ENV is not development.")
+    def demo(force: bool):
         """Create the demo families once and print fresh activation links for every demo user."""
         from .demo import load_demo
+
+        if current_app.config["ENV_NAME"] != "development" and not current_app.testing and not force:
+            # Demo users are found by name; in a real installation that could hand out real people's accounts.
+            raise click.ClickException("The demo is for development (FAMILYAPP_ENV=development) or use --force.")
 
         for name, role, url, code in load_demo():
             click.echo(f"  {role:<12} {name:<22} {url}   (code {code})")

@@ -37,6 +37,8 @@ def from_environment(instance_path: str) -> dict:
         "WEBAUTHN_RP_NAME": os.environ.get("WEBAUTHN_RP_NAME", "Familieoverblik"),
         "WEBAUTHN_ORIGIN": origin,
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", secure),
+        #: How many reverse proxies in front set X-Forwarded-For/-Proto; 0 trusts no such header.
+        "PROXY_FIX_HOPS": int(os.environ.get("PROXY_FIX_HOPS", "0")),
         "PREFERRED_URL_SCHEME": "https" if secure else "http",
     }
 

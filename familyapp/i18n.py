@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Blueprint, current_app, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -24,10 +26,19 @@ def select_locale() -> str:
 
 
 def safe_next(target: str | None, fallback: str) -> str:
-    """Only follow a same-site relative path; anything else goes to the fallback (ASVS 3.7.2)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return fallback
+    """Only follow a same-site absolute path; anything else goes to the fallback (ASVS 3.7.2).
+
+    Browsers drop tabs and newlines from URLs and read a backslash as a slash, so ``/\t/evil.example``
+    would become ``//evil.example``: any such character disqualifies the target.
+    """
+    if not target or not target.startswith("/") or len(target) > 2000:
+        return fallback
+    if any(ch.isspace() or ord(ch) < 32 or ch == "\\" for ch in target):
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or target.startswith("//"):
+        return fallback
+    return target
 
 
 @bp.post("/language")

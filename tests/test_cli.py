@@ -57,3 +57,11 @@ def test_passkeys_revoke(runner, world, app):
 def test_sessions_purge(runner):
     result = runner.invoke(args=["sessions", "purge"])
     assert result.exit_code == 0 and "expired sessions" in result.output
+
+
+def test_demo_refuses_outside_development(app, runner, monkeypatch):
+    monkeypatch.setattr(app, "testing", False)
+    monkeypatch.setitem(app.config, "ENV_NAME", "production")
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code != 0 and "development" in result.output
+    assert db.session.scalar(select(func.count()).select_from(Family)) == 0

@@ -51,3 +51,13 @@ def test_default_database_is_sqlite_under_instance(monkeypatch, tmp_path):
     app = create_app()
     assert app.config["DATABASE_URL"].startswith("sqlite:///")
     assert app.config["DATABASE_URL"].endswith("instance/familyapp.sqlite3")
+
+
+def test_proxy_fix_only_when_configured(monkeypatch, tmp_path):
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    monkeypatch.setenv("SECRET_KEY", "x" * 32)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'a.db'}")
+    assert not isinstance(create_app().wsgi_app, ProxyFix)
+    monkeypatch.setenv("PROXY_FIX_HOPS", "1")
+    assert isinstance(create_app().wsgi_app, ProxyFix)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from .. import db
-from ..access import family_for_management_or_404, get_in_family_or_404, parse_id, roles_required
+from ..access import deny, family_for_management_or_404, get_in_family_or_404, parse_id, roles_required
 from ..audit import record_event
 from ..auth.models import Role, User
 from ..auth.pages import issue_and_show
@@ -59,7 +59,7 @@ def consultant_activation(user_id: str):
     """A new activation for a consultant (lost phone)."""
     user = db.session.scalar(select(User).where(User.id == parse_id(user_id), User.role == Role.CONSULTANT))
     if user is None:
-        abort(404)
+        deny()
     return issue_and_show(user, actor=current_user)
 
 

@@ -6,7 +6,7 @@ import enum
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base, created_at, str_100, uuidpk
@@ -74,7 +74,7 @@ class Passkey(Base):
     credential_id: Mapped[bytes] = mapped_column(LargeBinary(1024), unique=True)
     public_key: Mapped[bytes] = mapped_column(LargeBinary(2048))
     #: 0 means "this authenticator keeps no counter" (synced passkeys).
-    sign_count: Mapped[int] = mapped_column(Integer, default=0)
+    sign_count: Mapped[int] = mapped_column(BigInteger, default=0)
     transports: Mapped[list] = mapped_column(JSON, default=list)
     label: Mapped[str_100]
     backed_up: Mapped[bool] = mapped_column(default=False)

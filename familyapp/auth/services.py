@@ -88,8 +88,8 @@ def issue_activation(user: User, *, actor, family=None, now: datetime | None = N
         .where(Activation.user_id == user.id, Activation.used_at.is_(None), Activation.revoked_at.is_(None))
         .values(revoked_at=now)
     )
-    has_passkeys = db.session.scalar(select(func.count()).where(Passkey.user_id == user.id)) > 0
-    if has_passkeys:
+    recovery = has_passkeys(user)
+    if recovery:
         end_all_sessions(user.id)
     token = secrets.token_urlsafe(32)
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
@@ -103,8 +103,13 @@ def issue_activation(user: User, *, actor, family=None, now: datetime | None = N
     )
     db.session.add(activation)
     db.session.flush()
-    record_event(actor, "activation.issued", family=family, obj=user, data={"recovery": has_passkeys})
+    record_event(actor, "activation.issued", family=family, obj=user, data={"recovery": recovery})
     return activation, token, code
+
+
+def has_passkeys(user: User) -> bool:
+    """Whether the user has registered at least one passkey."""
+    return db.session.scalar(select(func.count()).where(Passkey.user_id == user.id)) > 0
 
 
 def _check(activation: Activation | None, now: datetime) -> Activation:

@@ -14,6 +14,7 @@ from datetime import timedelta
 from flask import Flask, Request, Response
 from flask.sessions import SessionInterface, SessionMixin
 from sqlalchemy import delete
+from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 from werkzeug.datastructures import CallbackDict
 
 from .. import db
@@ -80,6 +81,18 @@ class DatabaseSessionInterface(SessionInterface):
         return row.signed_in_at is not None and now - row.signed_in_at > app.config["SESSION_ABSOLUTE_TIMEOUT"]
 
     def save_session(self, app: Flask, session: ServerSession, response: Response) -> None:
+        # Views commit their own work; anything still pending here was meant to be thrown away (a form that
+        # failed validation, say), and committing the session row must not save it by accident.
+        if db.session.new or db.session.dirty or db.session.deleted:
+            db.session.rollback()
+        try:
+            self._save(app, session, response)
+        except (StaleDataError, ObjectDeletedError):
+            # Another request (sign-out in a second tab) deleted this session meanwhile: that one wins.
+            db.session.rollback()
+            response.delete_cookie(self.cookie_name(app), path="/", secure=app.config["SESSION_COOKIE_SECURE"])
+
+    def _save(self, app: Flask, session: ServerSession, response: Response) -> None:
         name = self.cookie_name(app)
         now = db.utcnow()
         if not session:
@@ -129,13 +142,17 @@ def signed_in_at(session: ServerSession):
     return session.row.signed_in_at if session.row is not None else None
 
 
-def end_all_sessions(user_id: uuid.UUID) -> int:
+def end_all_sessions(user_id: uuid.UUID, keep: str | None = None) -> int:
     """Delete every session of a user (lost phone, deactivation); the caller commits.
 
     :param user_id: whose sessions end.
+    :param keep: the id of a session to keep (the one making the change).
     :return: how many ended.
     """
-    result = db.session.execute(delete(UserSession).where(UserSession.user_id == user_id))
+    stmt = delete(UserSession).where(UserSession.user_id == user_id)
+    if keep is not None:
+        stmt = stmt.where(UserSession.id != keep)
+    result = db.session.execute(stmt.execution_options(synchronize_session=False))
     return result.rowcount or 0
 
 

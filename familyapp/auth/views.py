@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-import time
 import uuid
 from functools import wraps
 
-from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from .. import db
-from ..access import parse_id
+from ..access import deny, parse_id
 from ..audit import record_event
 from ..i18n import safe_next
-from . import ratelimit, services
+from . import ceremony, ratelimit, services
 from . import webauthn as wa
 from .forms import ActivationCodeForm, RenamePasskeyForm
 from .messages import message
-from .models import User
-from .sessions import signed_in_at
+from .models import Passkey, User
+from .sessions import end_all_sessions, signed_in_at
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -27,28 +26,20 @@ def _json_error(key: str, status: int = 400):
     return jsonify({"error": message(key), "key": key}), status
 
 
-def _store_challenge(name: str, challenge: str, **extra) -> None:
-    session[name] = {"challenge": challenge, "expires": time.time() + wa.TIMEOUT_MS / 1000, **extra}
+class Refused(Exception):
+    """A ceremony step that fails; ``key`` is a message key, ``status`` the HTTP status."""
 
-
-def _take_challenge(name: str) -> dict | None:
-    """Pop a stored challenge: single use, and only within its lifetime."""
-    state = session.pop(name, None)
-    if not isinstance(state, dict) or state.get("expires", 0) < time.time():
-        return None
-    return state
-
-
-def _credential_body() -> tuple[dict, str]:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict) or not isinstance(body.get("credential"), dict):
-        raise wa.RegistrationRejected("malformed body")
-    label = body.get("label") if isinstance(body.get("label"), str) else ""
-    return body["credential"], label
+    def __init__(self, key: str, status: int = 400):
+        super().__init__(key)
+        self.key, self.status = key, status
 
 
 def _sign_in(user: User) -> None:
-    """Start a fresh signed-in session with a new id (ASVS 7.2.4)."""
+    """Start a fresh signed-in session with a new id (ASVS 7.2.4); only the language and messages carry over,
+    so nothing of a previous person's visit on a shared phone follows the next one."""
+    keep = {k: session[k] for k in ("language", "_flashes") if k in session}
+    session.clear()
+    session.update(keep)
     login_user(user)
     session.mark_signed_in()
 
@@ -82,36 +73,50 @@ def login():
 def login_begin():
     """Options for a passkey sign-in; the challenge is kept in the server-side session."""
     options, challenge = wa.authentication_options()
-    _store_challenge("webauthn_login", challenge)
+    ceremony.store_challenge("webauthn_login", challenge)
     return current_app.response_class(options, mimetype="application/json")
 
 
-@bp.post("/login/finish")
-def login_finish():
-    """Verify the passkey and sign in."""
-    if not ratelimit.allow("login"):
-        return _json_error("too_many_attempts", 429)
-    state = _take_challenge("webauthn_login")
-    if state is None:
-        return _json_error("passkey_expired_prompt")
+def _verified_sign_in() -> tuple[User, Passkey, int]:
+    """Check the posted sign-in response completely before anything about the account is revealed."""
     try:
-        credential, _label = _credential_body()
-        passkey = services.passkey_by_credential_id(wa.credential_id_of(credential))
-        if passkey is None:
-            record_event(None, "auth.failed", data={"reason": "unknown_passkey"})
-            db.session.commit()
-            return _json_error("passkey_unknown")
-        user = db.session.get(User, passkey.user_id)
-        if not user.active:
-            return _json_error("account_inactive", 403)
+        credential, _label = ceremony.credential_body()
+    except wa.RegistrationRejected as exc:
+        raise Refused("passkey_rejected") from exc
+    state = ceremony.take_challenge("webauthn_login", credential)
+    if state is None:
+        raise Refused("passkey_expired_prompt")
+    passkey = services.passkey_by_credential_id(wa.credential_id_of(credential))
+    if passkey is None:
+        raise Refused("passkey_unknown")
+    user = db.session.get(User, passkey.user_id)
+    try:
         wa.check_user_handle(credential, user.webauthn_handle)
         count = wa.verify_authentication(
             credential, state["challenge"], public_key=passkey.public_key, sign_count=passkey.sign_count
         )
-    except (wa.AuthenticationRejected, wa.RegistrationRejected):
-        record_event(None, "auth.failed", data={"reason": "rejected"})
-        db.session.commit()
-        return _json_error("passkey_rejected")
+    except wa.AuthenticationRejected as exc:
+        raise Refused("passkey_rejected") from exc
+    if not user.active:
+        raise Refused("account_inactive", 403)
+    return user, passkey, count
+
+
+@bp.post("/login/finish")
+def login_finish():
+    """Verify the passkey and sign in; failures are counted and audited."""
+    # Failures count per address and per passkey, so guessing from many addresses meets a limit too.
+    claimed = ceremony.posted_credential_id()
+    if ratelimit.blocked("login", claimed):
+        return _json_error("too_many_attempts", 429)
+    try:
+        user, passkey, count = _verified_sign_in()
+    except (Refused, wa.AuthenticationRejected) as exc:
+        key = getattr(exc, "key", "passkey_rejected")
+        db.session.rollback()
+        record_event(None, "auth.failed", data={"reason": key})
+        ratelimit.record_failure("login", claimed)
+        return _json_error(key, getattr(exc, "status", 400))
     services.record_sign_in(user, passkey, count)
     db.session.commit()
     _sign_in(user)
@@ -130,8 +135,10 @@ def logout():
     logout_user()
     session.clear()
     if language:
-        # The sign-in page keeps the language the person chose; nothing else survives sign-out.
+        # The sign-in page keeps the language the person chose; nothing else survives sign-out,
+        # and the session id is new.
         session["language"] = language
+        session.regenerate()
     response = redirect(url_for("auth.login", signed_out=1))
     response.headers["Clear-Site-Data"] = '"cache", "storage"'
     return response
@@ -142,12 +149,13 @@ def activate():
     """Type the code from the contact person, then continue to passkey registration."""
     form = ActivationCodeForm()
     if form.validate_on_submit():
-        if not ratelimit.allow("activate"):
+        if ratelimit.blocked("activate"):
             form.code.errors.append(message("too_many_attempts"))
         else:
             try:
                 activation = services.activation_by_code(form.code.data)
             except services.ActivationError as exc:
+                ratelimit.record_failure("activate")
                 form.code.errors.append(message(exc.key))
             else:
                 session["activation_id"] = str(activation.id)
@@ -158,11 +166,12 @@ def activate():
 @bp.get("/activate/<token>")
 def activate_link(token: str):
     """Open an activation link; the secret leaves the address bar straight away."""
-    if not ratelimit.allow("activate"):
+    if ratelimit.blocked("activate"):
         return render_template("auth/activation_problem.html", problem=message("too_many_attempts")), 429
     try:
         activation = services.activation_by_token(token)
     except services.ActivationError as exc:
+        ratelimit.record_failure("activate")
         return render_template("auth/activation_problem.html", problem=message(exc.key)), 404
     session["activation_id"] = str(activation.id)
     return redirect(url_for("auth.register"))
@@ -198,37 +207,55 @@ def register_begin():
     options, challenge = wa.registration_options(
         user_handle=user.webauthn_handle, user_name=user.name, display_name=user.name, exclude=existing
     )
-    _store_challenge("webauthn_register", challenge, activation_id=str(activation.id))
+    ceremony.store_challenge("webauthn_register", challenge, activation_id=str(activation.id))
     return current_app.response_class(options, mimetype="application/json")
 
 
 @bp.post("/activate/register/finish")
 def register_finish():
     """Verify the new passkey, spend the activation and sign the person in."""
-    if not ratelimit.allow("activate"):
+    if ratelimit.blocked("activate"):
         return _json_error("too_many_attempts", 429)
-    state = _take_challenge("webauthn_register")
-    activation = _current_activation()
-    if state is None or activation is None or state.get("activation_id") != str(activation.id):
-        return _json_error("passkey_expired_prompt")
-    user = db.session.get(User, activation.user_id)
-    had_passkeys = bool(services.list_passkeys(user))
     try:
-        credential, label = _credential_body()
-        new = wa.verify_registration(credential, state["challenge"])
-        services.add_passkey(user, new, label, activation=activation)
-    except wa.RegistrationRejected:
-        return _json_error("passkey_rejected")
-    except (services.PasskeyError, services.ActivationError) as exc:
+        user, had_passkeys = _register_from_activation()
+    except Refused as exc:
         db.session.rollback()
-        return _json_error(exc.key, 409)
+        ratelimit.record_failure("activate")
+        return _json_error(exc.key, exc.status)
+    if had_passkeys:
+        # Recovery after a lost phone: whoever else is still signed in as this person is signed out now.
+        end_all_sessions(user.id)
     db.session.commit()
-    session.pop("activation_id", None)
     _sign_in(user)
     flash(message("passkey_added"), "success")
     # After a lost phone, go where the old passkeys can be removed.
     target = url_for("auth.passkeys") if had_passkeys else url_for("families.index")
     return jsonify({"redirect": target})
+
+
+def _register_from_activation() -> tuple[User, bool]:
+    """Check the registration response against the session's activation and store the new passkey.
+
+    :return: the user, and whether they had passkeys before (the lost-phone path).
+    """
+    try:
+        credential, label = ceremony.credential_body()
+    except wa.RegistrationRejected as exc:
+        raise Refused("passkey_rejected") from exc
+    state = ceremony.take_challenge("webauthn_register", credential)
+    activation = _current_activation()
+    if state is None or activation is None or state.get("activation_id") != str(activation.id):
+        raise Refused("passkey_expired_prompt")
+    user = db.session.get(User, activation.user_id)
+    had_passkeys = bool(services.list_passkeys(user))
+    try:
+        new = wa.verify_registration(credential, state["challenge"])
+        services.add_passkey(user, new, label, activation=activation)
+    except wa.RegistrationRejected as exc:
+        raise Refused("passkey_rejected") from exc
+    except (services.PasskeyError, services.ActivationError) as exc:
+        raise Refused(exc.key, 409) from exc
+    return user, had_passkeys
 
 
 @bp.get("/passkeys")
@@ -243,7 +270,7 @@ def passkeys():
 def _own_passkey_or_404(passkey_id: str):
     passkey = services.get_own_passkey(current_user, parse_id(passkey_id))
     if passkey is None:
-        abort(404)
+        deny()
     return passkey
 
 
@@ -273,6 +300,8 @@ def delete_passkey(passkey_id: str):
     except services.PasskeyError as exc:
         flash(message(exc.key), "error")
         return redirect(url_for("auth.passkeys"))
+    # A removed passkey may be on a lost phone that is still signed in: end every other session.
+    end_all_sessions(current_user.id, keep=session.row.id if session.row is not None else None)
     db.session.commit()
     flash(message("passkey_removed"), "success")
     return redirect(url_for("auth.passkeys"))

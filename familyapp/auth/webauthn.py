@@ -86,14 +86,14 @@ def verify_registration(credential: dict, challenge: str) -> NewCredential:
         )
     except (WebAuthnException, ValueError, TypeError, KeyError) as exc:
         raise RegistrationRejected(str(exc)) from exc
-    transports = credential.get("response", {}).get("transports") or []
+    transports = credential["response"].get("transports") or []
     known = {t.value for t in AuthenticatorTransport}
     return NewCredential(
         credential_id=verified.credential_id,
         public_key=verified.credential_public_key,
         sign_count=verified.sign_count,
         backed_up=verified.credential_backed_up,
-        transports=[t for t in transports if t in known],
+        transports=[t for t in transports if isinstance(t, str) and t in known],
     )
 
 
@@ -104,6 +104,16 @@ def authentication_options() -> tuple[str, str]:
         rp_id=rp_id, timeout=TIMEOUT_MS, user_verification=UserVerificationRequirement.REQUIRED
     )
     return options_to_json(opts), bytes_to_base64url(opts.challenge)
+
+
+def challenge_in(credential: dict) -> str | None:
+    """The challenge a browser response answers, read from its clientDataJSON (checked again on verify)."""
+    try:
+        client_data = json.loads(base64url_to_bytes(credential["response"]["clientDataJSON"]))
+        challenge = client_data["challenge"]
+    except (KeyError, TypeError, ValueError):
+        return None
+    return challenge if isinstance(challenge, str) else None
 
 
 def credential_id_of(credential: dict) -> bytes:
@@ -143,14 +153,3 @@ def verify_authentication(credential: dict, challenge: str, *, public_key: bytes
     except (WebAuthnException, ValueError, TypeError, KeyError) as exc:
         raise AuthenticationRejected(str(exc)) from exc
     return verified.new_sign_count
-
-
-def parse_json_body(raw: bytes) -> dict:
-    """Parse a browser's credential JSON; anything else is rejected as a tampered response."""
-    try:
-        data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise RegistrationRejected("not JSON") from exc
-    if not isinstance(data, dict):
-        raise RegistrationRejected("not an object")
-    return data

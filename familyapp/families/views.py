@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from .. import db
 from ..access import (
+    deny,
     family_for_management_or_404,
     family_view_or_404,
     get_in_family_or_404,
@@ -19,6 +21,7 @@ from ..access import (
 from ..audit import record_event
 from ..auth.models import Role, User
 from ..auth.pages import issue_and_show
+from ..auth.services import has_passkeys
 from . import services
 from .forms import AdultForm, ChildForm
 from .models import Person
@@ -125,5 +128,11 @@ def new_activation(family_id: str, person_id: str):
     person = get_in_family_or_404(Person, person_id, family)
     user = db.session.scalar(select(User).where(User.person_id == person.id))
     if user is None:
-        abort(404)
+        deny()
+    if is_admin(current_user) and has_passkeys(user):
+        # Recovery hands over someone's account: only the consultants who know the family may do it.
+        flash(
+            _("Only the family's consultant can give a new activation to someone who already has a passkey."), "error"
+        )
+        return redirect(url_for("families.people", family_id=family.id))
     return issue_and_show(user, actor=current_user, family=family)

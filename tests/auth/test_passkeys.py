@@ -139,6 +139,16 @@ class TestRegistrationRejections:
         assert response.status_code == 409 and response.get_json()["key"] == "passkey_duplicate"
         assert passkey_count(world.parent_a) == 1
 
+    def test_odd_transports_are_ignored(self, app, client, world, phone):
+        token, _ = new_activation(app, world.parent_a)
+        client.get(f"/auth/activate/{token}")
+        options = client.post("/auth/activate/register/begin").get_json()
+        credential = phone.create(options)
+        credential["response"]["transports"] = [["x"], "internal", 7]
+        response = client.post("/auth/activate/register/finish", json={"credential": credential})
+        assert response.status_code == 200
+        assert db.session.scalar(select(Passkey.transports).where(Passkey.user_id == world.parent_a.id)) == ["internal"]
+
     def test_malformed_json(self, app, client, world):
         token, _ = new_activation(app, world.parent_a)
         client.get(f"/auth/activate/{token}")
@@ -202,8 +212,26 @@ class TestSignIn:
         assert response.status_code == 400 and response.get_json()["key"] == "passkey_unknown"
 
     def test_finish_without_begin(self, client, world, enrolled):
-        response = client.post("/auth/login/finish", json={"credential": {}})
+        credential = enrolled.get({"challenge": "bm90LWlzc3VlZC1oZXJl"})  # a challenge the server never issued
+        response = client.post("/auth/login/finish", json={"credential": credential})
         assert response.status_code == 400 and response.get_json()["key"] == "passkey_expired_prompt"
+
+    @pytest.mark.parametrize(
+        "body",
+        [{}, {"credential": {}}, {"credential": {"rawId": "AA", "response": "x"}}, [], "x", {"credential": []}],
+    )
+    def test_malformed_bodies_are_a_400(self, client, world, body):
+        response = client.post("/auth/login/finish", json=body)
+        assert response.status_code == 400 and response.get_json()["key"] == "passkey_rejected"
+
+    def test_two_pending_prompts_both_work_once(self, client, world, enrolled):
+        """Autofill asks first, then the person taps the button: the answer to either challenge is accepted."""
+        autofill = client.post("/auth/login/begin").get_json()
+        button = client.post("/auth/login/begin").get_json()
+        assert client.post("/auth/login/finish", json={"credential": enrolled.get(autofill)}).status_code == 200
+        client.post("/auth/logout")
+        # A new session after sign-out: the old pending challenges are gone with the old session.
+        assert client.post("/auth/login/finish", json={"credential": enrolled.get(button)}).status_code == 400
 
     def test_inactive_user_cannot_sign_in(self, client, world, enrolled):
         world.parent_a = db.session.merge(world.parent_a)

@@ -58,6 +58,9 @@ class SoftAuthenticator:
                 "clientDataJSON": bytes_to_base64url(client_data),
                 "attestationObject": bytes_to_base64url(attestation),
                 "transports": ["internal"],
+                # Chromium's toJSON() adds these; the server must accept them as they come.
+                "publicKeyAlgorithm": -7,
+                "authenticatorData": bytes_to_base64url(auth_data),
             },
         }
 

@@ -1,0 +1,63 @@
+"""The server side of a passkey ceremony: pending challenges in the session, and the browser's JSON checked.
+
+Several challenges may be pending at once (passkey autofill plus the button, or two tabs); the response
+names its challenge in clientDataJSON, and only a stored, unexpired one is accepted, once.
+"""
+
+from __future__ import annotations
+
+import time
+
+from flask import request, session
+
+from . import webauthn as wa
+
+#: At most this many challenges wait per ceremony and session; older ones are dropped.
+MAX_PENDING = 4
+
+
+def store_challenge(name: str, challenge: str, **extra) -> None:
+    """Remember a new challenge for a ceremony (``"webauthn_login"``, ``"webauthn_register"``)."""
+    now = time.time()
+    pending = [s for s in session.get(name, []) if isinstance(s, dict) and s.get("expires", 0) > now]
+    pending = pending[-(MAX_PENDING - 1) :] + [{"challenge": challenge, "expires": now + wa.TIMEOUT_MS / 1000, **extra}]
+    session[name] = pending
+
+
+def take_challenge(name: str, credential: dict) -> dict | None:
+    """The stored state for the challenge this response answers, removed so it cannot be used again."""
+    answered = wa.challenge_in(credential)
+    pending = session.get(name)
+    if answered is None or not isinstance(pending, list):
+        return None
+    match = next((s for s in pending if isinstance(s, dict) and s.get("challenge") == answered), None)
+    if match is None:
+        return None
+    session[name] = [s for s in pending if s is not match]
+    return match if match.get("expires", 0) > time.time() else None
+
+
+def credential_body() -> tuple[dict, str]:
+    """The credential and optional label posted by passkeys.js, with the shape checked before any parsing.
+
+    :raise webauthn.RegistrationRejected: for anything that is not a well-formed credential.
+    """
+    body = request.get_json(silent=True)
+    credential = body.get("credential") if isinstance(body, dict) else None
+    if not isinstance(credential, dict) or not isinstance(credential.get("rawId"), str):
+        raise wa.RegistrationRejected("malformed body")
+    response = credential.get("response")
+    if not isinstance(response, dict):
+        raise wa.RegistrationRejected("malformed response")
+    if wa.challenge_in(credential) is None:
+        raise wa.RegistrationRejected("unreadable client data")
+    label = body.get("label") if isinstance(body.get("label"), str) else ""
+    return credential, label
+
+
+def posted_credential_id() -> str | None:
+    """The credential id a sign-in request claims, unverified: only used to count failures per passkey."""
+    body = request.get_json(silent=True)
+    credential = body.get("credential") if isinstance(body, dict) else None
+    raw_id = credential.get("rawId") if isinstance(credential, dict) else None
+    return raw_id[:1500] if isinstance(raw_id, str) else None
