@@ -78,9 +78,10 @@ def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .families.views import bp as families_bp
     from .i18n import bp as i18n_bp
+    from .plans.views import bp as plans_bp
     from .pwa.views import bp as pwa_bp
 
-    for bp in (auth_bp, families_bp, admin_bp, i18n_bp, pwa_bp):
+    for bp in (auth_bp, families_bp, plans_bp, admin_bp, i18n_bp, pwa_bp):
         app.register_blueprint(bp)
 
 
@@ -160,6 +161,13 @@ def register_cli(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     """Values every template needs."""
     from flask_babel import get_locale
+
+    @app.template_filter("todate")
+    def _todate(value: str):
+        """A date kept as ISO text (in a plan's history) back to a date for formatting."""
+        from datetime import date
+
+        return date.fromisoformat(value)
 
     @app.context_processor
     def _globals():

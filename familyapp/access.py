@@ -70,22 +70,28 @@ class FamilyView:
 
     @property
     def can_edit(self) -> bool:
+        """The family's consultant: edits everything, sees private notes."""
         return self.viewer.role is Role.CONSULTANT
 
+    @property
+    def is_family(self) -> bool:
+        """A member of the family: adds their own words."""
+        return self.viewer.role in (Role.PARENT, Role.YOUNG_PERSON)
 
-def family_view_or_404(family_id, user: User, *, page: str) -> FamilyView:
+
+def family_view_or_404(family_id, user: User, *, page: str | None) -> FamilyView:
     """Load a family for one of its own screens, scoped in the query; audit a professional's read.
 
     :param family_id: the id from the URL.
     :param user: the signed-in user.
-    :param page: the screen's name, kept in the audit event.
+    :param page: the screen's name, kept in the audit event; None for a change (its service audits it).
     :return: a FamilyView.
     """
     fid = parse_id(family_id)
     family = db.session.scalar(query_visible_families(user).where(Family.id == fid))
     if family is None:
         deny()
-    if user.role.is_professional:
+    if user.role.is_professional and page is not None:
         record_event(user, "family.viewed", family=family, data={"page": page})
         db.session.commit()
     return FamilyView(family=family, viewer=user)

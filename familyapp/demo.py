@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
@@ -10,7 +10,9 @@ from . import db
 from .auth.models import Passkey, Role, User
 from .auth.services import activation_display, create_user, issue_activation
 from .families import services
-from .families.models import AssignmentRole, CaseType, Family
+from .families.models import AssignmentRole, CaseType, Family, Person, Phase
+from .plans import services as plan_services
+from .plans.models import GoalStatus, WhoKind
 
 DEMO_MARK = "(demo)"
 
@@ -29,21 +31,62 @@ def _create() -> None:
     leader = create_user(Role.ADMIN, "Lene Holm", actor=None, phone="+45 21 00 00 01")
     mette = create_user(Role.CONSULTANT, "Mette Sørensen", actor=None, phone="+45 21 00 00 02")
     ali = create_user(Role.CONSULTANT, "Ali Khan", actor=None, phone="+45 21 00 00 03")
+    mette.reachable = "man-tor kl. 9-15, fre kl. 9-12"
+    ali.reachable = "man-fre kl. 8.30-14"
 
     nielsen = services.create_family(
         f"Familien Nielsen {DEMO_MARK}", CaseType.INVESTIGATION, _years_ago(0, 2), actor=leader
     )
-    services.add_adult(nielsen, "Sara Nielsen", "mor", actor=mette)
+    sara = services.add_adult(nielsen, "Sara Nielsen", "mor", actor=mette)
     services.add_adult(nielsen, "Jonas Hansen", "far", actor=mette)
     for name, years in (("Alma", 4), ("Noah", 9), ("Freja", 13)):
         services.add_child(nielsen, name, _years_ago(years, 3), actor=mette)
     services.assign_consultant(nielsen, mette, AssignmentRole.PRIMARY, actor=leader)
     services.assign_consultant(nielsen, ali, AssignmentRole.PARTNER, actor=leader)
+    services.change_phase(nielsen, Phase.DEVELOPMENT, actor=mette)
+    _demo_plan(nielsen, mette, sara)
 
     berg = services.create_family(f"Familien Berg {DEMO_MARK}", CaseType.SUPPORT, _years_ago(0, 5), actor=leader)
     services.add_adult(berg, "Maria Berg", "mor", actor=ali)
     services.add_child(berg, "Oliver", _years_ago(7, 1), actor=ali)
     services.assign_consultant(berg, ali, AssignmentRole.PRIMARY, actor=leader)
+
+
+def _demo_plan(family: Family, consultant: User, parent: User) -> None:
+    """A plan in the family's own words, with one agreement due this week."""
+    today = db.utcnow().date()
+    plan_services.update_words(
+        family,
+        {
+            "dreams": "Vi vil have en hverdag, hvor vi har overskud til hinanden.\n\n"
+            "Jeg drømmer om et fast arbejde, og at børnene har venner og trives i skolen.",
+            "works": "Aftensmaden sammen\nAlma er glad i børnehaven\nMormor henter om torsdagen",
+            "worries": "Morgenerne er kaotiske\nNoah er meget alene i frikvartererne\nØkonomien",
+        },
+        actor=parent,
+        version=None,
+    )
+    goals = [
+        ("Vi kommer op og ud ad døren til tiden", GoalStatus.YELLOW, None, "Alle er i skole og børnehave kl. 8."),
+        ("Noah har en ven at lege med efter skole", GoalStatus.RED, "Noah", "Noah leger med en ven hver uge."),
+        ("Sara får et fritidsjob", GoalStatus.GREEN, "Sara Nielsen", "Jeg har et job nogle timer om ugen."),
+    ]
+    persons = {p.name: p.id for p in db.session.scalars(select(Person).where(Person.family_id == family.id))}
+    made = []
+    for title, status, who, green in goals:
+        data = {"title": title, "status": status.value, "person_id": persons.get(who), "green_looks_like": green}
+        made.append(plan_services.add_goal(family, data, actor=consultant))
+    plan_services.add_step(family, made[0], "Madpakkerne smøres om aftenen", actor=parent)
+    step = plan_services.add_step(family, made[0], "Tøjet lægges frem aftenen før", actor=parent)
+    plan_services.set_step_done(family, step, True, actor=parent)
+    plan_services.add_step(family, made[1], "Spørge klasselæreren om en legeaftale", actor=consultant)
+    agreements = [
+        ("Ringe til skolen om Noahs frikvarterer", (WhoKind.MEMBER, parent.person_id), today + timedelta(days=3)),
+        ("Søge om plads i fritidsklub", (WhoKind.CONSULTANT, consultant.id), today + timedelta(days=12)),
+        ("Invitere til netværksmøde", (WhoKind.OTHER, "Mormor"), None),
+    ]
+    for what, who, due in agreements:
+        plan_services.add_agreement(family, {"what": what, "who": who, "due": due}, actor=consultant)
 
 
 DEMO_USERS = ("Lene Holm", "Mette Sørensen", "Ali Khan", "Sara Nielsen", "Jonas Hansen", "Maria Berg")

@@ -4,9 +4,16 @@ from .audit import AuditEvent
 from .auth.models import Activation, Passkey, RateLimitHit, Role, User, UserSession
 from .db import Base
 from .families.models import Assignment, AssignmentRole, CaseType, Family, Membership, Person, PersonKind, Phase
+from .plans.models import Agreement, Goal, GoalStep, Plan, PlanRevision, ReadinessItem
 
 __all__ = [
     "Activation",
+    "Agreement",
+    "Goal",
+    "GoalStep",
+    "Plan",
+    "PlanRevision",
+    "ReadinessItem",
     "Assignment",
     "AssignmentRole",
     "AuditEvent",

@@ -10,6 +10,8 @@ from familyapp.auth.models import Role, User
 from familyapp.auth.services import create_user
 from familyapp.families import services
 from familyapp.families.models import AssignmentRole, CaseType, Family
+from familyapp.plans import services as plan_services
+from familyapp.plans.models import WhoKind
 
 
 @dataclass
@@ -56,12 +58,34 @@ def make_world() -> World:
     consultant_b = make_consultant("Ali B")
     services.assign_consultant(family_a, consultant_a, AssignmentRole.PRIMARY, actor=admin)
     services.assign_consultant(family_b, consultant_b, AssignmentRole.PRIMARY, actor=admin)
+    for family, parent, consultant in ((family_a, parent_a, consultant_a), (family_b, parent_b, consultant_b)):
+        make_plan(family, parent, consultant)
     db.session.commit()
     return World(family_a, family_b, parent_a, parent_a2, parent_b, consultant_a, consultant_b, admin)
 
 
 #: The session cookie's name without HTTPS (tests run on plain http://localhost).
 COOKIE = "familyapp_session"
+
+
+def make_plan(family: Family, parent: User, consultant: User) -> dict:
+    """A plan with one goal and step, one agreement and one readiness item (each change keeps a revision)."""
+    plan_services.update_words(
+        family, {"dreams": "Ro", "works": "Aftensmad", "worries": "Morgener"}, actor=parent, version=None
+    )
+    goal = plan_services.add_goal(family, {"title": "Op til tiden", "private_note": ""}, actor=consultant)
+    step = plan_services.add_step(family, goal, "Vækkeur", actor=parent)
+    agreement = plan_services.add_agreement(
+        family,
+        {"what": "Ringe til skolen", "who": (WhoKind.MEMBER, parent.person_id), "due": date(2026, 12, 1)},
+        actor=consultant,
+    )
+    item = plan_services.add_readiness_item(
+        family,
+        {"situation": "Morgenerne går i stykker", "what_we_do": "Tage en dag ad gangen", "who_we_call": "Mette"},
+        actor=consultant,
+    )
+    return {"goal": goal, "step": step, "agreement": agreement, "item": item}
 
 
 def sign_in(client, user: User) -> None:

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from familyapp import db
 from familyapp.auth.models import Activation, Passkey, User
 from familyapp.families.models import Assignment, Family, Membership, Person
+from familyapp.plans.models import Agreement, Goal, GoalStep, Plan, PlanRevision, ReadinessItem
 from tests import factories
 
 ROLES = ["parent_a", "parent_b", "consultant_a", "consultant_b", "admin", "anonymous"]
@@ -34,6 +35,9 @@ def signed_in(code, anonymous=302):
 FAMILY_A_CONTENT = _s(200, 404, 200, 404, 404, 302)
 MANAGE_A = lambda code: _s(404, 404, code, 404, code, 302)  # noqa: E731
 ADMIN_ONLY = lambda code: _s(404, 404, 404, 404, code, 302)  # noqa: E731
+FAMILY_A_CHANGE = lambda code: _s(code, 404, code, 404, 404, 302)  # noqa: E731
+CONSULTANT_A = lambda code: _s(404, 404, code, 404, 404, 302)  # noqa: E731
+P = "/families/{A}/plan"
 
 #: endpoint -> (method, url template, expected status per role). {A} is family A; {person} an adult of A;
 #: {consultant} consultant A; {assignment} consultant A's assignment to family A.
@@ -46,7 +50,26 @@ MATRIX = {
     "families.add_adult": ("POST", "/families/{A}/people/adults", MANAGE_A(400)),
     "families.add_child": ("POST", "/families/{A}/people/children", MANAGE_A(400)),
     "families.new_activation": ("POST", "/families/{A}/people/{person}/activation", MANAGE_A(200)),
+    "families.change_phase": ("POST", "/families/{A}/phase", CONSULTANT_A(302)),
+    "plans.detail": ("GET", P, FAMILY_A_CONTENT),
+    "plans.words": ("GET", P + "/words", FAMILY_A_CONTENT),
+    "plans.add_goal": ("POST", P + "/goals", FAMILY_A_CHANGE(400)),
+    "plans.edit_goal": ("GET", P + "/goals/{goal}", CONSULTANT_A(200)),
+    "plans.delete_goal": ("POST", P + "/goals/{goal}/delete", CONSULTANT_A(302)),
+    "plans.add_step": ("POST", P + "/goals/{goal}/steps", FAMILY_A_CHANGE(400)),
+    "plans.toggle_step": ("POST", P + "/steps/{step}/done", FAMILY_A_CHANGE(302)),
+    "plans.delete_step": ("POST", P + "/steps/{step}/delete", CONSULTANT_A(302)),
+    "plans.add_agreement": ("POST", P + "/agreements", CONSULTANT_A(400)),
+    "plans.edit_agreement": ("GET", P + "/agreements/{agreement}", CONSULTANT_A(200)),
+    "plans.toggle_agreement": ("POST", P + "/agreements/{agreement}/done", FAMILY_A_CHANGE(302)),
+    "plans.delete_agreement": ("POST", P + "/agreements/{agreement}/delete", CONSULTANT_A(302)),
+    "plans.history": ("GET", P + "/history", FAMILY_A_CONTENT),
+    "plans.revision": ("GET", P + "/history/{revision}", FAMILY_A_CONTENT),
+    "plans.print_view": ("GET", P + "/print", FAMILY_A_CONTENT),
+    "plans.readiness": ("GET", P + "/readiness", FAMILY_A_CONTENT),
+    "plans.delete_readiness": ("POST", P + "/readiness/{item}/delete", CONSULTANT_A(302)),
     "admin.index": ("GET", "/admin/", ADMIN_ONLY(200)),
+    "admin.consultant": ("GET", "/admin/consultants/{consultant}", ADMIN_ONLY(200)),
     "admin.add_consultant": ("POST", "/admin/consultants", ADMIN_ONLY(400)),
     "admin.consultant_activation": ("POST", "/admin/consultants/{consultant}/activation", ADMIN_ONLY(200)),
     "admin.add_family": ("POST", "/admin/families", ADMIN_ONLY(400)),
@@ -74,7 +97,21 @@ MATRIX = {
 
 #: Tables whose content only a deliberate change may alter (audit events, sessions and rate-limit counters
 #: legitimately grow on reads).
-DOMAIN_TABLES = (Family, Person, User, Membership, Assignment, Passkey, Activation)
+DOMAIN_TABLES = (
+    Family,
+    Person,
+    User,
+    Membership,
+    Assignment,
+    Passkey,
+    Activation,
+    Plan,
+    Goal,
+    GoalStep,
+    Agreement,
+    PlanRevision,
+    ReadinessItem,
+)
 
 
 def test_every_route_is_in_the_matrix(app):
@@ -91,9 +128,19 @@ def test_state_changing_routes_are_post_only(app):
 
 
 def _url(template: str, world) -> str:
-    assignment = db.session.scalar(select(Assignment.id).where(Assignment.family_id == world.family_a.id))
+    def first(model):
+        return db.session.scalar(select(model.id).where(model.family_id == world.family_a.id).limit(1))
+
     return template.format(
-        A=world.family_a.id, person=world.parent_a.person_id, consultant=world.consultant_a.id, assignment=assignment
+        A=world.family_a.id,
+        person=world.parent_a.person_id,
+        consultant=world.consultant_a.id,
+        assignment=first(Assignment),
+        goal=first(Goal),
+        step=first(GoalStep),
+        agreement=first(Agreement),
+        revision=first(PlanRevision),
+        item=first(ReadinessItem),
     )
 
 

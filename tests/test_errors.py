@@ -16,7 +16,7 @@ def test_500_shows_no_internals(app, client, monkeypatch):
     def boom(*a, **k):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(views.services, "caseload", boom)
+    monkeypatch.setattr(views.queries, "caseload", boom)
     from tests import factories
     from tests.factories import make_world
 

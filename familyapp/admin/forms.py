@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Optional, Regexp
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from ..families.models import AssignmentRole, CaseType
 from ..forms import required_text
@@ -12,8 +12,9 @@ from ..forms import required_text
 PHONE_PATTERN = r"^\+?[0-9 ]{8,20}$"
 
 
-class ConsultantForm(FlaskForm):
-    name = required_text(_l("Name"), _l("Write the consultant's name."))
+class ContactForm(FlaskForm):
+    """How families reach a consultant."""
+
     phone = StringField(
         _l("Phone number"),
         description=_l("Shown to the families, for example 12 34 56 78."),
@@ -22,6 +23,16 @@ class ConsultantForm(FlaskForm):
             Regexp(PHONE_PATTERN, message=_l("Write a phone number with 8 digits, for example 12 34 56 78.")),
         ],
     )
+    reachable = StringField(
+        _l("When families can call"),
+        description=_l("For example Mon-Fri 9-15."),
+        filters=[lambda v: v.strip() if isinstance(v, str) else v],
+        validators=[Length(max=100, message=_l("At most %(n)s characters.", n=100))],
+    )
+
+
+class ConsultantForm(ContactForm):
+    name = required_text(_l("Name"), _l("Write the consultant's name."))
 
 
 class FamilyForm(FlaskForm):

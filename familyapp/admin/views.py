@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
@@ -13,9 +14,10 @@ from ..audit import record_event
 from ..auth.models import Role, User
 from ..auth.pages import issue_and_show
 from ..auth.services import create_user
+from ..families import queries as family_queries
 from ..families import services as family_services
 from ..families.models import Assignment, AssignmentRole, CaseType, Family
-from .forms import AssignForm, ConsultantForm, FamilyForm
+from .forms import AssignForm, ConsultantForm, ContactForm, FamilyForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -50,6 +52,7 @@ def add_consultant():
     if not form.validate_on_submit():
         return _index_page(consultant_form=form, status=400)
     user = create_user(Role.CONSULTANT, form.name.data, actor=current_user, phone=form.phone.data)
+    user.reachable = form.reachable.data or None
     return issue_and_show(user, actor=current_user)
 
 
@@ -61,6 +64,23 @@ def consultant_activation(user_id: str):
     if user is None:
         deny()
     return issue_and_show(user, actor=current_user)
+
+
+@bp.route("/consultants/<user_id>", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def consultant(user_id: str):
+    """Change how families reach a consultant: phone number and when they can call."""
+    user = db.session.scalar(select(User).where(User.id == parse_id(user_id), User.role == Role.CONSULTANT))
+    if user is None:
+        deny()
+    form = ContactForm(obj=user)
+    if form.validate_on_submit():
+        user.phone, user.reachable = form.phone.data or None, form.reachable.data or None
+        record_event(current_user, "user.contact_changed", obj=user)
+        db.session.commit()
+        flash(_("Saved."), "success")
+        return redirect(url_for("admin.index"))
+    return render_template("admin/consultant.html", user=user, form=form), 400 if form.errors else 200
 
 
 @bp.post("/families")
@@ -84,7 +104,7 @@ def _assign_form() -> AssignForm:
 
 
 def _family_page(fam: Family, form: AssignForm, status: int = 200):
-    consultants = family_services.list_consultants(fam)
+    consultants = family_queries.list_consultants(fam)
     return render_template("admin/family.html", family=fam, consultants=consultants, form=form), status
 
 

@@ -35,6 +35,8 @@ class User(Base):
     name: Mapped[str_100]
     #: Shown to families as the way to reach their consultant.
     phone: Mapped[str | None] = mapped_column(String(40))
+    #: When families can reach the consultant, in plain words ("Man-fre kl. 9-15").
+    reachable: Mapped[str | None] = mapped_column(String(100))
     person_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("persons.id"), index=True)
     #: "da" or "en"; None means: follow the browser.
     language: Mapped[str | None] = mapped_column(String(5))

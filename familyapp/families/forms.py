@@ -2,7 +2,8 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField
+from wtforms import BooleanField, DateField, SelectField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional, ValidationError
 
 from .. import db
@@ -23,6 +24,19 @@ class AdultForm(FlaskForm):
         description=_l("In the family's own words, for example mor, far or plejemor."),
     )
     young_person = BooleanField(_l("This is a young person (11 or older) with their own login"))
+
+
+class PhaseForm(FlaskForm):
+    phase = SelectField(
+        _l("Phase"),
+        choices=[
+            SelectChoice("start", _l("Start")),
+            SelectChoice("mapping", _l("Mapping")),
+            SelectChoice("development", _l("Development")),
+            SelectChoice("maintenance", _l("Maintenance")),
+            SelectChoice("closing", _l("Closing")),
+        ],
+    )
 
 
 class ChildForm(FlaskForm):

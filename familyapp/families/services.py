@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from .. import db
 from ..audit import record_event
 from ..auth.models import Role, User
 from ..auth.services import create_user
-from .models import Assignment, AssignmentRole, CaseType, Family, Membership, Person, PersonKind
+from .models import Assignment, AssignmentRole, CaseType, Family, Membership, Person, PersonKind, Phase
 
 
 def create_family(name: str, case_type: CaseType, start_date: date, *, actor) -> Family:
@@ -52,6 +51,15 @@ def add_adult(family: Family, name: str, relation: str, *, actor, young_person: 
     return user
 
 
+def change_phase(family: Family, phase: Phase, *, actor) -> None:
+    """Move the family to another phase of its course."""
+    if phase is family.phase:
+        return
+    old, family.phase = family.phase, phase
+    db.session.flush()
+    record_event(actor, "family.phase_changed", family=family, obj=family, data={"from": old.value, "to": phase.value})
+
+
 def add_child(family: Family, name: str, birth_date: date | None, *, actor) -> Person:
     """Add a child without a login (children under 11 have none)."""
     person = Person(family_id=family.id, kind=PersonKind.CHILD, name=name.strip(), birth_date=birth_date)
@@ -90,37 +98,3 @@ def unassign_consultant(assignment: Assignment, *, actor) -> None:
     )
     db.session.delete(assignment)
     db.session.flush()
-
-
-def list_people(family: Family) -> list[tuple[Person, User | None, Membership | None]]:
-    """Every member of a family with their login and relation, in two queries."""
-    persons = list(db.session.scalars(select(Person).where(Person.family_id == family.id).order_by(Person.created_at)))
-    rows = db.session.execute(
-        select(User, Membership)
-        .join(Membership, Membership.user_id == User.id)
-        .where(Membership.family_id == family.id)
-    ).all()
-    by_person = {user.person_id: (user, membership) for user, membership in rows}
-    return [(p, *by_person.get(p.id, (None, None))) for p in persons]
-
-
-def list_consultants(family: Family) -> list[Assignment]:
-    """The family's consultants, primary first, with the consultant loaded."""
-    stmt = (
-        select(Assignment)
-        .where(Assignment.family_id == family.id)
-        .options(selectinload(Assignment.consultant))
-        .order_by(Assignment.created_at)
-    )
-    return sorted(db.session.scalars(stmt), key=lambda a: a.role is not AssignmentRole.PRIMARY)
-
-
-def caseload(consultant: User) -> list[tuple[Family, AssignmentRole]]:
-    """The consultant's families with their role in each, by name."""
-    stmt = (
-        select(Family, Assignment.role)
-        .join(Assignment, Assignment.family_id == Family.id)
-        .where(Assignment.consultant_id == consultant.id)
-        .order_by(Family.name)
-    )
-    return [(family, role) for family, role in db.session.execute(stmt)]

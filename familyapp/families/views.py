@@ -22,14 +22,15 @@ from ..audit import record_event
 from ..auth.models import Role, User
 from ..auth.pages import issue_and_show
 from ..auth.services import has_passkeys
-from . import services
-from .forms import AdultForm, ChildForm
-from .models import Person
+from ..plans import queries as plan_queries
+from . import queries, services
+from .forms import AdultForm, ChildForm, PhaseForm
+from .models import Person, Phase
 
 bp = Blueprint("families", __name__)
 
-#: The family's sections in the bottom navigation; their features arrive in later releases.
-SECTIONS = ("plan", "meetings", "yearwheel", "network")
+#: The family's sections in the bottom navigation whose features arrive in later releases.
+SECTIONS = ("meetings", "yearwheel", "network")
 
 
 @bp.get("/")
@@ -52,11 +53,38 @@ def index():
 def home(family_id: str):
     """The family's home screen: the same template for the family and, mirrored, for its consultant."""
     view = family_view_or_404(family_id, current_user, page="home")
-    consultants = services.list_consultants(view.family)
-    return render_template("families/home.html", view=view, family=view.family, consultants=consultants)
+    family, today = view.family, db.utcnow().date()
+    return render_template(
+        "families/home.html",
+        view=view,
+        family=family,
+        consultants=queries.list_consultants(family),
+        goals=plan_queries.list_goals(family),
+        due=plan_queries.agreements_due(family, today),
+        names=plan_queries.people_names(family),
+        today=today,
+        phase_form=PhaseForm(phase=family.phase.value) if view.can_edit else None,
+    )
 
 
-@bp.get("/families/<family_id>/<any(plan, meetings, yearwheel, network):section>")
+@bp.post("/families/<family_id>/phase")
+@login_required
+def change_phase(family_id: str):
+    """The consultant moves the family to another phase (audited)."""
+    view = family_view_or_404(family_id, current_user, page=None)
+    if not view.can_edit:
+        deny()
+    form = PhaseForm()
+    if form.validate_on_submit():
+        services.change_phase(view.family, Phase(form.phase.data), actor=current_user)
+        db.session.commit()
+        flash(_("The phase is changed."), "success")
+    else:
+        flash(_("Choose one of the phases."), "error")
+    return redirect(url_for("families.home", family_id=view.family.id, _anchor="phase"))
+
+
+@bp.get("/families/<family_id>/<any(meetings, yearwheel, network):section>")
 @login_required
 def section(family_id: str, section: str):
     """A section of the family's screens that has nothing in it yet."""
@@ -68,15 +96,15 @@ def section(family_id: str, section: str):
 @roles_required(Role.CONSULTANT)
 def caseload():
     """The consultant's own families."""
-    return render_template("families/caseload.html", families=services.caseload(current_user))
+    return render_template("families/caseload.html", families=queries.caseload(current_user))
 
 
 def _people_page(family, adult_form=None, child_form=None, status=200):
     return render_template(
         "families/people.html",
         family=family,
-        people=services.list_people(family),
-        consultants=services.list_consultants(family),
+        people=queries.list_people(family),
+        consultants=queries.list_consultants(family),
         adult_form=adult_form or AdultForm(prefix="adult"),
         child_form=child_form or ChildForm(prefix="child"),
         can_mirror=is_consultant(current_user),

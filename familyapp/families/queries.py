@@ -1,0 +1,44 @@
+"""Read-only queries about families: members, consultants, caseloads. Other features may use these."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from .. import db
+from ..auth.models import User
+from .models import Assignment, AssignmentRole, Family, Membership, Person
+
+
+def list_people(family: Family) -> list[tuple[Person, User | None, Membership | None]]:
+    """Every member of a family with their login and relation, in two queries."""
+    persons = list(db.session.scalars(select(Person).where(Person.family_id == family.id).order_by(Person.created_at)))
+    rows = db.session.execute(
+        select(User, Membership)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.family_id == family.id)
+    ).all()
+    by_person = {user.person_id: (user, membership) for user, membership in rows}
+    return [(p, *by_person.get(p.id, (None, None))) for p in persons]
+
+
+def list_consultants(family: Family) -> list[Assignment]:
+    """The family's consultants, primary first, with the consultant loaded."""
+    stmt = (
+        select(Assignment)
+        .where(Assignment.family_id == family.id)
+        .options(selectinload(Assignment.consultant))
+        .order_by(Assignment.created_at)
+    )
+    return sorted(db.session.scalars(stmt), key=lambda a: a.role is not AssignmentRole.PRIMARY)
+
+
+def caseload(consultant: User) -> list[tuple[Family, AssignmentRole]]:
+    """The consultant's families with their role in each, by name."""
+    stmt = (
+        select(Family, Assignment.role)
+        .join(Assignment, Assignment.family_id == Family.id)
+        .where(Assignment.consultant_id == consultant.id)
+        .order_by(Family.name)
+    )
+    return [(family, role) for family, role in db.session.execute(stmt)]

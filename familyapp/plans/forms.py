@@ -1,0 +1,98 @@
+"""Forms for the plan. Choices that depend on the family (its members, its consultants) are set by the view."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.widgets import HiddenInput
+
+from ..forms import required_text
+from .models import LONG_TEXT, SHORT_TEXT
+
+
+def _long(label, description=None):
+    return TextAreaField(
+        label,
+        description=description,
+        filters=[lambda v: v.strip() if isinstance(v, str) else v],
+        validators=[Length(max=LONG_TEXT, message=_l("At most %(n)s characters.", n=LONG_TEXT))],
+    )
+
+
+def _version():
+    """The version of the thing when the form was opened (optimistic locking)."""
+    return IntegerField(widget=HiddenInput(), validators=[Optional()])
+
+
+STATUS_CHOICES = [
+    SelectChoice("red", _l("Red: not going well")),
+    SelectChoice("yellow", _l("Yellow: on the way")),
+    SelectChoice("green", _l("Green: going well")),
+]
+TERM_CHOICES = [SelectChoice("short", _l("Short term")), SelectChoice("long", _l("Long term"))]
+
+
+class WordsForm(FlaskForm):
+    dreams = _long(_l("Our dreams (5-10 years)"), _l('In your own words. You may write "I" or "we".'))
+    works = _long(_l("What works"), _l("One thing on each line."))
+    worries = _long(_l("What we worry about"), _l("One thing on each line."))
+    version = _version()
+
+
+class GoalForm(FlaskForm):
+    title = required_text(_l("The goal"), _l("Write the goal."), max_length=SHORT_TEXT)
+    term = SelectField(_l("Short or long term"), choices=TERM_CHOICES, default="short")
+    person = SelectField(_l("Who is the goal for?"), choices=[], default="")
+    status = SelectField(_l("How is it going?"), choices=STATUS_CHOICES, default="yellow")
+    green_looks_like = _long(_l("What does green look like?"), _l("How will you know the goal is reached?"))
+    version = _version()
+
+
+class GoalNoteForm(GoalForm):
+    """The consultant's edit form: the same fields plus the private note."""
+
+    private_note = _long(_l("Private note"), _l("Only for the family's consultants. The family never sees it."))
+
+
+class StepForm(FlaskForm):
+    text = required_text(_l("A small step"), _l("Write the step."), max_length=SHORT_TEXT)
+
+
+class AgreementForm(FlaskForm):
+    what = required_text(_l("What will be done"), _l("Write what will be done."), max_length=SHORT_TEXT)
+    who = SelectField(_l("Who does it?"), choices=[], validators=[DataRequired(message=_l("Choose who does it."))])
+    who_name = StringField(
+        _l("Name of the person or partner"),
+        description=_l("Only when it is someone else, for example Mormor or the school."),
+        filters=[lambda v: v.strip() if isinstance(v, str) else v],
+        validators=[Length(max=100, message=_l("At most %(n)s characters.", n=100))],
+    )
+    due = DateField(_l("By when"), validators=[Optional()], description=_l("Optional."))
+    version = _version()
+
+    def validate_who_name(self, field):
+        if self.who.data == "other" and not field.data:
+            raise ValidationError(_l("Write who it is."))
+
+
+class StampForm(FlaskForm):
+    meeting = required_text(_l("Which meeting"), _l("Write which meeting."), max_length=SHORT_TEXT)
+    day = DateField(_l("Date of the meeting"), validators=[DataRequired(message=_l("Choose a valid date."))])
+
+
+class ReadinessForm(FlaskForm):
+    situation = required_text(
+        _l("If this happens"),
+        _l("Write the situation."),
+        max_length=SHORT_TEXT,
+        description=_l('A situation that may come back, for example "The mornings fall apart again".'),
+    )
+    what_we_do = _long(_l("Then we do this"))
+    who_we_call = StringField(
+        _l("And we call"),
+        filters=[lambda v: v.strip() if isinstance(v, str) else v],
+        validators=[Length(max=SHORT_TEXT, message=_l("At most %(n)s characters.", n=SHORT_TEXT))],
+    )

@@ -1,0 +1,74 @@
+"""Read-only queries over the plan, for the plan's own screens and for others (the family's home screen)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from .. import db
+from ..auth.models import User
+from ..families.models import Assignment, Family, Person
+from .models import Agreement, Goal, Plan, ReadinessItem, WhoKind
+
+
+def get_plan(family: Family) -> Plan:
+    """The family's plan; until someone writes in it, a blank one that is not stored (version 0).
+
+    Reading never creates rows (no state change on GET); the first save does.
+    """
+    plan = db.session.scalar(select(Plan).where(Plan.family_id == family.id))
+    return plan or Plan(family_id=family.id, dreams="", works="", worries="", version=0)
+
+
+def list_goals(family: Family) -> list[Goal]:
+    """Goals with their steps (two queries), short-term first, oldest first."""
+    stmt = (
+        select(Goal)
+        .where(Goal.family_id == family.id)
+        .options(selectinload(Goal.steps))
+        .order_by(Goal.term.desc(), Goal.created_at)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def list_agreements(family: Family) -> list[Agreement]:
+    """Open agreements by date (undated last), then done ones."""
+    agreements = list(db.session.scalars(select(Agreement).where(Agreement.family_id == family.id)))
+    return sorted(agreements, key=lambda a: (a.done, a.due is None, a.due or date.max, a.created_at))
+
+
+def agreements_due(family: Family, today: date, days: int = 7) -> list[Agreement]:
+    """Open agreements that are overdue or due within the coming days, soonest first."""
+    stmt = (
+        select(Agreement)
+        .where(Agreement.family_id == family.id, Agreement.done_at.is_(None), Agreement.due.is_not(None))
+        .where(Agreement.due <= today + timedelta(days=days))
+        .order_by(Agreement.due)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def list_readiness(family: Family) -> list[ReadinessItem]:
+    """The readiness plan's situations, oldest first."""
+    stmt = select(ReadinessItem).where(ReadinessItem.family_id == family.id).order_by(ReadinessItem.created_at)
+    return list(db.session.scalars(stmt))
+
+
+def people_names(family: Family) -> dict:
+    """Names of the family's members and consultants by id, to say who an agreement or goal is for."""
+    persons = db.session.execute(select(Person.id, Person.name).where(Person.family_id == family.id)).all()
+    consultants = db.session.execute(
+        select(User.id, User.name)
+        .join(Assignment, Assignment.consultant_id == User.id)
+        .where(Assignment.family_id == family.id)
+    ).all()
+    return {id_: name for id_, name in [*persons, *consultants]}
+
+
+def who_label(agreement: Agreement, names: dict) -> str:
+    """The name of who does it."""
+    if agreement.who_kind is WhoKind.OTHER:
+        return agreement.who_name
+    return names.get(agreement.who_person_id or agreement.who_user_id, "")

@@ -1,0 +1,373 @@
+"""Familiens plan: one set of screens for the family and, mirrored with edit controls, for its consultant."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+from wtforms.fields.choices import SelectChoice
+
+from .. import db
+from ..access import FamilyView, deny, family_view_or_404, get_in_family_or_404, parse_id
+from ..auth.models import User
+from ..families import queries as family_queries
+from . import queries, services
+from .forms import AgreementForm, GoalForm, GoalNoteForm, ReadinessForm, StampForm, StepForm, WordsForm
+from .models import Agreement, Goal, GoalStep, PlanRevision, ReadinessItem, WhoKind
+
+bp = Blueprint("plans", __name__, url_prefix="/families/<family_id>/plan")
+
+
+def _view(family_id: str, page: str | None = None, *, consultant_only: bool = False) -> FamilyView:
+    view = family_view_or_404(family_id, current_user, page=page)
+    if consultant_only and not view.can_edit:
+        deny()
+    return view
+
+
+def _to_plan(view: FamilyView, anchor: str = ""):
+    return redirect(url_for("plans.detail", family_id=view.family.id, _anchor=anchor or None))
+
+
+def _person_choices(view: FamilyView) -> list[SelectChoice]:
+    people = family_queries.list_people(view.family)
+    return [SelectChoice("", _("The whole family"))] + [SelectChoice(str(p.id), p.name) for p, _u, _m in people]
+
+
+def _who_choices(view: FamilyView) -> list[SelectChoice]:
+    people = family_queries.list_people(view.family)
+    consultants = family_queries.list_consultants(view.family)
+    return (
+        [SelectChoice(f"member:{p.id}", p.name) for p, _u, _m in people]
+        + [SelectChoice(f"consultant:{a.consultant_id}", a.consultant.name) for a in consultants]
+        + [SelectChoice("other", _("Someone else (write the name)"))]
+    )
+
+
+def _goal_form(view: FamilyView, cls=GoalForm, **kwargs) -> GoalForm:
+    form = cls(**kwargs)
+    form.person.choices = _person_choices(view)
+    return form
+
+
+def _agreement_form(view: FamilyView, **kwargs) -> AgreementForm:
+    form = AgreementForm(**kwargs)
+    form.who.choices = _who_choices(view)
+    return form
+
+
+def _who(form: AgreementForm) -> tuple[WhoKind, object]:
+    """Turn the chosen "who" into (kind, person id / consultant id / name); the choices were validated."""
+    if form.who.data == "other":
+        return WhoKind.OTHER, form.who_name.data
+    kind, _sep, raw = form.who.data.partition(":")
+    return WhoKind(kind), parse_id(raw)
+
+
+def _plan_page(view: FamilyView, goal_form=None, agreement_form=None, step_forms=None, status: int = 200):
+    """The plan, with empty add forms unless a failed one is passed back with what was typed."""
+    family = view.family
+    goals = queries.list_goals(family)
+    names = queries.people_names(family)
+    agreements = queries.list_agreements(family)
+    return render_template(
+        "plans/detail.html",
+        view=view,
+        family=family,
+        plan=queries.get_plan(family),
+        goals=goals,
+        agreements=[(a, queries.who_label(a, names)) for a in agreements],
+        names=names,
+        today=db.utcnow().date(),
+        goal_form=goal_form or _goal_form(view, prefix="goal"),
+        agreement_form=agreement_form or (_agreement_form(view, prefix="agreement") if view.can_edit else None),
+        step_forms=step_forms or {},
+        new_step_form=StepForm,
+    ), status
+
+
+@bp.get("")
+@login_required
+def detail(family_id: str):
+    """The plan: dreams, goals and steps, agreements, what works and what worries."""
+    return _plan_page(_view(family_id, "plan"))
+
+
+@bp.route("/words", methods=["GET", "POST"])
+@login_required
+def words(family_id: str):
+    """Write the dreams, what works and what worries (family and consultant)."""
+    view = _view(family_id, None)
+    plan = queries.get_plan(view.family)
+    form = WordsForm(obj=plan)
+    conflict = False
+    if form.validate_on_submit():
+        try:
+            services.update_words(view.family, form.data, actor=current_user, version=form.version.data)
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return _to_plan(view, "dreams")
+        except (services.Conflict, StaleDataError):
+            db.session.rollback()
+            plan = queries.get_plan(view.family)
+            form.version.data, conflict = plan.version, True
+    status = 409 if conflict else (400 if form.errors else 200)
+    return render_template(
+        "plans/words.html", view=view, family=view.family, form=form, plan=plan, conflict=conflict
+    ), status
+
+
+@bp.post("/goals")
+@login_required
+def add_goal(family_id: str):
+    """Add a goal in the family's own words."""
+    view = _view(family_id)
+    form = _goal_form(view, prefix="goal")
+    if not form.validate_on_submit():
+        return _plan_page(view, goal_form=form, status=400)
+    services.add_goal(view.family, _goal_data(form), actor=current_user)
+    db.session.commit()
+    flash(_("The goal is added."), "success")
+    return _to_plan(view, "goals")
+
+
+def _goal_data(form: GoalForm) -> dict:
+    data = {k: form[k].data for k in ("title", "term", "status", "green_looks_like")}
+    data["person_id"] = parse_id(form.person.data) if form.person.data else None
+    if "private_note" in form:
+        data["private_note"] = form.private_note.data
+    return data
+
+
+@bp.route("/goals/<goal_id>", methods=["GET", "POST"])
+@login_required
+def edit_goal(family_id: str, goal_id: str):
+    """Edit a goal (consultant), with its private note."""
+    view = _view(family_id, None, consultant_only=True)
+    goal = get_in_family_or_404(Goal, goal_id, view.family)
+    form = _goal_form(
+        view, GoalNoteForm, obj=goal, person=str(goal.person_id or ""), term=goal.term.value, status=goal.status.value
+    )
+    conflict = False
+    if form.validate_on_submit():
+        try:
+            services.update_goal(view.family, goal, _goal_data(form), actor=current_user, version=form.version.data)
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return _to_plan(view, f"goal-{goal.id}")
+        except (services.Conflict, StaleDataError):
+            db.session.rollback()
+            goal = get_in_family_or_404(Goal, goal_id, view.family)
+            form.version.data, conflict = goal.version, True
+    status = 409 if conflict else (400 if form.errors else 200)
+    return render_template(
+        "plans/goal.html", view=view, family=view.family, form=form, goal=goal, conflict=conflict
+    ), status
+
+
+@bp.post("/goals/<goal_id>/delete")
+@login_required
+def delete_goal(family_id: str, goal_id: str):
+    """Remove a goal (consultant); the history keeps it."""
+    view = _view(family_id, consultant_only=True)
+    services.delete_goal(view.family, get_in_family_or_404(Goal, goal_id, view.family), actor=current_user)
+    db.session.commit()
+    flash(_("The goal is removed. It can still be seen in the history."), "success")
+    return _to_plan(view, "goals")
+
+
+@bp.post("/goals/<goal_id>/steps")
+@login_required
+def add_step(family_id: str, goal_id: str):
+    """Add a small step to a goal (family and consultant)."""
+    view = _view(family_id)
+    goal = get_in_family_or_404(Goal, goal_id, view.family)
+    form = StepForm(prefix=f"step-{goal.id}")
+    if not form.validate_on_submit():
+        return _plan_page(view, step_forms={goal.id: form}, status=400)
+    services.add_step(view.family, goal, form.text.data, actor=current_user)
+    db.session.commit()
+    return _to_plan(view, f"goal-{goal.id}")
+
+
+@bp.post("/steps/<step_id>/done")
+@login_required
+def toggle_step(family_id: str, step_id: str):
+    """Tick a step off, or back on."""
+    view = _view(family_id)
+    step = get_in_family_or_404(GoalStep, step_id, view.family)
+    services.set_step_done(view.family, step, not step.done, actor=current_user)
+    db.session.commit()
+    return _to_plan(view, f"goal-{step.goal_id}")
+
+
+@bp.post("/steps/<step_id>/delete")
+@login_required
+def delete_step(family_id: str, step_id: str):
+    """Remove a step (consultant)."""
+    view = _view(family_id, consultant_only=True)
+    step = get_in_family_or_404(GoalStep, step_id, view.family)
+    goal_id = step.goal_id
+    services.delete_step(view.family, step, actor=current_user)
+    db.session.commit()
+    return _to_plan(view, f"goal-{goal_id}")
+
+
+def _warn_if_past(form: AgreementForm) -> None:
+    if form.due.data and form.due.data < db.utcnow().date():
+        flash(_("Note: the date has already passed. The agreement is saved."), "info")
+
+
+@bp.post("/agreements")
+@login_required
+def add_agreement(family_id: str):
+    """Add an agreement (consultant): who does what by when."""
+    view = _view(family_id, consultant_only=True)
+    form = _agreement_form(view, prefix="agreement")
+    if not form.validate_on_submit():
+        return _plan_page(view, agreement_form=form, status=400)
+    services.add_agreement(
+        view.family, {"what": form.what.data, "who": _who(form), "due": form.due.data}, actor=current_user
+    )
+    db.session.commit()
+    _warn_if_past(form)
+    flash(_("The agreement is added."), "success")
+    return _to_plan(view, "agreements")
+
+
+def _who_value(agreement: Agreement) -> str:
+    if agreement.who_kind is WhoKind.OTHER:
+        return "other"
+    return f"{agreement.who_kind.value}:{agreement.who_person_id or agreement.who_user_id}"
+
+
+@bp.route("/agreements/<agreement_id>", methods=["GET", "POST"])
+@login_required
+def edit_agreement(family_id: str, agreement_id: str):
+    """Edit an agreement (consultant)."""
+    view = _view(family_id, None, consultant_only=True)
+    agreement = get_in_family_or_404(Agreement, agreement_id, view.family)
+    form = _agreement_form(view, obj=agreement, who=_who_value(agreement))
+    conflict = False
+    if form.validate_on_submit():
+        data = {"what": form.what.data, "who": _who(form), "due": form.due.data}
+        try:
+            services.update_agreement(view.family, agreement, data, actor=current_user, version=form.version.data)
+            db.session.commit()
+            _warn_if_past(form)
+            flash(_("Saved."), "success")
+            return _to_plan(view, "agreements")
+        except (services.Conflict, StaleDataError):
+            db.session.rollback()
+            agreement = get_in_family_or_404(Agreement, agreement_id, view.family)
+            form.version.data, conflict = agreement.version, True
+    status = 409 if conflict else (400 if form.errors else 200)
+    page = render_template(
+        "plans/agreement.html", view=view, family=view.family, form=form, agreement=agreement, conflict=conflict
+    )
+    return page, status
+
+
+@bp.post("/agreements/<agreement_id>/done")
+@login_required
+def toggle_agreement(family_id: str, agreement_id: str):
+    """Mark an agreement done or not done (family and consultant)."""
+    view = _view(family_id)
+    agreement = get_in_family_or_404(Agreement, agreement_id, view.family)
+    services.set_agreement_done(view.family, agreement, not agreement.done, actor=current_user)
+    db.session.commit()
+    return _to_plan(view, "agreements")
+
+
+@bp.post("/agreements/<agreement_id>/delete")
+@login_required
+def delete_agreement(family_id: str, agreement_id: str):
+    """Remove an agreement (consultant)."""
+    view = _view(family_id, consultant_only=True)
+    services.delete_agreement(
+        view.family, get_in_family_or_404(Agreement, agreement_id, view.family), actor=current_user
+    )
+    db.session.commit()
+    return _to_plan(view, "agreements")
+
+
+@bp.get("/history")
+@login_required
+def history(family_id: str):
+    """Every change: who, when, what; earlier versions can be opened."""
+    view = _view(family_id, "plan_history")
+    revisions = services.list_revisions(view.family)
+    return render_template(
+        "plans/history.html",
+        view=view,
+        family=view.family,
+        revisions=revisions,
+        names=queries.people_names(view.family) | _viewer_names(revisions),
+    )
+
+
+def _viewer_names(revisions: list[PlanRevision]) -> dict:
+    """Names of everyone who changed the plan (members, consultants, also former ones), in one query."""
+    ids = {r.actor_id for r in revisions if r.actor_id} | {r.agreed_by_id for r in revisions if r.agreed_by_id}
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())
+
+
+@bp.route("/history/<revision_id>", methods=["GET", "POST"])
+@login_required
+def revision(family_id: str, revision_id: str):
+    """One earlier version of the plan; the consultant can stamp it as agreed at a meeting."""
+    view = _view(family_id, "plan_history")
+    rev = get_in_family_or_404(PlanRevision, revision_id, view.family)
+    form = StampForm() if view.can_edit else None
+    if form is not None and form.validate_on_submit():
+        services.stamp_agreed(view.family, rev, form.meeting.data, form.day.data, actor=current_user)
+        db.session.commit()
+        flash(_("The version is marked as agreed."), "success")
+        return redirect(url_for("plans.revision", family_id=view.family.id, revision_id=rev.id))
+    status = 400 if form is not None and form.errors else 200
+    return render_template("plans/revision.html", view=view, family=view.family, rev=rev, form=form), status
+
+
+@bp.get("/print")
+@login_required
+def print_view(family_id: str):
+    """The plan on one A4 page, for the fridge (never the private notes)."""
+    view = _view(family_id, "plan_print")
+    board = services.snapshot(view.family)
+    return render_template("plans/print.html", view=view, family=view.family, board=board, today=db.utcnow().date())
+
+
+@bp.route("/readiness", methods=["GET", "POST"])
+@login_required
+def readiness(family_id: str):
+    """Beredskabsplan: what we do if old troubles come back. Always visible to the family."""
+    view = _view(family_id, None if request.method == "POST" else "readiness")
+    form = ReadinessForm()
+    if form.validate_on_submit():
+        services.add_readiness_item(view.family, _readiness_data(form), actor=current_user)
+        db.session.commit()
+        flash(_("Saved."), "success")
+        return redirect(url_for("plans.readiness", family_id=view.family.id))
+    items = queries.list_readiness(view.family)
+    status = 400 if form.errors else 200
+    return render_template("plans/readiness.html", view=view, family=view.family, items=items, form=form), status
+
+
+def _readiness_data(form: ReadinessForm) -> dict:
+    return {k: form[k].data or "" for k in ("situation", "what_we_do", "who_we_call")}
+
+
+@bp.post("/readiness/<item_id>/delete")
+@login_required
+def delete_readiness(family_id: str, item_id: str):
+    """Remove a situation from the readiness plan (consultant)."""
+    view = _view(family_id, consultant_only=True)
+    services.delete_readiness_item(
+        view.family, get_in_family_or_404(ReadinessItem, item_id, view.family), actor=current_user
+    )
+    db.session.commit()
+    return redirect(url_for("plans.readiness", family_id=view.family.id))
