@@ -56,6 +56,8 @@ def main() -> None:
     event.listen(app.extensions["db_engine"], "before_cursor_execute", lambda *a: statements.append(a[2]))
     pages = {
         "parent home": (parent, f"/families/{family_id}/"),
+        "parent plan": (parent, f"/families/{family_id}/plan"),
+        "plan history": (parent, f"/families/{family_id}/plan/history"),
         "consultant caseload": (consultant, "/caseload"),
         "sign-in page": (None, "/auth/login"),
     }

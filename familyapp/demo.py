@@ -80,6 +80,15 @@ def _demo_plan(family: Family, consultant: User, parent: User) -> None:
     step = plan_services.add_step(family, made[0], "Tøjet lægges frem aftenen før", actor=parent)
     plan_services.set_step_done(family, step, True, actor=parent)
     plan_services.add_step(family, made[1], "Spørge klasselæreren om en legeaftale", actor=consultant)
+    note = {
+        "title": made[1].title,
+        "term": "short",
+        "status": "red",
+        "person_id": made[1].person_id,
+        "green_looks_like": made[1].green_looks_like,
+        "private_note": "Aftal med Sara, om skolen må kontakte PPR. Spørg til Noahs søvn.",
+    }
+    plan_services.update_goal(family, made[1], note, actor=consultant, version=made[1].version)
     agreements = [
         ("Ringe til skolen om Noahs frikvarterer", (WhoKind.MEMBER, parent.person_id), today + timedelta(days=3)),
         ("Søge om plads i fritidsklub", (WhoKind.CONSULTANT, consultant.id), today + timedelta(days=12)),
