@@ -21,7 +21,9 @@ bp = Blueprint("plans", __name__, url_prefix="/families/<family_id>/plan")
 
 
 def _view(family_id: str, page: str | None = None, *, consultant_only: bool = False) -> FamilyView:
-    view = family_view_or_404(family_id, current_user, page=page)
+    """The family for this screen. A professional's read is audited as ``page``; a change (POST) is audited by
+    its service instead."""
+    view = family_view_or_404(family_id, current_user, page=None if request.method == "POST" else page)
     if consultant_only and not view.can_edit:
         deny()
     return view
@@ -110,7 +112,7 @@ def detail(family_id: str):
 @login_required
 def words(family_id: str):
     """Write the dreams, what works and what worries (family and consultant)."""
-    view = _view(family_id, None)
+    view = _view(family_id, "plan_words")
     plan = queries.get_plan(view.family)
     form = WordsForm(obj=plan)
     conflict = False
@@ -156,7 +158,7 @@ def _goal_data(form: GoalForm) -> dict:
 @login_required
 def edit_goal(family_id: str, goal_id: str):
     """Edit a goal (consultant), with its private note."""
-    view = _view(family_id, None, consultant_only=True)
+    view = _view(family_id, "plan_goal", consultant_only=True)
     goal = get_in_family_or_404(Goal, goal_id, view.family)
     form = _goal_form(
         view, GoalNoteForm, obj=goal, person=str(goal.person_id or ""), term=goal.term.value, status=goal.status.value
@@ -258,7 +260,7 @@ def _who_value(agreement: Agreement) -> str:
 @login_required
 def edit_agreement(family_id: str, agreement_id: str):
     """Edit an agreement (consultant)."""
-    view = _view(family_id, None, consultant_only=True)
+    view = _view(family_id, "plan_agreement", consultant_only=True)
     agreement = get_in_family_or_404(Agreement, agreement_id, view.family)
     form = _agreement_form(view, obj=agreement, who=_who_value(agreement))
     conflict = False
@@ -315,7 +317,7 @@ def history(family_id: str):
         view=view,
         family=view.family,
         revisions=revisions,
-        names=queries.people_names(view.family) | _viewer_names(revisions),
+        names=_viewer_names(revisions),
     )
 
 
@@ -356,7 +358,7 @@ def print_view(family_id: str):
 @login_required
 def readiness(family_id: str):
     """Beredskabsplan: what we do if old troubles come back. Always visible to the family."""
-    view = _view(family_id, None if request.method == "POST" else "readiness")
+    view = _view(family_id, "readiness")
     form = ReadinessForm()
     if form.validate_on_submit():
         services.add_readiness_item(view.family, _readiness_data(form), actor=current_user)

@@ -292,3 +292,16 @@ def test_plan_home_and_history_use_a_constant_number_of_queries(app, client, wor
         with count_queries() as q:
             assert client.get(url).status_code == 200
         assert len(q) == before[url], url
+
+
+def test_professional_reads_of_plan_pages_are_audited(client, world, login):
+    from familyapp.audit import AuditEvent
+
+    login(world.consultant_a)
+    goal = first(Goal, world)
+    for url in ("", "/words", f"/goals/{goal.id}", "/history", "/print", "/readiness"):
+        client.get(plan_url(world, url))
+    pages = db.session.scalars(
+        select(AuditEvent.data).where(AuditEvent.action == "family.viewed", AuditEvent.actor_id == world.consultant_a.id)
+    ).all()
+    assert [p["page"] for p in pages] == ["plan", "plan_words", "plan_goal", "plan_history", "plan_print", "readiness"]
