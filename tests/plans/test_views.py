@@ -302,6 +302,8 @@ def test_professional_reads_of_plan_pages_are_audited(client, world, login):
     for url in ("", "/words", f"/goals/{goal.id}", "/history", "/print", "/readiness"):
         client.get(plan_url(world, url))
     pages = db.session.scalars(
-        select(AuditEvent.data).where(AuditEvent.action == "family.viewed", AuditEvent.actor_id == world.consultant_a.id)
+        select(AuditEvent.data)
+        .where(AuditEvent.action == "family.viewed", AuditEvent.actor_id == world.consultant_a.id)
+        .order_by(AuditEvent.at)
     ).all()
     assert [p["page"] for p in pages] == ["plan", "plan_words", "plan_goal", "plan_history", "plan_print", "readiness"]
