@@ -79,6 +79,13 @@ def _who(form: AgreementForm) -> tuple[WhoKind, object]:
     return WhoKind(kind), parse_id(raw)
 
 
+def _show_current_version(form, current) -> bool:
+    """After a conflict, the form keeps what was typed but carries the current version, so saving again works."""
+    form.version.data = current.version
+    form.version.raw_data = None  # otherwise the hidden field repeats the stale submitted version
+    return True
+
+
 def _plan_page(view: FamilyView, goal_form=None, agreement_form=None, step_forms=None, status: int = 200):
     """The plan, with empty add forms unless a failed one is passed back with what was typed."""
     family = view.family
@@ -125,7 +132,7 @@ def words(family_id: str):
         except (services.Conflict, StaleDataError):
             db.session.rollback()
             plan = queries.get_plan(view.family)
-            form.version.data, conflict = plan.version, True
+            conflict = _show_current_version(form, plan)
     status = 409 if conflict else (400 if form.errors else 200)
     return render_template(
         "plans/words.html", view=view, family=view.family, form=form, plan=plan, conflict=conflict
@@ -173,7 +180,7 @@ def edit_goal(family_id: str, goal_id: str):
         except (services.Conflict, StaleDataError):
             db.session.rollback()
             goal = get_in_family_or_404(Goal, goal_id, view.family)
-            form.version.data, conflict = goal.version, True
+            conflict = _show_current_version(form, goal)
     status = 409 if conflict else (400 if form.errors else 200)
     return render_template(
         "plans/goal.html", view=view, family=view.family, form=form, goal=goal, conflict=conflict
@@ -275,7 +282,7 @@ def edit_agreement(family_id: str, agreement_id: str):
         except (services.Conflict, StaleDataError):
             db.session.rollback()
             agreement = get_in_family_or_404(Agreement, agreement_id, view.family)
-            form.version.data, conflict = agreement.version, True
+            conflict = _show_current_version(form, agreement)
     status = 409 if conflict else (400 if form.errors else 200)
     page = render_template(
         "plans/agreement.html", view=view, family=view.family, form=form, agreement=agreement, conflict=conflict

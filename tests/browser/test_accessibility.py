@@ -42,6 +42,10 @@ class Audit:
         name = f"{label} [{self.page.url}]"
         self.checked.append(name)
         violations = run_axe(self.page)
+        # WCAG 1.4.10 reflow: nothing may scroll sideways at the width the page was given.
+        overflow = self.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        if overflow > 0:
+            violations.append({"id": "horizontal-scroll", "nodes": [], "help": f"page is {overflow}px too wide"})
         if violations:
             self.found[name] = violations
 
@@ -62,6 +66,67 @@ class Audit:
 def switch_to_english(page) -> None:
     page.click("button[name=language][value=en]")
     expect(page.locator("html")).to_have_attribute("lang", "en")
+
+
+def audit_parent_plan(audit: Audit, base: str, family: str) -> None:
+    """The plan's pages as a parent sees them, including the plan after a failed "add goal"."""
+    page = audit.page
+    plan = f"{base}/families/{family}/plan"
+    audit.visit("plan", plan)
+    expect(page.locator("#goals article.goal")).not_to_have_count(0)
+    expect(page.locator(".private-note")).to_have_count(0)
+    audit.visit("plan words", f"{plan}/words")
+    expect(page.locator("textarea#dreams")).to_be_visible()
+    audit.visit("plan history", f"{plan}/history")
+    newest = page.locator("ol.history a").first
+    expect(newest).to_be_visible()
+    audit.visit("plan revision", base + newest.get_attribute("href"))
+    expect(page.locator(".board")).to_be_visible()
+    audit.visit("plan print", f"{plan}/print")
+    audit.visit("readiness plan", f"{plan}/readiness")
+
+    page.goto(plan)
+    add_goal = page.locator("#goals > details.add")
+    add_goal.locator("summary").click()
+    with page.expect_response(re.compile(r"/plan/goals$")) as failed:
+        add_goal.locator("button.button-primary").click()
+    assert failed.value.status == 400
+    expect(page.locator("#goal-title")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("[role=alert][data-autofocus]")).to_be_visible()
+    expect(page.locator("#goals > details.add")).to_have_attribute("open", "")
+    audit.check("plan with a failed goal")
+
+
+def audit_consultant_plan(audit: Audit, base: str, family: str) -> None:
+    """The plan mirrored for the consultant: edit controls, a private note, the edit pages."""
+    page = audit.page
+    plan = f"{base}/families/{family}/plan"
+    audit.visit("mirrored plan", plan)
+    expect(page.locator(".mirror-banner")).to_be_visible()
+    goal = page.locator("#goals article.goal").first
+    expect(goal.locator(".private-note")).to_be_visible()
+    expect(page.locator("#agreements a.edit-link")).not_to_have_count(0)
+    expect(page.locator("#agreements details.add")).to_have_count(1)
+
+    goal.locator(".private-note a").click()
+    expect(page).to_have_url(re.compile(r"/plan/goals/[0-9a-f-]{36}$"))
+    expect(page.locator("#private_note")).to_be_visible()
+    audit.check("edit goal")
+    page.fill("#private_note", "Mor vil gerne have hjælp til morgenerne.")
+    page.locator("form:has(#private_note) button.button-primary").click()
+    expect(page).to_have_url(re.compile(r"/plan#goal-[0-9a-f-]{36}$"))
+    expect(page.locator("#goals .private-note").first).to_contain_text("Mor vil gerne have hjælp")
+    audit.check("mirrored plan with a private note")
+
+    page.locator("#agreements a.edit-link").first.click()
+    expect(page).to_have_url(re.compile(r"/plan/agreements/[0-9a-f-]{36}$"))
+    expect(page.locator("#what")).to_be_visible()
+    audit.check("edit agreement")
+
+    page.goto(f"{plan}/history")
+    newest = page.locator("ol.history a").first
+    audit.visit("plan revision with the stamp form", base + newest.get_attribute("href"))
+    expect(page.locator("form #meeting")).to_be_visible()
 
 
 def test_anonymous_pages(live_server, page):
@@ -113,12 +178,14 @@ def test_parent_pages(live_server, page):
         audit.visit(f"section {section}", f"{base}/families/{family}/{section}")
         expect(page.locator(".bottom-nav [aria-current=page]")).to_have_count(1)
     audit.visit("passkeys", f"{base}/auth/passkeys")
+    audit_parent_plan(audit, base, family)
 
     audit.visit("family home, English", f"{base}/families/{family}/")
     switch_to_english(page)
     audit.check("family home, English")
     audit.visit("section plan, English", f"{base}/families/{family}/plan")
 
+    assert len(audit.checked) == 16
     audit.assert_clean()
 
 
@@ -133,6 +200,8 @@ def test_consultant_pages(live_server, page):
     audit.check("caseload")
     audit.visit("mirrored family home", f"{base}/families/{family}/")
     expect(page.locator(".mirror-banner")).to_be_visible()
+    expect(page.locator("#phase form select")).to_be_visible()  # the phase form, for the consultant only
+    audit_consultant_plan(audit, base, family)
     audit.visit("mirrored section meetings", f"{base}/families/{family}/meetings")
     audit.visit("people", f"{base}/families/{family}/people")
 
@@ -153,6 +222,7 @@ def test_consultant_pages(live_server, page):
     switch_to_english(page)
     audit.check("caseload, English")
 
+    assert len(audit.checked) == 13
     audit.assert_clean()
 
 

@@ -307,3 +307,19 @@ def test_professional_reads_of_plan_pages_are_audited(client, world, login):
         .order_by(AuditEvent.at)
     ).all()
     assert [p["page"] for p in pages] == ["plan", "plan_words", "plan_goal", "plan_history", "plan_print", "readiness"]
+
+
+def test_saving_again_after_a_conflict_works(client, world, login):
+    login(world.parent_a)
+    plan = first(Plan, world)
+    opened = plan.version
+    client.post(plan_url(world, "/words"), data={"dreams": "Først", "works": "", "worries": "", "version": opened})
+    response = client.post(
+        plan_url(world, "/words"), data={"dreams": "Mine ord", "works": "", "worries": "", "version": opened}
+    )
+    current = db.session.get(Plan, plan.id).version
+    assert f'name="version" type="hidden" value="{current}"' in response.get_data(as_text=True)
+    again = client.post(
+        plan_url(world, "/words"), data={"dreams": "Mine ord", "works": "", "worries": "", "version": current}
+    )
+    assert again.status_code == 302 and db.session.get(Plan, plan.id).dreams == "Mine ord"
