@@ -78,10 +78,13 @@ def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .families.views import bp as families_bp
     from .i18n import bp as i18n_bp
+    from .meetings.calendar_views import bp as calendar_bp
+    from .meetings.views import bp as meetings_bp
     from .plans.views import bp as plans_bp
     from .pwa.views import bp as pwa_bp
+    from .yearwheel.views import bp as yearwheel_bp
 
-    for bp in (auth_bp, families_bp, plans_bp, admin_bp, i18n_bp, pwa_bp):
+    for bp in (auth_bp, families_bp, plans_bp, meetings_bp, calendar_bp, yearwheel_bp, admin_bp, i18n_bp, pwa_bp):
         app.register_blueprint(bp)
 
 

@@ -111,9 +111,10 @@ def family_for_management_or_404(family_id, user: User) -> Family:
     return family
 
 
-def get_in_family_or_404(model, obj_id, family: Family):
-    """Load a family-owned row by id, only within the given family."""
-    obj = db.session.scalar(select(model).where(model.id == parse_id(obj_id), model.family_id == family.id))
+def get_in_family_or_404(model, obj_id, family: Family, *options):
+    """Load a family-owned row by id, only within the given family (``options``: loader options)."""
+    stmt = select(model).where(model.id == parse_id(obj_id), model.family_id == family.id).options(*options)
+    obj = db.session.scalar(stmt)
     if obj is None:
         deny()
     return obj

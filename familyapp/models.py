@@ -4,10 +4,18 @@ from .audit import AuditEvent
 from .auth.models import Activation, Passkey, RateLimitHit, Role, User, UserSession
 from .db import Base
 from .families.models import Assignment, AssignmentRole, CaseType, Family, Membership, Person, PersonKind, Phase
+from .meetings.models import CalendarFeed, Meeting, MeetingParticipant, MeetingQuestion, MeetingReply
 from .plans.models import Agreement, Goal, GoalStep, Plan, PlanRevision, ReadinessItem
+from .yearwheel.models import YearActivity
 
 __all__ = [
     "Activation",
+    "CalendarFeed",
+    "Meeting",
+    "MeetingParticipant",
+    "MeetingQuestion",
+    "MeetingReply",
+    "YearActivity",
     "Agreement",
     "Goal",
     "GoalStep",

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from familyapp import db
 from familyapp.auth.models import Role, User
 from familyapp.auth.services import create_user
 from familyapp.families import services
 from familyapp.families.models import AssignmentRole, CaseType, Family
+from familyapp.meetings import services as meeting_services
+from familyapp.meetings.models import MeetingMode, MeetingType
 from familyapp.plans import services as plan_services
 from familyapp.plans.models import WhoKind
 
@@ -60,6 +62,7 @@ def make_world() -> World:
     services.assign_consultant(family_b, consultant_b, AssignmentRole.PRIMARY, actor=admin)
     for family, parent, consultant in ((family_a, parent_a, consultant_a), (family_b, parent_b, consultant_b)):
         make_plan(family, parent, consultant)
+        make_meeting(family, parent, consultant)
     db.session.commit()
     return World(family_a, family_b, parent_a, parent_a2, parent_b, consultant_a, consultant_b, admin)
 
@@ -86,6 +89,27 @@ def make_plan(family: Family, parent: User, consultant: User) -> dict:
         actor=consultant,
     )
     return {"goal": goal, "step": step, "agreement": agreement, "item": item}
+
+
+def make_meeting(family: Family, parent: User, consultant: User, starts_at: datetime | None = None, **data):
+    """A follow-up meeting (by default in a week, 10-11) with the parent and the consultant."""
+    starts_at = starts_at or (db.utcnow().replace(hour=9, minute=0, second=0, microsecond=0) + timedelta(days=7))
+    values = {
+        "type": MeetingType.FOLLOW_UP,
+        "starts_at": starts_at,
+        "ends_at": starts_at + timedelta(hours=1),
+        "mode": MeetingMode.IN_PERSON,
+        "place": "Rådhuset, lokale 2",
+        "purpose": "Vi ser på planen",
+        "preparation": "Hvad vil du gerne have ud af mødet?",
+        **data,
+    }
+    participants = [
+        {"kind": "member", "person_id": parent.person_id, "role": "mor"},
+        {"kind": "consultant", "user_id": consultant.id, "role": "familiekonsulent"},
+        {"kind": "other", "name": "Lise Lærer", "role": "lærer", "decides": False},
+    ]
+    return meeting_services.create_meeting(family, values, participants, actor=consultant, now=db.utcnow())
 
 
 def sign_in(client, user: User) -> None:

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from familyapp import db
 from familyapp.auth.models import Activation, Passkey, User
 from familyapp.families.models import Assignment, Family, Membership, Person
+from familyapp.meetings.models import Meeting, MeetingQuestion, MeetingReply
 from familyapp.plans.models import Agreement, Goal, GoalStep, Plan, PlanRevision, ReadinessItem
 from tests import factories
 
@@ -37,7 +38,9 @@ MANAGE_A = lambda code: _s(404, 404, code, 404, code, 302)  # noqa: E731
 ADMIN_ONLY = lambda code: _s(404, 404, 404, 404, code, 302)  # noqa: E731
 FAMILY_A_CHANGE = lambda code: _s(code, 404, code, 404, 404, 302)  # noqa: E731
 CONSULTANT_A = lambda code: _s(404, 404, code, 404, 404, 302)  # noqa: E731
+FAMILY_MEMBER_A = lambda code: _s(code, 404, 404, 404, 404, 302)  # noqa: E731
 P = "/families/{A}/plan"
+M = "/families/{A}/meetings"
 
 #: endpoint -> (method, url template, expected status per role). {A} is family A; {person} an adult of A;
 #: {consultant} consultant A; {assignment} consultant A's assignment to family A.
@@ -68,6 +71,19 @@ MATRIX = {
     "plans.print_view": ("GET", P + "/print", FAMILY_A_CONTENT),
     "plans.readiness": ("GET", P + "/readiness", FAMILY_A_CONTENT),
     "plans.delete_readiness": ("POST", P + "/readiness/{item}/delete", CONSULTANT_A(302)),
+    "meetings.index": ("GET", M, FAMILY_A_CONTENT),
+    "meetings.detail": ("GET", M + "/{meeting}", FAMILY_A_CONTENT),
+    "meetings.reply": ("POST", M + "/{meeting}/reply", FAMILY_MEMBER_A(400)),
+    "meetings.add_question": ("POST", M + "/{meeting}/questions", FAMILY_MEMBER_A(400)),
+    "meetings.new": ("GET", M + "/new", CONSULTANT_A(200)),
+    "meetings.edit": ("GET", M + "/{meeting}/edit", CONSULTANT_A(200)),
+    "meetings.cancel": ("POST", M + "/{meeting}/cancel", CONSULTANT_A(302)),
+    "meetings.referat": ("GET", M + "/{meeting}/referat", CONSULTANT_A(200)),
+    "meetings.meeting_ics": ("GET", M + "/{meeting}/calendar.ics", FAMILY_A_CONTENT),
+    "calendar.settings": ("GET", "/calendar", signed_in(200)),
+    "calendar.revoke": ("POST", "/calendar/revoke", signed_in(302)),
+    "calendar.feed": ("GET", "/calendar/not-a-token.ics", everyone(404)),
+    "yearwheel.wheel": ("GET", "/families/{A}/yearwheel", FAMILY_A_CONTENT),
     "admin.index": ("GET", "/admin/", ADMIN_ONLY(200)),
     "admin.consultant": ("GET", "/admin/consultants/{consultant}", ADMIN_ONLY(200)),
     "admin.add_consultant": ("POST", "/admin/consultants", ADMIN_ONLY(400)),
@@ -111,6 +127,9 @@ DOMAIN_TABLES = (
     Agreement,
     PlanRevision,
     ReadinessItem,
+    Meeting,
+    MeetingReply,
+    MeetingQuestion,
 )
 
 
@@ -141,6 +160,7 @@ def _url(template: str, world) -> str:
         agreement=first(Agreement),
         revision=first(PlanRevision),
         item=first(ReadinessItem),
+        meeting=first(Meeting),
     )
 
 

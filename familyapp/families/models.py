@@ -26,6 +26,16 @@ class CaseType(enum.Enum):
         return 13 if self is CaseType.SUPPORT else 6
 
 
+class Cadence(enum.Enum):
+    """How often the family is followed up; CASE_TYPE follows the case type's rule (seed 001)."""
+
+    CASE_TYPE = "case_type"
+    SIX_WEEKS = "six_weeks"
+    THREE_MONTHS = "three_months"
+    #: The rhythm of the current phase (seed 000): weekly at the start, every 3-4 weeks in maintenance ...
+    PHASE = "phase"
+
+
 class Phase(enum.Enum):
     """The five phases of the family's course (seed 000, DIGEST 4.1), in order."""
 
@@ -56,6 +66,7 @@ class Family(Base):
     name: Mapped[str_100]
     case_type: Mapped[CaseType]
     phase: Mapped[Phase] = mapped_column(default=Phase.START)
+    cadence: Mapped[Cadence] = mapped_column(default=Cadence.CASE_TYPE, server_default="case_type")
     start_date: Mapped[date]
     created_at: Mapped[created_at]
 

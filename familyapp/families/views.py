@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -22,6 +22,8 @@ from ..audit import record_event
 from ..auth.models import Role, User
 from ..auth.pages import issue_and_show
 from ..auth.services import has_passkeys
+from ..meetings import queries as meeting_queries
+from ..meetings.cadence import follow_up
 from ..plans import queries as plan_queries
 from . import queries, services
 from .forms import AdultForm, ChildForm, PhaseForm
@@ -30,7 +32,7 @@ from .models import Person, Phase
 bp = Blueprint("families", __name__)
 
 #: The family's sections in the bottom navigation whose features arrive in later releases.
-SECTIONS = ("meetings", "yearwheel", "network")
+SECTIONS = ("network",)
 
 
 @bp.get("/")
@@ -58,6 +60,7 @@ def home(family_id: str):
         "families/home.html",
         view=view,
         family=family,
+        meeting=meeting_queries.next_meeting(family, db.utcnow()),
         consultants=queries.list_consultants(family),
         goals=plan_queries.list_goals(family),
         due=plan_queries.agreements_due(family, today),
@@ -84,7 +87,7 @@ def change_phase(family_id: str):
     return redirect(url_for("families.home", family_id=view.family.id, _anchor="phase"))
 
 
-@bp.get("/families/<family_id>/<any(meetings, yearwheel, network):section>")
+@bp.get("/families/<family_id>/<any(network):section>")
 @login_required
 def section(family_id: str, section: str):
     """A section of the family's screens that has nothing in it yet."""
@@ -96,7 +99,39 @@ def section(family_id: str, section: str):
 @roles_required(Role.CONSULTANT)
 def caseload():
     """The consultant's own families."""
-    return render_template("families/caseload.html", families=queries.caseload(current_user))
+    sort = request.args.get("sort", "due")
+    rows = caseload_overview(queries.caseload(current_user), db.utcnow(), sort)
+    return render_template("families/caseload.html", rows=rows, sort=sort)
+
+
+SORTS = {
+    "name": lambda row: row["family"].name.lower(),
+    "due": lambda row: (not row["follow_up"].overdue, row["follow_up"].due),
+    "next": lambda row: (row["next"] is None, row["next"] or row["follow_up"].due),
+    "waiting": lambda row: (-row["waiting"], row["family"].name.lower()),
+}
+
+
+def caseload_overview(families: list, now, sort: str) -> list[dict]:
+    """Each family with its next meeting, next due follow-up and waiting replies: four queries in all."""
+    ids = [family.id for family, _role in families]
+    last = meeting_queries.last_contacts(ids, now)
+    upcoming = meeting_queries.next_meetings(ids, now)
+    waiting = meeting_queries.waiting_replies(ids)
+    rows = []
+    for family, role in families:
+        nxt = upcoming.get(family.id)
+        last_day = last[family.id].date() if family.id in last else None
+        rows.append(
+            {
+                "family": family,
+                "role": role,
+                "next": nxt,
+                "follow_up": follow_up(family, last_day, nxt.date() if nxt else None, now.date()),
+                "waiting": waiting.get(family.id, 0),
+            }
+        )
+    return sorted(rows, key=SORTS.get(sort, SORTS["due"]))
 
 
 def _people_page(family, adult_form=None, child_form=None, status=200):

@@ -1,0 +1,71 @@
+"""Follow-up cadence: how often a family is followed up, and when the next follow-up is due. Pure functions."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from ..families.models import Cadence, CaseType, Family, Phase
+
+#: Municipal defaults (seed 001): the case type sets the rule.
+CASE_TYPE_RULE = {CaseType.SUPPORT: Cadence.THREE_MONTHS, CaseType.INVESTIGATION: Cadence.SIX_WEEKS}
+#: The rhythm of each phase (seed 000), in days between contacts.
+PHASE_RHYTHM_DAYS = {
+    Phase.START: 7,
+    Phase.MAPPING: 14,
+    Phase.DEVELOPMENT: 14,
+    Phase.MAINTENANCE: 28,
+    Phase.CLOSING: 91,
+}
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day some months later; the 31st becomes the last day of a shorter month."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def rule(family: Family) -> Cadence:
+    """The family's effective rule: its own choice, or the default for its case type."""
+    return CASE_TYPE_RULE[family.case_type] if family.cadence is Cadence.CASE_TYPE else family.cadence
+
+
+def next_after(day: date, family: Family) -> date:
+    """When the follow-up after a contact on ``day`` is due."""
+    effective = rule(family)
+    if effective is Cadence.THREE_MONTHS:
+        return add_months(day, 3)
+    if effective is Cadence.SIX_WEEKS:
+        return day + timedelta(weeks=6)
+    return day + timedelta(days=PHASE_RHYTHM_DAYS[family.phase])
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    due: date
+    overdue: bool
+    #: Days until due (negative: days overdue).
+    days_left: int
+
+
+def follow_up(family: Family, last_contact: date | None, next_planned: date | None, today: date) -> FollowUp:
+    """The next due follow-up: counted from the last meeting held with the family, or the start date.
+
+    A planned meeting on or before the due date keeps the family on track; without one, a due date in the past
+    is overdue.
+    """
+    due = next_after(last_contact or family.start_date, family)
+    overdue = due < today and not (next_planned is not None and next_planned <= due)
+    return FollowUp(due=due, overdue=overdue, days_left=(due - today).days)
+
+
+def suggested_months(family: Family, start: date, count: int = 12) -> list[date]:
+    """Follow-up dates over the coming months from ``start`` (used to suggest an årshjul)."""
+    end, days, current = add_months(start, count), [], start
+    while True:
+        current = next_after(current, family)
+        if current >= end:
+            return days
+        days.append(current)

@@ -1,0 +1,121 @@
+"""Forms for meetings. Times are typed in Danish local time; the view turns them into UTC."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
+
+from ..forms import required_text
+from .models import LONG_TEXT, SHORT_TEXT
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _text(label, max_length=SHORT_TEXT, description=None):
+    return StringField(
+        label,
+        description=description,
+        filters=[_strip],
+        validators=[Length(max=max_length, message=_l("At most %(n)s characters.", n=max_length))],
+    )
+
+
+def _long(label, description=None):
+    return TextAreaField(
+        label,
+        description=description,
+        filters=[_strip],
+        validators=[Length(max=LONG_TEXT, message=_l("At most %(n)s characters.", n=LONG_TEXT))],
+    )
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+TYPE_CHOICES = [
+    SelectChoice("startup", _l("Start meeting")),
+    SelectChoice("home_visit", _l("Home visit")),
+    SelectChoice("follow_up", _l("Follow-up meeting")),
+    SelectChoice("network", _l("Network meeting")),
+    SelectChoice("work", _l("Work meeting without the family")),
+    SelectChoice("case_team", _l("Case team meeting at the school")),
+    SelectChoice("go_along", _l("Going along to another office")),
+    SelectChoice("phone", _l("Phone follow-up")),
+]
+MODE_CHOICES = [
+    SelectChoice("in_person", _l("We meet")),
+    SelectChoice("phone", _l("By phone")),
+    SelectChoice("video", _l("By video")),
+]
+
+
+class OtherParticipantForm(Form):
+    name = _text(_l("Name"), 100)
+    role = _text(_l("Role"), 100, _l("For example teacher or caseworker."))
+    decides = BooleanField(_l("Can make decisions"))
+
+
+class MeetingForm(FlaskForm):
+    type = SelectField(_l("Type of meeting"), choices=TYPE_CHOICES)
+    day = DateField(_l("Date"), validators=[DataRequired(message=_l("Choose a valid date."))])
+    start = TimeField(_l("From"), validators=[DataRequired(message=_l("Choose a valid time."))])
+    end = TimeField(_l("To"), validators=[DataRequired(message=_l("Choose a valid time."))])
+    mode = SelectField(_l("How"), choices=MODE_CHOICES)
+    place = _text(_l("Where"), description=_l("An address, a room, or the phone number or video link."))
+    purpose = _long(_l("Why we meet"), _l("In plain words."))
+    preparation = _long(
+        _l("How to prepare"), _l("For example: Why is this meeting important? What do you want out of it?")
+    )
+    members = MultiCheckboxField(_l("From the family"), choices=[])
+    consultants = MultiCheckboxField(_l("Consultants"), choices=[])
+    others = FieldList(FormField(OtherParticipantForm), min_entries=3, max_entries=3)
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+
+
+class ReplyForm(FlaskForm):
+    answer = RadioField(
+        _l("Can you come?"),
+        choices=[SelectChoice("coming", _l("Yes, I am coming")), SelectChoice("cannot", _l("No, I cannot come"))],
+        validators=[DataRequired(message=_l("Choose yes or no."))],
+    )
+    reason = _text(_l("Why not?"), description=_l("Only if you cannot come. You do not have to say."))
+    wish = _text(_l("Another time that suits you"), description=_l("For example: Tuesday after 14."))
+
+
+class QuestionForm(FlaskForm):
+    text = required_text(_l("Your question or topic"), _l("Write your question."), max_length=SHORT_TEXT)
+
+
+class CancelForm(FlaskForm):
+    reason = _text(_l("Why is the meeting cancelled?"))
+
+
+class ReferatForm(FlaskForm):
+    minutes = _long(_l("What we talked about"))
+    decisions = _long(_l("What we agreed"))
+    next_step = _long(_l("Next step"), _l("For example the next meeting and who the contact person is."))
+
+
+class FeedForm(FlaskForm):
+    with_details = BooleanField(_l("Also show the place and why we meet"))

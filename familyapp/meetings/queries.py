@@ -1,0 +1,100 @@
+"""Read-only queries over meetings, for the meeting screens, the home screen, the årshjul and the caseload."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from .. import db
+from ..families.models import Family
+from .models import Meeting, MeetingQuestion, MeetingReply, MeetingType
+
+
+def list_meetings(family: Family) -> list[Meeting]:
+    """All the family's meetings with their participants (two queries), in time order."""
+    stmt = (
+        select(Meeting)
+        .where(Meeting.family_id == family.id)
+        .options(selectinload(Meeting.participants))
+        .order_by(Meeting.starts_at)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def next_meeting(family: Family, now: datetime) -> Meeting | None:
+    """The next meeting that is not cancelled, with its participants."""
+    stmt = (
+        select(Meeting)
+        .where(Meeting.family_id == family.id, Meeting.cancelled_at.is_(None), Meeting.ends_at >= now)
+        .options(selectinload(Meeting.participants))
+        .order_by(Meeting.starts_at)
+        .limit(1)
+    )
+    return db.session.scalar(stmt)
+
+
+def replies_for(meeting: Meeting) -> list[MeetingReply]:
+    return list(db.session.scalars(select(MeetingReply).where(MeetingReply.meeting_id == meeting.id)))
+
+
+def questions_for(meeting: Meeting) -> list[MeetingQuestion]:
+    stmt = select(MeetingQuestion).where(MeetingQuestion.meeting_id == meeting.id).order_by(MeetingQuestion.created_at)
+    return list(db.session.scalars(stmt))
+
+
+def _held_with_family(now: datetime):
+    return (Meeting.cancelled_at.is_(None), Meeting.type != MeetingType.WORK, Meeting.starts_at < now)
+
+
+def last_contacts(family_ids: list[uuid.UUID], now: datetime) -> dict:
+    """The latest meeting held with each family (not cancelled, not professionals only), in one query."""
+    if not family_ids:
+        return {}
+    stmt = (
+        select(Meeting.family_id, func.max(Meeting.starts_at))
+        .where(Meeting.family_id.in_(family_ids), *_held_with_family(now))
+        .group_by(Meeting.family_id)
+    )
+    return {fid: _aware(at) for fid, at in db.session.execute(stmt)}
+
+
+def next_meetings(family_ids: list[uuid.UUID], now: datetime) -> dict:
+    """The start of each family's next meeting that is not cancelled, in one query."""
+    if not family_ids:
+        return {}
+    stmt = (
+        select(Meeting.family_id, func.min(Meeting.starts_at))
+        .where(Meeting.family_id.in_(family_ids), Meeting.cancelled_at.is_(None), Meeting.starts_at >= now)
+        .group_by(Meeting.family_id)
+    )
+    return {fid: _aware(at) for fid, at in db.session.execute(stmt)}
+
+
+def waiting_replies(family_ids: list[uuid.UUID]) -> dict:
+    """How many replies and questions from each family no consultant has seen yet (two queries)."""
+    if not family_ids:
+        return {}
+    counts: dict = {}
+    for model in (MeetingReply, MeetingQuestion):
+        stmt = (
+            select(model.family_id, func.count())
+            .where(model.family_id.in_(family_ids), model.seen_at.is_(None))
+            .group_by(model.family_id)
+        )
+        for fid, n in db.session.execute(stmt):
+            counts[fid] = counts.get(fid, 0) + n
+    return counts
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    """Aggregates bypass the column type on SQLite: make them UTC-aware like every other datetime."""
+    from datetime import UTC
+
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)

@@ -1,0 +1,208 @@
+"""Planning, moving and cancelling meetings, the family's replies and questions, the referat, and calendar
+subscriptions. Services flush and audit; the view commits."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+
+from .. import db
+from ..audit import record_event
+from ..families.models import Family
+from .models import (
+    Answer,
+    CalendarFeed,
+    Meeting,
+    MeetingParticipant,
+    MeetingQuestion,
+    MeetingReply,
+    ParticipantKind,
+)
+
+#: Meetings further away than this are surely a typo in the year.
+FAR = timedelta(days=2 * 366)
+
+
+class MeetingError(Exception):
+    """A meeting change that cannot be made; ``key`` names the message (meetings.views.MESSAGES)."""
+
+    def __init__(self, key: str):
+        super().__init__(key)
+        self.key = key
+
+
+class Conflict(Exception):
+    """The meeting was changed by someone else after the form was opened."""
+
+
+def check_times(starts_at: datetime, ends_at: datetime, now: datetime) -> None:
+    """Refuse a meeting that ends before it starts, or lies years away."""
+    if ends_at <= starts_at:
+        raise MeetingError("ends_before_start")
+    if abs(starts_at - now) > FAR:
+        raise MeetingError("too_far")
+
+
+def overlapping(family: Family, starts_at: datetime, ends_at: datetime, exclude=None) -> list[Meeting]:
+    """The family's other meetings at the same time (allowed, but the consultant is warned)."""
+    stmt = select(Meeting).where(
+        Meeting.family_id == family.id,
+        Meeting.cancelled_at.is_(None),
+        Meeting.starts_at < ends_at,
+        Meeting.ends_at > starts_at,
+    )
+    if exclude is not None:
+        stmt = stmt.where(Meeting.id != exclude.id)
+    return list(db.session.scalars(stmt))
+
+
+def _set_participants(meeting: Meeting, participants: list[dict]) -> None:
+    meeting.participants.clear()
+    for p in participants:
+        meeting.participants.append(
+            MeetingParticipant(
+                family_id=meeting.family_id,
+                kind=ParticipantKind(p["kind"]),
+                person_id=p.get("person_id"),
+                user_id=p.get("user_id"),
+                name=p.get("name", ""),
+                role=p.get("role", ""),
+                decides=bool(p.get("decides")),
+            )
+        )
+
+
+FIELDS = ("type", "starts_at", "ends_at", "mode", "place", "purpose", "preparation")
+
+
+def create_meeting(family: Family, data: dict, participants: list[dict], *, actor, now: datetime) -> Meeting:
+    """Plan a meeting.
+
+    :param data: type, starts_at, ends_at (UTC), mode, place, purpose, preparation.
+    :param participants: dicts with kind, person_id / user_id / name, role, decides.
+    :return: the meeting.
+    """
+    check_times(data["starts_at"], data["ends_at"], now)
+    meeting = Meeting(family_id=family.id, participants=[], **{k: data[k] for k in FIELDS})
+    _set_participants(meeting, participants)
+    db.session.add(meeting)
+    db.session.flush()
+    record_event(actor, "meeting.created", family=family, obj=meeting)
+    return meeting
+
+
+def update_meeting(
+    family: Family, meeting: Meeting, data: dict, participants: list[dict], *, actor, now: datetime, version
+) -> Meeting:
+    """Change a meeting; a new time marks it as moved, and the old time stays visible."""
+    if version is not None and version != meeting.version:
+        raise Conflict()
+    if meeting.cancelled:
+        raise MeetingError("cancelled")
+    check_times(data["starts_at"], data["ends_at"], now)
+    if data["starts_at"] != meeting.starts_at:
+        meeting.moved_from = meeting.starts_at
+    for key in FIELDS:
+        setattr(meeting, key, data[key])
+    _set_participants(meeting, participants)
+    db.session.flush()
+    record_event(actor, "meeting.changed", family=family, obj=meeting)
+    return meeting
+
+
+def cancel_meeting(family: Family, meeting: Meeting, reason: str, *, actor) -> None:
+    """Cancel a meeting; it stays in the list, marked as cancelled."""
+    if meeting.cancelled:
+        raise MeetingError("cancelled")
+    meeting.cancelled_at, meeting.cancel_reason = db.utcnow(), reason
+    db.session.flush()
+    record_event(actor, "meeting.cancelled", family=family, obj=meeting)
+
+
+def save_referat(family: Family, meeting: Meeting, data: dict, *, actor) -> None:
+    """Write the referat; the family always gets it in full, also for meetings without them."""
+    meeting.minutes, meeting.decisions, meeting.next_step = data["minutes"], data["decisions"], data["next_step"]
+    meeting.referat_at = db.utcnow()
+    db.session.flush()
+    record_event(actor, "meeting.referat_saved", family=family, obj=meeting)
+
+
+def _open_for_family(meeting: Meeting, now: datetime) -> None:
+    if meeting.cancelled:
+        raise MeetingError("reply_cancelled")
+    if meeting.ends_at < now:
+        raise MeetingError("reply_past")
+
+
+def reply(family: Family, meeting: Meeting, user, answer: Answer, reason: str, wish: str, *, now: datetime):
+    """A family member's answer (one per person; a new answer replaces the old and waits to be seen)."""
+    _open_for_family(meeting, now)
+    existing = db.session.scalar(
+        select(MeetingReply).where(MeetingReply.meeting_id == meeting.id, MeetingReply.user_id == user.id)
+    )
+    if existing is None:
+        existing = MeetingReply(family_id=family.id, meeting_id=meeting.id, user_id=user.id, answer=answer)
+        db.session.add(existing)
+    existing.answer, existing.reason, existing.wish = answer, reason, wish
+    existing.updated_at, existing.seen_at = now, None
+    db.session.flush()
+    record_event(user, "meeting.replied", family=family, obj=meeting, data={"answer": answer.value})
+    return existing
+
+
+def add_question(family: Family, meeting: Meeting, user, text: str, *, now: datetime) -> MeetingQuestion:
+    """A question or topic the family wants to bring to the meeting."""
+    _open_for_family(meeting, now)
+    question = MeetingQuestion(family_id=family.id, meeting_id=meeting.id, user_id=user.id, text=text)
+    db.session.add(question)
+    db.session.flush()
+    record_event(user, "meeting.question_added", family=family, obj=meeting)
+    return question
+
+
+def mark_seen(meeting: Meeting, now: datetime) -> None:
+    """The consultant has seen the family's replies and questions: they stop waiting in the caseload."""
+    for model in (MeetingReply, MeetingQuestion):
+        db.session.execute(
+            update(model)
+            .where(model.meeting_id == meeting.id, model.seen_at.is_(None))
+            .values(seen_at=now)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_feed(user, with_details: bool) -> str:
+    """A new private calendar address for the user (an old one stops working). Returns the secret once."""
+    revoke_feed(user)
+    token = secrets.token_urlsafe(32)
+    db.session.add(CalendarFeed(user_id=user.id, token_hash=_hash(token), with_details=with_details))
+    db.session.flush()
+    record_event(user, "calendar.feed_created", obj=user, data={"details": with_details})
+    return token
+
+
+def revoke_feed(user) -> bool:
+    """Stop the user's calendar address from working."""
+    feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.user_id == user.id))
+    if feed is None:
+        return False
+    db.session.delete(feed)
+    db.session.flush()
+    record_event(user, "calendar.feed_revoked", obj=user)
+    return True
+
+
+def feed_for_token(token: str) -> CalendarFeed | None:
+    """The subscription behind a secret address, or None."""
+    return db.session.scalar(select(CalendarFeed).where(CalendarFeed.token_hash == _hash(token[:100])))
+
+
+def feed_of(user) -> CalendarFeed | None:
+    return db.session.scalar(select(CalendarFeed).where(CalendarFeed.user_id == user.id))

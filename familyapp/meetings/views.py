@@ -1,0 +1,356 @@
+"""Meetings: the same screens for the family and, mirrored with planning controls, for its consultant;
+and each user's calendar export."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
+from wtforms.fields.choices import SelectChoice
+
+from .. import db
+from ..access import FamilyView, deny, family_view_or_404, get_in_family_or_404, parse_id
+from ..families import queries as family_queries
+from . import ics, queries, services
+from .forms import CancelForm, MeetingForm, QuestionForm, ReferatForm, ReplyForm
+from .models import Answer, Meeting, MeetingMode, MeetingType
+
+bp = Blueprint("meetings", __name__, url_prefix="/families/<family_id>/meetings")
+
+LOCAL = ZoneInfo("Europe/Copenhagen")
+
+MESSAGES = {
+    "ends_before_start": _l("The meeting must end after it starts."),
+    "too_far": _l("The date is more than two years away. Check the year."),
+    "cancelled": _l("The meeting is cancelled and cannot be changed."),
+    "reply_cancelled": _l("The meeting is cancelled, so there is nothing to answer. Your text is kept below."),
+    "reply_past": _l("The meeting is over. Your text is kept below; you can tell your contact person."),
+}
+
+
+def _view(family_id: str, page: str | None = None, *, consultant_only: bool = False) -> FamilyView:
+    view = family_view_or_404(family_id, current_user, page=None if request.method == "POST" else page)
+    if consultant_only and not view.can_edit:
+        deny()
+    return view
+
+
+def _now() -> datetime:
+    return db.utcnow()
+
+
+def _household(view: FamilyView) -> tuple[list, list]:
+    """The family's members and consultants, loaded once per request."""
+    if "household" not in g:
+        g.household = (family_queries.list_people(view.family), family_queries.list_consultants(view.family))
+    return g.household
+
+
+def _names(view: FamilyView) -> dict:
+    people, consultants = _household(view)
+    return {p.id: p.name for p, _u, _m in people} | {a.consultant_id: a.consultant.name for a in consultants}
+
+
+@bp.get("")
+@login_required
+def index(family_id: str):
+    """Coming meetings first, then earlier ones; cancelled and moved meetings stay, marked as such."""
+    view = _view(family_id, "meetings")
+    meetings, now = queries.list_meetings(view.family), _now()
+    coming = [m for m in meetings if m.ends_at >= now]
+    earlier = [m for m in reversed(meetings) if m.ends_at < now]
+    return render_template(
+        "meetings/index.html", view=view, family=view.family, coming=coming, earlier=earlier, names=_names(view)
+    )
+
+
+def _meeting_page(view: FamilyView, meeting: Meeting, reply_form=None, question_form=None, status=200):
+    my_reply = None
+    replies = queries.replies_for(meeting)
+    if view.is_family:
+        my_reply = next((r for r in replies if r.user_id == view.viewer.id), None)
+    form = reply_form or ReplyForm(obj=my_reply, answer=my_reply.answer.value if my_reply else None)
+    return render_template(
+        "meetings/detail.html",
+        view=view,
+        family=view.family,
+        meeting=meeting,
+        names=_names(view),
+        replies=replies,
+        questions=queries.questions_for(meeting),
+        reply_form=form,
+        question_form=question_form or QuestionForm(formdata=None),
+        my_reply=my_reply,
+        open_for_family=not meeting.cancelled and meeting.ends_at >= _now(),
+    ), status
+
+
+def _meeting_or_404(view: FamilyView, meeting_id: str) -> Meeting:
+    return get_in_family_or_404(Meeting, meeting_id, view.family, selectinload(Meeting.participants))
+
+
+@bp.get("/<meeting_id>")
+@login_required
+def detail(family_id: str, meeting_id: str):
+    """When, where, who comes and why, how to prepare, the family's answers and questions, and the referat."""
+    view = _view(family_id, "meeting")
+    meeting = _meeting_or_404(view, meeting_id)
+    page = _meeting_page(view, meeting)
+    if view.can_edit:
+        services.mark_seen(meeting, _now())
+        db.session.commit()
+    return page
+
+
+def _family_change(view: FamilyView, meeting: Meeting, form, act):
+    """Run a family member's reply or question; a refusal keeps what was typed."""
+    try:
+        act()
+    except services.MeetingError as exc:
+        db.session.rollback()
+        form.form_errors.append(str(MESSAGES[exc.key]))
+        return None
+    db.session.commit()
+    flash(_("Thank you. Your contact person can see it now."), "success")
+    return redirect(url_for("meetings.detail", family_id=view.family.id, meeting_id=meeting.id))
+
+
+@bp.post("/<meeting_id>/reply")
+@login_required
+def reply(family_id: str, meeting_id: str):
+    """A family member answers: coming, or cannot come with a reason and a wish for another time."""
+    view = _view(family_id)
+    if not view.is_family:
+        deny()
+    meeting = _meeting_or_404(view, meeting_id)
+    form = ReplyForm()
+    if form.validate_on_submit():
+        answer = Answer(form.answer.data)
+        done = _family_change(
+            view,
+            meeting,
+            form,
+            lambda: services.reply(
+                view.family, meeting, current_user, answer, form.reason.data, form.wish.data, now=_now()
+            ),
+        )
+        if done is not None:
+            return done
+    return _meeting_page(view, meeting, reply_form=form, status=400)
+
+
+@bp.post("/<meeting_id>/questions")
+@login_required
+def add_question(family_id: str, meeting_id: str):
+    """A family member adds a question or topic before the meeting."""
+    view = _view(family_id)
+    if not view.is_family:
+        deny()
+    meeting = _meeting_or_404(view, meeting_id)
+    form = QuestionForm()
+    if form.validate_on_submit():
+        done = _family_change(
+            view,
+            meeting,
+            form,
+            lambda: services.add_question(view.family, meeting, current_user, form.text.data, now=_now()),
+        )
+        if done is not None:
+            return done
+    return _meeting_page(view, meeting, question_form=form, status=400)
+
+
+def _meeting_form(view: FamilyView, **kwargs) -> MeetingForm:
+    people, consultants = _household(view)
+    form = MeetingForm(**kwargs)
+    form.members.choices = [SelectChoice(str(p.id), p.name) for p, _u, _m in people]
+    form.consultants.choices = [SelectChoice(str(a.consultant_id), a.consultant.name) for a in consultants]
+    return form
+
+
+def _local(day, time) -> datetime:
+    """A date and time typed in Danish local time, as UTC (daylight saving handled by the zone)."""
+    return datetime.combine(day, time, tzinfo=LOCAL).astimezone(UTC)
+
+
+def _meeting_data(view: FamilyView, form: MeetingForm) -> tuple[dict, list[dict]]:
+    data = {
+        "type": MeetingType(form.type.data),
+        "starts_at": _local(form.day.data, form.start.data),
+        "ends_at": _local(form.day.data, form.end.data),
+        "mode": MeetingMode(form.mode.data),
+        "place": form.place.data or "",
+        "purpose": form.purpose.data or "",
+        "preparation": form.preparation.data or "",
+    }
+    people, consultants = _household(view)
+    relation = {p.id: (m.relation if m else _("child")) for p, _u, m in people}
+    participants = [
+        {"kind": "member", "person_id": parse_id(pid), "role": relation.get(parse_id(pid), "")}
+        for pid in form.members.data
+    ]
+    participants += [
+        {"kind": "consultant", "user_id": parse_id(uid), "role": _("family consultant")}
+        for uid in form.consultants.data
+    ]
+    participants += [
+        {"kind": "other", "name": o.form.name.data, "role": o.form.role.data or "", "decides": o.form.decides.data}
+        for o in form.others
+        if o.form.name.data
+    ]
+    return data, participants
+
+
+def _warn_overlaps(view: FamilyView, meeting: Meeting) -> None:
+    if services.overlapping(view.family, meeting.starts_at, meeting.ends_at, exclude=meeting):
+        flash(_("Note: the family has another meeting at the same time. The meeting is saved."), "info")
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new(family_id: str):
+    """Plan a meeting (consultant)."""
+    view = _view(family_id, "meeting_new", consultant_only=True)
+    form = _meeting_form(view)
+    if form.validate_on_submit():
+        data, participants = _meeting_data(view, form)
+        try:
+            meeting = services.create_meeting(view.family, data, participants, actor=current_user, now=_now())
+        except services.MeetingError as exc:
+            form.form_errors.append(str(MESSAGES[exc.key]))
+        else:
+            db.session.commit()
+            _warn_overlaps(view, meeting)
+            flash(_("The meeting is planned."), "success")
+            return redirect(url_for("meetings.detail", family_id=view.family.id, meeting_id=meeting.id))
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template("meetings/form.html", view=view, family=view.family, form=form, meeting=None), status
+
+
+def _prefill(view: FamilyView, meeting: Meeting) -> MeetingForm:
+    start, end = meeting.starts_at.astimezone(LOCAL), meeting.ends_at.astimezone(LOCAL)
+    others = [
+        {"name": p.name, "role": p.role, "decides": p.decides} for p in meeting.participants if p.kind.value == "other"
+    ]
+    return _meeting_form(
+        view,
+        obj=meeting,
+        type=meeting.type.value,
+        mode=meeting.mode.value,
+        day=start.date(),
+        start=start.time(),
+        end=end.time(),
+        members=[str(p.person_id) for p in meeting.participants if p.person_id],
+        consultants=[str(p.user_id) for p in meeting.participants if p.user_id],
+        others=others + [{}] * (3 - len(others)),
+    )
+
+
+@bp.route("/<meeting_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(family_id: str, meeting_id: str):
+    """Change or move a meeting (consultant); a moved meeting shows its old time."""
+    view = _view(family_id, "meeting_edit", consultant_only=True)
+    meeting = _meeting_or_404(view, meeting_id)
+    form = _prefill(view, meeting) if request.method == "GET" else _meeting_form(view)
+    if form.validate_on_submit():
+        data, participants = _meeting_data(view, form)
+        try:
+            services.update_meeting(
+                view.family, meeting, data, participants, actor=current_user, now=_now(), version=form.version.data
+            )
+            db.session.commit()
+        except (services.Conflict, StaleDataError):
+            db.session.rollback()
+            form.form_errors.append(
+                _("Someone else changed this meeting while you were writing. Check it and save again.")
+            )
+            meeting = _meeting_or_404(view, meeting_id)
+            form.version.data, form.version.raw_data = meeting.version, None
+        except services.MeetingError as exc:
+            db.session.rollback()
+            form.form_errors.append(str(MESSAGES[exc.key]))
+        else:
+            _warn_overlaps(view, meeting)
+            flash(_("Saved."), "success")
+            return redirect(url_for("meetings.detail", family_id=view.family.id, meeting_id=meeting.id))
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template("meetings/form.html", view=view, family=view.family, form=form, meeting=meeting), status
+
+
+@bp.post("/<meeting_id>/cancel")
+@login_required
+def cancel(family_id: str, meeting_id: str):
+    """Cancel a meeting (consultant); it stays visible as cancelled."""
+    view = _view(family_id, consultant_only=True)
+    meeting = _meeting_or_404(view, meeting_id)
+    form = CancelForm()
+    if form.validate_on_submit():
+        try:
+            services.cancel_meeting(view.family, meeting, form.reason.data or "", actor=current_user)
+            db.session.commit()
+            flash(_("The meeting is cancelled. The family can see that."), "success")
+        except services.MeetingError as exc:
+            flash(str(MESSAGES[exc.key]), "error")
+    return redirect(url_for("meetings.detail", family_id=view.family.id, meeting_id=meeting.id))
+
+
+@bp.route("/<meeting_id>/referat", methods=["GET", "POST"])
+@login_required
+def referat(family_id: str, meeting_id: str):
+    """Write the referat (consultant); the family gets it in full."""
+    view = _view(family_id, "meeting_referat", consultant_only=True)
+    meeting = _meeting_or_404(view, meeting_id)
+    form = ReferatForm(obj=meeting)
+    if form.validate_on_submit():
+        services.save_referat(view.family, meeting, form.data, actor=current_user)
+        db.session.commit()
+        flash(_("The referat is saved. The family can read it now."), "success")
+        return redirect(url_for("meetings.detail", family_id=view.family.id, meeting_id=meeting.id, _anchor="referat"))
+    status = 400 if form.errors else 200
+    return render_template("meetings/referat.html", view=view, family=view.family, form=form, meeting=meeting), status
+
+
+TYPE_TITLES = {
+    MeetingType.STARTUP: _l("Start meeting"),
+    MeetingType.HOME_VISIT: _l("Home visit"),
+    MeetingType.FOLLOW_UP: _l("Follow-up meeting"),
+    MeetingType.NETWORK: _l("Network meeting"),
+    MeetingType.WORK: _l("Work meeting without the family"),
+    MeetingType.CASE_TEAM: _l("Case team meeting at the school"),
+    MeetingType.GO_ALONG: _l("Going along to another office"),
+    MeetingType.PHONE: _l("Phone follow-up"),
+}
+
+
+def ics_event(meeting: Meeting, family_name: str | None, with_details: bool) -> list[str]:
+    """One meeting for a calendar: its type and time; the place and purpose only when chosen."""
+    title = str(TYPE_TITLES[meeting.type])
+    details = None
+    if with_details:
+        url = current_app.config["WEBAUTHN_ORIGIN"].rstrip("/") + url_for(
+            "meetings.detail", family_id=meeting.family_id, meeting_id=meeting.id
+        )
+        description = meeting.purpose if family_name is None else f"{family_name}\n{meeting.purpose}"
+        details = {"place": meeting.place, "description": description, "url": url}
+    return ics.event(meeting, title=title, stamp=_now(), details=details)
+
+
+@bp.get("/<meeting_id>/calendar.ics")
+@login_required
+def meeting_ics(family_id: str, meeting_id: str):
+    """One meeting as a calendar file, with the details the person sees on the screen."""
+    view = _view(family_id, "meeting_ics")
+    meeting = _meeting_or_404(view, meeting_id)
+    body = ics.calendar([ics_event(meeting, None, True)], "Familieoverblik")
+    return current_app.response_class(
+        body,
+        mimetype="text/calendar",
+        headers={"Content-Disposition": 'attachment; filename="moede.ics"'},
+    )
