@@ -1,0 +1,60 @@
+"""Follow-up cadence: month ends, leap years, phase rhythms, overdue rules."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from familyapp.families.models import Cadence, CaseType, Family, Phase
+from familyapp.meetings.cadence import add_months, follow_up, next_after, rule, suggested_months
+
+
+def family(case_type=CaseType.SUPPORT, cadence=Cadence.CASE_TYPE, phase=Phase.DEVELOPMENT, start=date(2026, 1, 31)):
+    return Family(name="F", case_type=case_type, cadence=cadence, phase=phase, start_date=start)
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (date(2026, 1, 31), 1, date(2026, 2, 28)),
+        (date(2028, 1, 31), 1, date(2028, 2, 29)),  # leap year
+        (date(2026, 11, 30), 3, date(2027, 2, 28)),  # across the new year
+        (date(2026, 8, 31), 3, date(2026, 11, 30)),
+        (date(2026, 3, 15), 12, date(2027, 3, 15)),
+    ],
+)
+def test_add_months_clamps_to_the_month_end(day, months, expected):
+    assert add_months(day, months) == expected
+
+
+def test_case_type_sets_the_default_rule():
+    assert rule(family(CaseType.SUPPORT)) is Cadence.THREE_MONTHS
+    assert rule(family(CaseType.INVESTIGATION)) is Cadence.SIX_WEEKS
+    assert rule(family(CaseType.SUPPORT, Cadence.SIX_WEEKS)) is Cadence.SIX_WEEKS
+
+
+def test_next_after_each_rule():
+    assert next_after(date(2026, 11, 30), family()) == date(2027, 2, 28)
+    assert next_after(date(2026, 11, 30), family(CaseType.INVESTIGATION)) == date(2027, 1, 11)
+    assert next_after(date(2026, 11, 30), family(cadence=Cadence.PHASE, phase=Phase.START)) == date(2026, 12, 7)
+    assert next_after(date(2026, 11, 30), family(cadence=Cadence.PHASE, phase=Phase.MAINTENANCE)) == date(2026, 12, 28)
+
+
+def test_follow_up_counts_from_the_last_contact_or_the_start():
+    f = family(CaseType.INVESTIGATION, start=date(2026, 10, 1))
+    assert follow_up(f, None, None, date(2026, 11, 1)).due == date(2026, 11, 12)
+    assert follow_up(f, date(2026, 11, 10), None, date(2026, 11, 25)).due == date(2026, 12, 22)
+
+
+def test_overdue_unless_a_meeting_is_planned_in_time():
+    f = family(CaseType.INVESTIGATION, start=date(2026, 9, 1))
+    late = follow_up(f, None, None, date(2026, 11, 25))
+    assert late.overdue and late.days_left < 0
+    assert follow_up(f, None, date(2026, 10, 10), date(2026, 11, 25)).overdue is False
+    assert follow_up(f, None, date(2026, 12, 1), date(2026, 11, 25)).overdue is True
+
+
+def test_suggested_months_for_a_year():
+    assert len(suggested_months(family(), date(2026, 11, 25))) == 3  # every 3 months, within 12 months
+    assert len(suggested_months(family(CaseType.INVESTIGATION), date(2026, 11, 25))) == 8

@@ -1,0 +1,311 @@
+"""Meetings: the family sees, answers and asks; the consultant plans, moves, cancels and writes the referat."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import icalendar
+from sqlalchemy import func, select
+
+from familyapp import db
+from familyapp.audit import AuditEvent
+from familyapp.meetings.models import Meeting, MeetingQuestion, MeetingReply, MeetingType
+from tests import factories
+
+
+def m_url(world, rest=""):
+    return f"/families/{world.family_a.id}/meetings{rest}"
+
+
+def meeting_of(world) -> Meeting:
+    return db.session.scalar(select(Meeting).where(Meeting.family_id == world.family_a.id).limit(1))
+
+
+def form(day: date, start="10:00", end="11:00", **extra):
+    data = {
+        "type": "follow_up",
+        "day": day.isoformat(),
+        "start": start,
+        "end": end,
+        "mode": "in_person",
+        "place": "Rådhuset",
+        "purpose": "Status",
+        "preparation": "",
+    }
+    data.update(extra)
+    return data
+
+
+class TestFamily:
+    def test_home_shows_the_next_meeting_with_who_and_why(self, client, world, login):
+        login(world.parent_a)
+        page = client.get(f"/families/{world.family_a.id}/").get_data(as_text=True)
+        assert "Follow-up meeting" in page and "Vi ser på planen" in page and "Lise Lærer" in page and "Sara A" in page
+
+    def test_parent_confirms_and_adds_a_question(self, client, world, login):
+        login(world.parent_a)
+        meeting = meeting_of(world)
+        assert client.post(m_url(world, f"/{meeting.id}/reply"), data={"answer": "coming"}).status_code == 302
+        assert (
+            client.post(m_url(world, f"/{meeting.id}/questions"), data={"text": "Kan vi tale om Noah?"}).status_code
+            == 302
+        )
+        reply = db.session.scalar(select(MeetingReply).where(MeetingReply.meeting_id == meeting.id))
+        assert reply.answer.value == "coming" and reply.seen_at is None
+        login(world.consultant_a)
+        page = client.get(m_url(world, f"/{meeting.id}")).get_data(as_text=True)
+        assert "Kan vi tale om Noah?" in page and "is coming" in page
+        assert db.session.get(MeetingReply, reply.id).seen_at is not None  # no longer waiting in the caseload
+
+    def test_cannot_come_with_reason_and_wish_replaces_the_answer(self, client, world, login):
+        login(world.parent_a)
+        meeting = meeting_of(world)
+        client.post(m_url(world, f"/{meeting.id}/reply"), data={"answer": "coming"})
+        client.post(m_url(world, f"/{meeting.id}/reply"), data={"answer": "cannot", "reason": "Syg", "wish": "Tirsdag"})
+        replies = db.session.scalars(select(MeetingReply).where(MeetingReply.meeting_id == meeting.id)).all()
+        assert len(replies) == 1 and replies[0].reason == "Syg" and replies[0].wish == "Tirsdag"
+
+    def test_reply_to_a_cancelled_meeting_keeps_the_text(self, client, world, login):
+        meeting = meeting_of(world)
+        login(world.consultant_a)
+        client.post(m_url(world, f"/{meeting.id}/cancel"), data={"reason": "Sygdom"})
+        login(world.parent_a)
+        response = client.post(m_url(world, f"/{meeting.id}/questions"), data={"text": "Mit spørgsmål"})
+        page = response.get_data(as_text=True)
+        assert response.status_code == 400 and "cancelled" in page and "Mit spørgsmål" in page
+        assert db.session.scalar(select(func.count()).select_from(MeetingQuestion)) == 0
+        index = client.get(m_url(world)).get_data(as_text=True)
+        assert "Cancelled" in index  # still visible, marked
+
+    def test_empty_answer_and_question(self, client, world, login):
+        login(world.parent_a)
+        meeting = meeting_of(world)
+        assert client.post(m_url(world, f"/{meeting.id}/reply"), data={}).status_code == 400
+        assert client.post(m_url(world, f"/{meeting.id}/questions"), data={"text": " "}).status_code == 400
+
+    def test_work_meeting_is_shown_to_the_family_with_the_full_referat(self, app, client, world, login):
+        with app.app_context():
+            m = factories.make_meeting(
+                db.session.merge(world.family_a),
+                db.session.merge(world.parent_a),
+                db.session.merge(world.consultant_a),
+                type=MeetingType.WORK,
+                purpose="Koordinere skole og jobcenter",
+            )
+            db.session.commit()
+            mid = m.id
+        login(world.consultant_a)
+        client.post(
+            m_url(world, f"/{mid}/referat"),
+            data={"minutes": "Vi talte om skemaet", "decisions": "Skolen ringer", "next_step": ""},
+        )
+        login(world.parent_a)
+        page = client.get(m_url(world, f"/{mid}")).get_data(as_text=True)
+        assert "Koordinere skole og jobcenter" in page and "Vi talte om skemaet" in page and "Skolen ringer" in page
+        assert "You know why and who comes" in page
+
+    def test_another_familys_meeting_is_404(self, client, world, login):
+        login(world.parent_b)
+        meeting = meeting_of(world)
+        assert client.get(f"/families/{world.family_b.id}/meetings/{meeting.id}").status_code == 404
+        assert (
+            client.post(
+                f"/families/{world.family_b.id}/meetings/{meeting.id}/reply", data={"answer": "coming"}
+            ).status_code
+            == 404
+        )
+
+
+class TestConsultant:
+    def test_plan_a_meeting_in_danish_time(self, client, world, login):
+        login(world.consultant_a)
+        data = form(
+            date(2027, 3, 30),
+            "10:00",
+            "11:30",
+            members=[str(world.parent_a.person_id)],
+            consultants=[str(world.consultant_a.id)],
+            **{"others-0-name": "Pia PPR", "others-0-role": "psykolog", "others-0-decides": "y"},
+        )
+        response = client.post(m_url(world, "/new"), data=data)
+        assert response.status_code == 302
+        meeting = db.session.scalar(select(Meeting).where(Meeting.place == "Rådhuset"))
+        # 30 March 2027 is summer time in Denmark (UTC+2): 10:00 local is 08:00 UTC.
+        assert meeting.starts_at == datetime(2027, 3, 30, 8, 0, tzinfo=UTC)
+        page = client.get(m_url(world, f"/{meeting.id}")).get_data(as_text=True)
+        assert "Pia PPR" in page and "makes decisions" in page and "10:00" in page
+
+    def test_winter_time(self, client, world, login):
+        login(world.consultant_a)
+        client.post(m_url(world, "/new"), data=form(date(2027, 1, 15), "10:00", "11:00", place="Vinter"))
+        meeting = db.session.scalar(select(Meeting).where(Meeting.place == "Vinter"))
+        assert meeting.starts_at == datetime(2027, 1, 15, 9, 0, tzinfo=UTC)
+
+    def test_end_before_start_and_far_dates_keep_the_form(self, client, world, login):
+        login(world.consultant_a)
+        response = client.post(
+            m_url(world, "/new"), data=form(date(2027, 1, 15), "11:00", "10:00", purpose="Mit formål")
+        )
+        page = response.get_data(as_text=True)
+        assert response.status_code == 400 and "must end after it starts" in page and "Mit formål" in page
+        response = client.post(m_url(world, "/new"), data=form(date(2035, 1, 15)))
+        assert response.status_code == 400 and "two years" in response.get_data(as_text=True)
+        response = client.post(m_url(world, "/new"), data=form(date(2027, 1, 15), type="party"))
+        assert response.status_code == 400
+
+    def test_unknown_participant_is_refused(self, client, world, login):
+        login(world.consultant_a)
+        data = form(date(2027, 1, 15), members=[str(world.parent_b.person_id)])
+        assert client.post(m_url(world, "/new"), data=data).status_code == 400
+
+    def test_overlap_is_allowed_with_a_warning(self, client, world, login):
+        login(world.consultant_a)
+        local = meeting_of(world).starts_at.astimezone(ZoneInfo("Europe/Copenhagen"))
+        data = form(
+            local.date(), local.strftime("%H:%M"), (local + timedelta(minutes=30)).strftime("%H:%M"), place="Overlap"
+        )
+        response = client.post(m_url(world, "/new"), data=data, follow_redirects=True)
+        assert "another meeting at the same time" in response.get_data(as_text=True)
+
+    def test_moving_keeps_the_old_time_visible(self, client, world, login):
+        login(world.consultant_a)
+        meeting = meeting_of(world)
+        old = meeting.starts_at
+        data = form(date(2027, 2, 1), version=meeting.version)
+        assert client.post(m_url(world, f"/{meeting.id}/edit"), data=data).status_code == 302
+        moved = db.session.get(Meeting, meeting.id)
+        assert moved.moved_from == old
+        login(world.parent_a)
+        assert "Moved – was" in client.get(m_url(world, f"/{meeting.id}")).get_data(as_text=True)
+
+    def test_stale_edit_is_a_conflict(self, client, world, login):
+        login(world.consultant_a)
+        meeting = meeting_of(world)
+        v = meeting.version
+        client.post(m_url(world, f"/{meeting.id}/edit"), data=form(date(2027, 2, 1), version=v))
+        response = client.post(
+            m_url(world, f"/{meeting.id}/edit"), data=form(date(2027, 2, 2), place="Mit sted", version=v)
+        )
+        assert response.status_code == 400 and "Someone else changed" in response.get_data(as_text=True)
+        assert "Mit sted" in response.get_data(as_text=True)
+
+    def test_cancel_is_audited_and_final(self, client, world, login):
+        login(world.consultant_a)
+        meeting = meeting_of(world)
+        client.post(m_url(world, f"/{meeting.id}/cancel"), data={"reason": "Sygdom"})
+        assert db.session.get(Meeting, meeting.id).cancelled
+        assert db.session.scalar(select(func.count()).where(AuditEvent.action == "meeting.cancelled")) == 1
+        response = client.post(
+            m_url(world, f"/{meeting.id}/edit"), data=form(date(2027, 2, 1), version=meeting.version + 1)
+        )
+        assert response.status_code == 400
+
+    def test_parent_cannot_plan_or_cancel(self, client, world, login):
+        login(world.parent_a)
+        meeting = meeting_of(world)
+        assert client.get(m_url(world, "/new")).status_code == 404
+        assert client.post(m_url(world, f"/{meeting.id}/cancel")).status_code == 404
+        assert not db.session.get(Meeting, meeting.id).cancelled
+
+
+class TestCaseload:
+    def test_overdue_next_meeting_and_waiting_answers(self, app, client, world, login):
+        login(world.parent_a)
+        client.post(m_url(world, f"/{meeting_of(world).id}/questions"), data={"text": "Hjælp til skema"})
+        login(world.consultant_a)
+        page = client.get("/caseload").get_data(as_text=True)
+        # Family A started 5 January 2026 with a 6-week cadence and no meeting held: overdue.
+        assert "Follow-up overdue since" in page and "1 answer waiting" in page and "Next meeting:" in page
+
+    def test_sorting_and_constant_queries(self, app, client, world, login, count_queries):
+        login(world.consultant_a)
+        for sort in ("name", "due", "next", "waiting", "nonsense"):
+            assert client.get(f"/caseload?sort={sort}").status_code == 200
+        with count_queries() as few:
+            client.get("/caseload")
+        with app.app_context():
+            from familyapp.families import services
+            from familyapp.families.models import AssignmentRole
+
+            consultant, parent = db.session.merge(world.consultant_a), db.session.merge(world.parent_a)
+            for i in range(5):
+                fam = factories.make_family(f"F{i}")
+                services.assign_consultant(fam, consultant, AssignmentRole.PRIMARY, actor=None)
+                factories.make_meeting(fam, parent, consultant)
+            db.session.commit()
+        with count_queries() as many:
+            client.get("/caseload")
+        assert len(many) == len(few)
+
+
+def test_meeting_list_uses_constant_queries(app, client, world, login, count_queries):
+    login(world.parent_a)
+    client.get(m_url(world))
+    with count_queries() as few:
+        client.get(m_url(world))
+    with app.app_context():
+        fam, parent, consultant = (db.session.merge(x) for x in (world.family_a, world.parent_a, world.consultant_a))
+        for i in range(6):
+            factories.make_meeting(fam, parent, consultant, starts_at=datetime(2026, 12, 1 + i, 9, tzinfo=UTC))
+        db.session.commit()
+    with count_queries() as many:
+        client.get(m_url(world))
+    assert len(many) == len(few)
+
+
+class TestCalendar:
+    def test_meeting_ics_parses_and_round_trips_the_time(self, client, world, login):
+        login(world.parent_a)
+        meeting = meeting_of(world)
+        response = client.get(m_url(world, f"/{meeting.id}/calendar.ics"))
+        assert response.mimetype == "text/calendar"
+        cal = icalendar.Calendar.from_ical(response.data)
+        event = next(iter(cal.walk("VEVENT")))
+        assert event.decoded("dtstart") == meeting.starts_at and event.decoded("dtend") == meeting.ends_at
+        assert str(event["location"]) == "Rådhuset, lokale 2"
+
+    def test_subscription_feed_shows_only_what_the_user_chose_and_may_see(self, app, client, world, login):
+        login(world.parent_a)
+        page = client.post("/calendar", data={}).get_data(as_text=True)
+        import re
+
+        address = re.search(r"http://localhost:5000(/calendar/[^\"<]+\.ics)", page).group(1)
+        anonymous = app.test_client()
+        feed = anonymous.get(address)
+        assert feed.status_code == 200
+        cal = icalendar.Calendar.from_ical(feed.data)
+        events = list(cal.walk("VEVENT"))
+        family_meetings = db.session.scalars(select(Meeting).where(Meeting.family_id == world.family_a.id)).all()
+        assert {str(e["uid"]).split("@")[0] for e in events} == {str(m.id) for m in family_meetings}
+        assert all("location" not in e and "description" not in e for e in events)  # title and time only
+        # Revoked: the same address is a 404 at once.
+        client.post("/calendar/revoke")
+        assert anonymous.get(address).status_code == 404
+
+    def test_feed_with_details_and_dst_times(self, app, client, world, login):
+        with app.app_context():
+            summer = datetime(2027, 3, 28, 8, 0, tzinfo=UTC)  # the day summer time starts: 10:00 in Copenhagen
+            factories.make_meeting(
+                db.session.merge(world.family_a),
+                db.session.merge(world.parent_a),
+                db.session.merge(world.consultant_a),
+                starts_at=summer,
+                place="Sommer",
+            )
+            db.session.commit()
+        login(world.parent_a)
+        import re
+
+        page = client.post("/calendar", data={"with_details": "y"}).get_data(as_text=True)
+        address = re.search(r"http://localhost:5000(/calendar/[^\"<]+\.ics)", page).group(1)
+        cal = icalendar.Calendar.from_ical(app.test_client().get(address).data)
+        summer_event = next(e for e in cal.walk("VEVENT") if str(e.get("location")) == "Sommer")
+        start = summer_event.decoded("dtstart")
+        assert start == datetime(2027, 3, 28, 8, 0, tzinfo=UTC)
+        from zoneinfo import ZoneInfo
+
+        assert start.astimezone(ZoneInfo("Europe/Copenhagen")).hour == 10
+
+    def test_wrong_token_is_404(self, app, world):
+        assert app.test_client().get("/calendar/" + "x" * 43 + ".ics").status_code == 404
