@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
@@ -11,10 +12,13 @@ from .auth.models import Passkey, Role, User
 from .auth.services import activation_display, create_user, issue_activation
 from .families import services
 from .families.models import AssignmentRole, CaseType, Family, Person, Phase
+from .meetings import services as meeting_services
+from .meetings.models import MeetingMode, MeetingType
 from .plans import services as plan_services
 from .plans.models import GoalStatus, WhoKind
 
 DEMO_MARK = "(demo)"
+LOCAL = ZoneInfo("Europe/Copenhagen")
 
 
 def _years_ago(years: int, months: int = 0) -> date:
@@ -45,6 +49,7 @@ def _create() -> None:
     services.assign_consultant(nielsen, ali, AssignmentRole.PARTNER, actor=leader)
     services.change_phase(nielsen, Phase.DEVELOPMENT, actor=mette)
     _demo_plan(nielsen, mette, sara)
+    _demo_meetings(nielsen, mette, sara)
 
     berg = services.create_family(f"Familien Berg {DEMO_MARK}", CaseType.SUPPORT, _years_ago(0, 5), actor=leader)
     services.add_adult(berg, "Maria Berg", "mor", actor=ali)
@@ -96,6 +101,78 @@ def _demo_plan(family: Family, consultant: User, parent: User) -> None:
     ]
     for what, who, due in agreements:
         plan_services.add_agreement(family, {"what": what, "who": who, "due": due}, actor=consultant)
+
+
+def _at(days: int, hour: int) -> datetime:
+    """A whole hour in Danish time, some days from today, in UTC."""
+    day = db.utcnow().astimezone(LOCAL).date() + timedelta(days=days)
+    return datetime.combine(day, time(hour), tzinfo=LOCAL).astimezone(UTC)
+
+
+def _demo_meetings(family: Family, consultant: User, parent: User) -> None:
+    """A meeting held three weeks ago with its referat, the next one in five days, and a work meeting."""
+    people = [
+        {"kind": "member", "person_id": parent.person_id, "role": "mor"},
+        {"kind": "consultant", "user_id": consultant.id, "role": "familiekonsulent"},
+    ]
+    now = db.utcnow()
+    held = meeting_services.create_meeting(
+        family,
+        {
+            "type": MeetingType.HOME_VISIT,
+            "starts_at": _at(-21, 10),
+            "ends_at": _at(-21, 11),
+            "mode": MeetingMode.IN_PERSON,
+            "place": "Hjemme hos Sara",
+            "purpose": "Vi laver jeres plan sammen.",
+            "preparation": "",
+        },
+        people,
+        actor=consultant,
+        now=now,
+    )
+    meeting_services.save_referat(
+        family,
+        held,
+        {
+            "minutes": "Vi skrev jeres drømme og tre mål ind i planen.",
+            "decisions": "Sara ringer til skolen om Noah.",
+            "next_step": "Opfølgningsmøde med skolen. Kontaktperson: Mette.",
+        },
+        actor=consultant,
+    )
+    school = {"kind": "other", "name": "Lise Holm", "role": "Noahs lærer", "decides": False}
+    caseworker = {"kind": "other", "name": "Karsten Berg", "role": "sagsbehandler", "decides": True}
+    meeting_services.create_meeting(
+        family,
+        {
+            "type": MeetingType.FOLLOW_UP,
+            "starts_at": _at(5, 14),
+            "ends_at": _at(5, 15),
+            "mode": MeetingMode.IN_PERSON,
+            "place": "Skolen, mødelokale 1",
+            "purpose": "Vi taler om, hvordan Noah har det i skolen, og hvad der kan hjælpe.",
+            "preparation": "Hvorfor er mødet vigtigt for dig? Hvad vil du gerne have ud af det?",
+        },
+        [*people, school, caseworker],
+        actor=consultant,
+        now=now,
+    )
+    meeting_services.create_meeting(
+        family,
+        {
+            "type": MeetingType.WORK,
+            "starts_at": _at(9, 9),
+            "ends_at": _at(9, 10),
+            "mode": MeetingMode.VIDEO,
+            "place": "Video",
+            "purpose": "Skole og jobcenter aftaler, hvem der gør hvad, så I får færre møder.",
+            "preparation": "",
+        },
+        [people[1], caseworker],
+        actor=consultant,
+        now=now,
+    )
 
 
 DEMO_USERS = ("Lene Holm", "Mette Sørensen", "Ali Khan", "Sara Nielsen", "Jonas Hansen", "Maria Berg")
