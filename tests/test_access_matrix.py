@@ -54,6 +54,7 @@ MATRIX = {
     "families.add_child": ("POST", "/families/{A}/people/children", MANAGE_A(400)),
     "families.new_activation": ("POST", "/families/{A}/people/{person}/activation", MANAGE_A(200)),
     "families.change_phase": ("POST", "/families/{A}/phase", CONSULTANT_A(302)),
+    "families.change_cadence": ("POST", "/families/{A}/cadence", CONSULTANT_A(302)),
     "plans.detail": ("GET", P, FAMILY_A_CONTENT),
     "plans.words": ("GET", P + "/words", FAMILY_A_CONTENT),
     "plans.add_goal": ("POST", P + "/goals", FAMILY_A_CHANGE(400)),

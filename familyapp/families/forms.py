@@ -39,6 +39,18 @@ class PhaseForm(FlaskForm):
     )
 
 
+class CadenceForm(FlaskForm):
+    cadence = SelectField(
+        _l("Follow-up"),
+        choices=[
+            SelectChoice("case_type", _l("As the case type says")),
+            SelectChoice("six_weeks", _l("Every 6 weeks")),
+            SelectChoice("three_months", _l("Every 3 months")),
+            SelectChoice("phase", _l("The rhythm of the phase")),
+        ],
+    )
+
+
 class ChildForm(FlaskForm):
     name = required_text(_l("Name"), _l("Write the child's name."))
     birth_date = DateField(

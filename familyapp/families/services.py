@@ -10,7 +10,7 @@ from .. import db
 from ..audit import record_event
 from ..auth.models import Role, User
 from ..auth.services import create_user
-from .models import Assignment, AssignmentRole, CaseType, Family, Membership, Person, PersonKind, Phase
+from .models import Assignment, AssignmentRole, Cadence, CaseType, Family, Membership, Person, PersonKind, Phase
 
 
 def create_family(name: str, case_type: CaseType, start_date: date, *, actor) -> Family:
@@ -58,6 +58,17 @@ def change_phase(family: Family, phase: Phase, *, actor) -> None:
     old, family.phase = family.phase, phase
     db.session.flush()
     record_event(actor, "family.phase_changed", family=family, obj=family, data={"from": old.value, "to": phase.value})
+
+
+def change_cadence(family: Family, cadence: Cadence, *, actor) -> None:
+    """Set how often the family is followed up."""
+    if cadence is family.cadence:
+        return
+    old, family.cadence = family.cadence, cadence
+    db.session.flush()
+    record_event(
+        actor, "family.cadence_changed", family=family, obj=family, data={"from": old.value, "to": cadence.value}
+    )
 
 
 def add_child(family: Family, name: str, birth_date: date | None, *, actor) -> Person:

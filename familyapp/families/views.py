@@ -26,8 +26,8 @@ from ..meetings import queries as meeting_queries
 from ..meetings.cadence import follow_up
 from ..plans import queries as plan_queries
 from . import queries, services
-from .forms import AdultForm, ChildForm, PhaseForm
-from .models import Person, Phase
+from .forms import AdultForm, CadenceForm, ChildForm, PhaseForm
+from .models import Cadence, Person, Phase
 
 bp = Blueprint("families", __name__)
 
@@ -67,7 +67,34 @@ def home(family_id: str):
         names=plan_queries.people_names(family),
         today=today,
         phase_form=PhaseForm(phase=family.phase.value) if view.can_edit else None,
+        cadence_form=CadenceForm(cadence=family.cadence.value) if view.can_edit else None,
+        follow_up=_follow_up(family),
     )
+
+
+def _follow_up(family):
+    """When the family's next follow-up is due (one query per figure, whatever the history)."""
+    now = db.utcnow()
+    last = meeting_queries.last_contacts([family.id], now).get(family.id)
+    nxt = meeting_queries.next_meetings([family.id], now).get(family.id)
+    return follow_up(family, last.date() if last else None, nxt.date() if nxt else None, now.date())
+
+
+@bp.post("/families/<family_id>/cadence")
+@login_required
+def change_cadence(family_id: str):
+    """The consultant sets how often the family is followed up (audited)."""
+    view = family_view_or_404(family_id, current_user, page=None)
+    if not view.can_edit:
+        deny()
+    form = CadenceForm()
+    if form.validate_on_submit():
+        services.change_cadence(view.family, Cadence(form.cadence.data), actor=current_user)
+        db.session.commit()
+        flash(_("Saved."), "success")
+    else:
+        flash(_("Choose one of the rules."), "error")
+    return redirect(url_for("families.home", family_id=view.family.id, _anchor="phase"))
 
 
 @bp.post("/families/<family_id>/phase")

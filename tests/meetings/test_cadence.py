@@ -58,3 +58,20 @@ def test_overdue_unless_a_meeting_is_planned_in_time():
 def test_suggested_months_for_a_year():
     assert len(suggested_months(family(), date(2026, 11, 25))) == 3  # every 3 months, within 12 months
     assert len(suggested_months(family(CaseType.INVESTIGATION), date(2026, 11, 25))) == 8
+
+
+def test_consultant_sets_the_cadence_and_the_home_shows_the_next_follow_up(client, world, login):
+    from sqlalchemy import select
+
+    from familyapp import db
+    from familyapp.audit import AuditEvent
+
+    login(world.consultant_a)
+    client.post(f"/families/{world.family_a.id}/cadence", data={"cadence": "three_months"})
+    assert db.session.get(Family, world.family_a.id).cadence is Cadence.THREE_MONTHS
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "family.cadence_changed")) is not None
+    client.post(f"/families/{world.family_a.id}/cadence", data={"cadence": "weekly"})
+    assert db.session.get(Family, world.family_a.id).cadence is Cadence.THREE_MONTHS
+    login(world.parent_a)
+    page = client.get(f"/families/{world.family_a.id}/").get_data(as_text=True)
+    assert "follow-up" in page.lower() and "Change follow-up" not in page
