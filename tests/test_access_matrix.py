@@ -15,6 +15,7 @@ from familyapp.auth.models import Activation, Passkey, User
 from familyapp.families.models import Assignment, Family, Membership, Person
 from familyapp.meetings.models import Meeting, MeetingQuestion, MeetingReply
 from familyapp.plans.models import Agreement, Goal, GoalStep, Plan, PlanRevision, ReadinessItem
+from familyapp.yearwheel.models import YearActivity
 from tests import factories
 
 ROLES = ["parent_a", "parent_b", "consultant_a", "consultant_b", "admin", "anonymous"]
@@ -41,6 +42,7 @@ CONSULTANT_A = lambda code: _s(404, 404, code, 404, 404, 302)  # noqa: E731
 FAMILY_MEMBER_A = lambda code: _s(code, 404, 404, 404, 404, 302)  # noqa: E731
 P = "/families/{A}/plan"
 M = "/families/{A}/meetings"
+W = "/families/{A}/yearwheel"
 
 #: endpoint -> (method, url template, expected status per role). {A} is family A; {person} an adult of A;
 #: {consultant} consultant A; {assignment} consultant A's assignment to family A.
@@ -84,7 +86,14 @@ MATRIX = {
     "calendar.settings": ("GET", "/calendar", signed_in(200)),
     "calendar.revoke": ("POST", "/calendar/revoke", signed_in(302)),
     "calendar.feed": ("GET", "/calendar/not-a-token.ics", everyone(404)),
-    "yearwheel.wheel": ("GET", "/families/{A}/yearwheel", FAMILY_A_CONTENT),
+    "yearwheel.wheel": ("GET", W, FAMILY_A_CONTENT),
+    "yearwheel.add": ("POST", W + "/activities", CONSULTANT_A(400)),
+    # The world has no activities: a random id is a 404 for everyone; tests/yearwheel covers the real ones.
+    "yearwheel.move": ("POST", W + "/activities/" + RANDOM + "/move", CONSULTANT_A(404)),
+    "yearwheel.link": ("POST", W + "/activities/" + RANDOM + "/meeting", CONSULTANT_A(404)),
+    "yearwheel.remove": ("POST", W + "/activities/" + RANDOM + "/delete", CONSULTANT_A(404)),
+    "yearwheel.suggestions": ("GET", W + "/suggestions", CONSULTANT_A(200)),
+    "yearwheel.accept_suggestions": ("POST", W + "/suggestions/accept", CONSULTANT_A(302)),
     "admin.index": ("GET", "/admin/", ADMIN_ONLY(200)),
     "admin.consultant": ("GET", "/admin/consultants/{consultant}", ADMIN_ONLY(200)),
     "admin.add_consultant": ("POST", "/admin/consultants", ADMIN_ONLY(400)),
@@ -131,6 +140,7 @@ DOMAIN_TABLES = (
     Meeting,
     MeetingReply,
     MeetingQuestion,
+    YearActivity,
 )
 
 

@@ -1,0 +1,56 @@
+"""Forms for the årshjul. The month choices (the shown months) and the meeting choices are set by the view."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from ..forms import required_text
+from ..meetings.models import MeetingType
+
+TITLE_MAX = 200
+PURPOSE_MAX = 1000
+
+#: Meeting types as the meeting screens name them (the same source strings, so one translation).
+MEETING_TYPES = {
+    MeetingType.STARTUP: _l("Start meeting"),
+    MeetingType.HOME_VISIT: _l("Home visit"),
+    MeetingType.FOLLOW_UP: _l("Follow-up meeting"),
+    MeetingType.NETWORK: _l("Network meeting"),
+    MeetingType.WORK: _l("Work meeting without the family"),
+    MeetingType.CASE_TEAM: _l("Case team meeting at the school"),
+    MeetingType.GO_ALONG: _l("Going along to another office"),
+    MeetingType.PHONE: _l("Phone follow-up"),
+}
+
+
+def _month_field(label):
+    return SelectField(label, choices=[], validators=[DataRequired(message=_l("Choose a month."))])
+
+
+def parse_month(value: str) -> tuple[int, int]:
+    """``"2026-03"`` to ``(2026, 3)``; only called on a value the month choices accepted."""
+    year, month = value.split("-")
+    return int(year), int(month)
+
+
+class ActivityForm(FlaskForm):
+    month = _month_field(_l("Month"))
+    title = required_text(_l("What will happen"), _l("Write what will happen."), max_length=TITLE_MAX)
+    purpose = TextAreaField(
+        _l("Why"),
+        description=_l("Optional. In plain words, so the family knows what to expect."),
+        filters=[lambda v: v.strip() if isinstance(v, str) else v],
+        validators=[Length(max=PURPOSE_MAX, message=_l("At most %(n)s characters.", n=PURPOSE_MAX))],
+    )
+
+
+class MoveForm(FlaskForm):
+    month = _month_field(_l("Move to"))
+
+
+class LinkForm(FlaskForm):
+    #: Not checked against choices here: the view loads the meeting within the family, so a foreign id is a 404.
+    meeting = SelectField(_l("Meeting"), choices=[], validate_choice=False)
