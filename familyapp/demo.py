@@ -16,6 +16,7 @@ from .meetings import services as meeting_services
 from .meetings.models import MeetingMode, MeetingType
 from .plans import services as plan_services
 from .plans.models import GoalStatus, WhoKind
+from .yearwheel import services as yearwheel_services
 
 DEMO_MARK = "(demo)"
 LOCAL = ZoneInfo("Europe/Copenhagen")
@@ -50,6 +51,8 @@ def _create() -> None:
     services.change_phase(nielsen, Phase.DEVELOPMENT, actor=mette)
     _demo_plan(nielsen, mette, sara)
     _demo_meetings(nielsen, mette, sara)
+    # The year wheel from the suggested plan: follow-ups by the cadence, network meetings twice a year.
+    yearwheel_services.accept_suggestions(nielsen, db.utcnow().astimezone(LOCAL).date(), actor=mette)
 
     berg = services.create_family(f"Familien Berg {DEMO_MARK}", CaseType.SUPPORT, _years_ago(0, 5), actor=leader)
     services.add_adult(berg, "Maria Berg", "mor", actor=ali)
