@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from . import db
@@ -52,7 +53,9 @@ def _create() -> None:
     _demo_plan(nielsen, mette, sara)
     _demo_meetings(nielsen, mette, sara)
     # The year wheel from the suggested plan: follow-ups by the cadence, network meetings twice a year.
-    yearwheel_services.accept_suggestions(nielsen, db.utcnow().astimezone(LOCAL).date(), actor=mette)
+    # Suggestion titles are translated: give them a (Danish) request context, as the CLI has none.
+    with current_app.test_request_context(headers={"Accept-Language": "da"}):
+        yearwheel_services.accept_suggestions(nielsen, db.utcnow().astimezone(LOCAL).date(), actor=mette)
 
     berg = services.create_family(f"Familien Berg {DEMO_MARK}", CaseType.SUPPORT, _years_ago(0, 5), actor=leader)
     services.add_adult(berg, "Maria Berg", "mor", actor=ali)
