@@ -57,6 +57,14 @@ def _create() -> None:
     with current_app.test_request_context(headers={"Accept-Language": "da"}):
         yearwheel_services.accept_suggestions(nielsen, db.utcnow().astimezone(LOCAL).date(), actor=mette)
 
+    # A family nobody has met for too long: the caseload marks its follow-up as overdue.
+    larsen = services.create_family(
+        f"Familien Larsen {DEMO_MARK}", CaseType.INVESTIGATION, _years_ago(0, 4), actor=leader
+    )
+    services.add_adult(larsen, "Peter Larsen", "far", actor=mette)
+    services.add_child(larsen, "Emil", _years_ago(11, 2), actor=mette)
+    services.assign_consultant(larsen, mette, AssignmentRole.PRIMARY, actor=leader)
+
     berg = services.create_family(f"Familien Berg {DEMO_MARK}", CaseType.SUPPORT, _years_ago(0, 5), actor=leader)
     services.add_adult(berg, "Maria Berg", "mor", actor=ali)
     services.add_child(berg, "Oliver", _years_ago(7, 1), actor=ali)

@@ -18,7 +18,7 @@ def test_demo_is_idempotent_and_prints_links(runner):
     assert len(links) == 6
     second = runner.invoke(args=["demo"])
     assert second.exit_code == 0
-    assert db.session.scalar(select(func.count()).select_from(Family).where(Family.name.like("%(demo)"))) == 2
+    assert db.session.scalar(select(func.count()).select_from(Family).where(Family.name.like("%(demo)"))) == 3
     assert set(re.findall(r"http://localhost:5000/auth/activate/\S+", second.output)).isdisjoint(links)
 
 
