@@ -54,7 +54,8 @@ def _household(view: FamilyView) -> tuple[list, list]:
 
 def _names(view: FamilyView) -> dict:
     people, consultants = _household(view)
-    return {p.id: p.name for p, _u, _m in people} | {a.consultant_id: a.consultant.name for a in consultants}
+    names = {p.id: p.name for p, _u, _m in people} | {u.id: p.name for p, u, _m in people if u}
+    return names | {a.consultant_id: a.consultant.name for a in consultants}
 
 
 @bp.get("")
@@ -75,7 +76,8 @@ def _meeting_page(view: FamilyView, meeting: Meeting, reply_form=None, question_
     replies = queries.replies_for(meeting)
     if view.is_family:
         my_reply = next((r for r in replies if r.user_id == view.viewer.id), None)
-    form = reply_form or ReplyForm(obj=my_reply, answer=my_reply.answer.value if my_reply else None)
+    saved = {"answer": my_reply.answer.value, "reason": my_reply.reason, "wish": my_reply.wish} if my_reply else None
+    form = reply_form or ReplyForm(data=saved)
     return render_template(
         "meetings/detail.html",
         view=view,

@@ -129,6 +129,85 @@ def audit_consultant_plan(audit: Audit, base: str, family: str) -> None:
     expect(page.locator("form #meeting")).to_be_visible()
 
 
+def _first_meeting_url(page, base: str, family: str) -> str:
+    """The address of the family's first coming meeting (the factory's follow-up meeting), from the list."""
+    page.goto(f"{base}/families/{family}/meetings")
+    link = page.locator("#coming-h ~ .meeting-card h3 a").first
+    expect(link).to_be_visible()
+    return base + link.get_attribute("href")
+
+
+def year_wheel(audit: Audit, label: str, base: str, family: str) -> None:
+    """The year wheel: the drawn wheel (or, while it is being built, whatever page is there) must be clean."""
+    audit.visit(label, f"{base}/families/{family}/yearwheel")
+    expect(audit.page.locator(".bottom-nav [aria-current=page]")).to_have_count(1)
+
+
+def audit_parent_meetings(audit: Audit, base: str, family: str) -> None:
+    """A meeting as the family sees it, a reply sent without an answer, and the calendar address.
+    (The meetings list and the year wheel are among the sections.)"""
+    page = audit.page
+    meeting = _first_meeting_url(page, base, family)
+    audit.visit("meeting", meeting)
+    expect(page.locator("form.reply-form")).to_be_visible()
+    expect(page.locator("form[action$='/questions'] [name=text]")).to_be_visible()
+    expect(page.locator(".consultant-control")).to_have_count(0)
+
+    reply_form = page.locator("form.reply-form")
+    with page.expect_response(re.compile(r"/reply$")) as failed:
+        reply_form.locator("button.button-primary").click()
+    assert failed.value.status == 400
+    expect(page.locator("[role=alert][data-autofocus]")).to_be_focused()
+    expect(page.locator("form.reply-form fieldset.field-error #answer-error")).to_be_visible()
+    audit.check("meeting with an empty answer")
+
+    audit.visit("calendar", f"{base}/calendar")
+    expect(page.locator(".link-box")).to_have_count(0)
+    with page.expect_response(re.compile(r"/calendar$")) as made:
+        page.locator("form:not([action]) button.button-primary").click()
+    assert made.value.status == 200
+    expect(page.locator(".link-box a")).to_have_text(re.compile(r"/calendar/[^/]+\.ics$"))
+    expect(page.locator("form[action$='/calendar/revoke']")).to_have_count(1)
+    audit.check("calendar with an address")
+
+
+def audit_consultant_meetings(audit: Audit, base: str, family: str) -> None:
+    """The meeting mirrored with the consultant's controls, planning a meeting (also with an end before the start),
+    changing it and writing the referat. (The meetings list is checked with the sections.)"""
+    page = audit.page
+    meeting = _first_meeting_url(page, base, family)
+    audit.visit("mirrored meeting", meeting)
+    expect(page.locator(".mirror-banner")).to_be_visible()
+    expect(page.locator(".consultant-control form[action$='/cancel'] #cancel-reason")).to_be_visible()
+    expect(page.locator("form.reply-form")).to_have_count(0)
+
+    new = f"{base}/families/{family}/meetings/new"
+    audit.visit("plan a meeting", new)
+    expect(page.locator("#day")).to_be_visible()
+    day = page.evaluate("() => new Date(Date.now() + 10 * 864e5).toISOString().slice(0, 10)")
+    page.fill("#day", day)
+    page.fill("#start", "14:00")
+    page.fill("#end", "13:00")
+    with page.expect_response(re.compile(r"/meetings/new$")) as failed:
+        page.locator("main form button.button-primary").click()
+    assert failed.value.status == 400
+    expect(page).to_have_url(new)
+    expect(page.locator("[role=alert]").first).to_be_focused()
+    audit.check("plan a meeting that ends before it starts")
+
+    page.goto(meeting)
+    page.locator(".consultant-control a[href$='/edit']").click()
+    expect(page).to_have_url(f"{meeting}/edit")
+    expect(page.locator("#place")).to_have_value("Rådhuset, lokale 2")
+    audit.check("change the meeting")
+
+    page.goto(meeting)
+    page.locator(".consultant-control a[href$='/referat']").click()
+    expect(page).to_have_url(f"{meeting}/referat")
+    expect(page.locator("#minutes")).to_be_visible()
+    audit.check("write the referat")
+
+
 def test_anonymous_pages(live_server, page):
     world = live_server.seed()
     base = live_server.url
@@ -179,13 +258,14 @@ def test_parent_pages(live_server, page):
         expect(page.locator(".bottom-nav [aria-current=page]")).to_have_count(1)
     audit.visit("passkeys", f"{base}/auth/passkeys")
     audit_parent_plan(audit, base, family)
+    audit_parent_meetings(audit, base, family)
 
     audit.visit("family home, English", f"{base}/families/{family}/")
     switch_to_english(page)
     audit.check("family home, English")
     audit.visit("section plan, English", f"{base}/families/{family}/plan")
 
-    assert len(audit.checked) == 16
+    assert len(audit.checked) == 20
     audit.assert_clean()
 
 
@@ -200,9 +280,11 @@ def test_consultant_pages(live_server, page):
     audit.check("caseload")
     audit.visit("mirrored family home", f"{base}/families/{family}/")
     expect(page.locator(".mirror-banner")).to_be_visible()
-    expect(page.locator("#phase form select")).to_be_visible()  # the phase form, for the consultant only
+    expect(page.locator("#phase form select[name=phase]")).to_be_visible()  # the phase form, for the consultant only
     audit_consultant_plan(audit, base, family)
     audit.visit("mirrored section meetings", f"{base}/families/{family}/meetings")
+    year_wheel(audit, "mirrored year wheel", base, family)
+    audit_consultant_meetings(audit, base, family)
     audit.visit("people", f"{base}/families/{family}/people")
 
     adult_form = page.locator("form[action$='/people/adults']")
@@ -222,7 +304,7 @@ def test_consultant_pages(live_server, page):
     switch_to_english(page)
     audit.check("caseload, English")
 
-    assert len(audit.checked) == 13
+    assert len(audit.checked) == 19
     audit.assert_clean()
 
 

@@ -309,3 +309,15 @@ class TestCalendar:
 
     def test_wrong_token_is_404(self, app, world):
         assert app.test_client().get("/calendar/" + "x" * 43 + ".ics").status_code == 404
+
+
+def test_a_saved_answer_is_shown_ticked_and_named(client, world, login):
+    import re
+
+    login(world.parent_a)
+    meeting = meeting_of(world)
+    client.post(m_url(world, f"/{meeting.id}/reply"), data={"answer": "cannot", "reason": "Arbejde", "wish": "Fredag"})
+    page = client.get(m_url(world, f"/{meeting.id}")).get_data(as_text=True)
+    assert "checked" in re.search(r'<input[^>]*value="cannot"[^>]*>', page).group(0)
+    assert "checked" not in re.search(r'<input[^>]*value="coming"[^>]*>', page).group(0)
+    assert 'value="Arbejde"' in page and re.search(r"Sara A</strong>:\s+cannot come", page)
