@@ -37,6 +37,12 @@ def from_environment(instance_path: str) -> dict:
         "WEBAUTHN_RP_NAME": os.environ.get("WEBAUTHN_RP_NAME", "Familieoverblik"),
         "WEBAUTHN_ORIGIN": origin,
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", secure),
+        #: The municipality's follow-up rule per case type (six_weeks, three_months or phase); seed 001 otherwise.
+        "CADENCE_DEFAULTS": {
+            key: os.environ[f"CADENCE_{key.upper()}"]
+            for key in ("support", "investigation")
+            if os.environ.get(f"CADENCE_{key.upper()}") in {"six_weeks", "three_months", "phase"}
+        },
         #: How many reverse proxies in front set X-Forwarded-For/-Proto; 0 trusts no such header.
         "PROXY_FIX_HOPS": int(os.environ.get("PROXY_FIX_HOPS", "0")),
         "PREFERRED_URL_SCHEME": "https" if secure else "http",

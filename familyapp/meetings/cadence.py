@@ -6,6 +6,8 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask import current_app, has_app_context
+
 from ..families.models import Cadence, CaseType, Family, Phase
 
 #: Municipal defaults (seed 001): the case type sets the rule.
@@ -28,8 +30,13 @@ def add_months(day: date, months: int) -> date:
 
 
 def rule(family: Family) -> Cadence:
-    """The family's effective rule: its own choice, or the default for its case type."""
-    return CASE_TYPE_RULE[family.case_type] if family.cadence is Cadence.CASE_TYPE else family.cadence
+    """The family's effective rule: its own choice, or the municipality's default for its case type
+    (``CADENCE_DEFAULTS`` in the config, from the environment; the model's rules otherwise)."""
+    if family.cadence is not Cadence.CASE_TYPE:
+        return family.cadence
+    configured = current_app.config.get("CADENCE_DEFAULTS", {}) if has_app_context() else {}
+    value = configured.get(family.case_type.value)
+    return Cadence(value) if value else CASE_TYPE_RULE[family.case_type]
 
 
 def next_after(day: date, family: Family) -> date:

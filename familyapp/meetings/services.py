@@ -46,10 +46,14 @@ def check_times(starts_at: datetime, ends_at: datetime, now: datetime) -> None:
         raise MeetingError("too_far")
 
 
-def overlapping(family: Family, starts_at: datetime, ends_at: datetime, exclude=None) -> list[Meeting]:
-    """The family's other meetings at the same time (allowed, but the consultant is warned)."""
+def overlapping(
+    family: Family, starts_at: datetime, ends_at: datetime, exclude=None, user_ids: tuple = ()
+) -> list[Meeting]:
+    """Other meetings at the same time for the family or for the same people, in any family (a consultant
+    booked twice). Allowed, but the consultant is warned."""
+    same_people = select(MeetingParticipant.meeting_id).where(MeetingParticipant.user_id.in_(user_ids))
     stmt = select(Meeting).where(
-        Meeting.family_id == family.id,
+        (Meeting.family_id == family.id) | Meeting.id.in_(same_people),
         Meeting.cancelled_at.is_(None),
         Meeting.starts_at < ends_at,
         Meeting.ends_at > starts_at,

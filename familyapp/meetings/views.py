@@ -210,8 +210,12 @@ def _meeting_data(view: FamilyView, form: MeetingForm) -> tuple[dict, list[dict]
 
 
 def _warn_overlaps(view: FamilyView, meeting: Meeting) -> None:
-    if services.overlapping(view.family, meeting.starts_at, meeting.ends_at, exclude=meeting):
-        flash(_("Note: the family has another meeting at the same time. The meeting is saved."), "info")
+    users = tuple(p.user_id for p in meeting.participants if p.user_id)
+    if services.overlapping(view.family, meeting.starts_at, meeting.ends_at, exclude=meeting, user_ids=users):
+        flash(
+            _("Note: the family or someone who comes has another meeting at the same time. The meeting is saved."),
+            "info",
+        )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -219,7 +223,9 @@ def _warn_overlaps(view: FamilyView, meeting: Meeting) -> None:
 def new(family_id: str):
     """Plan a meeting (consultant)."""
     view = _view(family_id, "meeting_new", consultant_only=True)
-    form = _meeting_form(view)
+    # The methods' questions, as a start the consultant can change.
+    prepare = _("Why is this meeting important for you? What do you want to get out of it?")
+    form = _meeting_form(view, preparation=prepare, consultants=[str(current_user.id)])
     if form.validate_on_submit():
         data, participants = _meeting_data(view, form)
         try:

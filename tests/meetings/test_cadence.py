@@ -75,3 +75,19 @@ def test_consultant_sets_the_cadence_and_the_home_shows_the_next_follow_up(clien
     login(world.parent_a)
     page = client.get(f"/families/{world.family_a.id}/").get_data(as_text=True)
     assert "follow-up" in page.lower() and "Change follow-up" not in page
+
+
+def test_municipal_default_from_the_config(app, monkeypatch):
+    monkeypatch.setitem(app.config, "CADENCE_DEFAULTS", {"support": "six_weeks"})
+    with app.app_context():
+        assert rule(family(CaseType.SUPPORT)) is Cadence.SIX_WEEKS
+        assert rule(family(CaseType.INVESTIGATION)) is Cadence.SIX_WEEKS
+        assert rule(family(CaseType.SUPPORT, Cadence.THREE_MONTHS)) is Cadence.THREE_MONTHS
+
+
+def test_cadence_defaults_come_from_the_environment(monkeypatch, tmp_path):
+    from familyapp.config import from_environment
+
+    monkeypatch.setenv("CADENCE_SUPPORT", "phase")
+    monkeypatch.setenv("CADENCE_INVESTIGATION", "every-day")  # unknown values are ignored
+    assert from_environment(str(tmp_path))["CADENCE_DEFAULTS"] == {"support": "phase"}

@@ -321,3 +321,27 @@ def test_a_saved_answer_is_shown_ticked_and_named(client, world, login):
     assert "checked" in re.search(r'<input[^>]*value="cannot"[^>]*>', page).group(0)
     assert "checked" not in re.search(r'<input[^>]*value="coming"[^>]*>', page).group(0)
     assert 'value="Arbejde"' in page and re.search(r"Sara A</strong>:\s+cannot come", page)
+
+
+def test_a_consultant_booked_twice_across_families_is_warned(app, client, world, login):
+    from familyapp.families import services as family_services
+    from familyapp.families.models import AssignmentRole
+
+    with app.app_context():
+        other = factories.make_family("Familien C")
+        family_services.assign_consultant(
+            other, db.session.merge(world.consultant_a), AssignmentRole.PRIMARY, actor=None
+        )
+        db.session.commit()
+        other_id = other.id
+    login(world.consultant_a)
+    local = meeting_of(world).starts_at.astimezone(ZoneInfo("Europe/Copenhagen"))
+    data = form(
+        local.date(),
+        local.strftime("%H:%M"),
+        (local + timedelta(minutes=30)).strftime("%H:%M"),
+        consultants=[str(world.consultant_a.id)],
+    )
+    response = client.post(f"/families/{other_id}/meetings/new", data=data, follow_redirects=True)
+    assert response.status_code == 200 and "another meeting at the same time" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Meeting).where(Meeting.family_id == other_id)) == 1
