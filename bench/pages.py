@@ -58,6 +58,8 @@ def main() -> None:
         "parent home": (parent, f"/families/{family_id}/"),
         "parent plan": (parent, f"/families/{family_id}/plan"),
         "plan history": (parent, f"/families/{family_id}/plan/history"),
+        "parent meetings": (parent, f"/families/{family_id}/meetings"),
+        "parent year wheel": (parent, f"/families/{family_id}/yearwheel"),
         "consultant caseload": (consultant, "/caseload"),
         "sign-in page": (None, "/auth/login"),
     }
