@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import g
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -42,3 +43,19 @@ def caseload(consultant: User) -> list[tuple[Family, AssignmentRole]]:
         .order_by(Family.name)
     )
     return [(family, role) for family, role in db.session.execute(stmt)]
+
+
+def household(family: Family) -> tuple[list, list]:
+    """The family's members (with logins) and consultants, loaded once per request: a screen's choices and
+    names share them."""
+    cached = g.get("household")
+    if cached is None or cached[0] != family.id:
+        g.household = (family.id, list_people(family), list_consultants(family))
+    return g.household[1], g.household[2]
+
+
+def names(family: Family) -> dict:
+    """Names by person id, by family member's user id and by consultant id."""
+    people, consultants = household(family)
+    result = {p.id: p.name for p, _u, _m in people} | {u.id: p.name for p, u, _m in people if u}
+    return result | {a.consultant_id: a.consultant.name for a in consultants}

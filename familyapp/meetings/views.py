@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -45,19 +45,6 @@ def _now() -> datetime:
     return db.utcnow()
 
 
-def _household(view: FamilyView) -> tuple[list, list]:
-    """The family's members and consultants, loaded once per request."""
-    if "household" not in g:
-        g.household = (family_queries.list_people(view.family), family_queries.list_consultants(view.family))
-    return g.household
-
-
-def _names(view: FamilyView) -> dict:
-    people, consultants = _household(view)
-    names = {p.id: p.name for p, _u, _m in people} | {u.id: p.name for p, u, _m in people if u}
-    return names | {a.consultant_id: a.consultant.name for a in consultants}
-
-
 @bp.get("")
 @login_required
 def index(family_id: str):
@@ -67,7 +54,12 @@ def index(family_id: str):
     coming = [m for m in meetings if m.ends_at >= now]
     earlier = [m for m in reversed(meetings) if m.ends_at < now]
     return render_template(
-        "meetings/index.html", view=view, family=view.family, coming=coming, earlier=earlier, names=_names(view)
+        "meetings/index.html",
+        view=view,
+        family=view.family,
+        coming=coming,
+        earlier=earlier,
+        names=family_queries.names(view.family),
     )
 
 
@@ -83,7 +75,7 @@ def _meeting_page(view: FamilyView, meeting: Meeting, reply_form=None, question_
         view=view,
         family=view.family,
         meeting=meeting,
-        names=_names(view),
+        names=family_queries.names(view.family),
         replies=replies,
         questions=queries.questions_for(meeting),
         reply_form=form,
@@ -169,7 +161,7 @@ def add_question(family_id: str, meeting_id: str):
 
 
 def _meeting_form(view: FamilyView, **kwargs) -> MeetingForm:
-    people, consultants = _household(view)
+    people, consultants = family_queries.household(view.family)
     form = MeetingForm(**kwargs)
     form.members.choices = [SelectChoice(str(p.id), p.name) for p, _u, _m in people]
     form.consultants.choices = [SelectChoice(str(a.consultant_id), a.consultant.name) for a in consultants]
@@ -191,7 +183,7 @@ def _meeting_data(view: FamilyView, form: MeetingForm) -> tuple[dict, list[dict]
         "purpose": form.purpose.data or "",
         "preparation": form.preparation.data or "",
     }
-    people, consultants = _household(view)
+    people, consultants = family_queries.household(view.family)
     relation = {p.id: (m.relation if m else _("child")) for p, _u, m in people}
     participants = [
         {"kind": "member", "person_id": parse_id(pid), "role": relation.get(parse_id(pid), "")}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -33,25 +33,13 @@ def _to_plan(view: FamilyView, anchor: str = ""):
     return redirect(url_for("plans.detail", family_id=view.family.id, _anchor=anchor or None))
 
 
-def _household(view: FamilyView) -> tuple[list, list]:
-    """The family's members and consultants, loaded once per request (choices and names share them)."""
-    if "household" not in g:
-        g.household = (family_queries.list_people(view.family), family_queries.list_consultants(view.family))
-    return g.household
-
-
-def _names(view: FamilyView) -> dict:
-    people, consultants = _household(view)
-    return {p.id: p.name for p, _u, _m in people} | {a.consultant_id: a.consultant.name for a in consultants}
-
-
 def _person_choices(view: FamilyView) -> list[SelectChoice]:
-    people, _consultants = _household(view)
+    people, _consultants = family_queries.household(view.family)
     return [SelectChoice("", _("The whole family"))] + [SelectChoice(str(p.id), p.name) for p, _u, _m in people]
 
 
 def _who_choices(view: FamilyView) -> list[SelectChoice]:
-    people, consultants = _household(view)
+    people, consultants = family_queries.household(view.family)
     return (
         [SelectChoice(f"member:{p.id}", p.name) for p, _u, _m in people]
         + [SelectChoice(f"consultant:{a.consultant_id}", a.consultant.name) for a in consultants]
@@ -90,7 +78,7 @@ def _plan_page(view: FamilyView, goal_form=None, agreement_form=None, step_forms
     """The plan, with empty add forms unless a failed one is passed back with what was typed."""
     family = view.family
     goals = queries.list_goals(family)
-    names = _names(view)
+    names = family_queries.names(view.family)
     agreements = queries.list_agreements(family)
     return render_template(
         "plans/detail.html",
