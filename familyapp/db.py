@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import enum
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from flask import Flask
 from sqlalchemy import DateTime, Enum, MetaData, String, TypeDecorator, Uuid, create_engine, event, func
@@ -60,6 +61,20 @@ str_100 = Annotated[str, mapped_column(String(100))]
 def utcnow() -> datetime:
     """The current time, timezone-aware, in UTC."""
     return datetime.now(UTC)
+
+
+#: Families and consultants live in Danish time: "today", due dates and follow-ups are counted in it.
+LOCAL_ZONE = ZoneInfo("Europe/Copenhagen")
+
+
+def local_date(moment: datetime) -> date:
+    """The Danish calendar date of a moment (a meeting at 00:30 on 1 June is on 1 June, not 31 May)."""
+    return moment.astimezone(LOCAL_ZONE).date()
+
+
+def local_today() -> date:
+    """Today's date in Denmark."""
+    return local_date(utcnow())
 
 
 #: The one session the app uses; bound to the engine by init_app, scoped per request thread.

@@ -11,7 +11,7 @@ from ..forms import required_text
 
 
 def _not_in_future(_form, field):
-    if field.data and field.data > db.utcnow().date():
+    if field.data and field.data > db.local_today():
         raise ValidationError(_l("The birth date cannot be in the future."))
 
 

@@ -55,7 +55,7 @@ def index():
 def home(family_id: str):
     """The family's home screen: the same template for the family and, mirrored, for its consultant."""
     view = family_view_or_404(family_id, current_user, page="home")
-    family, today = view.family, db.utcnow().date()
+    family, today = view.family, db.local_today()
     return render_template(
         "families/home.html",
         view=view,
@@ -77,7 +77,8 @@ def _follow_up(family):
     now = db.utcnow()
     last = meeting_queries.last_contacts([family.id], now).get(family.id)
     nxt = meeting_queries.next_meetings([family.id], now).get(family.id)
-    return follow_up(family, last.date() if last else None, nxt.date() if nxt else None, now.date())
+    last_day, next_day = (db.local_date(t) if t else None for t in (last, nxt))
+    return follow_up(family, last_day, next_day, db.local_date(now))
 
 
 @bp.post("/families/<family_id>/cadence")
@@ -148,13 +149,13 @@ def caseload_overview(families: list, now, sort: str) -> list[dict]:
     rows = []
     for family, role in families:
         nxt = upcoming.get(family.id)
-        last_day = last[family.id].date() if family.id in last else None
+        last_day = db.local_date(last[family.id]) if family.id in last else None
         rows.append(
             {
                 "family": family,
                 "role": role,
                 "next": nxt,
-                "follow_up": follow_up(family, last_day, nxt.date() if nxt else None, now.date()),
+                "follow_up": follow_up(family, last_day, db.local_date(nxt) if nxt else None, db.local_date(now)),
                 "waiting": waiting.get(family.id, 0),
             }
         )

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from .. import db
 from ..access import query_visible_families
+from ..audit import AuditEvent, record_event
 from ..auth.models import User
 from ..families.models import Family
 from . import ics, services
@@ -22,6 +23,29 @@ bp = Blueprint("calendar", __name__, url_prefix="/calendar")
 
 #: The feed reaches this far back, so last month's meetings stay in the calendar.
 HISTORY = timedelta(days=60)
+
+
+#: A phone's calendar polls its feed often; one audit event per family and this period is enough.
+FEED_AUDIT_PERIOD = timedelta(hours=12)
+
+
+def _audit_feed_read(user: User, family_ids: set) -> None:
+    """A professional's feed is a read of each family's meetings: audit it, at most once per period."""
+    if not family_ids:
+        return
+    recent = set(
+        db.session.scalars(
+            select(AuditEvent.family_id).where(
+                AuditEvent.actor_id == user.id,
+                AuditEvent.action == "calendar.feed_read",
+                AuditEvent.family_id.in_(family_ids),
+                AuditEvent.at > db.utcnow() - FEED_AUDIT_PERIOD,
+            )
+        )
+    )
+    for family_id in family_ids - recent:
+        record_event(user, "calendar.feed_read", family=db.session.get(Family, family_id))
+    db.session.commit()
 
 
 @bp.route("", methods=["GET", "POST"])
@@ -66,9 +90,9 @@ def feed(token: str):
         .order_by(Meeting.starts_at)
     )
     professional = user.role.is_professional
-    events = [
-        ics_event(meeting, name if professional else None, subscription.with_details)
-        for meeting, name in db.session.execute(stmt)
-    ]
+    rows = db.session.execute(stmt).all()
+    events = [ics_event(meeting, name if professional else None, subscription.with_details) for meeting, name in rows]
+    if professional:
+        _audit_feed_read(user, {meeting.family_id for meeting, _name in rows})
     body = ics.calendar(events, "Familieoverblik")
     return current_app.response_class(body, mimetype="text/calendar", headers={"Cache-Control": "no-store"})

@@ -115,6 +115,7 @@ class ReferatForm(FlaskForm):
     minutes = _long(_l("What we talked about"))
     decisions = _long(_l("What we agreed"))
     next_step = _long(_l("Next step"), _l("For example the next meeting and who the contact person is."))
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
 
 
 class FeedForm(FlaskForm):

@@ -126,8 +126,10 @@ def cancel_meeting(family: Family, meeting: Meeting, reason: str, *, actor) -> N
     record_event(actor, "meeting.cancelled", family=family, obj=meeting)
 
 
-def save_referat(family: Family, meeting: Meeting, data: dict, *, actor) -> None:
+def save_referat(family: Family, meeting: Meeting, data: dict, *, actor, version: int | None = None) -> None:
     """Write the referat; the family always gets it in full, also for meetings without them."""
+    if version is not None and version != meeting.version:
+        raise Conflict()
     meeting.minutes, meeting.decisions, meeting.next_step = data["minutes"], data["decisions"], data["next_step"]
     meeting.referat_at = db.utcnow()
     db.session.flush()

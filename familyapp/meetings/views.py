@@ -173,6 +173,22 @@ def _local(day, time) -> datetime:
     return datetime.combine(day, time, tzinfo=LOCAL).astimezone(UTC)
 
 
+def _exists_locally(day, time) -> bool:
+    """False for a time the clocks skip when summer time starts (02:00-02:59 on the last Sunday of March)."""
+    there_and_back = _local(day, time).astimezone(LOCAL)
+    return (there_and_back.date(), there_and_back.time().replace(tzinfo=None)) == (day, time)
+
+
+def _check_clock(form: MeetingForm) -> bool:
+    """Add a field error for a start or end time that does not exist that day; True when both exist."""
+    ok = True
+    for field in (form.start, form.end):
+        if field.data and form.day.data and not _exists_locally(form.day.data, field.data):
+            field.errors.append(_("This time does not exist that day: the clocks are moved forward. Choose another."))
+            ok = False
+    return ok
+
+
 def _meeting_data(view: FamilyView, form: MeetingForm) -> tuple[dict, list[dict]]:
     data = {
         "type": MeetingType(form.type.data),
@@ -218,7 +234,7 @@ def new(family_id: str):
     # The methods' questions, as a start the consultant can change.
     prepare = _("Why is this meeting important for you? What do you want to get out of it?")
     form = _meeting_form(view, preparation=prepare, consultants=[str(current_user.id)])
-    if form.validate_on_submit():
+    if form.validate_on_submit() and _check_clock(form):
         data, participants = _meeting_data(view, form)
         try:
             meeting = services.create_meeting(view.family, data, participants, actor=current_user, now=_now())
@@ -259,7 +275,7 @@ def edit(family_id: str, meeting_id: str):
     view = _view(family_id, "meeting_edit", consultant_only=True)
     meeting = _meeting_or_404(view, meeting_id)
     form = _prefill(view, meeting) if request.method == "GET" else _meeting_form(view)
-    if form.validate_on_submit():
+    if form.validate_on_submit() and _check_clock(form):
         data, participants = _meeting_data(view, form)
         try:
             services.update_meeting(
@@ -298,6 +314,8 @@ def cancel(family_id: str, meeting_id: str):
             flash(_("The meeting is cancelled. The family can see that."), "success")
         except services.MeetingError as exc:
             flash(str(MESSAGES[exc.key]), "error")
+    else:
+        flash(_("The reason is too long. The meeting is not cancelled."), "error")
     return redirect(url_for("meetings.detail", family_id=view.family.id, meeting_id=meeting.id))
 
 
@@ -309,11 +327,22 @@ def referat(family_id: str, meeting_id: str):
     meeting = _meeting_or_404(view, meeting_id)
     form = ReferatForm(obj=meeting)
     if form.validate_on_submit():
-        services.save_referat(view.family, meeting, form.data, actor=current_user)
-        db.session.commit()
-        flash(_("The referat is saved. The family can read it now."), "success")
-        return redirect(url_for("meetings.detail", family_id=view.family.id, meeting_id=meeting.id, _anchor="referat"))
-    status = 400 if form.errors else 200
+        try:
+            services.save_referat(view.family, meeting, form.data, actor=current_user, version=form.version.data)
+            db.session.commit()
+        except (services.Conflict, StaleDataError):
+            # The partner consultant saved meanwhile: keep this text, show theirs, let them merge.
+            db.session.rollback()
+            meeting = _meeting_or_404(view, meeting_id)
+            form.form_errors.append(
+                _("Someone else saved the referat while you were writing. Your text is kept below.")
+            )
+            form.version.data, form.version.raw_data = meeting.version, None
+        else:
+            flash(_("The referat is saved. The family can read it now."), "success")
+            anchor = "referat"
+            return redirect(url_for("meetings.detail", family_id=view.family.id, meeting_id=meeting.id, _anchor=anchor))
+    status = 400 if form.errors or form.form_errors else 200
     return render_template("meetings/referat.html", view=view, family=view.family, form=form, meeting=meeting), status
 
 
@@ -352,5 +381,5 @@ def meeting_ics(family_id: str, meeting_id: str):
     return current_app.response_class(
         body,
         mimetype="text/calendar",
-        headers={"Content-Disposition": 'attachment; filename="moede.ics"'},
+        headers={"Content-Disposition": 'attachment; filename="moede.ics"', "Cache-Control": "no-store"},
     )

@@ -102,12 +102,17 @@ def add_goal(family: Family, data: dict, *, actor) -> Goal:
 def update_goal(family: Family, goal: Goal, data: dict, *, actor, version: int | None) -> Goal:
     """Change a goal's words, term, person, status and (consultants) private note."""
     _check_version(goal, version)
+    seen = (goal.title, goal.green_looks_like, goal.term, goal.status, goal.person_id)
     goal.title, goal.green_looks_like = data["title"], data["green_looks_like"]
     goal.term, goal.status, goal.person_id = GoalTerm(data["term"]), GoalStatus(data["status"]), data["person_id"]
     note_changed = "private_note" in data and data["private_note"] != goal.private_note
     if "private_note" in data:
         goal.private_note = data["private_note"]
-    _changed(family, actor, "goal_changed", goal)
+    if seen != (goal.title, goal.green_looks_like, goal.term, goal.status, goal.person_id):
+        _changed(family, actor, "goal_changed", goal)
+    else:
+        # Only the private note changed: the family's history must not even hint at it.
+        db.session.flush()
     if note_changed:
         record_event(actor, "plan.private_note_changed", family=family, obj=goal)
     return goal

@@ -78,8 +78,8 @@ def _plan_page(view: FamilyView, goal_form=None, agreement_form=None, step_forms
     """The plan, with empty add forms unless a failed one is passed back with what was typed."""
     family = view.family
     goals = queries.list_goals(family)
-    names = family_queries.names(view.family)
     agreements = queries.list_agreements(family)
+    names = _with_former_consultants(family_queries.names(view.family), agreements)
     return render_template(
         "plans/detail.html",
         view=view,
@@ -88,7 +88,7 @@ def _plan_page(view: FamilyView, goal_form=None, agreement_form=None, step_forms
         goals=goals,
         agreements=[(a, queries.who_label(a, names)) for a in agreements],
         names=names,
-        today=db.utcnow().date(),
+        today=db.local_today(),
         goal_form=goal_form or _goal_form(view, prefix="goal"),
         agreement_form=agreement_form or (_agreement_form(view, prefix="agreement") if view.can_edit else None),
         step_forms=step_forms or {},
@@ -224,7 +224,7 @@ def delete_step(family_id: str, step_id: str):
 
 
 def _warn_if_past(form: AgreementForm) -> None:
-    if form.due.data and form.due.data < db.utcnow().date():
+    if form.due.data and form.due.data < db.local_today():
         flash(_("Note: the date has already passed. The agreement is saved."), "info")
 
 
@@ -258,6 +258,10 @@ def edit_agreement(family_id: str, agreement_id: str):
     view = _view(family_id, "plan_agreement", consultant_only=True)
     agreement = get_in_family_or_404(Agreement, agreement_id, view.family)
     form = _agreement_form(view, obj=agreement, who=_who_value(agreement))
+    if _who_value(agreement) not in {c.value for c in form.who.choices}:
+        # The agreement names a consultant no longer assigned: keep them selectable, never swap silently.
+        former = _with_former_consultants({}, [agreement]).get(agreement.who_user_id, "")
+        form.who.choices.insert(0, SelectChoice(_who_value(agreement), former))
     conflict = False
     if form.validate_on_submit():
         data = {"what": form.what.data, "who": _who(form), "due": form.due.data}
@@ -316,6 +320,14 @@ def history(family_id: str):
     )
 
 
+def _with_former_consultants(names: dict, agreements: list[Agreement]) -> dict:
+    """Add the names of consultants who have an agreement but are no longer assigned (one query, if any)."""
+    missing = {a.who_user_id for a in agreements if a.who_user_id and a.who_user_id not in names}
+    if not missing:
+        return names
+    return names | dict(db.session.execute(select(User.id, User.name).where(User.id.in_(missing))).all())
+
+
 def _viewer_names(revisions: list[PlanRevision]) -> dict:
     """Names of everyone who changed the plan (members, consultants, also former ones), in one query."""
     ids = {r.actor_id for r in revisions if r.actor_id} | {r.agreed_by_id for r in revisions if r.agreed_by_id}
@@ -346,7 +358,7 @@ def print_view(family_id: str):
     """The plan on one A4 page, for the fridge (never the private notes)."""
     view = _view(family_id, "plan_print")
     board = services.snapshot(view.family)
-    return render_template("plans/print.html", view=view, family=view.family, board=board, today=db.utcnow().date())
+    return render_template("plans/print.html", view=view, family=view.family, board=board, today=db.local_today())
 
 
 @bp.route("/readiness", methods=["GET", "POST"])
