@@ -8,6 +8,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from .. import db
 from ..audit import record_event
@@ -146,17 +147,26 @@ def _open_for_family(meeting: Meeting, now: datetime) -> None:
 def reply(family: Family, meeting: Meeting, user, answer: Answer, reason: str, wish: str, *, now: datetime):
     """A family member's answer (one per person; a new answer replaces the old and waits to be seen)."""
     _open_for_family(meeting, now)
-    existing = db.session.scalar(
-        select(MeetingReply).where(MeetingReply.meeting_id == meeting.id, MeetingReply.user_id == user.id)
-    )
+    existing = _own_reply(meeting, user)
     if existing is None:
-        existing = MeetingReply(family_id=family.id, meeting_id=meeting.id, user_id=user.id, answer=answer)
-        db.session.add(existing)
-    existing.answer, existing.reason, existing.wish = answer, reason, wish
+        try:
+            # A double tap can race to insert the same answer twice: the second one updates the first instead.
+            with db.session.begin_nested():
+                existing = MeetingReply(family_id=family.id, meeting_id=meeting.id, user_id=user.id, answer=answer)
+                db.session.add(existing)
+        except IntegrityError:
+            existing = _own_reply(meeting, user)
+    existing.answer, existing.reason, existing.wish = answer, reason or "", wish or ""
     existing.updated_at, existing.seen_at = now, None
     db.session.flush()
     record_event(user, "meeting.replied", family=family, obj=meeting, data={"answer": answer.value})
     return existing
+
+
+def _own_reply(meeting: Meeting, user) -> MeetingReply | None:
+    return db.session.scalar(
+        select(MeetingReply).where(MeetingReply.meeting_id == meeting.id, MeetingReply.user_id == user.id)
+    )
 
 
 def add_question(family: Family, meeting: Meeting, user, text: str, *, now: datetime) -> MeetingQuestion:

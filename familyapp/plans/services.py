@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from .. import db
 from ..audit import record_event
@@ -71,11 +72,16 @@ def update_words(family: Family, data: dict, *, actor, version: int | None) -> P
     """
     plan = get_plan(family)
     _check_version(plan, version or 0)
-    if plan.version == 0:
-        plan.version = None  # let the version counter start at 1 on insert
-        db.session.add(plan)
     plan.dreams, plan.works, plan.worries = data["dreams"], data["works"], data["worries"]
     plan.updated_at = db.utcnow()
+    if plan.version == 0:
+        plan.version = None  # let the version counter start at 1 on insert
+        try:
+            # Two people saving the very first words at once: the second gets a conflict, not an error.
+            with db.session.begin_nested():
+                db.session.add(plan)
+        except IntegrityError as exc:
+            raise Conflict() from exc
     _changed(family, actor, "words_changed", plan)
     return plan
 

@@ -139,3 +139,22 @@ def test_a_note_only_edit_leaves_no_trace_in_the_familys_history(client, world, 
     assert client.post(url(world, f"/plan/goals/{goal.id}"), data=data).status_code == 302
     assert db.session.scalar(select(func.count()).where(PlanRevision.family_id == world.family_a.id)) == before
     assert db.session.get(Goal, goal.id).private_note == "Kun til mig"
+
+
+def test_a_double_tapped_answer_is_one_answer(app, world, monkeypatch):
+    from familyapp.meetings import services
+    from familyapp.meetings.models import Answer, MeetingReply
+
+    with app.app_context():
+        fam, parent = db.session.merge(world.family_a), db.session.merge(world.parent_a)
+        meeting = db.session.merge(meeting_of(world))
+        # The second tap arrives while the first one's row is already there but not yet seen by this request.
+        db.session.add(MeetingReply(family_id=fam.id, meeting_id=meeting.id, user_id=parent.id, answer=Answer.COMING))
+        db.session.flush()
+        original, calls = services._own_reply, []
+        # The first look finds nothing (the race); the look after the refused insert finds the row.
+        monkeypatch.setattr(services, "_own_reply", lambda m, u: original(m, u) if calls else calls.append(1))
+        reply = services.reply(fam, meeting, parent, Answer.CANNOT, "", "", now=db.utcnow())
+        assert reply.answer is Answer.CANNOT
+        assert db.session.scalar(select(func.count()).select_from(MeetingReply)) == 1
+        db.session.rollback()
