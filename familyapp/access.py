@@ -97,6 +97,17 @@ def family_view_or_404(family_id, user: User, *, page: str | None) -> FamilyView
     return FamilyView(family=family, viewer=user)
 
 
+def family_screen_or_404(family_id, page: str | None = None, *, consultant_only: bool = False) -> FamilyView:
+    """The family for one of its screens, for the signed-in user. A professional's read is audited as ``page``;
+    a change (POST) is audited by its service instead. ``consultant_only``: the page is the consultant's edit
+    control, a 404 for everyone else.
+    """
+    view = family_view_or_404(family_id, current_user, page=None if request.method == "POST" else page)
+    if consultant_only and not view.can_edit:
+        deny()
+    return view
+
+
 def family_for_management_or_404(family_id, user: User) -> Family:
     """Load a family for managing its members and accounts: its assigned consultants and any admin."""
     fid = parse_id(family_id)

@@ -7,7 +7,8 @@ from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
 
-def _strip(value):
+def strip(value):
+    """A filter: surrounding spaces are dropped, so a blank answer counts as missing."""
     return value.strip() if isinstance(value, str) else value
 
 
@@ -23,7 +24,7 @@ def required_text(label, missing, *, max_length: int = 100, description=None) ->
     return StringField(
         label,
         description=description,
-        filters=[_strip],
+        filters=[strip],
         validators=[
             DataRequired(message=missing),
             Length(max=max_length, message=_l("At most %(n)s characters.", n=max_length)),

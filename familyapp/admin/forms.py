@@ -7,7 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from ..families.models import AssignmentRole, CaseType
-from ..forms import required_text
+from ..forms import required_text, strip
 
 PHONE_PATTERN = r"^\+?[0-9 ]{8,20}$"
 
@@ -26,7 +26,7 @@ class ContactForm(FlaskForm):
     reachable = StringField(
         _l("When families can call"),
         description=_l("For example Mon-Fri 9-15."),
-        filters=[lambda v: v.strip() if isinstance(v, str) else v],
+        filters=[strip],
         validators=[Length(max=100, message=_l("At most %(n)s characters.", n=100))],
     )
 

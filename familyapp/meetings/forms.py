@@ -22,19 +22,15 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
-from ..forms import required_text
+from ..forms import required_text, strip
 from .models import LONG_TEXT, SHORT_TEXT
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 def _text(label, max_length=SHORT_TEXT, description=None):
     return StringField(
         label,
         description=description,
-        filters=[_strip],
+        filters=[strip],
         validators=[Length(max=max_length, message=_l("At most %(n)s characters.", n=max_length))],
     )
 
@@ -43,7 +39,7 @@ def _long(label, description=None):
     return TextAreaField(
         label,
         description=description,
-        filters=[_strip],
+        filters=[strip],
         validators=[Length(max=LONG_TEXT, message=_l("At most %(n)s characters.", n=LONG_TEXT))],
     )
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from wtforms.fields.choices import SelectChoice
 
 from .. import db
-from ..access import FamilyView, deny, family_view_or_404, get_in_family_or_404, parse_id
+from ..access import FamilyView, deny, family_screen_or_404, get_in_family_or_404, parse_id
 from ..families import queries as family_queries
 from . import ics, queries, services
 from .forms import CancelForm, MeetingForm, QuestionForm, ReferatForm, ReplyForm
@@ -34,13 +34,6 @@ MESSAGES = {
 }
 
 
-def _view(family_id: str, page: str | None = None, *, consultant_only: bool = False) -> FamilyView:
-    view = family_view_or_404(family_id, current_user, page=None if request.method == "POST" else page)
-    if consultant_only and not view.can_edit:
-        deny()
-    return view
-
-
 def _now() -> datetime:
     return db.utcnow()
 
@@ -49,7 +42,7 @@ def _now() -> datetime:
 @login_required
 def index(family_id: str):
     """Coming meetings first, then earlier ones; cancelled and moved meetings stay, marked as such."""
-    view = _view(family_id, "meetings")
+    view = family_screen_or_404(family_id, "meetings")
     meetings, now = queries.list_meetings(view.family), _now()
     coming = [m for m in meetings if m.ends_at >= now]
     earlier = [m for m in reversed(meetings) if m.ends_at < now]
@@ -93,7 +86,7 @@ def _meeting_or_404(view: FamilyView, meeting_id: str) -> Meeting:
 @login_required
 def detail(family_id: str, meeting_id: str):
     """When, where, who comes and why, how to prepare, the family's answers and questions, and the referat."""
-    view = _view(family_id, "meeting")
+    view = family_screen_or_404(family_id, "meeting")
     meeting = _meeting_or_404(view, meeting_id)
     page = _meeting_page(view, meeting)
     if view.can_edit:
@@ -119,7 +112,7 @@ def _family_change(view: FamilyView, meeting: Meeting, form, act):
 @login_required
 def reply(family_id: str, meeting_id: str):
     """A family member answers: coming, or cannot come with a reason and a wish for another time."""
-    view = _view(family_id)
+    view = family_screen_or_404(family_id)
     if not view.is_family:
         deny()
     meeting = _meeting_or_404(view, meeting_id)
@@ -143,7 +136,7 @@ def reply(family_id: str, meeting_id: str):
 @login_required
 def add_question(family_id: str, meeting_id: str):
     """A family member adds a question or topic before the meeting."""
-    view = _view(family_id)
+    view = family_screen_or_404(family_id)
     if not view.is_family:
         deny()
     meeting = _meeting_or_404(view, meeting_id)
@@ -230,7 +223,7 @@ def _warn_overlaps(view: FamilyView, meeting: Meeting) -> None:
 @login_required
 def new(family_id: str):
     """Plan a meeting (consultant)."""
-    view = _view(family_id, "meeting_new", consultant_only=True)
+    view = family_screen_or_404(family_id, "meeting_new", consultant_only=True)
     # The methods' questions, as a start the consultant can change.
     prepare = _("Why is this meeting important for you? What do you want to get out of it?")
     form = _meeting_form(view, preparation=prepare, consultants=[str(current_user.id)])
@@ -272,7 +265,7 @@ def _prefill(view: FamilyView, meeting: Meeting) -> MeetingForm:
 @login_required
 def edit(family_id: str, meeting_id: str):
     """Change or move a meeting (consultant); a moved meeting shows its old time."""
-    view = _view(family_id, "meeting_edit", consultant_only=True)
+    view = family_screen_or_404(family_id, "meeting_edit", consultant_only=True)
     meeting = _meeting_or_404(view, meeting_id)
     form = _prefill(view, meeting) if request.method == "GET" else _meeting_form(view)
     if form.validate_on_submit() and _check_clock(form):
@@ -304,7 +297,7 @@ def edit(family_id: str, meeting_id: str):
 @login_required
 def cancel(family_id: str, meeting_id: str):
     """Cancel a meeting (consultant); it stays visible as cancelled."""
-    view = _view(family_id, consultant_only=True)
+    view = family_screen_or_404(family_id, consultant_only=True)
     meeting = _meeting_or_404(view, meeting_id)
     form = CancelForm()
     if form.validate_on_submit():
@@ -323,7 +316,7 @@ def cancel(family_id: str, meeting_id: str):
 @login_required
 def referat(family_id: str, meeting_id: str):
     """Write the referat (consultant); the family gets it in full."""
-    view = _view(family_id, "meeting_referat", consultant_only=True)
+    view = family_screen_or_404(family_id, "meeting_referat", consultant_only=True)
     meeting = _meeting_or_404(view, meeting_id)
     form = ReferatForm(obj=meeting)
     if form.validate_on_submit():
@@ -375,7 +368,7 @@ def ics_event(meeting: Meeting, family_name: str | None, with_details: bool) -> 
 @login_required
 def meeting_ics(family_id: str, meeting_id: str):
     """One meeting as a calendar file, with the details the person sees on the screen."""
-    view = _view(family_id, "meeting_ics")
+    view = family_screen_or_404(family_id, "meeting_ics")
     meeting = _meeting_or_404(view, meeting_id)
     body = ics.calendar([ics_event(meeting, None, True)], "Familieoverblik")
     return current_app.response_class(

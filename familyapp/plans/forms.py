@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
-from ..forms import required_text
+from ..forms import required_text, strip
 from .models import LONG_TEXT, SHORT_TEXT
 
 
@@ -17,7 +17,7 @@ def _long(label, description=None):
     return TextAreaField(
         label,
         description=description,
-        filters=[lambda v: v.strip() if isinstance(v, str) else v],
+        filters=[strip],
         validators=[Length(max=LONG_TEXT, message=_l("At most %(n)s characters.", n=LONG_TEXT))],
     )
 
@@ -67,7 +67,7 @@ class AgreementForm(FlaskForm):
     who_name = StringField(
         _l("Name of the person or partner"),
         description=_l("Only when it is someone else, for example Mormor or the school."),
-        filters=[lambda v: v.strip() if isinstance(v, str) else v],
+        filters=[strip],
         validators=[Length(max=100, message=_l("At most %(n)s characters.", n=100))],
     )
     due = DateField(_l("By when"), validators=[Optional()], description=_l("Optional."))
@@ -93,6 +93,6 @@ class ReadinessForm(FlaskForm):
     what_we_do = _long(_l("Then we do this"))
     who_we_call = StringField(
         _l("And we call"),
-        filters=[lambda v: v.strip() if isinstance(v, str) else v],
+        filters=[strip],
         validators=[Length(max=SHORT_TEXT, message=_l("At most %(n)s characters.", n=SHORT_TEXT))],
     )

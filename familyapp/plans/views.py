@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -10,7 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from wtforms.fields.choices import SelectChoice
 
 from .. import db
-from ..access import FamilyView, deny, family_view_or_404, get_in_family_or_404, parse_id
+from ..access import FamilyView, family_screen_or_404, get_in_family_or_404, parse_id
 from ..auth.models import User
 from ..families import queries as family_queries
 from . import queries, services
@@ -18,15 +18,6 @@ from .forms import AgreementForm, GoalForm, GoalNoteForm, ReadinessForm, StampFo
 from .models import Agreement, Goal, GoalStep, PlanRevision, ReadinessItem, WhoKind
 
 bp = Blueprint("plans", __name__, url_prefix="/families/<family_id>/plan")
-
-
-def _view(family_id: str, page: str | None = None, *, consultant_only: bool = False) -> FamilyView:
-    """The family for this screen. A professional's read is audited as ``page``; a change (POST) is audited by
-    its service instead."""
-    view = family_view_or_404(family_id, current_user, page=None if request.method == "POST" else page)
-    if consultant_only and not view.can_edit:
-        deny()
-    return view
 
 
 def _to_plan(view: FamilyView, anchor: str = ""):
@@ -100,14 +91,14 @@ def _plan_page(view: FamilyView, goal_form=None, agreement_form=None, step_forms
 @login_required
 def detail(family_id: str):
     """The plan: dreams, goals and steps, agreements, what works and what worries."""
-    return _plan_page(_view(family_id, "plan"))
+    return _plan_page(family_screen_or_404(family_id, "plan"))
 
 
 @bp.route("/words", methods=["GET", "POST"])
 @login_required
 def words(family_id: str):
     """Write the dreams, what works and what worries (family and consultant)."""
-    view = _view(family_id, "plan_words")
+    view = family_screen_or_404(family_id, "plan_words")
     plan = queries.get_plan(view.family)
     form = WordsForm(obj=plan)
     conflict = False
@@ -131,7 +122,7 @@ def words(family_id: str):
 @login_required
 def add_goal(family_id: str):
     """Add a goal in the family's own words."""
-    view = _view(family_id)
+    view = family_screen_or_404(family_id)
     form = _goal_form(view, prefix="goal")
     if not form.validate_on_submit():
         return _plan_page(view, goal_form=form, status=400)
@@ -153,7 +144,7 @@ def _goal_data(form: GoalForm) -> dict:
 @login_required
 def edit_goal(family_id: str, goal_id: str):
     """Edit a goal (consultant), with its private note."""
-    view = _view(family_id, "plan_goal", consultant_only=True)
+    view = family_screen_or_404(family_id, "plan_goal", consultant_only=True)
     goal = get_in_family_or_404(Goal, goal_id, view.family)
     form = _goal_form(
         view, GoalNoteForm, obj=goal, person=str(goal.person_id or ""), term=goal.term.value, status=goal.status.value
@@ -179,7 +170,7 @@ def edit_goal(family_id: str, goal_id: str):
 @login_required
 def delete_goal(family_id: str, goal_id: str):
     """Remove a goal (consultant); the history keeps it."""
-    view = _view(family_id, consultant_only=True)
+    view = family_screen_or_404(family_id, consultant_only=True)
     services.delete_goal(view.family, get_in_family_or_404(Goal, goal_id, view.family), actor=current_user)
     db.session.commit()
     flash(_("The goal is removed. It can still be seen in the history."), "success")
@@ -190,7 +181,7 @@ def delete_goal(family_id: str, goal_id: str):
 @login_required
 def add_step(family_id: str, goal_id: str):
     """Add a small step to a goal (family and consultant)."""
-    view = _view(family_id)
+    view = family_screen_or_404(family_id)
     goal = get_in_family_or_404(Goal, goal_id, view.family)
     form = StepForm(prefix=f"step-{goal.id}")
     if not form.validate_on_submit():
@@ -204,7 +195,7 @@ def add_step(family_id: str, goal_id: str):
 @login_required
 def toggle_step(family_id: str, step_id: str):
     """Tick a step off, or back on."""
-    view = _view(family_id)
+    view = family_screen_or_404(family_id)
     step = get_in_family_or_404(GoalStep, step_id, view.family)
     services.set_step_done(view.family, step, not step.done, actor=current_user)
     db.session.commit()
@@ -215,7 +206,7 @@ def toggle_step(family_id: str, step_id: str):
 @login_required
 def delete_step(family_id: str, step_id: str):
     """Remove a step (consultant)."""
-    view = _view(family_id, consultant_only=True)
+    view = family_screen_or_404(family_id, consultant_only=True)
     step = get_in_family_or_404(GoalStep, step_id, view.family)
     goal_id = step.goal_id
     services.delete_step(view.family, step, actor=current_user)
@@ -232,7 +223,7 @@ def _warn_if_past(form: AgreementForm) -> None:
 @login_required
 def add_agreement(family_id: str):
     """Add an agreement (consultant): who does what by when."""
-    view = _view(family_id, consultant_only=True)
+    view = family_screen_or_404(family_id, consultant_only=True)
     form = _agreement_form(view, prefix="agreement")
     if not form.validate_on_submit():
         return _plan_page(view, agreement_form=form, status=400)
@@ -255,7 +246,7 @@ def _who_value(agreement: Agreement) -> str:
 @login_required
 def edit_agreement(family_id: str, agreement_id: str):
     """Edit an agreement (consultant)."""
-    view = _view(family_id, "plan_agreement", consultant_only=True)
+    view = family_screen_or_404(family_id, "plan_agreement", consultant_only=True)
     agreement = get_in_family_or_404(Agreement, agreement_id, view.family)
     form = _agreement_form(view, obj=agreement, who=_who_value(agreement))
     if _who_value(agreement) not in {c.value for c in form.who.choices}:
@@ -286,7 +277,7 @@ def edit_agreement(family_id: str, agreement_id: str):
 @login_required
 def toggle_agreement(family_id: str, agreement_id: str):
     """Mark an agreement done or not done (family and consultant)."""
-    view = _view(family_id)
+    view = family_screen_or_404(family_id)
     agreement = get_in_family_or_404(Agreement, agreement_id, view.family)
     services.set_agreement_done(view.family, agreement, not agreement.done, actor=current_user)
     db.session.commit()
@@ -297,7 +288,7 @@ def toggle_agreement(family_id: str, agreement_id: str):
 @login_required
 def delete_agreement(family_id: str, agreement_id: str):
     """Remove an agreement (consultant)."""
-    view = _view(family_id, consultant_only=True)
+    view = family_screen_or_404(family_id, consultant_only=True)
     services.delete_agreement(
         view.family, get_in_family_or_404(Agreement, agreement_id, view.family), actor=current_user
     )
@@ -309,7 +300,7 @@ def delete_agreement(family_id: str, agreement_id: str):
 @login_required
 def history(family_id: str):
     """Every change: who, when, what; earlier versions can be opened."""
-    view = _view(family_id, "plan_history")
+    view = family_screen_or_404(family_id, "plan_history")
     revisions = services.list_revisions(view.family)
     return render_template(
         "plans/history.html",
@@ -340,7 +331,7 @@ def _viewer_names(revisions: list[PlanRevision]) -> dict:
 @login_required
 def revision(family_id: str, revision_id: str):
     """One earlier version of the plan; the consultant can stamp it as agreed at a meeting."""
-    view = _view(family_id, "plan_history")
+    view = family_screen_or_404(family_id, "plan_history")
     rev = get_in_family_or_404(PlanRevision, revision_id, view.family)
     form = StampForm() if view.can_edit else None
     if form is not None and form.validate_on_submit():
@@ -356,7 +347,7 @@ def revision(family_id: str, revision_id: str):
 @login_required
 def print_view(family_id: str):
     """The plan on one A4 page, for the fridge (never the private notes)."""
-    view = _view(family_id, "plan_print")
+    view = family_screen_or_404(family_id, "plan_print")
     board = services.snapshot(view.family)
     return render_template("plans/print.html", view=view, family=view.family, board=board, today=db.local_today())
 
@@ -365,7 +356,7 @@ def print_view(family_id: str):
 @login_required
 def readiness(family_id: str):
     """Beredskabsplan: what we do if old troubles come back. Always visible to the family."""
-    view = _view(family_id, "readiness")
+    view = family_screen_or_404(family_id, "readiness")
     form = ReadinessForm()
     if form.validate_on_submit():
         services.add_readiness_item(view.family, _readiness_data(form), actor=current_user)
@@ -385,7 +376,7 @@ def _readiness_data(form: ReadinessForm) -> dict:
 @login_required
 def delete_readiness(family_id: str, item_id: str):
     """Remove a situation from the readiness plan (consultant)."""
-    view = _view(family_id, consultant_only=True)
+    view = family_screen_or_404(family_id, consultant_only=True)
     services.delete_readiness_item(
         view.family, get_in_family_or_404(ReadinessItem, item_id, view.family), actor=current_user
     )

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from ..forms import required_text
+from ..forms import required_text, strip
 from ..meetings.models import MeetingType
 
 TITLE_MAX = 200
@@ -42,7 +42,7 @@ class ActivityForm(FlaskForm):
     purpose = TextAreaField(
         _l("Why"),
         description=_l("Optional. In plain words, so the family knows what to expect."),
-        filters=[lambda v: v.strip() if isinstance(v, str) else v],
+        filters=[strip],
         validators=[Length(max=PURPOSE_MAX, message=_l("At most %(n)s characters.", n=PURPOSE_MAX))],
     )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import format_date, ngettext, to_user_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from .. import db
-from ..access import FamilyView, deny, family_view_or_404, get_in_family_or_404
+from ..access import FamilyView, family_screen_or_404, get_in_family_or_404
 from ..families.models import Cadence
 from ..meetings import cadence
 from ..meetings.models import Meeting
@@ -28,15 +28,6 @@ RULES = {
     Cadence.THREE_MONTHS: _l("Follow-up every 3 months."),
     Cadence.PHASE: _l("Follow-up in the rhythm of the family's phase."),
 }
-
-
-def _view(family_id: str, page: str | None = None, *, consultant_only: bool = False) -> FamilyView:
-    """The family for this screen. A professional's read is audited as ``page``; a change (POST) is audited by
-    its service instead."""
-    view = family_view_or_404(family_id, current_user, page=None if request.method == "POST" else page)
-    if consultant_only and not view.can_edit:
-        deny()
-    return view
 
 
 def _today() -> date:
@@ -119,14 +110,14 @@ def _wheel_page(view: FamilyView, add_form=None, failed: dict | None = None, sta
 @login_required
 def wheel(family_id: str):
     """The årshjul: the coming 12 months, what will happen in each, and why."""
-    return _wheel_page(_view(family_id, "yearwheel"))
+    return _wheel_page(family_screen_or_404(family_id, "yearwheel"))
 
 
 @bp.post("/activities")
 @login_required
 def add(family_id: str):
     """Put an activity in a month (consultant)."""
-    view = _view(family_id, consultant_only=True)
+    view = family_screen_or_404(family_id, consultant_only=True)
     form = _add_form(queries.month_window(_today()))
     if not form.validate_on_submit():
         return _wheel_page(view, add_form=form, status=400)
@@ -142,7 +133,7 @@ def add(family_id: str):
 @login_required
 def move(family_id: str, activity_id: str):
     """Move an activity to another month (consultant)."""
-    view = _view(family_id, consultant_only=True)
+    view = family_screen_or_404(family_id, consultant_only=True)
     activity = get_in_family_or_404(YearActivity, activity_id, view.family)
     form = MoveForm(prefix=f"move-{activity.id}")
     form.month.choices = _month_choices(queries.month_window(_today()))
@@ -158,7 +149,7 @@ def move(family_id: str, activity_id: str):
 @login_required
 def link(family_id: str, activity_id: str):
     """Link an activity to one of the family's meetings, or unlink it (consultant)."""
-    view = _view(family_id, consultant_only=True)
+    view = family_screen_or_404(family_id, consultant_only=True)
     activity = get_in_family_or_404(YearActivity, activity_id, view.family)
     form = LinkForm(prefix=f"link-{activity.id}")
     if not form.validate_on_submit():
@@ -175,7 +166,7 @@ def link(family_id: str, activity_id: str):
 @login_required
 def remove(family_id: str, activity_id: str):
     """Take an activity out of the årshjul (consultant)."""
-    view = _view(family_id, consultant_only=True)
+    view = family_screen_or_404(family_id, consultant_only=True)
     activity = get_in_family_or_404(YearActivity, activity_id, view.family)
     anchor = f"month-{queries.month_key(activity.year, activity.month)}"
     services.remove_activity(view.family, activity, actor=current_user)
@@ -188,7 +179,7 @@ def remove(family_id: str, activity_id: str):
 @login_required
 def suggestions(family_id: str):
     """The year suggested by the family's cadence and phase, minus what is already in the wheel (consultant)."""
-    view = _view(family_id, "yearwheel_suggestions", consultant_only=True)
+    view = family_screen_or_404(family_id, "yearwheel_suggestions", consultant_only=True)
     today = _today()
     activities = queries.list_activities(view.family, queries.month_window(today))
     missing = services.missing_suggestions(services.suggest_plan(view.family, today), activities)
@@ -205,7 +196,7 @@ def suggestions(family_id: str):
 @login_required
 def accept_suggestions(family_id: str):
     """Add every suggestion not yet in the wheel (consultant); accepting again adds nothing twice."""
-    view = _view(family_id, consultant_only=True)
+    view = family_screen_or_404(family_id, consultant_only=True)
     added = services.accept_suggestions(view.family, _today(), actor=current_user)
     db.session.commit()
     if added:
