@@ -80,11 +80,15 @@ def register_blueprints(app: Flask) -> None:
     from .i18n import bp as i18n_bp
     from .meetings.calendar_views import bp as calendar_bp
     from .meetings.views import bp as meetings_bp
+    from .network.case_views import bp as cases_bp
+    from .network.tree_views import bp as familytree_bp
+    from .network.views import bp as network_bp
     from .plans.views import bp as plans_bp
     from .pwa.views import bp as pwa_bp
     from .yearwheel.views import bp as yearwheel_bp
 
-    for bp in (auth_bp, families_bp, plans_bp, meetings_bp, calendar_bp, yearwheel_bp, admin_bp, i18n_bp, pwa_bp):
+    blueprints = (auth_bp, families_bp, plans_bp, meetings_bp, calendar_bp, yearwheel_bp, network_bp, cases_bp)
+    for bp in (*blueprints, familytree_bp, admin_bp, i18n_bp, pwa_bp):
         app.register_blueprint(bp)
 
 

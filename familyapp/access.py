@@ -14,7 +14,7 @@ from sqlalchemy import Select, exists, select
 from . import db
 from .audit import record_event
 from .auth.models import Role, User
-from .families.models import Assignment, Family, Membership
+from .families.models import Assignment, AssignmentRole, Family, Membership
 
 
 def deny() -> NoReturn:
@@ -45,6 +45,15 @@ def is_member_clause(user: User, family_id_column=Family.id):
 def is_assigned_clause(user: User, family_id_column=Family.id):
     """SQL condition: the user is a consultant assigned to the family."""
     return exists().where(Assignment.family_id == family_id_column, Assignment.consultant_id == user.id)
+
+
+def is_partner_clause(user: User, family_id_column=Family.id):
+    """SQL condition: the user is the family's partner consultant ("makker"), not its primary one."""
+    return exists().where(
+        Assignment.family_id == family_id_column,
+        Assignment.consultant_id == user.id,
+        Assignment.role == AssignmentRole.PARTNER,
+    )
 
 
 def query_visible_families(user: User) -> Select:
@@ -122,9 +131,10 @@ def family_for_management_or_404(family_id, user: User) -> Family:
     return family
 
 
-def get_in_family_or_404(model, obj_id, family: Family, *options):
-    """Load a family-owned row by id, only within the given family (``options``: loader options)."""
-    stmt = select(model).where(model.id == parse_id(obj_id), model.family_id == family.id).options(*options)
+def get_in_family_or_404(model, obj_id, family: Family, *options, where=()):
+    """Load a family-owned row by id, only within the given family (``options``: loader options; ``where``:
+    further conditions the viewer's access puts on the row, e.g. a private person hidden from a partner)."""
+    stmt = select(model).where(model.id == parse_id(obj_id), model.family_id == family.id, *where).options(*options)
     obj = db.session.scalar(stmt)
     if obj is None:
         deny()

@@ -4,17 +4,30 @@ from .audit import AuditEvent
 from .auth.models import Activation, Passkey, RateLimitHit, Role, User, UserSession
 from .db import Base
 from .families.models import Assignment, AssignmentRole, CaseType, Family, Membership, Person, PersonKind, Phase
-from .meetings.models import CalendarFeed, Meeting, MeetingParticipant, MeetingQuestion, MeetingReply
+from .meetings.models import (
+    CalendarFeed,
+    Meeting,
+    MeetingParticipant,
+    MeetingQuestion,
+    MeetingReply,
+    MeetingSuggestion,
+)
+from .network.models import AgencyCase, KinRelation, NetworkPerson, NetworkRevision
 from .plans.models import Agreement, Goal, GoalStep, Plan, PlanRevision, ReadinessItem
 from .yearwheel.models import YearActivity
 
 __all__ = [
+    "AgencyCase",
+    "KinRelation",
+    "NetworkPerson",
+    "NetworkRevision",
     "Activation",
     "CalendarFeed",
     "Meeting",
     "MeetingParticipant",
     "MeetingQuestion",
     "MeetingReply",
+    "MeetingSuggestion",
     "YearActivity",
     "Agreement",
     "Goal",

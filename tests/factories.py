@@ -12,6 +12,8 @@ from familyapp.families import services
 from familyapp.families.models import AssignmentRole, CaseType, Family
 from familyapp.meetings import services as meeting_services
 from familyapp.meetings.models import MeetingMode, MeetingType
+from familyapp.network import services as network_services
+from familyapp.network.models import PersonKind, RelationKind, Ring, Sector
 from familyapp.plans import services as plan_services
 from familyapp.plans.models import WhoKind
 
@@ -63,6 +65,7 @@ def make_world() -> World:
     for family, parent, consultant in ((family_a, parent_a, consultant_a), (family_b, parent_b, consultant_b)):
         make_plan(family, parent, consultant)
         make_meeting(family, parent, consultant)
+        make_network(family, parent, consultant)
     db.session.commit()
     return World(family_a, family_b, parent_a, parent_a2, parent_b, consultant_a, consultant_b, admin)
 
@@ -89,6 +92,41 @@ def make_plan(family: Family, parent: User, consultant: User) -> dict:
         actor=consultant,
     )
     return {"goal": goal, "step": step, "agreement": agreement, "item": item}
+
+
+def person_data(name: str, relation: str, ring=Ring.CLOSE, sector=Sector.FAMILY, **extra) -> dict:
+    """The data of a person on the network map, with plain defaults."""
+    return {"name": name, "relation": relation, "ring": ring, "sector": sector, "helps_with": "", "phone": "", **extra}
+
+
+def make_network(family: Family, parent: User, consultant: User) -> dict:
+    """A grandmother (private, hidden from a partner consultant), a teacher who supports and a caseworker who
+    decides; the grandmother as the parent's mother in the family tree; one case at the jobcentre."""
+    add = network_services.add_person
+    granny = add(family, PersonKind.PRIVATE, person_data("Bente", "mormor"), actor=parent, among=[])
+    teacher = add(
+        family,
+        PersonKind.PROFESSIONAL,
+        person_data("Lise Lærer", "lærer", Ring.MIDDLE, Sector.SCHOOL, organisation="Vestre Skole", decides=False),
+        actor=consultant,
+        among=[],
+    )
+    caseworker = add(
+        family,
+        PersonKind.PROFESSIONAL,
+        person_data("Karsten Berg", "sagsbehandler", Ring.FAR, Sector.AUTHORITIES, decides=True),
+        actor=consultant,
+        among=[],
+    )
+    relation = network_services.add_relation(
+        family, RelationKind.PARENT, f"n:{granny.id}", f"p:{parent.person_id}", actor=parent
+    )
+    case = network_services.add_case(
+        family,
+        {"authority": "Jobcentret", "about": "Sara søger job", "contact_id": caseworker.id, "next_step": "Samtale"},
+        actor=consultant,
+    )
+    return {"granny": granny, "teacher": teacher, "caseworker": caseworker, "relation": relation, "case": case}
 
 
 def make_meeting(family: Family, parent: User, consultant: User, starts_at: datetime | None = None, **data):

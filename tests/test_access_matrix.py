@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 from familyapp import db
 from familyapp.auth.models import Activation, Passkey, User
 from familyapp.families.models import Assignment, Family, Membership, Person
-from familyapp.meetings.models import Meeting, MeetingQuestion, MeetingReply
+from familyapp.meetings.models import Meeting, MeetingQuestion, MeetingReply, MeetingSuggestion
+from familyapp.network.models import AgencyCase, KinRelation, NetworkPerson, NetworkRevision
 from familyapp.plans.models import Agreement, Goal, GoalStep, Plan, PlanRevision, ReadinessItem
 from familyapp.yearwheel.models import YearActivity
 from tests import factories
@@ -43,13 +44,13 @@ FAMILY_MEMBER_A = lambda code: _s(code, 404, 404, 404, 404, 302)  # noqa: E731
 P = "/families/{A}/plan"
 M = "/families/{A}/meetings"
 W = "/families/{A}/yearwheel"
+N = "/families/{A}/network"
 
 #: endpoint -> (method, url template, expected status per role). {A} is family A; {person} an adult of A;
 #: {consultant} consultant A; {assignment} consultant A's assignment to family A.
 MATRIX = {
     "families.index": ("GET", "/", everyone(302)),
     "families.home": ("GET", "/families/{A}/", FAMILY_A_CONTENT),
-    "families.section": ("GET", "/families/{A}/plan", FAMILY_A_CONTENT),
     "families.caseload": ("GET", "/caseload", _s(404, 404, 200, 200, 404, 302)),
     "families.people": ("GET", "/families/{A}/people", MANAGE_A(200)),
     "families.add_adult": ("POST", "/families/{A}/people/adults", MANAGE_A(400)),
@@ -78,6 +79,7 @@ MATRIX = {
     "meetings.detail": ("GET", M + "/{meeting}", FAMILY_A_CONTENT),
     "meetings.reply": ("POST", M + "/{meeting}/reply", FAMILY_MEMBER_A(400)),
     "meetings.add_question": ("POST", M + "/{meeting}/questions", FAMILY_MEMBER_A(400)),
+    "meetings.suggest": ("POST", M + "/{meeting}/suggestions", FAMILY_MEMBER_A(400)),
     "meetings.new": ("GET", M + "/new", CONSULTANT_A(200)),
     "meetings.edit": ("GET", M + "/{meeting}/edit", CONSULTANT_A(200)),
     "meetings.cancel": ("POST", M + "/{meeting}/cancel", CONSULTANT_A(302)),
@@ -94,6 +96,18 @@ MATRIX = {
     "yearwheel.remove": ("POST", W + "/activities/" + RANDOM + "/delete", CONSULTANT_A(404)),
     "yearwheel.suggestions": ("GET", W + "/suggestions", CONSULTANT_A(200)),
     "yearwheel.accept_suggestions": ("POST", W + "/suggestions/accept", CONSULTANT_A(302)),
+    "network.index": ("GET", N, FAMILY_A_CONTENT),
+    "network.add_person": ("POST", N + "/people", FAMILY_A_CHANGE(400)),
+    "network.edit_person": ("GET", N + "/people/{netperson}", FAMILY_A_CONTENT),
+    "network.remove_person": ("POST", N + "/people/{netperson}/delete", FAMILY_A_CHANGE(302)),
+    "network.history": ("GET", N + "/history", FAMILY_A_CONTENT),
+    "familytree.index": ("GET", N + "/family-tree", FAMILY_A_CONTENT),
+    "familytree.add_relation": ("POST", N + "/family-tree/relations", FAMILY_A_CHANGE(400)),
+    "familytree.remove_relation": ("POST", N + "/family-tree/relations/{relation}/delete", FAMILY_A_CHANGE(302)),
+    "cases.index": ("GET", N + "/cases", FAMILY_A_CONTENT),
+    "cases.add": ("POST", N + "/cases", CONSULTANT_A(400)),
+    "cases.edit": ("GET", N + "/cases/{case}", CONSULTANT_A(200)),
+    "cases.remove": ("POST", N + "/cases/{case}/delete", CONSULTANT_A(302)),
     "admin.index": ("GET", "/admin/", ADMIN_ONLY(200)),
     "admin.consultant": ("GET", "/admin/consultants/{consultant}", ADMIN_ONLY(200)),
     "admin.add_consultant": ("POST", "/admin/consultants", ADMIN_ONLY(400)),
@@ -141,6 +155,11 @@ DOMAIN_TABLES = (
     MeetingReply,
     MeetingQuestion,
     YearActivity,
+    MeetingSuggestion,
+    NetworkPerson,
+    NetworkRevision,
+    KinRelation,
+    AgencyCase,
 )
 
 
@@ -172,6 +191,9 @@ def _url(template: str, world) -> str:
         revision=first(PlanRevision),
         item=first(ReadinessItem),
         meeting=first(Meeting),
+        netperson=first(NetworkPerson),
+        relation=first(KinRelation),
+        case=first(AgencyCase),
     )
 
 

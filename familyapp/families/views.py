@@ -31,9 +31,6 @@ from .models import Cadence, Person, Phase
 
 bp = Blueprint("families", __name__)
 
-#: The family's sections in the bottom navigation whose features arrive in later releases.
-SECTIONS = ("network",)
-
 
 @bp.get("/")
 def index():
@@ -113,14 +110,6 @@ def change_phase(family_id: str):
     else:
         flash(_("Choose one of the phases."), "error")
     return redirect(url_for("families.home", family_id=view.family.id, _anchor="phase"))
-
-
-@bp.get("/families/<family_id>/<any(network):section>")
-@login_required
-def section(family_id: str, section: str):
-    """A section of the family's screens that has nothing in it yet."""
-    view = family_view_or_404(family_id, current_user, page=section)
-    return render_template("families/section.html", view=view, family=view.family, section=section)
 
 
 @bp.get("/caseload")

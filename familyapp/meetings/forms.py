@@ -85,6 +85,10 @@ class MeetingForm(FlaskForm):
     )
     members = MultiCheckboxField(_l("From the family"), choices=[])
     consultants = MultiCheckboxField(_l("Consultants"), choices=[])
+    #: People on the family's network map (the view lists those the consultant may see).
+    network = MultiCheckboxField(
+        _l("From the network map"), choices=[], invalid_choice_message=_l("Choose people from the network map.")
+    )
     others = FieldList(FormField(OtherParticipantForm), min_entries=3, max_entries=3)
     version = IntegerField(widget=HiddenInput(), validators=[Optional()])
 
@@ -97,6 +101,17 @@ class ReplyForm(FlaskForm):
     )
     reason = _text(_l("Why not?"), description=_l("Only if you cannot come. You do not have to say."))
     wish = _text(_l("Another time that suits you"), description=_l("For example: Tuesday after 14."))
+
+
+class SuggestForm(FlaskForm):
+    """A family member suggests people from the network map to invite."""
+
+    people = MultiCheckboxField(
+        _l("Who would you like to invite?"),
+        choices=[],
+        validators=[DataRequired(message=_l("Choose at least one person."))],
+        invalid_choice_message=_l("Choose people from the network map."),
+    )
 
 
 class QuestionForm(FlaskForm):

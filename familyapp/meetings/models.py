@@ -43,6 +43,8 @@ class ParticipantKind(enum.Enum):
     MEMBER = "member"
     CONSULTANT = "consultant"
     OTHER = "other"
+    #: Someone picked from the family's network map (name, role and say copied when the meeting is planned).
+    NETWORK = "network"
 
 
 class Answer(enum.Enum):
@@ -104,6 +106,8 @@ class MeetingParticipant(Base):
     kind: Mapped[ParticipantKind]
     person_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("persons.id"))
     user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    #: The person on the network map this participant was picked from.
+    network_person_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("network_people.id"))
     name: Mapped[str] = mapped_column(String(100), default="")
     #: Their role in plain words: "lærer", "sagsbehandler", "mormor".
     role: Mapped[str] = mapped_column(String(100), default="")
@@ -153,6 +157,24 @@ class MeetingQuestion(Base):
 
     def __repr__(self) -> str:
         return f"<MeetingQuestion {self.id}>"
+
+
+class MeetingSuggestion(Base):
+    """A family member suggests someone from the network map to invite; the consultant decides."""
+
+    __tablename__ = "meeting_suggestions"
+    __table_args__ = (UniqueConstraint("meeting_id", "user_id", "network_person_id"),)
+
+    id: Mapped[uuidpk]
+    family_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("families.id"), index=True)
+    meeting_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("meetings.id"), index=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    network_person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("network_people.id"))
+    created_at: Mapped[created_at]
+    seen_at: Mapped[datetime | None]
+
+    def __repr__(self) -> str:
+        return f"<MeetingSuggestion {self.id}>"
 
 
 class CalendarFeed(Base):

@@ -10,7 +10,8 @@ from sqlalchemy.orm import selectinload
 
 from .. import db
 from ..families.models import Family
-from .models import Meeting, MeetingQuestion, MeetingReply, MeetingType
+from ..network.models import NetworkPerson
+from .models import Meeting, MeetingQuestion, MeetingReply, MeetingSuggestion, MeetingType
 
 
 def list_meetings(family: Family) -> list[Meeting]:
@@ -45,6 +46,17 @@ def questions_for(meeting: Meeting) -> list[MeetingQuestion]:
     return list(db.session.scalars(stmt))
 
 
+def suggestions_for(meeting: Meeting) -> list[tuple[MeetingSuggestion, str]]:
+    """The family's suggestions whom to invite, with the suggested person's name, oldest first (one query)."""
+    stmt = (
+        select(MeetingSuggestion, NetworkPerson.name)
+        .join(NetworkPerson, NetworkPerson.id == MeetingSuggestion.network_person_id)
+        .where(MeetingSuggestion.meeting_id == meeting.id)
+        .order_by(MeetingSuggestion.created_at)
+    )
+    return [(s, name) for s, name in db.session.execute(stmt)]
+
+
 def _held_with_family(now: datetime):
     return (Meeting.cancelled_at.is_(None), Meeting.type != MeetingType.WORK, Meeting.starts_at < now)
 
@@ -74,11 +86,11 @@ def next_meetings(family_ids: list[uuid.UUID], now: datetime) -> dict:
 
 
 def waiting_replies(family_ids: list[uuid.UUID]) -> dict:
-    """How many replies and questions from each family no consultant has seen yet (two queries)."""
+    """How many replies, questions and suggestions from each family no consultant has seen yet (three queries)."""
     if not family_ids:
         return {}
     counts: dict = {}
-    for model in (MeetingReply, MeetingQuestion):
+    for model in (MeetingReply, MeetingQuestion, MeetingSuggestion):
         stmt = (
             select(model.family_id, func.count())
             .where(model.family_id.in_(family_ids), model.seen_at.is_(None))

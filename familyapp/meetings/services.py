@@ -20,6 +20,7 @@ from .models import (
     MeetingParticipant,
     MeetingQuestion,
     MeetingReply,
+    MeetingSuggestion,
     ParticipantKind,
 )
 
@@ -73,6 +74,7 @@ def _set_participants(meeting: Meeting, participants: list[dict]) -> None:
                 kind=ParticipantKind(p["kind"]),
                 person_id=p.get("person_id"),
                 user_id=p.get("user_id"),
+                network_person_id=p.get("network_person_id"),
                 name=p.get("name", ""),
                 role=p.get("role", ""),
                 decides=bool(p.get("decides")),
@@ -179,9 +181,33 @@ def add_question(family: Family, meeting: Meeting, user, text: str, *, now: date
     return question
 
 
+def suggest_participants(family: Family, meeting: Meeting, user, people: list, *, now: datetime) -> int:
+    """A family member suggests people from the network map to invite; each person once per family member.
+
+    :param people: NetworkPerson rows the member can see on the map.
+    :return: how many suggestions are new.
+    """
+    _open_for_family(meeting, now)
+    taken = {p.network_person_id for p in meeting.participants} | set(
+        db.session.scalars(
+            select(MeetingSuggestion.network_person_id).where(
+                MeetingSuggestion.meeting_id == meeting.id, MeetingSuggestion.user_id == user.id
+            )
+        )
+    )
+    new = [p for p in people if p.id not in taken]
+    for person in new:
+        db.session.add(
+            MeetingSuggestion(family_id=family.id, meeting_id=meeting.id, user_id=user.id, network_person_id=person.id)
+        )
+    db.session.flush()
+    record_event(user, "meeting.participants_suggested", family=family, obj=meeting, data={"count": len(new)})
+    return len(new)
+
+
 def mark_seen(meeting: Meeting, now: datetime) -> None:
-    """The consultant has seen the family's replies and questions: they stop waiting in the caseload."""
-    for model in (MeetingReply, MeetingQuestion):
+    """The consultant has seen the family's replies, questions and suggestions: they stop waiting in the caseload."""
+    for model in (MeetingReply, MeetingQuestion, MeetingSuggestion):
         db.session.execute(
             update(model)
             .where(model.meeting_id == meeting.id, model.seen_at.is_(None))

@@ -17,9 +17,10 @@ from wtforms.fields.choices import SelectChoice
 from .. import db
 from ..access import FamilyView, deny, family_screen_or_404, get_in_family_or_404, parse_id
 from ..families import queries as family_queries
+from ..network import queries as network_queries
 from . import ics, queries, services
-from .forms import CancelForm, MeetingForm, QuestionForm, ReferatForm, ReplyForm
-from .models import Answer, Meeting, MeetingMode, MeetingType
+from .forms import CancelForm, MeetingForm, QuestionForm, ReferatForm, ReplyForm, SuggestForm
+from .models import Answer, Meeting, MeetingMode, MeetingType, ParticipantKind
 
 bp = Blueprint("meetings", __name__, url_prefix="/families/<family_id>/meetings")
 
@@ -56,9 +57,20 @@ def index(family_id: str):
     )
 
 
-def _meeting_page(view: FamilyView, meeting: Meeting, reply_form=None, question_form=None, status=200):
+def _map_choices(people) -> list[SelectChoice]:
+    """People on the network map as checkbox choices: name, and who they are to the family."""
+    return [SelectChoice(str(p.id), f"{p.name} ({p.relation})" if p.relation else p.name) for p in people]
+
+
+def _meeting_page(
+    view: FamilyView, meeting: Meeting, reply_form=None, question_form=None, suggest_form=None, status=200
+):
     my_reply = None
     replies = queries.replies_for(meeting)
+    on_map = network_queries.list_people(view)
+    if suggest_form is None:
+        suggest_form = SuggestForm(formdata=None)
+    suggest_form.people.choices = _map_choices(on_map)
     if view.is_family:
         my_reply = next((r for r in replies if r.user_id == view.viewer.id), None)
     saved = {"answer": my_reply.answer.value, "reason": my_reply.reason, "wish": my_reply.wish} if my_reply else None
@@ -73,6 +85,9 @@ def _meeting_page(view: FamilyView, meeting: Meeting, reply_form=None, question_
         questions=queries.questions_for(meeting),
         reply_form=form,
         question_form=question_form or QuestionForm(formdata=None),
+        suggest_form=suggest_form,
+        suggestions=queries.suggestions_for(meeting),
+        on_map={p.id for p in on_map},
         my_reply=my_reply,
         open_for_family=not meeting.cancelled and meeting.ends_at >= _now(),
     ), status
@@ -153,11 +168,82 @@ def add_question(family_id: str, meeting_id: str):
     return _meeting_page(view, meeting, question_form=form, status=400)
 
 
-def _meeting_form(view: FamilyView, **kwargs) -> MeetingForm:
+@bp.post("/<meeting_id>/suggestions")
+@login_required
+def suggest(family_id: str, meeting_id: str):
+    """A family member suggests people from the network map to invite; the consultant decides."""
+    view = family_screen_or_404(family_id)
+    if not view.is_family:
+        deny()
+    meeting = _meeting_or_404(view, meeting_id)
+    on_map = network_queries.list_people(view)
+    form = SuggestForm()
+    form.people.choices = _map_choices(on_map)
+    if form.validate_on_submit():
+        chosen = [p for p in on_map if str(p.id) in set(form.people.data)]
+        done = _family_change(
+            view,
+            meeting,
+            form,
+            lambda: services.suggest_participants(view.family, meeting, current_user, chosen, now=_now()),
+        )
+        if done is not None:
+            return done
+    return _meeting_page(view, meeting, suggest_form=form, status=400)
+
+
+def _from_map(person) -> dict:
+    """A participant picked from the network map: name, role and say as they are on the map today."""
+    role = ", ".join(x for x in (person.relation, person.organisation) if x)
+    return {
+        "kind": "network",
+        "network_person_id": person.id,
+        "name": person.name,
+        "role": role,
+        "decides": person.decides,
+    }
+
+
+def _as_before(participant) -> dict:
+    """A participant from the map kept exactly as the meeting has them."""
+    return {
+        "kind": "network",
+        "network_person_id": participant.network_person_id,
+        "name": participant.name,
+        "role": participant.role,
+        "decides": participant.decides,
+    }
+
+
+def _offer_map(view: FamilyView, form: MeetingForm, meeting: Meeting | None) -> None:
+    """The map people the consultant can invite: everyone on the map they may see, plus this meeting's
+    participants who have left the map since (shown as such, so they can be kept or taken off). Participants
+    hidden from this consultant (a partner) are not offered and are kept as they are (``form.kept``)."""
+    offered = {
+        str(p.id): (f"{p.name} ({p.relation})" if p.relation else p.name, _from_map(p))
+        for p in network_queries.list_people(view)
+    }
+    form.kept = []
+    if meeting is not None:
+        hidden = network_queries.hidden_ids(view)
+        for part in meeting.participants:
+            if part.network_person_id is None or str(part.network_person_id) in offered:
+                continue
+            if part.network_person_id in hidden:
+                form.kept.append(_as_before(part))
+            else:
+                label = _("%(name)s (no longer on the map)", name=part.name)
+                offered[str(part.network_person_id)] = (label, _as_before(part))
+    form.offered = {key: data for key, (_label, data) in offered.items()}
+    form.network.choices = [SelectChoice(key, label) for key, (label, _data) in offered.items()]
+
+
+def _meeting_form(view: FamilyView, meeting: Meeting | None = None, **kwargs) -> MeetingForm:
     people, consultants = family_queries.household(view.family)
     form = MeetingForm(**kwargs)
     form.members.choices = [SelectChoice(str(p.id), p.name) for p, _u, _m in people]
     form.consultants.choices = [SelectChoice(str(a.consultant_id), a.consultant.name) for a in consultants]
+    _offer_map(view, form, meeting)
     return form
 
 
@@ -207,6 +293,7 @@ def _meeting_data(view: FamilyView, form: MeetingForm) -> tuple[dict, list[dict]
         for o in form.others
         if o.form.name.data
     ]
+    participants += [form.offered[key] for key in dict.fromkeys(form.network.data)] + form.kept
     return data, participants
 
 
@@ -239,16 +326,21 @@ def new(family_id: str):
             flash(_("The meeting is planned."), "success")
             return redirect(url_for("meetings.detail", family_id=view.family.id, meeting_id=meeting.id))
     status = 400 if form.errors or form.form_errors else 200
-    return render_template("meetings/form.html", view=view, family=view.family, form=form, meeting=None), status
+    return render_template(
+        "meetings/form.html", view=view, family=view.family, form=form, meeting=None, suggested=set()
+    ), status
 
 
 def _prefill(view: FamilyView, meeting: Meeting) -> MeetingForm:
     start, end = meeting.starts_at.astimezone(LOCAL), meeting.ends_at.astimezone(LOCAL)
     others = [
-        {"name": p.name, "role": p.role, "decides": p.decides} for p in meeting.participants if p.kind.value == "other"
+        {"name": p.name, "role": p.role, "decides": p.decides}
+        for p in meeting.participants
+        if p.kind is ParticipantKind.OTHER
     ]
     return _meeting_form(
         view,
+        meeting,
         obj=meeting,
         type=meeting.type.value,
         mode=meeting.mode.value,
@@ -257,6 +349,7 @@ def _prefill(view: FamilyView, meeting: Meeting) -> MeetingForm:
         end=end.time(),
         members=[str(p.person_id) for p in meeting.participants if p.person_id],
         consultants=[str(p.user_id) for p in meeting.participants if p.user_id],
+        network=[str(p.network_person_id) for p in meeting.participants if p.network_person_id],
         others=others + [{}] * (3 - len(others)),
     )
 
@@ -267,7 +360,7 @@ def edit(family_id: str, meeting_id: str):
     """Change or move a meeting (consultant); a moved meeting shows its old time."""
     view = family_screen_or_404(family_id, "meeting_edit", consultant_only=True)
     meeting = _meeting_or_404(view, meeting_id)
-    form = _prefill(view, meeting) if request.method == "GET" else _meeting_form(view)
+    form = _prefill(view, meeting) if request.method == "GET" else _meeting_form(view, meeting)
     if form.validate_on_submit() and _check_clock(form):
         data, participants = _meeting_data(view, form)
         try:
@@ -290,7 +383,10 @@ def edit(family_id: str, meeting_id: str):
             flash(_("Saved."), "success")
             return redirect(url_for("meetings.detail", family_id=view.family.id, meeting_id=meeting.id))
     status = 400 if form.errors or form.form_errors else 200
-    return render_template("meetings/form.html", view=view, family=view.family, form=form, meeting=meeting), status
+    suggested = {str(s.network_person_id) for s, _name in queries.suggestions_for(meeting)}
+    return render_template(
+        "meetings/form.html", view=view, family=view.family, form=form, meeting=meeting, suggested=suggested
+    ), status
 
 
 @bp.post("/<meeting_id>/cancel")

@@ -40,12 +40,6 @@ class TestHome:
         event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "family.viewed"))
         assert event.actor_id == world.consultant_a.id and event.data == {"page": "network"}
 
-    def test_sections_say_nothing_is_there_yet(self, client, world, login):
-        login(world.parent_a2)
-        for section in ("network",):
-            page = client.get(f"/families/{world.family_a.id}/{section}").get_data(as_text=True)
-            assert "There is nothing here yet." in page
-
     def test_unknown_section_is_404(self, client, world, login):
         login(world.parent_a)
         assert client.get(f"/families/{world.family_a.id}/secrets").status_code == 404

@@ -1,0 +1,70 @@
+"""Comparing the map today with an earlier version: pure functions over drawing items."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from .svg import MapItem, item_from_snapshot
+
+#: Without a choice, today's map is compared with the newest version at least this old.
+DEFAULT_AGE = timedelta(days=30)
+
+
+@dataclass
+class Diff:
+    """What changed between two versions of the map."""
+
+    new: list[MapItem] = field(default_factory=list)
+    gone: list[MapItem] = field(default_factory=list)
+    #: (then, now) pairs.
+    closer: list[tuple[MapItem, MapItem]] = field(default_factory=list)
+    further: list[tuple[MapItem, MapItem]] = field(default_factory=list)
+    #: Same ring, another part of life.
+    moved: list[tuple[MapItem, MapItem]] = field(default_factory=list)
+    same: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.new or self.gone or self.closer or self.further or self.moved)
+
+
+def visible_snapshot(snapshot: list[dict], hidden: set[uuid.UUID]) -> list[MapItem]:
+    """The people of an earlier version the viewer may see: none that are hidden from them now.
+
+    :param snapshot: a NetworkRevision's snapshot.
+    :param hidden: ids the viewer may not see today (network.queries.hidden_ids).
+    """
+    hidden_keys = {str(i) for i in hidden}
+    return [item_from_snapshot(entry) for entry in snapshot if entry["id"] not in hidden_keys]
+
+
+def compare(then: list[MapItem], now: list[MapItem]) -> Diff:
+    """Who is new, who is gone, who came closer or moved further away, and who moved to another part of life.
+
+    :param then: the earlier version's people.
+    :param now: today's people.
+    :return: a Diff, each list sorted by name.
+    """
+    before = {i.id: i for i in then}
+    after = {i.id: i for i in now}
+    diff = Diff()
+    for key, item in after.items():
+        old = before.get(key)
+        if old is None:
+            diff.new.append(item)
+        elif item.ring.rank < old.ring.rank:
+            diff.closer.append((old, item))
+        elif item.ring.rank > old.ring.rank:
+            diff.further.append((old, item))
+        elif item.sector is not old.sector:
+            diff.moved.append((old, item))
+        else:
+            diff.same += 1
+    diff.gone = [item for key, item in before.items() if key not in after]
+    for items in (diff.new, diff.gone):
+        items.sort(key=lambda i: i.name.casefold())
+    for pairs in (diff.closer, diff.further, diff.moved):
+        pairs.sort(key=lambda pair: pair[1].name.casefold())
+    return diff

@@ -1,0 +1,195 @@
+"""Forms for the network map, the family tree and the cases at the authorities."""
+
+from __future__ import annotations
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, RadioField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+
+from ..forms import required_text, strip
+from .models import NAME_MAX, SHORT_TEXT
+
+RINGS = [
+    SelectChoice("close", _l("Close to us")),
+    SelectChoice("middle", _l("In between")),
+    SelectChoice("far", _l("Further away")),
+]
+SECTORS = [
+    SelectChoice("family", _l("Family and relatives")),
+    SelectChoice("friends", _l("Friends and neighbours")),
+    SelectChoice("school", _l("School and daycare")),
+    SelectChoice("health", _l("Health")),
+    SelectChoice("authorities", _l("Municipality and authorities")),
+    SelectChoice("leisure", _l("Leisure")),
+]
+#: Short names of the parts of life, for the map's rim (the list and the forms use the full names).
+SECTOR_SHORT = {
+    "family": _l("Family"),
+    "friends": _l("Friends"),
+    "school": _l("School"),
+    "health": _l("Health"),
+    "authorities": _l("Municipality"),
+    "leisure": _l("Leisure"),
+}
+RELATIONS = [
+    SelectChoice("parent", _l("is a parent of")),
+    SelectChoice("sibling", _l("is a sibling of")),
+    SelectChoice("partner", _l("is the partner of")),
+]
+
+
+def normalise_phone(value: str) -> str | None:
+    """A phone number written in any usual way, in one tidy form; None when it is not a phone number.
+
+    ``12345678``, ``12 34 56 78``, ``12-34-56-78`` and ``+45 1234 5678`` all become ``12 34 56 78`` (Danish numbers
+    are 8 digits); ``0045...`` counts as ``+45``; other countries keep their ``+`` and digits.
+    """
+    raw = re.sub(r"[\s\-./()]", "", value or "")
+    if raw.startswith("00"):
+        raw = "+" + raw[2:]
+    if raw.startswith("+45") and len(raw) == 11:
+        raw = raw[3:]
+    if re.fullmatch(r"\d{8}", raw):
+        return " ".join(raw[i : i + 2] for i in range(0, 8, 2))
+    if re.fullmatch(r"\+\d{7,15}", raw):
+        return raw
+    return None
+
+
+def tidy_phone(value):
+    """A filter: a valid phone number in its tidy form; anything else stays as typed (the validator says why)."""
+    return (normalise_phone(value) or value) if value else value
+
+
+def _phone(_form, field):
+    if field.data and normalise_phone(field.data) is None:
+        raise ValidationError(
+            _l("Write a phone number with 8 digits, for example 12 34 56 78, or with a country code such as +46.")
+        )
+
+
+def _phone_field():
+    return StringField(
+        _l("Phone"), description=_l("Optional."), filters=[strip, tidy_phone], validators=[Optional(), _phone]
+    )
+
+
+def _text(label, max_length=SHORT_TEXT, description=None):
+    return StringField(
+        label,
+        description=description,
+        filters=[strip],
+        validators=[Length(max=max_length, message=_l("At most %(n)s characters.", n=max_length))],
+    )
+
+
+def _ring():
+    return RadioField(
+        _l("How close"),
+        choices=RINGS,
+        validators=[DataRequired(message=_l("Choose how close the person is."))],
+        invalid_choice_message=_l("Choose how close the person is."),
+    )
+
+
+def _sector():
+    return SelectField(
+        _l("Part of life"),
+        choices=SECTORS,
+        validators=[DataRequired(message=_l("Choose a part of life."))],
+        invalid_choice_message=_l("Choose a part of life."),
+    )
+
+
+class PersonForm(FlaskForm):
+    """Someone from the family's own life: family, friends, neighbours."""
+
+    name = required_text(_l("Name or nickname"), _l("Write the person's name."), max_length=NAME_MAX, description=None)
+    relation = required_text(
+        _l("Who is it for you?"),
+        _l("Write who the person is for you."),
+        max_length=NAME_MAX,
+        description=_l("For example grandmother, neighbour or friend."),
+    )
+    sector = _sector()
+    ring = _ring()
+    helps_with = _text(_l("What they help with"), description=_l("Optional. For example picks up Alma on Thursdays."))
+    phone = _phone_field()
+    partner_may_see = BooleanField(_l("Our consultant's partner may also see this person"))
+
+
+class ProfessionalForm(FlaskForm):
+    """A professional around the family: teacher, PPR, caseworker, doctor."""
+
+    name = required_text(_l("Name"), _l("Write the person's name."), max_length=NAME_MAX)
+    relation = required_text(
+        _l("Role"), _l("Write the person's role."), max_length=NAME_MAX, description=_l("For example teacher.")
+    )
+    organisation = _text(_l("Where they work"), NAME_MAX, _l("Optional. For example Vestre Skole or the jobcentre."))
+    decides = RadioField(
+        _l("Decides or supports?"),
+        choices=[
+            SelectChoice("yes", _l("Makes decisions about us (authority)")),
+            SelectChoice("no", _l("Supports us")),
+        ],
+        validators=[DataRequired(message=_l("Choose whether the person decides or supports."))],
+        invalid_choice_message=_l("Choose whether the person decides or supports."),
+    )
+    helps_with = _text(_l("What they do for the family"), description=_l("Optional. In one line."))
+    sector = _sector()
+    ring = _ring()
+    phone = _phone_field()
+    email = StringField(
+        _l("Email"),
+        description=_l("Optional."),
+        filters=[strip],
+        validators=[
+            Optional(),
+            Length(max=120, message=_l("At most %(n)s characters.", n=120)),
+            Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Write an email address such as navn@kommune.dk.")),
+        ],
+    )
+
+
+class RelationForm(FlaskForm):
+    """One line of the family tree: "A is a parent of B"."""
+
+    a = SelectField(
+        _l("Who"),
+        choices=[],
+        validators=[DataRequired(message=_l("Choose a person."))],
+        invalid_choice_message=_l("Choose a person from the list."),
+    )
+    kind = SelectField(_l("Relation"), choices=RELATIONS, invalid_choice_message=_l("Choose one of the relations."))
+    b = SelectField(
+        _l("To whom"),
+        choices=[],
+        validators=[DataRequired(message=_l("Choose a person."))],
+        invalid_choice_message=_l("Choose a person from the list."),
+    )
+
+
+class CaseForm(FlaskForm):
+    """One of the family's cases at an authority."""
+
+    authority = required_text(
+        _l("Where"), _l("Write where the case is."), max_length=NAME_MAX, description=_l("For example the jobcentre.")
+    )
+    about = required_text(
+        _l("What it is about"),
+        _l("Write what the case is about."),
+        max_length=SHORT_TEXT,
+        description=_l("In one line."),
+    )
+    contact = SelectField(
+        _l("Contact person"),
+        choices=[],
+        description=_l("A professional on the network map."),
+        invalid_choice_message=_l("Choose a contact person from the list."),
+    )
+    decided_by = _text(_l("Who decides"), NAME_MAX, _l("Optional. For example the caseworker at the jobcentre."))
+    next_step = _text(_l("What happens next"), description=_l("What the family can expect, in plain words."))

@@ -1,0 +1,105 @@
+"""The family tree (genogram-light): the family and its consultant record who is whose parent, sibling or
+partner, among the household and the private people on the map."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
+
+from .. import db
+from ..access import FamilyView, deny, family_screen_or_404, get_in_family_or_404
+from ..families import queries as family_queries
+from ..families.models import PersonKind as HouseholdKind
+from . import queries, services, tree
+from .forms import RelationForm
+from .models import KinRelation, PersonKind, RelationKind
+from .views import save
+
+bp = Blueprint("familytree", __name__, url_prefix="/families/<family_id>/network/family-tree")
+
+
+def _nodes(view: FamilyView) -> dict[str, tree.Node]:
+    """Everyone who can be in the tree for this viewer: the household, and the private people on the map."""
+    people, _consultants = family_queries.household(view.family)
+    nodes = {}
+    for person, _user, membership in people:
+        child = person.kind is HouseholdKind.CHILD
+        relation = membership.relation if membership else _("child")
+        nodes[services.node_key("p", person.id)] = tree.Node(
+            services.node_key("p", person.id), person.name, relation, household=True, child=child
+        )
+    for p in queries.list_people(view):
+        if p.kind is PersonKind.PRIVATE:
+            nodes[services.node_key("n", p.id)] = tree.Node(services.node_key("n", p.id), p.name, p.relation)
+    return nodes
+
+
+def _visible_relations(view: FamilyView, nodes: dict) -> list[KinRelation]:
+    """The relations whose two people the viewer may see."""
+    return [r for r in queries.list_relations(view.family) if r.a_key in nodes and r.b_key in nodes]
+
+
+def _form(nodes: dict, **kwargs) -> RelationForm:
+    form = RelationForm(**kwargs)
+    choices = [SelectChoice("", _("Choose"))] + [
+        SelectChoice(key, f"{n.name} ({n.relation})" if n.relation else n.name) for key, n in nodes.items()
+    ]
+    form.a.choices, form.b.choices = choices, list(choices)
+    return form
+
+
+def _page(view: FamilyView, form=None, status: int = 200):
+    nodes = _nodes(view)
+    relations = _visible_relations(view, nodes)
+    rows = tree.rows(nodes, [(r.kind, r.a_key, r.b_key) for r in relations])
+    return render_template(
+        "network/tree.html",
+        view=view,
+        family=view.family,
+        rows=rows,
+        nodes=nodes,
+        relations=relations,
+        form=form or _form(nodes, formdata=None),
+    ), status
+
+
+@bp.get("")
+@login_required
+def index(family_id: str):
+    """The family tree: generations, and who is whose parent, sibling or partner."""
+    return _page(family_screen_or_404(family_id, "family_tree"))
+
+
+@bp.post("/relations")
+@login_required
+def add_relation(family_id: str):
+    """Record a relation between two people in the tree."""
+    view = family_screen_or_404(family_id)
+    form = _form(_nodes(view))
+    if form.validate_on_submit():
+        kind = RelationKind(form.kind.data)
+        done = save(
+            form,
+            lambda: services.add_relation(view.family, kind, form.a.data, form.b.data, actor=current_user),
+        )
+        if done is not None:
+            flash(_("The relation is added to the family tree."), "success")
+            return redirect(url_for("familytree.index", family_id=view.family.id))
+    return _page(view, form=form, status=400)
+
+
+@bp.post("/relations/<relation_id>/delete")
+@login_required
+def remove_relation(family_id: str, relation_id: str):
+    """Take a relation out of the family tree."""
+    view = family_screen_or_404(family_id)
+    relation = get_in_family_or_404(KinRelation, relation_id, view.family)
+    nodes = _nodes(view)
+    if relation.a_key not in nodes or relation.b_key not in nodes:
+        deny()  # a relation to someone hidden from this viewer does not exist for them
+    services.remove_relation(view.family, relation, actor=current_user)
+    db.session.commit()
+    flash(_("The relation is removed."), "success")
+    return redirect(url_for("familytree.index", family_id=view.family.id))

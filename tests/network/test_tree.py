@@ -1,0 +1,105 @@
+"""The family tree's generations and the map's then-and-now comparison: pure functions, hand-worked cases."""
+
+from __future__ import annotations
+
+import uuid
+
+from familyapp.network import compare, tree
+from familyapp.network.models import PersonKind, RelationKind, Ring, Sector
+from familyapp.network.svg import MapItem
+
+P, S, R = RelationKind.PARENT, RelationKind.SIBLING, RelationKind.PARTNER
+
+
+def nodes(**kinds):
+    """name -> "child" / "adult" (household) or "map"."""
+    return {
+        name: tree.Node(name, name.title(), "", household=kind != "map", child=kind == "child")
+        for name, kind in kinds.items()
+    }
+
+
+def layout(rows):
+    return {row.offset: sorted(n.key for n in row.nodes) for row in rows}
+
+
+def test_three_generations_around_the_household():
+    people = nodes(mormor="map", morfar="map", sara="adult", jonas="adult", alma="child", noah="child", kim="map")
+    edges = [
+        (P, "mormor", "sara"),
+        (P, "morfar", "sara"),
+        (R, "morfar", "mormor"),
+        (P, "sara", "alma"),
+        (P, "jonas", "alma"),
+        (P, "sara", "noah"),
+        (S, "jonas", "kim"),
+    ]
+    rows = tree.rows(people, edges)
+    assert layout(rows) == {-2: ["morfar", "mormor"], -1: ["jonas", "kim", "sara"], 0: ["alma", "noah"]}
+    assert people["sara"].parents == ["Mormor", "Morfar"] and people["sara"].children == ["Alma", "Noah"]
+    assert people["mormor"].partners == ["Morfar"] and people["kim"].siblings == ["Jonas"]
+    assert [n.key for n in rows[1].nodes][:2] == ["jonas", "sara"]  # household first
+
+
+def test_people_without_relations_are_left_out_and_groups_align_on_the_household():
+    people = nodes(sara="adult", mormor="map", alone="map", oldefar="map")
+    rows = tree.rows(people, [(P, "mormor", "sara"), (P, "oldefar", "mormor")])
+    assert layout(rows) == {-3: ["oldefar"], -2: ["mormor"], -1: ["sara"]}
+
+
+def test_a_group_outside_the_household_starts_at_its_oldest():
+    people = nodes(a="map", b="map")
+    assert layout(tree.rows(people, [(P, "a", "b")])) == {0: ["a"], 1: ["b"]}
+
+
+def test_contradictory_relations_still_give_a_tree():
+    people = nodes(a="map", b="map", c="map")
+    rows = tree.rows(people, [(P, "a", "b"), (S, "a", "b"), (P, "b", "c"), (P, "c", "a")])
+    assert sum(len(r.nodes) for r in rows) == 3
+
+
+def item(key, ring=Ring.CLOSE, sector=Sector.FAMILY):
+    return MapItem(key, key.title(), "", PersonKind.PRIVATE, False, ring, sector)
+
+
+def test_compare_then_and_now():
+    then = [item("bente", Ring.MIDDLE), item("kim", Ring.CLOSE), item("bo", Ring.FAR), item("gone"), item("same")]
+    now = [
+        item("bente", Ring.CLOSE),
+        item("kim", Ring.FAR),
+        item("bo", Ring.FAR, Sector.LEISURE),
+        item("same"),
+        item("hanne", Ring.MIDDLE, Sector.FRIENDS),
+    ]
+    diff = compare.compare(then, now)
+    assert [i.id for i in diff.new] == ["hanne"] and [i.id for i in diff.gone] == ["gone"]
+    assert [(a.ring, b.ring) for a, b in diff.closer] == [(Ring.MIDDLE, Ring.CLOSE)]
+    assert [b.id for _a, b in diff.further] == ["kim"] and [b.id for _a, b in diff.moved] == ["bo"]
+    assert diff.same == 1 and diff.changed
+    assert not compare.compare(now, now).changed
+
+
+def test_an_earlier_version_hides_who_is_hidden_today():
+    snapshot = [
+        {
+            "id": "11111111-1111-1111-1111-111111111111",
+            "kind": "private",
+            "name": "Bente",
+            "ring": "close",
+            "sector": "family",
+            "relation": "mormor",
+            "partner_may_see": True,
+        },
+        {
+            "id": "22222222-2222-2222-2222-222222222222",
+            "kind": "professional",
+            "name": "Lise",
+            "ring": "far",
+            "sector": "school",
+            "relation": "",
+            "organisation": "Skolen",
+            "decides": False,
+        },
+    ]
+    items = compare.visible_snapshot(snapshot, {uuid.UUID("11111111-1111-1111-1111-111111111111")})
+    assert [(i.name, i.role) for i in items] == [("Lise", "Skolen")]
