@@ -39,6 +39,18 @@ def timed(client, url: str, rounds: int = ROUNDS) -> float:
     return samples[len(samples) // 2] * 1000
 
 
+def grow_network(family, parent, people: int = 25) -> None:
+    """A busy network map: 25 more people around the family (every change keeps a version of the map)."""
+    from familyapp.network import services
+    from familyapp.network.models import PersonKind, Ring, Sector
+
+    rings, sectors = list(Ring), list(Sector)
+    for i in range(people):
+        data = factories.person_data(f"Person {i}", "ven", rings[i % 3], sectors[i % 6])
+        services.add_person(family, PersonKind.PRIVATE, data, actor=parent, among=[])
+    db.session.commit()
+
+
 def main() -> None:
     tmp = Path(tempfile.mkdtemp())
     url = f"sqlite:///{tmp / 'bench.sqlite3'}"
@@ -47,6 +59,7 @@ def main() -> None:
     with app.app_context():
         world = factories.make_world()
         family_id, parent, consultant = world.family_a.id, world.parent_a, world.consultant_a
+        grow_network(world.family_a, parent)
 
     hello = Flask("hello")
     hello.get("/")(lambda: "hello")
@@ -60,6 +73,8 @@ def main() -> None:
         "plan history": (parent, f"/families/{family_id}/plan/history"),
         "parent meetings": (parent, f"/families/{family_id}/meetings"),
         "parent year wheel": (parent, f"/families/{family_id}/yearwheel"),
+        "parent network map": (parent, f"/families/{family_id}/network"),
+        "network then and now": (parent, f"/families/{family_id}/network/history"),
         "consultant caseload": (consultant, "/caseload"),
         "sign-in page": (None, "/auth/login"),
     }

@@ -193,7 +193,7 @@ _MAP_BEFORE = [
             Sector.AUTHORITIES,
             organisation="Jobcentret",
             decides=True,
-            helps_with="Sara's ydelse og jobsøgning",
+            helps_with="Saras ydelse og jobsøgning",
         ),
     ),
     (

@@ -19,7 +19,7 @@ bp = Blueprint("cases", __name__, url_prefix="/families/<family_id>/network/case
 
 def _form(professionals, **kwargs) -> CaseForm:
     form = CaseForm(**kwargs)
-    form.contact.choices = [SelectChoice("", _("No one on the map"))] + [
+    form.contact.choices = [SelectChoice("", _("No contact person chosen"))] + [
         SelectChoice(str(p.id), f"{p.name} ({p.relation})" if p.relation else p.name) for p in professionals
     ]
     return form

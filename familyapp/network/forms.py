@@ -38,7 +38,7 @@ SECTOR_SHORT = {
 RELATIONS = [
     SelectChoice("parent", _l("is a parent of")),
     SelectChoice("sibling", _l("is a sibling of")),
-    SelectChoice("partner", _l("is the partner of")),
+    SelectChoice("partner", _l("is in a couple with")),
 ]
 
 
@@ -131,15 +131,15 @@ class ProfessionalForm(FlaskForm):
     )
     organisation = _text(_l("Where they work"), NAME_MAX, _l("Optional. For example Vestre Skole or the jobcentre."))
     decides = RadioField(
-        _l("Decides or supports?"),
+        _l("Makes decisions or supports?"),
         choices=[
             SelectChoice("yes", _l("Makes decisions about us (authority)")),
             SelectChoice("no", _l("Supports us")),
         ],
-        validators=[DataRequired(message=_l("Choose whether the person decides or supports."))],
-        invalid_choice_message=_l("Choose whether the person decides or supports."),
+        validators=[DataRequired(message=_l("Choose whether the person makes decisions or supports."))],
+        invalid_choice_message=_l("Choose whether the person makes decisions or supports."),
     )
-    helps_with = _text(_l("What they do for the family"), description=_l("Optional. In one line."))
+    helps_with = _text(_l("What they do for the family"), description=_l("Optional. Keep it short."))
     sector = _sector()
     ring = _ring()
     phone = _phone_field()
@@ -166,7 +166,7 @@ class RelationForm(FlaskForm):
     )
     kind = SelectField(_l("Relation"), choices=RELATIONS, invalid_choice_message=_l("Choose one of the relations."))
     b = SelectField(
-        _l("To whom"),
+        _l("And who"),
         choices=[],
         validators=[DataRequired(message=_l("Choose a person."))],
         invalid_choice_message=_l("Choose a person from the list."),
@@ -177,13 +177,16 @@ class CaseForm(FlaskForm):
     """One of the family's cases at an authority."""
 
     authority = required_text(
-        _l("Where"), _l("Write where the case is."), max_length=NAME_MAX, description=_l("For example the jobcentre.")
+        _l("Which office"),
+        _l("Write which office has the case."),
+        max_length=NAME_MAX,
+        description=_l("For example the jobcentre."),
     )
     about = required_text(
         _l("What it is about"),
         _l("Write what the case is about."),
         max_length=SHORT_TEXT,
-        description=_l("In one line."),
+        description=_l("Keep it short."),
     )
     contact = SelectField(
         _l("Contact person"),
@@ -191,5 +194,7 @@ class CaseForm(FlaskForm):
         description=_l("A professional on the network map."),
         invalid_choice_message=_l("Choose a contact person from the list."),
     )
-    decided_by = _text(_l("Who decides"), NAME_MAX, _l("Optional. For example the caseworker at the jobcentre."))
+    decided_by = _text(
+        _l("Who makes the decisions"), NAME_MAX, _l("Optional. For example the caseworker at the jobcentre.")
+    )
     next_step = _text(_l("What happens next"), description=_l("What the family can expect, in plain words."))

@@ -16,7 +16,7 @@ from ..access import FamilyView, deny, family_screen_or_404, parse_id
 from ..families import queries as family_queries
 from ..families.models import AssignmentRole
 from . import compare, queries, services, svg
-from .forms import SECTOR_SHORT, SECTORS, PersonForm, ProfessionalForm
+from .forms import RINGS, SECTOR_SHORT, SECTORS, PersonForm, ProfessionalForm
 from .models import NetworkPerson, PersonKind, Sector
 
 bp = Blueprint("network", __name__, url_prefix="/families/<family_id>/network")
@@ -39,8 +39,13 @@ CHANGES = {
     "person_added": _l("Someone was added"),
     "person_moved": _l("Someone was moved"),
     "person_changed": _l("Details were changed"),
-    "person_removed": _l("Someone was taken off"),
+    "person_removed": _l("Someone was taken off the map"),
 }
+
+
+def labels() -> dict:
+    """The names of the rings and parts of life in the reader's language, translated once per page."""
+    return {"rings": {c.value: str(c.label) for c in RINGS}, "sectors": {c.value: str(c.label) for c in SECTORS}}
 
 
 def _to_map(view: FamilyView, anchor: str = ""):
@@ -83,6 +88,7 @@ def _map_page(view: FamilyView, private_form=None, professional_form=None, statu
         deciders=[p for p in people if p.is_professional and p.decides],
         drawing=svg.layout([svg.item_from_person(p) for p in people], SECTOR_NAMES),
         viewbox=svg.VIEWBOX,
+        labels=labels(),
         private_form=private_form or _person_form(view, PersonKind.PRIVATE, prefix="private", formdata=None),
         professional_form=professional_form
         or _person_form(view, PersonKind.PROFESSIONAL, prefix="professional", formdata=None),
@@ -243,4 +249,5 @@ def history(family_id: str):
         then_drawing=svg.layout(then_items, SECTOR_NAMES),
         now_drawing=svg.layout(now_items, SECTOR_NAMES),
         viewbox=svg.VIEWBOX,
+        labels=labels(),
     )

@@ -208,6 +208,46 @@ def audit_consultant_meetings(audit: Audit, base: str, family: str) -> None:
     audit.check("write the referat")
 
 
+def audit_parent_network(audit: Audit, base: str, family: str) -> None:
+    """The network's pages as a parent sees them (the map itself is among the sections), and a failed add."""
+    page = audit.page
+    network = f"{base}/families/{family}/network"
+    page.goto(network)
+    edit = page.locator("li[data-person] a.edit-link").first
+    audit.visit("network person", base + edit.get_attribute("href"))
+    expect(page.locator("#name")).to_be_visible()
+    audit.visit("network history", f"{network}/history")
+    expect(page.locator("svg.netmap")).to_have_count(2)
+    audit.visit("family tree", f"{network}/family-tree")
+    expect(page.locator(".tree-row")).not_to_have_count(0)
+    audit.visit("cases and actors", f"{network}/cases")
+    expect(page.locator(".agency-case")).not_to_have_count(0)
+
+    page.goto(network)
+    add = page.locator("#add-private")
+    add.locator("summary").click()
+    with page.expect_response(re.compile(r"/network/people$")) as failed:
+        add.locator("button.button-primary").click()
+    assert failed.value.status == 400
+    expect(page.locator("#private-name")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#add-private")).to_have_attribute("open", "")
+    audit.check("network map with a failed add")
+
+
+def audit_consultant_network(audit: Audit, base: str, family: str) -> None:
+    """The network mirrored for the consultant: the map, the cases with their form, a case's edit page."""
+    page = audit.page
+    network = f"{base}/families/{family}/network"
+    audit.visit("mirrored network map", network)
+    expect(page.locator(".mirror-banner")).to_be_visible()
+    audit.visit("mirrored cases", f"{network}/cases")
+    expect(page.locator("#add-case")).to_have_count(1)
+    page.locator(".agency-case a.edit-link").first.click()
+    expect(page).to_have_url(re.compile(r"/network/cases/[0-9a-f-]{36}$"))
+    audit.check("edit a case")
+    audit.visit("mirrored family tree", f"{network}/family-tree")
+
+
 def test_anonymous_pages(live_server, page):
     world = live_server.seed()
     base = live_server.url
@@ -259,13 +299,14 @@ def test_parent_pages(live_server, page):
     audit.visit("passkeys", f"{base}/auth/passkeys")
     audit_parent_plan(audit, base, family)
     audit_parent_meetings(audit, base, family)
+    audit_parent_network(audit, base, family)
 
     audit.visit("family home, English", f"{base}/families/{family}/")
     switch_to_english(page)
     audit.check("family home, English")
     audit.visit("section plan, English", f"{base}/families/{family}/plan")
 
-    assert len(audit.checked) == 20
+    assert len(audit.checked) == 25
     audit.assert_clean()
 
 
@@ -285,6 +326,7 @@ def test_consultant_pages(live_server, page):
     audit.visit("mirrored section meetings", f"{base}/families/{family}/meetings")
     year_wheel(audit, "mirrored year wheel", base, family)
     audit_consultant_meetings(audit, base, family)
+    audit_consultant_network(audit, base, family)
     audit.visit("people", f"{base}/families/{family}/people")
 
     adult_form = page.locator("form[action$='/people/adults']")
@@ -304,7 +346,7 @@ def test_consultant_pages(live_server, page):
     switch_to_english(page)
     audit.check("caseload, English")
 
-    assert len(audit.checked) == 19
+    assert len(audit.checked) == 23
     audit.assert_clean()
 
 
