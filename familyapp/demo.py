@@ -261,7 +261,7 @@ def _demo_tree(family: Family, parent: User, made: dict[str, NetworkPerson]) -> 
             (RelationKind.PARENT, p["Jonas Hansen"], p[child]),
         ]
     for kind, a, b in relations:
-        network_services.add_relation(family, kind, a, b, actor=parent)
+        network_services.add_relation(family, kind, a, b, actor=parent, visible=set(p.values()) | set(n.values()))
 
 
 def _demo_cases(family: Family, consultant: User, made: dict[str, NetworkPerson]) -> None:
@@ -301,17 +301,6 @@ def _demo_cases(family: Family, consultant: User, made: dict[str, NetworkPerson]
         network_services.add_case(family, data, actor=consultant)
 
 
-def _as_participant(person: NetworkPerson) -> dict:
-    role = ", ".join(x for x in (person.relation, person.organisation) if x)
-    return {
-        "kind": "network",
-        "network_person_id": person.id,
-        "name": person.name,
-        "role": role,
-        "decides": person.decides,
-    }
-
-
 def _demo_meetings(family: Family, consultant: User, parent: User, map_people: dict) -> None:
     """A meeting held three weeks ago with its referat, the next one in five days, and a work meeting."""
     people = [
@@ -344,8 +333,8 @@ def _demo_meetings(family: Family, consultant: User, parent: User, map_people: d
         },
         actor=consultant,
     )
-    school = _as_participant(map_people["Lise Holm"])
-    caseworker = _as_participant(map_people["Karsten Berg"])
+    school = meeting_services.participant_from_map(map_people["Lise Holm"])
+    caseworker = meeting_services.participant_from_map(map_people["Karsten Berg"])
     meeting_services.create_meeting(
         family,
         {

@@ -1,10 +1,12 @@
-"""Form pieces shared by every feature: required text fields that trim, with plain translated messages."""
+"""Form pieces shared by every feature: text fields that trim, phone numbers, with plain translated messages."""
 
 from __future__ import annotations
 
+import re
+
 from flask_babel import lazy_gettext as _l
 from wtforms import StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 
 def strip(value):
@@ -29,4 +31,67 @@ def required_text(label, missing, *, max_length: int = 100, description=None) ->
             DataRequired(message=missing),
             Length(max=max_length, message=_l("At most %(n)s characters.", n=max_length)),
         ],
+    )
+
+
+def optional_text(label, max_length: int = 300, description=None) -> StringField:
+    """An optional one-line text field that trims and has a length limit.
+
+    :param label: the field's lazy-translated label.
+    :param max_length: the longest accepted text.
+    :param description: an optional hint shown under the label.
+    :return: an unbound StringField.
+    """
+    return StringField(
+        label,
+        description=description,
+        filters=[strip],
+        validators=[Length(max=max_length, message=_l("At most %(n)s characters.", n=max_length))],
+    )
+
+
+def normalise_phone(value: str) -> str | None:
+    """A phone number written in any usual way, in one tidy form; None when it is not a phone number.
+
+    ``12345678``, ``12 34 56 78``, ``12-34-56-78`` and ``+45 1234 5678`` all become ``12 34 56 78`` (Danish numbers
+    are 8 digits); ``0045...`` counts as ``+45``; other countries keep their ``+`` and digits.
+    """
+    raw = re.sub(r"[\s\-./()]", "", value or "")
+    if raw.startswith("00"):
+        raw = "+" + raw[2:]
+    if raw.startswith("+45"):
+        raw = raw[3:]
+        if not re.fullmatch(r"\d{8}", raw):
+            return None  # a Danish number has 8 digits, with or without +45
+    if re.fullmatch(r"\d{8}", raw):
+        return " ".join(raw[i : i + 2] for i in range(0, 8, 2))
+    if re.fullmatch(r"\+\d{7,15}", raw):
+        return raw
+    return None
+
+
+def _tidy_phone(value):
+    """A filter: a valid phone number in its tidy form; anything else stays as typed (the validator says why)."""
+    return (normalise_phone(value) or value) if value else value
+
+
+def _check_phone(_form, field):
+    if field.data and normalise_phone(field.data) is None:
+        raise ValidationError(
+            _l("Write a phone number with 8 digits, for example 12 34 56 78, or with a country code such as +46.")
+        )
+
+
+def phone_field(label=None, description=None) -> StringField:
+    """An optional phone number, stored tidy (``12 34 56 78``) however it was typed.
+
+    :param label: the lazy-translated label (default "Phone").
+    :param description: the hint under the label (default "Optional.").
+    :return: an unbound StringField.
+    """
+    return StringField(
+        label or _l("Phone"),
+        description=description or _l("Optional."),
+        filters=[strip, _tidy_phone],
+        validators=[Optional(), _check_phone],
     )

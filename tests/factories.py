@@ -119,7 +119,7 @@ def make_network(family: Family, parent: User, consultant: User) -> dict:
         among=[],
     )
     relation = network_services.add_relation(
-        family, RelationKind.PARENT, f"n:{granny.id}", f"p:{parent.person_id}", actor=parent
+        family, RelationKind.PARENT, f"n:{granny.id}", f"p:{parent.person_id}", actor=parent, visible=set()
     )
     case = network_services.add_case(
         family,
@@ -127,6 +127,15 @@ def make_network(family: Family, parent: User, consultant: User) -> dict:
         actor=consultant,
     )
     return {"granny": granny, "teacher": teacher, "caseworker": caseworker, "relation": relation, "case": case}
+
+
+def meeting_participant(family: Family, meeting, data: dict):
+    """A participant row from participant data (as meeting services build them), for tests that add one."""
+    from familyapp.meetings.models import MeetingParticipant, ParticipantKind
+
+    return MeetingParticipant(
+        family_id=family.id, meeting_id=meeting.id, **{**data, "kind": ParticipantKind(data["kind"])}
+    )
 
 
 def make_meeting(family: Family, parent: User, consultant: User, starts_at: datetime | None = None, **data):

@@ -4,25 +4,16 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Length
 
 from ..families.models import AssignmentRole, CaseType
-from ..forms import required_text, strip
-
-PHONE_PATTERN = r"^\+?[0-9 ]{8,20}$"
+from ..forms import phone_field, required_text, strip
 
 
 class ContactForm(FlaskForm):
     """How families reach a consultant."""
 
-    phone = StringField(
-        _l("Phone number"),
-        description=_l("Shown to the families, for example 12 34 56 78."),
-        validators=[
-            Optional(),
-            Regexp(PHONE_PATTERN, message=_l("Write a phone number with 8 digits, for example 12 34 56 78.")),
-        ],
-    )
+    phone = phone_field(_l("Phone number"), _l("Shown to the families, for example 12 34 56 78."))
     reachable = StringField(
         _l("When families can call"),
         description=_l("For example Mon-Fri 9-15."),

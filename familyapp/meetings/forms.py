@@ -14,7 +14,6 @@ from wtforms import (
     RadioField,
     SelectField,
     SelectMultipleField,
-    StringField,
     TextAreaField,
     TimeField,
 )
@@ -22,17 +21,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
-from ..forms import required_text, strip
+from ..forms import optional_text, required_text, strip
 from .models import LONG_TEXT, SHORT_TEXT
-
-
-def _text(label, max_length=SHORT_TEXT, description=None):
-    return StringField(
-        label,
-        description=description,
-        filters=[strip],
-        validators=[Length(max=max_length, message=_l("At most %(n)s characters.", n=max_length))],
-    )
 
 
 def _long(label, description=None):
@@ -67,8 +57,8 @@ MODE_CHOICES = [
 
 
 class OtherParticipantForm(Form):
-    name = _text(_l("Name"), 100)
-    role = _text(_l("Role"), 100, _l("For example teacher or caseworker."))
+    name = optional_text(_l("Name"), 100)
+    role = optional_text(_l("Role"), 100, _l("For example teacher or caseworker."))
     decides = BooleanField(_l("Can make decisions"))
 
 
@@ -78,7 +68,7 @@ class MeetingForm(FlaskForm):
     start = TimeField(_l("From"), validators=[DataRequired(message=_l("Choose a valid time."))])
     end = TimeField(_l("To"), validators=[DataRequired(message=_l("Choose a valid time."))])
     mode = SelectField(_l("How"), choices=MODE_CHOICES)
-    place = _text(_l("Where"), description=_l("An address, a room, or the phone number or video link."))
+    place = optional_text(_l("Where"), description=_l("An address, a room, or the phone number or video link."))
     purpose = _long(_l("Why we meet"), _l("In plain words."))
     preparation = _long(
         _l("How to prepare"), _l("For example: Why is this meeting important? What do you want out of it?")
@@ -99,8 +89,8 @@ class ReplyForm(FlaskForm):
         choices=[SelectChoice("coming", _l("Yes, I am coming")), SelectChoice("cannot", _l("No, I cannot come"))],
         validators=[DataRequired(message=_l("Choose yes or no."))],
     )
-    reason = _text(_l("Why not?"), description=_l("Only if you cannot come. You do not have to say."))
-    wish = _text(_l("Another time that suits you"), description=_l("For example: Tuesday after 14."))
+    reason = optional_text(_l("Why not?"), description=_l("Only if you cannot come. You do not have to say."))
+    wish = optional_text(_l("Another time that suits you"), description=_l("For example: Tuesday after 14."))
 
 
 class SuggestForm(FlaskForm):
@@ -119,7 +109,7 @@ class QuestionForm(FlaskForm):
 
 
 class CancelForm(FlaskForm):
-    reason = _text(_l("Why is the meeting cancelled?"))
+    reason = optional_text(_l("Why is the meeting cancelled?"))
 
 
 class ReferatForm(FlaskForm):

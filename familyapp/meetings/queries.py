@@ -10,7 +10,6 @@ from sqlalchemy.orm import selectinload
 
 from .. import db
 from ..families.models import Family
-from ..network.models import NetworkPerson
 from .models import Meeting, MeetingQuestion, MeetingReply, MeetingSuggestion, MeetingType
 
 
@@ -46,15 +45,15 @@ def questions_for(meeting: Meeting) -> list[MeetingQuestion]:
     return list(db.session.scalars(stmt))
 
 
-def suggestions_for(meeting: Meeting) -> list[tuple[MeetingSuggestion, str]]:
-    """The family's suggestions whom to invite, with the suggested person's name, oldest first (one query)."""
+def suggestions_for(meeting: Meeting) -> list[MeetingSuggestion]:
+    """The family's suggestions whom to invite, oldest first (one query); names come from the network map, which
+    decides who the viewer may see."""
     stmt = (
-        select(MeetingSuggestion, NetworkPerson.name)
-        .join(NetworkPerson, NetworkPerson.id == MeetingSuggestion.network_person_id)
+        select(MeetingSuggestion)
         .where(MeetingSuggestion.meeting_id == meeting.id)
         .order_by(MeetingSuggestion.created_at)
     )
-    return [(s, name) for s, name in db.session.execute(stmt)]
+    return list(db.session.scalars(stmt))
 
 
 def _held_with_family(now: datetime):

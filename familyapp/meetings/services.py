@@ -82,6 +82,28 @@ def _set_participants(meeting: Meeting, participants: list[dict]) -> None:
         )
 
 
+def participant_from_map(person) -> dict:
+    """A participant picked from the network map: name, role and say as they are on the map today."""
+    return {
+        "kind": "network",
+        "network_person_id": person.id,
+        "name": person.name,
+        "role": person.role,
+        "decides": person.decides,
+    }
+
+
+def participant_as_before(participant: MeetingParticipant) -> dict:
+    """A participant from the map kept exactly as the meeting has them."""
+    return {
+        "kind": "network",
+        "network_person_id": participant.network_person_id,
+        "name": participant.name,
+        "role": participant.role,
+        "decides": participant.decides,
+    }
+
+
 FIELDS = ("type", "starts_at", "ends_at", "mode", "place", "purpose", "preparation")
 
 
@@ -197,23 +219,31 @@ def suggest_participants(family: Family, meeting: Meeting, user, people: list, *
     )
     new = [p for p in people if p.id not in taken]
     for person in new:
-        db.session.add(
-            MeetingSuggestion(family_id=family.id, meeting_id=meeting.id, user_id=user.id, network_person_id=person.id)
-        )
+        try:
+            # A double tap races to suggest the same person twice: the second is simply not added.
+            with db.session.begin_nested():
+                db.session.add(
+                    MeetingSuggestion(
+                        family_id=family.id, meeting_id=meeting.id, user_id=user.id, network_person_id=person.id
+                    )
+                )
+        except IntegrityError:
+            pass
     db.session.flush()
     record_event(user, "meeting.participants_suggested", family=family, obj=meeting, data={"count": len(new)})
     return len(new)
 
 
-def mark_seen(meeting: Meeting, now: datetime) -> None:
-    """The consultant has seen the family's replies, questions and suggestions: they stop waiting in the caseload."""
+def mark_seen(meeting: Meeting, now: datetime, hidden: set = frozenset()) -> None:
+    """The consultant has seen the family's replies, questions and suggestions: they stop waiting in the caseload.
+
+    :param hidden: network map people the consultant may not see; suggestions of them stay waiting.
+    """
     for model in (MeetingReply, MeetingQuestion, MeetingSuggestion):
-        db.session.execute(
-            update(model)
-            .where(model.meeting_id == meeting.id, model.seen_at.is_(None))
-            .values(seen_at=now)
-            .execution_options(synchronize_session=False)
-        )
+        stmt = update(model).where(model.meeting_id == meeting.id, model.seen_at.is_(None))
+        if model is MeetingSuggestion and hidden:
+            stmt = stmt.where(MeetingSuggestion.network_person_id.not_in(hidden))
+        db.session.execute(stmt.values(seen_at=now).execution_options(synchronize_session=False))
 
 
 def _hash(token: str) -> str:

@@ -3,7 +3,7 @@ and each user's calendar export."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -12,15 +12,14 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
-from wtforms.fields.choices import SelectChoice
 
 from .. import db
-from ..access import FamilyView, deny, family_screen_or_404, get_in_family_or_404, parse_id
+from ..access import FamilyView, deny, family_screen_or_404, get_in_family_or_404
 from ..families import queries as family_queries
 from ..network import queries as network_queries
-from . import ics, queries, services
-from .forms import CancelForm, MeetingForm, QuestionForm, ReferatForm, ReplyForm, SuggestForm
-from .models import Answer, Meeting, MeetingMode, MeetingType, ParticipantKind
+from . import ics, planning, queries, services
+from .forms import CancelForm, QuestionForm, ReferatForm, ReplyForm, SuggestForm
+from .models import Answer, Meeting, MeetingType
 
 bp = Blueprint("meetings", __name__, url_prefix="/families/<family_id>/meetings")
 
@@ -57,20 +56,16 @@ def index(family_id: str):
     )
 
 
-def _map_choices(people) -> list[SelectChoice]:
-    """People on the network map as checkbox choices: name, and who they are to the family."""
-    return [SelectChoice(str(p.id), f"{p.name} ({p.relation})" if p.relation else p.name) for p in people]
-
-
 def _meeting_page(
     view: FamilyView, meeting: Meeting, reply_form=None, question_form=None, suggest_form=None, status=200
 ):
     my_reply = None
     replies = queries.replies_for(meeting)
     on_map = network_queries.list_people(view)
+    hidden = network_queries.hidden_ids(view)
     if suggest_form is None:
         suggest_form = SuggestForm(formdata=None)
-    suggest_form.people.choices = _map_choices(on_map)
+    suggest_form.people.choices = planning.map_choices(on_map)
     if view.is_family:
         my_reply = next((r for r in replies if r.user_id == view.viewer.id), None)
     saved = {"answer": my_reply.answer.value, "reason": my_reply.reason, "wish": my_reply.wish} if my_reply else None
@@ -86,11 +81,19 @@ def _meeting_page(
         reply_form=form,
         question_form=question_form or QuestionForm(formdata=None),
         suggest_form=suggest_form,
-        suggestions=queries.suggestions_for(meeting),
+        suggestions=_suggestions(view, meeting, hidden),
+        hidden=hidden,
         on_map={p.id for p in on_map},
         my_reply=my_reply,
         open_for_family=not meeting.cancelled and meeting.ends_at >= _now(),
     ), status
+
+
+def _suggestions(view: FamilyView, meeting: Meeting, hidden: set) -> list[tuple]:
+    """The family's suggestions with the suggested person's name, without anyone hidden from the viewer."""
+    suggestions = [s for s in queries.suggestions_for(meeting) if s.network_person_id not in hidden]
+    people = network_queries.people_by_id(view.family, {s.network_person_id for s in suggestions})
+    return [(s, people[s.network_person_id].name) for s in suggestions]
 
 
 def _meeting_or_404(view: FamilyView, meeting_id: str) -> Meeting:
@@ -105,7 +108,8 @@ def detail(family_id: str, meeting_id: str):
     meeting = _meeting_or_404(view, meeting_id)
     page = _meeting_page(view, meeting)
     if view.can_edit:
-        services.mark_seen(meeting, _now())
+        # Suggestions of people hidden from this consultant stay waiting for the one who may see them.
+        services.mark_seen(meeting, _now(), hidden=network_queries.hidden_ids(view))
         db.session.commit()
     return page
 
@@ -178,7 +182,7 @@ def suggest(family_id: str, meeting_id: str):
     meeting = _meeting_or_404(view, meeting_id)
     on_map = network_queries.list_people(view)
     form = SuggestForm()
-    form.people.choices = _map_choices(on_map)
+    form.people.choices = planning.map_choices(on_map)
     if form.validate_on_submit():
         chosen = [p for p in on_map if str(p.id) in set(form.people.data)]
         done = _family_change(
@@ -190,111 +194,6 @@ def suggest(family_id: str, meeting_id: str):
         if done is not None:
             return done
     return _meeting_page(view, meeting, suggest_form=form, status=400)
-
-
-def _from_map(person) -> dict:
-    """A participant picked from the network map: name, role and say as they are on the map today."""
-    role = ", ".join(x for x in (person.relation, person.organisation) if x)
-    return {
-        "kind": "network",
-        "network_person_id": person.id,
-        "name": person.name,
-        "role": role,
-        "decides": person.decides,
-    }
-
-
-def _as_before(participant) -> dict:
-    """A participant from the map kept exactly as the meeting has them."""
-    return {
-        "kind": "network",
-        "network_person_id": participant.network_person_id,
-        "name": participant.name,
-        "role": participant.role,
-        "decides": participant.decides,
-    }
-
-
-def _offer_map(view: FamilyView, form: MeetingForm, meeting: Meeting | None) -> None:
-    """The map people the consultant can invite: everyone on the map they may see, plus this meeting's
-    participants who have left the map since (shown as such, so they can be kept or taken off). Participants
-    hidden from this consultant (a partner) are not offered and are kept as they are (``form.kept``)."""
-    offered = {
-        str(p.id): (f"{p.name} ({p.relation})" if p.relation else p.name, _from_map(p))
-        for p in network_queries.list_people(view)
-    }
-    form.kept = []
-    if meeting is not None:
-        hidden = network_queries.hidden_ids(view)
-        for part in meeting.participants:
-            if part.network_person_id is None or str(part.network_person_id) in offered:
-                continue
-            if part.network_person_id in hidden:
-                form.kept.append(_as_before(part))
-            else:
-                label = _("%(name)s (no longer on the map)", name=part.name)
-                offered[str(part.network_person_id)] = (label, _as_before(part))
-    form.offered = {key: data for key, (_label, data) in offered.items()}
-    form.network.choices = [SelectChoice(key, label) for key, (label, _data) in offered.items()]
-
-
-def _meeting_form(view: FamilyView, meeting: Meeting | None = None, **kwargs) -> MeetingForm:
-    people, consultants = family_queries.household(view.family)
-    form = MeetingForm(**kwargs)
-    form.members.choices = [SelectChoice(str(p.id), p.name) for p, _u, _m in people]
-    form.consultants.choices = [SelectChoice(str(a.consultant_id), a.consultant.name) for a in consultants]
-    _offer_map(view, form, meeting)
-    return form
-
-
-def _local(day, time) -> datetime:
-    """A date and time typed in Danish local time, as UTC (daylight saving handled by the zone)."""
-    return datetime.combine(day, time, tzinfo=LOCAL).astimezone(UTC)
-
-
-def _exists_locally(day, time) -> bool:
-    """False for a time the clocks skip when summer time starts (02:00-02:59 on the last Sunday of March)."""
-    there_and_back = _local(day, time).astimezone(LOCAL)
-    return (there_and_back.date(), there_and_back.time().replace(tzinfo=None)) == (day, time)
-
-
-def _check_clock(form: MeetingForm) -> bool:
-    """Add a field error for a start or end time that does not exist that day; True when both exist."""
-    ok = True
-    for field in (form.start, form.end):
-        if field.data and form.day.data and not _exists_locally(form.day.data, field.data):
-            field.errors.append(_("This time does not exist that day: the clocks are moved forward. Choose another."))
-            ok = False
-    return ok
-
-
-def _meeting_data(view: FamilyView, form: MeetingForm) -> tuple[dict, list[dict]]:
-    data = {
-        "type": MeetingType(form.type.data),
-        "starts_at": _local(form.day.data, form.start.data),
-        "ends_at": _local(form.day.data, form.end.data),
-        "mode": MeetingMode(form.mode.data),
-        "place": form.place.data or "",
-        "purpose": form.purpose.data or "",
-        "preparation": form.preparation.data or "",
-    }
-    people, consultants = family_queries.household(view.family)
-    relation = {p.id: (m.relation if m else _("child")) for p, _u, m in people}
-    participants = [
-        {"kind": "member", "person_id": parse_id(pid), "role": relation.get(parse_id(pid), "")}
-        for pid in form.members.data
-    ]
-    participants += [
-        {"kind": "consultant", "user_id": parse_id(uid), "role": _("family consultant")}
-        for uid in form.consultants.data
-    ]
-    participants += [
-        {"kind": "other", "name": o.form.name.data, "role": o.form.role.data or "", "decides": o.form.decides.data}
-        for o in form.others
-        if o.form.name.data
-    ]
-    participants += [form.offered[key] for key in dict.fromkeys(form.network.data)] + form.kept
-    return data, participants
 
 
 def _warn_overlaps(view: FamilyView, meeting: Meeting) -> None:
@@ -313,9 +212,9 @@ def new(family_id: str):
     view = family_screen_or_404(family_id, "meeting_new", consultant_only=True)
     # The methods' questions, as a start the consultant can change.
     prepare = _("Why is this meeting important for you? What do you want to get out of it?")
-    form = _meeting_form(view, preparation=prepare, consultants=[str(current_user.id)])
-    if form.validate_on_submit() and _check_clock(form):
-        data, participants = _meeting_data(view, form)
+    form = planning.meeting_form(view, preparation=prepare, consultants=[str(current_user.id)])
+    if form.validate_on_submit() and planning.check_clock(form):
+        data, participants = planning.meeting_data(view, form)
         try:
             meeting = services.create_meeting(view.family, data, participants, actor=current_user, now=_now())
         except services.MeetingError as exc:
@@ -331,38 +230,15 @@ def new(family_id: str):
     ), status
 
 
-def _prefill(view: FamilyView, meeting: Meeting) -> MeetingForm:
-    start, end = meeting.starts_at.astimezone(LOCAL), meeting.ends_at.astimezone(LOCAL)
-    others = [
-        {"name": p.name, "role": p.role, "decides": p.decides}
-        for p in meeting.participants
-        if p.kind is ParticipantKind.OTHER
-    ]
-    return _meeting_form(
-        view,
-        meeting,
-        obj=meeting,
-        type=meeting.type.value,
-        mode=meeting.mode.value,
-        day=start.date(),
-        start=start.time(),
-        end=end.time(),
-        members=[str(p.person_id) for p in meeting.participants if p.person_id],
-        consultants=[str(p.user_id) for p in meeting.participants if p.user_id],
-        network=[str(p.network_person_id) for p in meeting.participants if p.network_person_id],
-        others=others + [{}] * (3 - len(others)),
-    )
-
-
 @bp.route("/<meeting_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(family_id: str, meeting_id: str):
     """Change or move a meeting (consultant); a moved meeting shows its old time."""
     view = family_screen_or_404(family_id, "meeting_edit", consultant_only=True)
     meeting = _meeting_or_404(view, meeting_id)
-    form = _prefill(view, meeting) if request.method == "GET" else _meeting_form(view, meeting)
-    if form.validate_on_submit() and _check_clock(form):
-        data, participants = _meeting_data(view, form)
+    form = planning.prefill(view, meeting) if request.method == "GET" else planning.meeting_form(view, meeting)
+    if form.validate_on_submit() and planning.check_clock(form):
+        data, participants = planning.meeting_data(view, form)
         try:
             services.update_meeting(
                 view.family, meeting, data, participants, actor=current_user, now=_now(), version=form.version.data
@@ -383,7 +259,7 @@ def edit(family_id: str, meeting_id: str):
             flash(_("Saved."), "success")
             return redirect(url_for("meetings.detail", family_id=view.family.id, meeting_id=meeting.id))
     status = 400 if form.errors or form.form_errors else 200
-    suggested = {str(s.network_person_id) for s, _name in queries.suggestions_for(meeting)}
+    suggested = {str(s.network_person_id) for s in queries.suggestions_for(meeting)}
     return render_template(
         "meetings/form.html", view=view, family=view.family, form=form, meeting=meeting, suggested=suggested
     ), status

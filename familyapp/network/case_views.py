@@ -17,11 +17,16 @@ from .models import AgencyCase
 bp = Blueprint("cases", __name__, url_prefix="/families/<family_id>/network/cases")
 
 
-def _form(professionals, **kwargs) -> CaseForm:
+def _form(professionals, gone=None, **kwargs) -> CaseForm:
+    """The case form; ``gone`` is the case's contact who has left the map since, kept as a choice so that saving
+    the case does not drop them."""
     form = CaseForm(**kwargs)
-    form.contact.choices = [SelectChoice("", _("No contact person chosen"))] + [
-        SelectChoice(str(p.id), f"{p.name} ({p.relation})" if p.relation else p.name) for p in professionals
+    choices = [SelectChoice("", _("No contact person chosen"))] + [
+        SelectChoice(str(p.id), p.label) for p in professionals
     ]
+    if gone is not None:
+        choices.append(SelectChoice(str(gone.id), _("%(name)s (no longer on the map)", name=gone.name)))
+    form.contact.choices = choices
     return form
 
 
@@ -76,10 +81,13 @@ def edit(family_id: str, case_id: str):
     view = family_screen_or_404(family_id, "case_edit", consultant_only=True)
     case = get_in_family_or_404(AgencyCase, case_id, view.family)
     professionals = _professionals(view)
+    gone = None
+    if case.contact_id and case.contact_id not in {p.id for p in professionals}:
+        gone = queries.people_by_id(view.family, {case.contact_id}).get(case.contact_id)
     if request.method == "GET":
-        form = _form(professionals, obj=case, contact=str(case.contact_id or ""))
+        form = _form(professionals, gone, obj=case, contact=str(case.contact_id or ""))
     else:
-        form = _form(professionals)
+        form = _form(professionals, gone)
     if form.validate_on_submit():
         services.update_case(view.family, case, _case_data(form), actor=current_user)
         db.session.commit()

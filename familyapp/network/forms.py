@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from ..forms import required_text, strip
+from ..forms import optional_text, phone_field, required_text, strip
 from .models import NAME_MAX, SHORT_TEXT
 
 RINGS = [
@@ -40,51 +38,6 @@ RELATIONS = [
     SelectChoice("sibling", _l("is a sibling of")),
     SelectChoice("partner", _l("is in a couple with")),
 ]
-
-
-def normalise_phone(value: str) -> str | None:
-    """A phone number written in any usual way, in one tidy form; None when it is not a phone number.
-
-    ``12345678``, ``12 34 56 78``, ``12-34-56-78`` and ``+45 1234 5678`` all become ``12 34 56 78`` (Danish numbers
-    are 8 digits); ``0045...`` counts as ``+45``; other countries keep their ``+`` and digits.
-    """
-    raw = re.sub(r"[\s\-./()]", "", value or "")
-    if raw.startswith("00"):
-        raw = "+" + raw[2:]
-    if raw.startswith("+45") and len(raw) == 11:
-        raw = raw[3:]
-    if re.fullmatch(r"\d{8}", raw):
-        return " ".join(raw[i : i + 2] for i in range(0, 8, 2))
-    if re.fullmatch(r"\+\d{7,15}", raw):
-        return raw
-    return None
-
-
-def tidy_phone(value):
-    """A filter: a valid phone number in its tidy form; anything else stays as typed (the validator says why)."""
-    return (normalise_phone(value) or value) if value else value
-
-
-def _phone(_form, field):
-    if field.data and normalise_phone(field.data) is None:
-        raise ValidationError(
-            _l("Write a phone number with 8 digits, for example 12 34 56 78, or with a country code such as +46.")
-        )
-
-
-def _phone_field():
-    return StringField(
-        _l("Phone"), description=_l("Optional."), filters=[strip, tidy_phone], validators=[Optional(), _phone]
-    )
-
-
-def _text(label, max_length=SHORT_TEXT, description=None):
-    return StringField(
-        label,
-        description=description,
-        filters=[strip],
-        validators=[Length(max=max_length, message=_l("At most %(n)s characters.", n=max_length))],
-    )
 
 
 def _ring():
@@ -117,8 +70,10 @@ class PersonForm(FlaskForm):
     )
     sector = _sector()
     ring = _ring()
-    helps_with = _text(_l("What they help with"), description=_l("Optional. For example picks up Alma on Thursdays."))
-    phone = _phone_field()
+    helps_with = optional_text(
+        _l("What they help with"), description=_l("Optional. For example picks up Alma on Thursdays.")
+    )
+    phone = phone_field()
     partner_may_see = BooleanField(_l("Our consultant's partner may also see this person"))
 
 
@@ -129,7 +84,9 @@ class ProfessionalForm(FlaskForm):
     relation = required_text(
         _l("Role"), _l("Write the person's role."), max_length=NAME_MAX, description=_l("For example teacher.")
     )
-    organisation = _text(_l("Where they work"), NAME_MAX, _l("Optional. For example Vestre Skole or the jobcentre."))
+    organisation = optional_text(
+        _l("Where they work"), NAME_MAX, _l("Optional. For example Vestre Skole or the jobcentre.")
+    )
     decides = RadioField(
         _l("Makes decisions or supports?"),
         choices=[
@@ -139,10 +96,10 @@ class ProfessionalForm(FlaskForm):
         validators=[DataRequired(message=_l("Choose whether the person makes decisions or supports."))],
         invalid_choice_message=_l("Choose whether the person makes decisions or supports."),
     )
-    helps_with = _text(_l("What they do for the family"), description=_l("Optional. Keep it short."))
+    helps_with = optional_text(_l("What they do for the family"), description=_l("Optional. Keep it short."))
     sector = _sector()
     ring = _ring()
-    phone = _phone_field()
+    phone = phone_field()
     email = StringField(
         _l("Email"),
         description=_l("Optional."),
@@ -194,7 +151,7 @@ class CaseForm(FlaskForm):
         description=_l("A professional on the network map."),
         invalid_choice_message=_l("Choose a contact person from the list."),
     )
-    decided_by = _text(
+    decided_by = optional_text(
         _l("Who makes the decisions"), NAME_MAX, _l("Optional. For example the caseworker at the jobcentre.")
     )
-    next_step = _text(_l("What happens next"), description=_l("What the family can expect, in plain words."))
+    next_step = optional_text(_l("What happens next"), description=_l("What the family can expect, in plain words."))

@@ -79,6 +79,16 @@ class NetworkPerson(Base):
     def is_professional(self) -> bool:
         return self.kind is PersonKind.PROFESSIONAL
 
+    @property
+    def label(self) -> str:
+        """The name with who the person is to the family, for choices: "Bente (mormor)"."""
+        return f"{self.name} ({self.relation})" if self.relation else self.name
+
+    @property
+    def role(self) -> str:
+        """Who they are, with where they work: "lærer, Vestre Skole"."""
+        return ", ".join(x for x in (self.relation, self.organisation) if x)
+
     def __repr__(self) -> str:
         return f"<NetworkPerson {self.id} {self.kind.value}>"
 
@@ -94,6 +104,8 @@ class NetworkRevision(Base):
     actor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
     #: What changed, as a key (network.views.CHANGES), e.g. "person_added".
     change: Mapped[str] = mapped_column(String(40))
+    #: The person the change was about (a partner consultant does not see changes about people hidden from them).
+    person_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("network_people.id"))
     #: The people on the map then: a list of dicts (see network.services.snapshot).
     snapshot: Mapped[list] = mapped_column(JSON)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 
 from sqlalchemy import or_, select
+from sqlalchemy.orm import defer
 
 from .. import db
 from ..access import FamilyView, get_in_family_or_404, is_partner_clause
@@ -40,6 +41,11 @@ def get_person_or_404(view: FamilyView, person_id) -> NetworkPerson:
     )
 
 
+def is_partner(view: FamilyView) -> bool:
+    """True when the viewer is the family's partner consultant ("makker")."""
+    return view.can_edit and bool(db.session.scalar(select(is_partner_clause(view.viewer, view.family.id))))
+
+
 def people_by_id(family: Family, ids: set[uuid.UUID]) -> dict[uuid.UUID, NetworkPerson]:
     """Map people by id, removed ones included (a meeting or a case may point to someone no longer on the map)."""
     if not ids:
@@ -49,19 +55,26 @@ def people_by_id(family: Family, ids: set[uuid.UUID]) -> dict[uuid.UUID, Network
 
 
 def hidden_ids(view: FamilyView) -> set[uuid.UUID]:
-    """Ids of the family's people this viewer may not see (only a partner consultant has any); one query."""
+    """Ids of the family's people this viewer may not see (only a partner consultant has any); one query for a
+    consultant, none for the family, who sees its whole map."""
+    if not view.can_edit:
+        return set()
     stmt = select(NetworkPerson.id).where(NetworkPerson.family_id == view.family.id, ~visible_clause(view))
     return set(db.session.scalars(stmt))
 
 
-def list_revisions(family: Family, limit: int = 100) -> list[NetworkRevision]:
-    """Earlier versions of the map, newest first, without their contents."""
+def list_revisions(view: FamilyView, hidden: set[uuid.UUID], limit: int = 100) -> list[NetworkRevision]:
+    """Earlier versions of the map, newest first, without their contents (loaded only for the one compared);
+    versions made by a change about someone hidden from the viewer are left out."""
     stmt = (
         select(NetworkRevision)
-        .where(NetworkRevision.family_id == family.id)
+        .where(NetworkRevision.family_id == view.family.id)
+        .options(defer(NetworkRevision.snapshot))
         .order_by(NetworkRevision.at.desc())
         .limit(limit)
     )
+    if hidden:
+        stmt = stmt.where(or_(NetworkRevision.person_id.is_(None), NetworkRevision.person_id.not_in(hidden)))
     return list(db.session.scalars(stmt))
 
 

@@ -82,7 +82,11 @@ def snapshot(family: Family) -> list[dict]:
 def _changed(family: Family, actor, change: str, obj, data: dict | None = None) -> None:
     """Keep a revision of the whole map and audit the change (the caller commits)."""
     db.session.flush()
-    db.session.add(NetworkRevision(family_id=family.id, actor_id=actor.id, change=change, snapshot=snapshot(family)))
+    db.session.add(
+        NetworkRevision(
+            family_id=family.id, actor_id=actor.id, change=change, person_id=obj.id, snapshot=snapshot(family)
+        )
+    )
     record_event(actor, f"network.{change}", family=family, obj=obj, data=data)
     db.session.flush()
 
@@ -186,11 +190,15 @@ def _ancestors(relations: list[KinRelation], key: str) -> set[str]:
     return seen
 
 
-def add_relation(family: Family, kind: RelationKind, a_key: str, b_key: str, *, actor) -> KinRelation:
-    """Record that ``a`` is a parent of ``b``, or that they are siblings or partners.
+def add_relation(
+    family: Family, kind: RelationKind, a_key: str, b_key: str, *, actor, visible: set[str]
+) -> KinRelation:
+    """Record that ``a`` is a parent of ``b``, or that they are siblings or a couple.
 
     :param a_key: a node key (``node_key``) the view took from the family's own choices.
     :param b_key: likewise.
+    :param visible: the node keys the actor can see; the sense checks only follow relations among them, so a
+        refusal never hints at someone hidden from the actor.
     :return: the relation.
     """
     if a_key == b_key:
@@ -200,7 +208,8 @@ def add_relation(family: Family, kind: RelationKind, a_key: str, b_key: str, *, 
     existing = list(db.session.scalars(select(KinRelation).where(KinRelation.family_id == family.id)))
     if any(r.kind is kind and (r.a_key, r.b_key) == (a_key, b_key) for r in existing):
         raise NetworkError("relation_exists")
-    if kind is RelationKind.PARENT and (b_key in _ancestors(existing, a_key) or _is_pair(existing, a_key, b_key)):
+    seen = [r for r in existing if r.a_key in visible and r.b_key in visible]
+    if not _possible(seen, kind, a_key, b_key):
         raise NetworkError("relation_impossible")
     relation = KinRelation(family_id=family.id, kind=kind, a_key=a_key, b_key=b_key)
     for side, key in (("a", a_key), ("b", b_key)):
@@ -214,6 +223,14 @@ def add_relation(family: Family, kind: RelationKind, a_key: str, b_key: str, *, 
         raise NetworkError("relation_exists") from exc
     record_event(actor, "network.relation_added", family=family, obj=relation, data={"kind": kind.value})
     return relation
+
+
+def _possible(relations: list[KinRelation], kind: RelationKind, a_key: str, b_key: str) -> bool:
+    """False for a relation that cannot be true: someone their own ancestor, a parent who is also a sibling or
+    partner of the child, or siblings or a couple where one descends from the other."""
+    if kind is RelationKind.PARENT:
+        return b_key not in _ancestors(relations, a_key) and not _is_pair(relations, a_key, b_key)
+    return a_key not in _ancestors(relations, b_key) and b_key not in _ancestors(relations, a_key)
 
 
 def _is_pair(relations: list[KinRelation], a_key: str, b_key: str) -> bool:

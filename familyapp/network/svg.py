@@ -1,9 +1,9 @@
 """The network map as rings and sectors: pure geometry for the server-side SVG (no JavaScript, no library).
 
 The family is in the middle; three rings go from close to far; six sectors divide life into family, friends,
-school, health, authorities and leisure. A sector with more people gets a wider slice, so names have room.
-Every person is drawn (a marker with a tooltip, at least); a name that does not fit is shortened with "…", and
-the list under the map carries everything in full.
+school, health, authorities and leisure, named along the rim. A sector with more people gets a wider slice, so
+names have room. Every person is drawn (a marker with a tooltip, at least); a name that does not fit is shortened
+with "…", and the list under the map carries everything in full.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from .models import PersonKind, Ring, Sector
 CENTER = 40
 RINGS = {Ring.CLOSE: (40, 110), Ring.MIDDLE: (110, 170), Ring.FAR: (170, 214)}
 OUTER = 232
+#: People and their labels stay inside this circle; the band outside it, to OUTER, holds the sectors' names.
+PEOPLE_LIMIT = 215
 SECTOR_LABEL_RADIUS = 223
 VIEWBOX = "-236 -236 472 472"
 NAME_SIZE = 15
@@ -91,8 +93,8 @@ class SectorShape:
     end: float
     #: The border line at the sector's start, from the family circle to the rim.
     border: tuple[Point, Point]
-    label_at: Point
-    label_anchor: str
+    #: The arc along the rim that the sector's name is written on (upright in the lower half too).
+    arc: str
     #: The sector's name, shortened to fit its slice.
     label: str
 
@@ -154,8 +156,9 @@ class Box:
         horizontal = self.left < other.right and other.left < self.right
         return horizontal and self.top < other.bottom and other.top < self.bottom
 
-    def inside(self, limit: float) -> bool:
-        return -limit <= self.left and self.right <= limit and -limit <= self.top and self.bottom <= limit
+    def inside(self, radius: float) -> bool:
+        """True when all four corners lie within the circle of this radius around the family."""
+        return all(x * x + y * y <= radius * radius for x in (self.left, self.right) for y in (self.top, self.bottom))
 
 
 #: Where a label may go around its marker, tried in this order: below, above, right, left.
@@ -228,7 +231,7 @@ def _first_free(item: MapItem, at: Point, blocked: list[Box]) -> tuple[Box, Plac
     for name, role in _variants(item):
         for where in PLACEMENTS:
             box, anchor, name_at, role_at = label_geometry(at, name, role, where)
-            if box.inside(OUTER + 4) and not any(box.overlaps(b) for b in blocked):
+            if box.inside(PEOPLE_LIMIT) and not any(box.overlaps(b) for b in blocked):
                 return box, Placed(item, at, name, role, anchor, name_at, role_at)
     return marker_box(at), Placed(item, at, "", "", "middle", at, at)
 
@@ -251,20 +254,23 @@ def _initials(name: str) -> str:
 
 
 def _sector_shape(sector: Sector, start: float, end: float, name: str) -> SectorShape:
+    """A sector's border and the arc its name follows: clockwise in the upper half, anticlockwise in the lower
+    half, so the text is never upside down."""
+    a, b = start + PAD, end - PAD
+    r = SECTOR_LABEL_RADIUS
     middle = (start + end) / 2
-    label_at = point(middle, SECTOR_LABEL_RADIUS)
-    anchor = "end" if label_at.x > 70 else "start" if label_at.x < -70 else "middle"
-    # Room for the label: the arc near the rim, at most the distance to the drawing's edge for side labels.
-    room = radians(max(end - start - 2 * PAD, 1)) * SECTOR_LABEL_RADIUS
-    if anchor != "middle":
-        room = max(room, 110.0)
+    if 90 < middle < 270:
+        p, q, sweep = point(b, r), point(a, r), 0
+    else:
+        p, q, sweep = point(a, r), point(b, r), 1
+    large = 1 if b - a > 180 else 0
+    room = radians(max(b - a, 1)) * r
     return SectorShape(
         sector=sector,
         start=start,
         end=end,
         border=(point(start, CENTER), point(start, OUTER)),
-        label_at=label_at,
-        label_anchor=anchor,
+        arc=f"M {p.x} {p.y} A {r} {r} 0 {large} {sweep} {q.x} {q.y}",
         label=label(name, max(int(room / (LABEL_SIZE * CHAR)), 3)),
     )
 
@@ -285,15 +291,7 @@ def layout(items: list[MapItem], sector_names: dict[Sector, str]) -> Layout:
         for sector, (start, end) in angles.items():
             points += place_cell([i for i in items if i.sector is sector and i.ring is ring], ring, start, end)
     sectors = [_sector_shape(s, *angles[s], str(sector_names[s])) for s in Sector]
-    obstacles = [Box(-CENTER, -CENTER, CENTER, CENTER)] + [_sector_box(s) for s in sectors]
-    return Layout(sectors=sectors, people=fit_labels(points, obstacles))
-
-
-def _sector_box(shape: SectorShape) -> Box:
-    """The space a sector's name takes at the rim."""
-    width = _width(shape.label, LABEL_SIZE)
-    left = {"start": 0, "end": -width, "middle": -width / 2}[shape.label_anchor] + shape.label_at.x
-    return Box(left, shape.label_at.y - 8, left + width, shape.label_at.y + 8)
+    return Layout(sectors=sectors, people=fit_labels(points, [Box(-CENTER, -CENTER, CENTER, CENTER)]))
 
 
 def label(text: str, chars: int) -> str:

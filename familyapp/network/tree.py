@@ -33,6 +33,14 @@ class Row:
     nodes: list[Node]
 
 
+@dataclass(frozen=True)
+class Tree:
+    """The generations joined to the household, and those not (yet) joined to it, oldest first (offset 0)."""
+
+    rows: list[Row]
+    apart: list[Row]
+
+
 def _generations(keys: set[str], edges: list[tuple[RelationKind, str, str]]) -> tuple[dict[str, int], list[list[str]]]:
     """A generation number per connected node: a parent is one above its child, siblings and partners level."""
     links: dict[str, list[tuple[str, int]]] = {k: [] for k in keys}
@@ -57,14 +65,16 @@ def _generations(keys: set[str], edges: list[tuple[RelationKind, str, str]]) -> 
     return gen, components
 
 
-def rows(nodes: dict[str, Node], edges: list[tuple[RelationKind, str, str]]) -> list[Row]:
+def build(nodes: dict[str, Node], edges: list[tuple[RelationKind, str, str]]) -> Tree:
     """The family tree as generations, oldest first; only people with at least one relation.
 
-    Each group of connected people is aligned on the household: its children at offset 0, or else its adults at -1.
+    A group of related people joined to the household is aligned on it: its children at offset 0, or else its
+    adults at -1. A group with nobody from the household goes apart, its oldest at offset 0, so it is never
+    mistaken for the household's own generations.
 
     :param nodes: every person that may appear, by key.
     :param edges: (kind, a, b) with both keys in ``nodes``; for PARENT, ``a`` is the parent.
-    :return: rows of nodes, each node's relations filled in with names.
+    :return: a Tree; each node's relations are filled in with names.
     """
     gen, components = _generations(set(nodes), edges)
     for kind, a, b in edges:
@@ -74,13 +84,21 @@ def rows(nodes: dict[str, Node], edges: list[tuple[RelationKind, str, str]]) -> 
         else:
             (nodes[a].siblings if kind is RelationKind.SIBLING else nodes[a].partners).append(nodes[b].name)
             (nodes[b].siblings if kind is RelationKind.SIBLING else nodes[b].partners).append(nodes[a].name)
-    offsets: dict[str, int] = {}
+    joined: dict[str, int] = {}
+    apart: dict[str, int] = {}
     for members in components:
         children = [gen[k] for k in members if nodes[k].household and nodes[k].child]
         adults = [gen[k] for k in members if nodes[k].household and not nodes[k].child]
-        shift = -children[0] if children else (-1 - adults[0] if adults else -min(gen[k] for k in members))
+        if children or adults:
+            shift, target = (-children[0] if children else -1 - adults[0]), joined
+        else:
+            shift, target = -min(gen[k] for k in members), apart
         for k in members:
-            offsets[k] = gen[k] + shift
+            target[k] = gen[k] + shift
+    return Tree(rows=_rows(nodes, joined), apart=_rows(nodes, apart))
+
+
+def _rows(nodes: dict[str, Node], offsets: dict[str, int]) -> list[Row]:
     by_offset: dict[int, list[Node]] = {}
     for key, offset in offsets.items():
         by_offset.setdefault(offset, []).append(nodes[key])

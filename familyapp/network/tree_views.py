@@ -53,12 +53,13 @@ def _form(nodes: dict, **kwargs) -> RelationForm:
 def _page(view: FamilyView, form=None, status: int = 200):
     nodes = _nodes(view)
     relations = _visible_relations(view, nodes)
-    rows = tree.rows(nodes, [(r.kind, r.a_key, r.b_key) for r in relations])
+    family_tree = tree.build(nodes, [(r.kind, r.a_key, r.b_key) for r in relations])
     return render_template(
         "network/tree.html",
         view=view,
         family=view.family,
-        rows=rows,
+        rows=family_tree.rows,
+        apart=family_tree.apart,
         nodes=nodes,
         relations=relations,
         form=form or _form(nodes, formdata=None),
@@ -77,12 +78,15 @@ def index(family_id: str):
 def add_relation(family_id: str):
     """Record a relation between two people in the tree."""
     view = family_screen_or_404(family_id)
-    form = _form(_nodes(view))
+    nodes = _nodes(view)
+    form = _form(nodes)
     if form.validate_on_submit():
         kind = RelationKind(form.kind.data)
         done = save(
             form,
-            lambda: services.add_relation(view.family, kind, form.a.data, form.b.data, actor=current_user),
+            lambda: services.add_relation(
+                view.family, kind, form.a.data, form.b.data, actor=current_user, visible=set(nodes)
+            ),
         )
         if done is not None:
             flash(_("The relation is added to the family tree."), "success")

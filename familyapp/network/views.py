@@ -12,12 +12,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from .. import db
-from ..access import FamilyView, deny, family_screen_or_404, parse_id
+from ..access import FamilyView, deny, family_screen_or_404, get_in_family_or_404
+from ..auth.models import Role
 from ..families import queries as family_queries
 from ..families.models import AssignmentRole
 from . import compare, queries, services, svg
 from .forms import RINGS, SECTOR_SHORT, SECTORS, PersonForm, ProfessionalForm
-from .models import NetworkPerson, PersonKind, Sector
+from .models import NetworkPerson, NetworkRevision, PersonKind, Sector
 
 bp = Blueprint("network", __name__, url_prefix="/families/<family_id>/network")
 
@@ -52,12 +53,17 @@ def _to_map(view: FamilyView, anchor: str = ""):
     return redirect(url_for("network.index", family_id=view.family.id, _anchor=anchor or None))
 
 
+def _decides_visibility(view: FamilyView) -> bool:
+    """Only the parents decide whether the consultant's partner may see someone from their own life."""
+    return view.viewer.role is Role.PARENT
+
+
 def _person_form(view: FamilyView, kind: PersonKind, **kwargs):
-    """The form for a kind of person; only the family decides what the consultant's partner may see."""
+    """The form for a kind of person, with "the partner may see" for the parents only."""
     if kind is PersonKind.PROFESSIONAL:
         return ProfessionalForm(**kwargs)
     form = PersonForm(**kwargs)
-    if not view.is_family:
+    if not _decides_visibility(view):
         del form.partner_may_see
     return form
 
@@ -92,7 +98,7 @@ def _map_page(view: FamilyView, private_form=None, professional_form=None, statu
         private_form=private_form or _person_form(view, PersonKind.PRIVATE, prefix="private", formdata=None),
         professional_form=professional_form
         or _person_form(view, PersonKind.PROFESSIONAL, prefix="professional", formdata=None),
-        partners=_partner_names(view) if view.is_family else [],
+        partners=_partner_names(view) if _decides_visibility(view) else [],
     ), status
 
 
@@ -141,11 +147,12 @@ def add_person(family_id: str):
     kind = PersonKind.PROFESSIONAL if request.form.get("kind") == "professional" else PersonKind.PRIVATE
     form = _person_form(view, kind, prefix=kind.value)
     if form.validate_on_submit():
+        data = _person_data(form)
+        if kind is PersonKind.PRIVATE and queries.is_partner(view):
+            data["partner_may_see"] = True  # the partner added them, so the partner may see them
         person = save(
             form,
-            lambda: services.add_person(
-                view.family, kind, _person_data(form), actor=current_user, among=queries.list_people(view)
-            ),
+            lambda: services.add_person(view.family, kind, data, actor=current_user, among=queries.list_people(view)),
         )
         if person is not None:
             flash(_("%(name)s is on the map.", name=person.name), "success")
@@ -198,7 +205,7 @@ def edit_person(family_id: str, person_id: str):
         family=view.family,
         person=person,
         form=form,
-        partners=_partner_names(view) if view.is_family else [],
+        partners=_partner_names(view) if _decides_visibility(view) else [],
     ), status
 
 
@@ -214,15 +221,14 @@ def remove_person(family_id: str, person_id: str):
     return _to_map(view)
 
 
-def _chosen_revision(revisions: list, wanted: str | None):
-    """The version to compare with: the one asked for, else the newest that is at least 30 days old, else the
-    oldest. An unknown version id is a 404."""
+def _chosen_revision(view: FamilyView, revisions: list, wanted: str | None, hidden: set):
+    """The version to compare with: the one asked for (loaded within the family, so another family's is a 404),
+    else the newest that is at least 30 days old, else the oldest."""
     if wanted:
-        wanted_id = parse_id(wanted)
-        chosen = next((r for r in revisions if r.id == wanted_id), None)
-        if chosen is None:
+        revision = get_in_family_or_404(NetworkRevision, wanted, view.family)
+        if revision.person_id in hidden:
             deny()
-        return chosen
+        return revision
     month_ago = db.utcnow() - compare.DEFAULT_AGE
     return next((r for r in revisions if r.at <= month_ago), revisions[-1] if revisions else None)
 
@@ -232,11 +238,11 @@ def _chosen_revision(revisions: list, wanted: str | None):
 def history(family_id: str):
     """Today's map beside an earlier one: who is new, who came closer, who moved away, who is gone."""
     view = family_screen_or_404(family_id, "network_history")
-    revisions = queries.list_revisions(view.family)
-    earlier = _chosen_revision(revisions, request.args.get("version"))
-    people = queries.list_people(view)
-    now_items = [svg.item_from_person(p) for p in people]
-    then_items = compare.visible_snapshot(earlier.snapshot, queries.hidden_ids(view)) if earlier else []
+    hidden = queries.hidden_ids(view)
+    revisions = queries.list_revisions(view, hidden)
+    earlier = _chosen_revision(view, revisions, request.args.get("version"), hidden)
+    now_items = [svg.item_from_person(p) for p in queries.list_people(view)]
+    then_items = compare.visible_snapshot(earlier.snapshot, hidden) if earlier else []
     return render_template(
         "network/history.html",
         view=view,

@@ -64,8 +64,12 @@ def upgrade() -> None:
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("actor_id", sa.Uuid(), nullable=True),
         sa.Column("change", sa.String(length=40), nullable=False),
+        sa.Column("person_id", sa.Uuid(), nullable=True),
         sa.Column("snapshot", sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(["actor_id"], ["users.id"], name=op.f("fk_network_revisions_actor_id_users")),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["network_people.id"], name=op.f("fk_network_revisions_person_id_network_people")
+        ),
         sa.ForeignKeyConstraint(["family_id"], ["families.id"], name=op.f("fk_network_revisions_family_id_families")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_network_revisions")),
     )

@@ -34,7 +34,7 @@ def test_three_generations_around_the_household():
         (P, "sara", "noah"),
         (S, "jonas", "kim"),
     ]
-    rows = tree.rows(people, edges)
+    rows = tree.build(people, edges).rows
     assert layout(rows) == {-2: ["morfar", "mormor"], -1: ["jonas", "kim", "sara"], 0: ["alma", "noah"]}
     assert people["sara"].parents == ["Mormor", "Morfar"] and people["sara"].children == ["Alma", "Noah"]
     assert people["mormor"].partners == ["Morfar"] and people["kim"].siblings == ["Jonas"]
@@ -43,19 +43,22 @@ def test_three_generations_around_the_household():
 
 def test_people_without_relations_are_left_out_and_groups_align_on_the_household():
     people = nodes(sara="adult", mormor="map", alone="map", oldefar="map")
-    rows = tree.rows(people, [(P, "mormor", "sara"), (P, "oldefar", "mormor")])
-    assert layout(rows) == {-3: ["oldefar"], -2: ["mormor"], -1: ["sara"]}
+    built = tree.build(people, [(P, "mormor", "sara"), (P, "oldefar", "mormor")])
+    assert layout(built.rows) == {-3: ["oldefar"], -2: ["mormor"], -1: ["sara"]} and built.apart == []
 
 
-def test_a_group_outside_the_household_starts_at_its_oldest():
-    people = nodes(a="map", b="map")
-    assert layout(tree.rows(people, [(P, "a", "b")])) == {0: ["a"], 1: ["b"]}
+def test_a_group_outside_the_household_stands_apart():
+    people = nodes(farfar="map", farmor="map", alma="child")
+    built = tree.build(people, [(R, "farfar", "farmor")])
+    assert built.rows == [] and layout(built.apart) == {0: ["farfar", "farmor"]}
+    built = tree.build(nodes(a="map", b="map"), [(P, "a", "b")])
+    assert layout(built.apart) == {0: ["a"], 1: ["b"]}
 
 
 def test_contradictory_relations_still_give_a_tree():
     people = nodes(a="map", b="map", c="map")
-    rows = tree.rows(people, [(P, "a", "b"), (S, "a", "b"), (P, "b", "c"), (P, "c", "a")])
-    assert sum(len(r.nodes) for r in rows) == 3
+    built = tree.build(people, [(P, "a", "b"), (S, "a", "b"), (P, "b", "c"), (P, "c", "a")])
+    assert sum(len(r.nodes) for r in built.apart) == 3
 
 
 def item(key, ring=Ring.CLOSE, sector=Sector.FAMILY):

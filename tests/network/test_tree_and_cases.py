@@ -52,6 +52,41 @@ class TestFamilyTree:
         assert response.status_code == 400 and "two different people" in response.get_data(as_text=True)
         assert len(relations(world.family_a)) == 2
 
+    def test_siblings_or_a_couple_across_generations_are_refused(self, client, world, login):
+        login(world.parent_a)
+        sara, bente = f"p:{world.parent_a.person_id}", key(person_named(world.family_a, "Bente"))
+        for kind in ("sibling", "partner"):
+            response = client.post(t_url(world.family_a, "/relations"), data={"a": bente, "kind": kind, "b": sara})
+            assert response.status_code == 400 and "who is the parent of whom" in response.get_data(as_text=True)
+
+    def test_a_group_not_joined_to_the_household_stands_apart(self, client, world, login):
+        login(world.parent_a)
+        client.post(
+            f"/families/{world.family_a.id}/network/people",
+            data={
+                "kind": "private",
+                "private-name": "Farfar",
+                "private-relation": "farfar",
+                "private-ring": "far",
+                "private-sector": "family",
+            },
+        )
+        farfar = key(person_named(world.family_a, "Farfar"))
+        bente = key(person_named(world.family_a, "Bente"))
+        sara = f"p:{world.parent_a.person_id}"
+        client.post(t_url(world.family_a, f"/relations/{relations(world.family_a)[0].id}/delete"))
+        assert (
+            client.post(
+                t_url(world.family_a, "/relations"), data={"a": farfar, "kind": "partner", "b": bente}
+            ).status_code
+            == 302
+        )
+        page = client.get(t_url(world.family_a)).get_data(as_text=True)
+        joined, apart = page.split('class="card tree-apart"')
+        apart = apart.split("</section>")[0]
+        assert "Farfar" in apart and "Bente" in apart and f'data-node="{sara}"' not in apart
+        assert "tree-row" not in joined  # nobody is joined to the household now
+
     def test_unknown_and_foreign_people_are_refused(self, client, world, login):
         login(world.parent_a)
         foreign = key(person_named(world.family_b, "Bente"))
@@ -118,6 +153,17 @@ class TestCases:
             )
             == 1
         )
+
+    def test_saving_a_case_keeps_a_contact_who_left_the_map(self, client, world, login):
+        login(world.consultant_a)
+        case = db.session.scalar(select(AgencyCase).where(AgencyCase.family_id == world.family_a.id))
+        karsten = person_named(world.family_a, "Karsten Berg")
+        client.post(f"/families/{world.family_a.id}/network/people/{karsten.id}/delete")
+        edit = client.get(c_url(world.family_a, f"/{case.id}")).get_data(as_text=True)
+        assert f'<option selected value="{karsten.id}">Karsten Berg (no longer on the map)' in edit
+        data = {"authority": "Jobcentret", "about": "Nyt", "contact": str(karsten.id)}
+        assert client.post(c_url(world.family_a, f"/{case.id}"), data=data).status_code == 302
+        assert db.session.get(AgencyCase, case.id).contact_id == karsten.id
 
     def test_a_removed_contact_stays_named(self, client, world, login):
         login(world.consultant_a)

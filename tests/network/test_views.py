@@ -228,6 +228,65 @@ class TestPartnerConsultant:
         )
         assert response.status_code == 302  # the partner cannot know Bente is there
 
+    def test_someone_the_partner_adds_stays_visible_to_them(self, client, world, login):
+        partner = make_partner(world)
+        login(partner)
+        assert client.post(n_url(world.family_a, "/people"), data=private(name="Ole")).status_code == 302
+        ole = person_named(world.family_a, "Ole")
+        assert ole.partner_may_see and client.get(n_url(world.family_a, f"/people/{ole.id}")).status_code == 200
+
+    def test_meetings_and_home_never_name_a_hidden_participant(self, client, world, login):
+        from familyapp.meetings.models import Meeting
+        from familyapp.meetings.services import participant_from_map
+
+        meeting = db.session.scalar(select(Meeting).where(Meeting.family_id == world.family_a.id))
+        bente = person_named(world.family_a, "Bente")
+        login(world.parent_a)
+        url = f"/families/{world.family_a.id}/meetings/{meeting.id}"
+        client.post(f"{url}/suggestions", data={"people": [str(bente.id)]})
+        db.session.add(factories.meeting_participant(world.family_a, meeting, participant_from_map(bente)))
+        db.session.commit()
+        login(make_partner(world))
+        for page_url in (f"/families/{world.family_a.id}/", url):
+            page = client.get(page_url).get_data(as_text=True)
+            assert "Bente" not in page and "mormor" not in page, page_url
+        login(world.consultant_a)
+        page = client.get(url).get_data(as_text=True)
+        assert page.count("Bente") >= 2 and "The family suggests inviting" in page
+
+    def test_a_suggestion_hidden_from_the_partner_stays_waiting_for_the_primary(self, client, world, login):
+        from familyapp.meetings.models import Meeting, MeetingSuggestion
+
+        meeting = db.session.scalar(select(Meeting).where(Meeting.family_id == world.family_a.id))
+        bente = person_named(world.family_a, "Bente")
+        login(world.parent_a)
+        client.post(
+            f"/families/{world.family_a.id}/meetings/{meeting.id}/suggestions", data={"people": [str(bente.id)]}
+        )
+        login(make_partner(world))
+        client.get(f"/families/{world.family_a.id}/meetings/{meeting.id}")
+        assert db.session.scalar(select(MeetingSuggestion.seen_at)) is None
+        login(world.consultant_a)
+        client.get(f"/families/{world.family_a.id}/meetings/{meeting.id}")
+        assert db.session.scalar(select(MeetingSuggestion.seen_at)) is not None
+
+    def test_the_history_hides_changes_about_hidden_people(self, client, world, login):
+        bente = person_named(world.family_a, "Bente")
+        about_bente = db.session.scalar(select(NetworkRevision.id).where(NetworkRevision.person_id == bente.id))
+        login(make_partner(world))
+        page = client.get(n_url(world.family_a, "/history")).get_data(as_text=True)
+        assert str(about_bente) not in page
+        assert client.get(n_url(world.family_a, f"/history?version={about_bente}")).status_code == 404
+
+    def test_only_parents_decide_what_the_partner_sees(self, client, world, login):
+        from familyapp.families import services as fs
+
+        young = fs.add_adult(world.family_a, "Freja A", "datter", actor=None, young_person=True)
+        db.session.commit()
+        login(young)
+        page = client.get(n_url(world.family_a)).get_data(as_text=True)
+        assert "Bente" in page and 'name="private-partner_may_see"' not in page
+
     def test_primary_consultant_sees_everyone(self, client, world, login):
         make_partner(world)
         login(world.consultant_a)

@@ -19,6 +19,20 @@
     var standalone = window.navigator.standalone === true || window.matchMedia("(display-mode: standalone)").matches;
     if (hint && ios && !standalone) hint.hidden = false;
 
+    // A double tap sends a form once: its buttons rest while the page loads (unless a script took the submit).
+    document.addEventListener("submit", function (event) {
+      var form = event.target;
+      if (String(form.method).toLowerCase() !== "post") return;
+      setTimeout(function () {
+        if (event.defaultPrevented) return;
+        form.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
+        setTimeout(function () { form.querySelectorAll("button").forEach(function (b) { b.disabled = false; }); }, 8000);
+      }, 0);
+    });
+    window.addEventListener("pageshow", function () {
+      document.querySelectorAll("form button:disabled").forEach(function (b) { b.disabled = false; });
+    });
+
     // Sign-out also empties this browser's caches, for shared phones.
     var signout = document.querySelector("[data-signout]");
     if (signout && "caches" in window) {
