@@ -85,10 +85,12 @@ def register_blueprints(app: Flask) -> None:
     from .network.views import bp as network_bp
     from .plans.views import bp as plans_bp
     from .pwa.views import bp as pwa_bp
+    from .scales.review_views import bp as review_bp
+    from .scales.views import bp as scales_bp
     from .yearwheel.views import bp as yearwheel_bp
 
     blueprints = (auth_bp, families_bp, plans_bp, meetings_bp, calendar_bp, yearwheel_bp, network_bp, cases_bp)
-    for bp in (*blueprints, familytree_bp, admin_bp, i18n_bp, pwa_bp):
+    for bp in (*blueprints, familytree_bp, scales_bp, review_bp, admin_bp, i18n_bp, pwa_bp):
         app.register_blueprint(bp)
 
 

@@ -29,11 +29,23 @@ def alembic_config(url: str):
     return cfg
 
 
-def upgrade_database(url: str) -> None:
-    """Bring a database to the newest schema."""
+def upgrade_database(url: str) -> list[str]:
+    """Bring a database to the newest schema, and store the scale definitions that come with this release.
+
+    :return: the definition versions stored ("key vN").
+    """
     from alembic import command
+    from sqlalchemy.orm import Session
+
+    from .scales.services import sync_shipped
 
     command.upgrade(alembic_config(url), "head")
+    engine = db.make_engine(url)
+    try:
+        with Session(engine) as session, session.begin():
+            return sync_shipped(session)
+    finally:
+        engine.dispose()
 
 
 def fill_source_language(po_path: Path) -> None:
@@ -92,6 +104,57 @@ def register(app: Flask) -> None:
         for name, role, url, code in load_demo():
             click.echo(f"  {role:<12} {name:<22} {url}   (code {code})")
         db.session.commit()
+
+    scales = AppGroup("scales", help="Scale definitions: the questionnaires as versioned data.")
+    app.cli.add_command(scales)
+
+    @scales.command("list")
+    def scales_list():
+        """Show every stored definition, and which are in use."""
+        from .scales.models import ScaleDefinition
+
+        stmt = select(ScaleDefinition).order_by(ScaleDefinition.purpose, ScaleDefinition.key, ScaleDefinition.version)
+        for row in db.session.scalars(stmt):
+            state = "in use" if row.active else "-"
+            ages = f"{row.min_age}-{row.max_age}"
+            click.echo(
+                f"  {row.purpose:<12} {row.respondent:<13} {ages:<7} {row.key} v{row.version} ({row.source}) {state}"
+            )
+
+    def _read(path: str) -> dict:
+        from .scales.definitions import DefinitionError, read_file, validate
+
+        try:
+            data = read_file(Path(path))
+            validate(data)
+        except DefinitionError as exc:
+            raise click.ClickException("the definition is not valid:\n  - " + "\n  - ".join(exc.reasons)) from exc
+        return data
+
+    @scales.command("validate")
+    @click.argument("path", type=click.Path(dir_okay=False))
+    def scales_validate(path: str):
+        """Check a definition file (.toml or .json) and say exactly what is wrong."""
+        data = _read(path)
+        click.echo(f"{data['key']} version {data['version']} is valid.")
+
+    @scales.command("load")
+    @click.argument("path", type=click.Path(dir_okay=False))
+    @click.option("--activate", is_flag=True, help="Put it in use instead of the version now in use for its slot.")
+    def scales_load(path: str, activate: bool):
+        """Load a definition file, e.g. the official ORS/SRS wording under the municipality's licence."""
+        from .audit import record_event
+        from .scales.definitions import DefinitionError
+        from .scales.services import store_definition
+
+        data = _read(path)
+        try:
+            row = store_definition(db.session, data, source="loaded", activate=activate)
+        except DefinitionError as exc:
+            raise click.ClickException("; ".join(exc.reasons)) from exc
+        record_event(None, "scale.definition_loaded", obj=row, data={"key": row.key, "version": row.version})
+        db.session.commit()
+        click.echo(f"Loaded {row.key} version {row.version}{' and put it in use' if row.active else ''}.")
 
     sessions = AppGroup("sessions", help="Server-side sessions.")
     app.cli.add_command(sessions)

@@ -14,9 +14,13 @@ from .meetings.models import (
 )
 from .network.models import AgencyCase, KinRelation, NetworkPerson, NetworkRevision
 from .plans.models import Agreement, Goal, GoalStep, Plan, PlanRevision, ReadinessItem
+from .scales.models import ScaleDefinition, ScaleResponse, ScaleSetting
 from .yearwheel.models import YearActivity
 
 __all__ = [
+    "ScaleDefinition",
+    "ScaleResponse",
+    "ScaleSetting",
     "AgencyCase",
     "KinRelation",
     "NetworkPerson",

@@ -64,8 +64,9 @@ def make_world() -> World:
     services.assign_consultant(family_b, consultant_b, AssignmentRole.PRIMARY, actor=admin)
     for family, parent, consultant in ((family_a, parent_a, consultant_a), (family_b, parent_b, consultant_b)):
         make_plan(family, parent, consultant)
-        make_meeting(family, parent, consultant)
+        meeting = make_meeting(family, parent, consultant)
         make_network(family, parent, consultant)
+        make_answer(family, parent, meeting, (6, 7, 5, 8))
     db.session.commit()
     return World(family_a, family_b, parent_a, parent_a2, parent_b, consultant_a, consultant_b, admin)
 
@@ -157,6 +158,25 @@ def make_meeting(family: Family, parent: User, consultant: User, starts_at: date
         {"kind": "other", "name": "Lise Lærer", "role": "lærer", "decides": False},
     ]
     return meeting_services.create_meeting(family, values, participants, actor=consultant, now=db.utcnow())
+
+
+def make_answer(family: Family, user: User, meeting, values, *, purpose="wellbeing", now=None, client_id=None):
+    """A sent answer in the user's window before (wellbeing) or after (alliance) the meeting, sent at ``now``
+    (by default just after the window opened)."""
+    from familyapp.scales import queries as scale_queries
+    from familyapp.scales import services as scale_services
+
+    window = next(
+        w
+        for w, _row in scale_queries.windows_for(family, user, db.utcnow())
+        if w.key.startswith(f"{purpose}.m.{meeting.id}")
+    )
+    row = next(r for w, r in scale_queries.windows_for(family, user, db.utcnow()) if w.key == window.key)
+    definition = scale_queries.parsed(row)
+    when = now or window.opens_at + timedelta(minutes=5)
+    response = scale_services.open_response(family, user, window, row, now=when)
+    answers = dict(zip([i.key for i in definition.items], values, strict=True))
+    return scale_services.submit(family, response, definition, answers, actor=user, now=when, client_id=client_id)
 
 
 def sign_in(client, user: User) -> None:

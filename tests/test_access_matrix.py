@@ -16,6 +16,7 @@ from familyapp.families.models import Assignment, Family, Membership, Person
 from familyapp.meetings.models import Meeting, MeetingQuestion, MeetingReply, MeetingSuggestion
 from familyapp.network.models import AgencyCase, KinRelation, NetworkPerson, NetworkRevision
 from familyapp.plans.models import Agreement, Goal, GoalStep, Plan, PlanRevision, ReadinessItem
+from familyapp.scales.models import ScaleResponse
 from familyapp.yearwheel.models import YearActivity
 from tests import factories
 
@@ -45,6 +46,7 @@ P = "/families/{A}/plan"
 M = "/families/{A}/meetings"
 W = "/families/{A}/yearwheel"
 N = "/families/{A}/network"
+S = "/families/{A}/scales"
 
 #: endpoint -> (method, url template, expected status per role). {A} is family A; {person} an adult of A;
 #: {consultant} consultant A; {assignment} consultant A's assignment to family A.
@@ -108,6 +110,15 @@ MATRIX = {
     "cases.add": ("POST", N + "/cases", CONSULTANT_A(400)),
     "cases.edit": ("GET", N + "/cases/{case}", CONSULTANT_A(200)),
     "cases.remove": ("POST", N + "/cases/{case}/delete", CONSULTANT_A(302)),
+    "scales.index": ("GET", S, FAMILY_A_CONTENT),
+    # A made-up window key is nobody's window: a 404 for everyone; tests/scales covers real windows.
+    "scales.fill": ("GET", S + "/fill/wellbeing.m." + RANDOM, _s(404, 404, 404, 404, 404, 302)),
+    "scales.draft": ("POST", S + "/fill/wellbeing.m." + RANDOM + "/draft", _s(404, 404, 404, 404, 404, 302)),
+    "scales.decline": ("POST", S + "/fill/wellbeing.m." + RANDOM + "/decline", _s(404, 404, 404, 404, 404, 302)),
+    "scales.answer": ("GET", S + "/answers/{response}", FAMILY_A_CONTENT),
+    "scales.discussed": ("POST", S + "/answers/{response}/discussed", CONSULTANT_A(302)),
+    "scales.settings": ("POST", S + "/settings", FAMILY_MEMBER_A(302)),
+    "review.queue": ("GET", "/review", _s(404, 404, 200, 200, 404, 302)),
     "admin.index": ("GET", "/admin/", ADMIN_ONLY(200)),
     "admin.consultant": ("GET", "/admin/consultants/{consultant}", ADMIN_ONLY(200)),
     "admin.add_consultant": ("POST", "/admin/consultants", ADMIN_ONLY(400)),
@@ -160,6 +171,7 @@ DOMAIN_TABLES = (
     NetworkRevision,
     KinRelation,
     AgencyCase,
+    ScaleResponse,
 )
 
 
@@ -194,6 +206,7 @@ def _url(template: str, world) -> str:
         netperson=first(NetworkPerson),
         relation=first(KinRelation),
         case=first(AgencyCase),
+        response=first(ScaleResponse),
     )
 
 

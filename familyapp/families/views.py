@@ -26,6 +26,7 @@ from ..meetings import queries as meeting_queries
 from ..meetings.cadence import follow_up
 from ..network import queries as network_queries
 from ..plans import queries as plan_queries
+from ..scales import queries as scale_queries
 from . import queries, services
 from .forms import AdultForm, CadenceForm, ChildForm, PhaseForm
 from .models import Cadence, Person, Phase
@@ -53,12 +54,14 @@ def index():
 def home(family_id: str):
     """The family's home screen: the same template for the family and, mirrored, for its consultant."""
     view = family_view_or_404(family_id, current_user, page="home")
-    family, today = view.family, db.local_today()
+    family, today, now = view.family, db.local_today(), db.utcnow()
+    meetings = meeting_queries.list_meetings(family)
     return render_template(
         "families/home.html",
         view=view,
         family=family,
-        meeting=meeting_queries.next_meeting(family, db.utcnow()),
+        meeting=meeting_queries.coming_of(meetings, now),
+        to_fill=scale_queries.to_fill(family, current_user, now, meetings) if view.is_family else [],
         consultants=queries.household(family)[1],
         goals=plan_queries.list_goals(family),
         due=plan_queries.agreements_due(family, today),
@@ -67,15 +70,13 @@ def home(family_id: str):
         today=today,
         phase_form=PhaseForm(phase=family.phase.value) if view.can_edit else None,
         cadence_form=CadenceForm(cadence=family.cadence.value) if view.can_edit else None,
-        follow_up=_follow_up(family),
+        follow_up=_follow_up(family, meetings, now),
     )
 
 
-def _follow_up(family):
-    """When the family's next follow-up is due (one query per figure, whatever the history)."""
-    now = db.utcnow()
-    last = meeting_queries.last_contacts([family.id], now).get(family.id)
-    nxt = meeting_queries.next_meetings([family.id], now).get(family.id)
+def _follow_up(family, meetings, now):
+    """When the family's next follow-up is due, from its meetings (already loaded for the home screen)."""
+    last, nxt = meeting_queries.contacts_of(meetings, now)
     last_day, next_day = (db.local_date(t) if t else None for t in (last, nxt))
     return follow_up(family, last_day, next_day, db.local_date(now))
 
@@ -120,7 +121,8 @@ def caseload():
     """The consultant's own families."""
     sort = request.args.get("sort", "due")
     rows = caseload_overview(queries.caseload(current_user), db.utcnow(), sort)
-    return render_template("families/caseload.html", rows=rows, sort=sort)
+    reviews = scale_queries.waiting_review([row["family"].id for row in rows])
+    return render_template("families/caseload.html", rows=rows, sort=sort, reviews=reviews)
 
 
 SORTS = {

@@ -36,6 +36,19 @@ def next_meeting(family: Family, now: datetime) -> Meeting | None:
     return db.session.scalar(stmt)
 
 
+def coming_of(meetings: list[Meeting], now: datetime) -> Meeting | None:
+    """From a family's meetings (``list_meetings``): the next one that is not cancelled (``next_meeting``)."""
+    return next((m for m in meetings if not m.cancelled and m.ends_at >= now), None)
+
+
+def contacts_of(meetings: list[Meeting], now: datetime) -> tuple[datetime | None, datetime | None]:
+    """From a family's meetings: the start of the last held with the family and of the next planned, as
+    ``last_contacts`` and ``next_meetings`` count them for many families in SQL."""
+    held = [m.starts_at for m in meetings if not m.cancelled and m.type is not MeetingType.WORK and m.starts_at < now]
+    planned = [m.starts_at for m in meetings if not m.cancelled and m.starts_at >= now]
+    return (max(held) if held else None), (min(planned) if planned else None)
+
+
 def replies_for(meeting: Meeting) -> list[MeetingReply]:
     return list(db.session.scalars(select(MeetingReply).where(MeetingReply.meeting_id == meeting.id)))
 

@@ -1,0 +1,204 @@
+"""Read-only queries for the scales: which definitions are in use, which windows a person has, their answers,
+and what waits for review. Other features (the home screen, the caseload) read these.
+
+A family member sees only their own answers; the family's consultants see everyone's (reviewing is the point).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+
+from flask import g
+from sqlalchemy import select
+
+from .. import db
+from ..auth.models import Role, User
+from ..families import queries as family_queries
+from ..families.models import Family, PersonKind
+from ..meetings import queries as meeting_queries
+from . import definitions, schedule
+from .models import ScaleDefinition, ScaleResponse, ScaleSetting
+
+#: An adult without a birth date is taken to be this old when a scale is chosen by age.
+ADULT_AGE = 30
+#: A window that closed this recently is still offered, and the answer is marked late.
+LATE_GRACE = timedelta(days=14)
+
+
+def active_definitions() -> list[ScaleDefinition]:
+    """The definitions in use, newest first (one query per request)."""
+    if "scale_definitions" not in g:
+        stmt = (
+            select(ScaleDefinition).where(ScaleDefinition.active.is_(True)).order_by(ScaleDefinition.loaded_at.desc())
+        )
+        g.scale_definitions = list(db.session.scalars(stmt))
+    return g.scale_definitions
+
+
+def parsed(row: ScaleDefinition) -> definitions.Definition:
+    """The definition behind a row, built once per request."""
+    cache = g.setdefault("parsed_definitions", {})
+    if row.id not in cache:
+        cache[row.id] = definitions.build(row.data)
+    return cache[row.id]
+
+
+def pick(purpose: str, respondent: str, age: int | None) -> ScaleDefinition | None:
+    """The definition in use for a purpose, a kind of respondent and an age (the person's, or the child's)."""
+    if age is None and respondent == "self":
+        age = ADULT_AGE
+    for row in active_definitions():
+        if (
+            row.purpose == purpose
+            and row.respondent == respondent
+            and (age is None or row.min_age <= age <= row.max_age)
+        ):
+            return row
+    return None
+
+
+def _meeting_windows(family: Family, person_id, age: int | None, meetings) -> list[tuple]:
+    """Before and after each meeting with the family that the person takes part in."""
+    theirs = [
+        m
+        for m in meetings
+        if not m.cancelled and m.type.with_family and person_id in {p.person_id for p in m.participants}
+    ]
+    found = []
+    for purpose, make in (("wellbeing", _before), ("alliance", _after)):
+        row = pick(purpose, "self", age)
+        if row is not None:
+            rules = parsed(row).schedule
+            found += [(make(purpose, meeting, rules), row) for meeting in theirs]
+    return found
+
+
+def _before(purpose, meeting, rules) -> schedule.Window:
+    return schedule.before_meeting(purpose, meeting.id, meeting.starts_at, rules.get("hours_before", 48))
+
+
+def _after(purpose, meeting, rules) -> schedule.Window:
+    return schedule.after_meeting(purpose, meeting.id, meeting.ends_at, rules.get("days_after", 7))
+
+
+def _cadence(purpose: str, respondent: str, age, family: Family, today, about=None) -> list[tuple]:
+    row = pick(purpose, respondent, age)
+    if row is None:
+        return []
+    rules = parsed(row).schedule
+    window = schedule.every_months(purpose, family.start_date, rules["months"], rules["window_days"], today, about)
+    return [(window, row)] if window else []
+
+
+def windows_for(
+    family: Family, user: User, now: datetime, meetings: list | None = None
+) -> list[tuple[schedule.Window, ScaleDefinition]]:
+    """Every window the user has in the family, with the definition to fill in it.
+
+    Parents: wellbeing before and alliance after their meetings, the progression wheel, and functioning for each
+    child; a young person: their own wellbeing, alliance and functioning; the consultant: a professional's
+    functioning rating for each child. Children's ages choose the version (child 6-12, adult 13+).
+
+    :param meetings: the family's meetings with participants, when the page has them already (else two queries).
+    """
+    today = db.local_date(now)
+    people, _consultants = family_queries.household(family)
+    children = [p for p, _u, _m in people if p.kind is PersonKind.CHILD and p.id != user.person_id]
+    found: list[tuple] = []
+    if user.role in (Role.PARENT, Role.YOUNG_PERSON):
+        me = next((p for p, _u, _m in people if p.id == user.person_id), None)
+        age = me.age_on(today) if me else None
+        if meetings is None:
+            meetings = meeting_queries.list_meetings(family)
+        found += _meeting_windows(family, user.person_id, age, meetings)
+        if user.role is Role.PARENT:
+            found += _cadence("progression", "self", age, family, today)
+            for child in children:
+                found += _cadence("functioning", "parent", child.age_on(today), family, today, child.id)
+        else:
+            found += _cadence("functioning", "self", age, family, today)
+    elif user.role is Role.CONSULTANT:
+        for child in children:
+            found += _cadence("functioning", "professional", child.age_on(today), family, today, child.id)
+    return sorted(found, key=lambda pair: pair[0].opens_at)
+
+
+def responses_of(family: Family, user: User | None = None) -> list[ScaleResponse]:
+    """Answers in the family, oldest first: one person's (a family member sees only their own), or everyone's."""
+    stmt = select(ScaleResponse).where(ScaleResponse.family_id == family.id).order_by(ScaleResponse.opens_at)
+    if user is not None:
+        stmt = stmt.where(ScaleResponse.user_id == user.id)
+    return list(db.session.scalars(stmt))
+
+
+def definitions_by_id(ids: set[uuid.UUID]) -> dict[uuid.UUID, ScaleDefinition]:
+    """Definitions by id, used or not (an old answer keeps its own version); one query."""
+    if not ids:
+        return {}
+    return {d.id: d for d in db.session.scalars(select(ScaleDefinition).where(ScaleDefinition.id.in_(ids)))}
+
+
+def to_fill(family: Family, user: User, now: datetime, meetings: list | None = None) -> list[tuple]:
+    """What the user can fill now: open windows not yet sent or declined, and ones that closed lately (late).
+
+    :return: (window, definition row, response or None) in order of opening; two queries beyond the windows.
+    """
+    windows = windows_for(family, user, now, meetings)
+    keys = [w.key for w, _d in windows]
+    answers = {}
+    if keys:
+        stmt = select(ScaleResponse).where(ScaleResponse.user_id == user.id, ScaleResponse.window_key.in_(keys))
+        answers = {r.window_key: r for r in db.session.scalars(stmt)}
+    result = []
+    for window, row in windows:
+        response = answers.get(window.key)
+        if response is not None and (response.submitted_at or response.declined_at):
+            continue
+        if window.opens_at <= now < window.closes_at + LATE_GRACE:
+            result.append((window, row, response))
+    return result
+
+
+def show_alliance(user: User) -> bool:
+    """Whether the person has chosen to see their own answers about the collaboration."""
+    return bool(db.session.scalar(select(ScaleSetting.show_alliance).where(ScaleSetting.user_id == user.id)))
+
+
+def waiting_review(family_ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[int, int]]:
+    """Per family: answers not yet discussed, and how many of them carry an alert (one query)."""
+    if not family_ids:
+        return {}
+    stmt = select(ScaleResponse.family_id, ScaleResponse.alerts).where(
+        ScaleResponse.family_id.in_(family_ids),
+        ScaleResponse.submitted_at.is_not(None),
+        ScaleResponse.discussed_at.is_(None),
+    )
+    counts: dict = {}
+    for family_id, alerts in db.session.execute(stmt):
+        waiting, flagged = counts.get(family_id, (0, 0))
+        counts[family_id] = (waiting + 1, flagged + (1 if alerts else 0))
+    return counts
+
+
+def review_queue(family_ids: list[uuid.UUID]) -> list[ScaleResponse]:
+    """Sent answers not yet discussed in these families, newest first (one query)."""
+    if not family_ids:
+        return []
+    stmt = (
+        select(ScaleResponse)
+        .where(
+            ScaleResponse.family_id.in_(family_ids),
+            ScaleResponse.submitted_at.is_not(None),
+            ScaleResponse.discussed_at.is_(None),
+        )
+        .order_by(ScaleResponse.submitted_at.desc())
+    )
+    return list(db.session.scalars(stmt))
+
+
+def names_of(user_ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """Names of the people who answered (one query)."""
+    if not user_ids:
+        return {}
+    return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(user_ids))).all())

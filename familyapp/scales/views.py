@@ -1,0 +1,265 @@
+"""Self-report scales: filling on the phone, the trend, and (mirrored) the consultant's review of every answer.
+
+A family member sees and fills only their own; the family's consultants see everyone's, and fill a professional's
+rating of the children.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from .. import db
+from ..access import FamilyView, deny, family_screen_or_404, get_in_family_or_404
+from ..families import queries as family_queries
+from . import forms, queries, services, svg
+from .models import ScaleResponse
+
+bp = Blueprint("scales", __name__, url_prefix="/families/<family_id>/scales")
+
+#: The order purposes are shown in.
+PURPOSES = ("wellbeing", "alliance", "progression", "functioning")
+
+
+def _now():
+    return db.utcnow()
+
+
+def _language() -> str:
+    return str(get_locale() or "da")
+
+
+def _own_window(view: FamilyView, key: str):
+    """One of the viewer's own windows, or a 404 (another person's or a made-up key)."""
+    for window, row in queries.windows_for(view.family, view.viewer, _now()):
+        if window.key == key:
+            return window, row
+    deny()
+
+
+def _graphs(responses: list, definitions: dict, names: dict) -> list[dict]:
+    """Trend graphs per purpose (and per child for functioning), one line per person who answered."""
+    groups: dict[tuple, list] = {}
+    for r in responses:
+        if r.submitted_at is None or r.total is None:
+            continue
+        groups.setdefault((r.purpose, r.about_person_id), []).append(r)
+    graphs = []
+    for purpose in PURPOSES:
+        for (kind, about), answers in sorted(groups.items(), key=lambda kv: str(kv[0][1])):
+            if kind != purpose:
+                continue
+            definition = queries.parsed(definitions[answers[-1].definition_id])
+            by_person: dict = {}
+            for r in answers:
+                by_person.setdefault(r.user_id, []).append((r.submitted_at, r.total))
+            series = [(names.get(uid, "?"), points) for uid, points in by_person.items()]
+            low, high = definition.total_range
+            graphs.append(
+                {
+                    "purpose": purpose,
+                    "about": about,
+                    "definition": definition,
+                    "chart": svg.chart(series, low, high, definition.cutoff),
+                    "answers": answers,
+                }
+            )
+    return graphs
+
+
+def _index_page(view: FamilyView, alliance_form=None, status: int = 200):
+    """What to fill now, the trends, and every answer (the consultant also marks them discussed)."""
+    now = _now()
+    mine_only = view.is_family
+    responses = queries.responses_of(view.family, view.viewer if mine_only else None)
+    show_alliance = queries.show_alliance(view.viewer) if mine_only else True
+    if not show_alliance:
+        responses = [r for r in responses if r.purpose != "alliance"]
+    definitions = queries.definitions_by_id({r.definition_id for r in responses})
+    people, _consultants = family_queries.household(view.family)
+    names = family_queries.names(view.family) | queries.names_of({r.user_id for r in responses})
+    return render_template(
+        "scales/index.html",
+        view=view,
+        family=view.family,
+        to_fill=queries.to_fill(view.family, view.viewer, now),
+        graphs=_graphs(responses, definitions, names),
+        sent=[r for r in reversed(responses) if r.submitted_at],
+        definitions={k: queries.parsed(v) for k, v in definitions.items()},
+        names=names,
+        children={p.id: p.name for p, _u, _m in people},
+        show_alliance=show_alliance,
+        alliance_form=alliance_form or forms.AllianceForm(show=show_alliance),
+        discussed_form=forms.DiscussedForm if view.can_edit else None,
+        language=_language(),
+        now=now,
+    ), status
+
+
+@bp.get("")
+@login_required
+def index(family_id: str):
+    """How it is going: scales to fill now, the trend over time, and the answers."""
+    return _index_page(family_screen_or_404(family_id, "scales"))
+
+
+def _fill_page(view, window, row, response, typed=None, skips=None, errors=None, status=200):
+    definition = queries.parsed(row)
+    if typed is None:
+        typed, skips = forms.from_draft(definition, response.pending)
+    return render_template(
+        "scales/fill.html",
+        view=view,
+        family=view.family,
+        window=window,
+        definition=definition,
+        response=response,
+        typed=typed,
+        skips=skips or set(),
+        errors=errors or {},
+        client_id=str(uuid.uuid4()),
+        language=_language(),
+        closed=window.is_late(_now()),
+    ), status
+
+
+@bp.route("/fill/<key>", methods=["GET", "POST"])
+@login_required
+def fill(family_id: str, key: str):
+    """Fill a scale in one of the viewer's windows; a sent answer is read-only afterwards."""
+    view = family_screen_or_404(family_id, "scale_fill")
+    window, row = _own_window(view, key)
+    if _now() < window.opens_at:
+        return render_template("scales/not_yet.html", view=view, family=view.family, window=window), 200
+    response = services.open_response(view.family, view.viewer, window, row, now=_now())
+    db.session.commit()
+    if request.method == "GET":
+        if response.submitted_at:
+            return redirect(url_for("scales.answer", family_id=view.family.id, response_id=response.id))
+        return _fill_page(view, window, row, response)
+    return _send(view, window, row, response)
+
+
+def _send(view: FamilyView, window, row, response):
+    definition = queries.parsed(row)
+    answers, typed, errors = forms.read_answers(definition, request.form)
+    skips = {i.key for i in definition.items if request.form.get(f"skip-{i.key}")}
+    if errors:
+        return _fill_page(view, window, row, response, typed, skips, errors, status=400)
+    client_id = (request.form.get("client_id") or "")[:36] or None
+    try:
+        services.submit(view.family, response, definition, answers, actor=current_user, now=_now(), client_id=client_id)
+    except services.AlreadySent as exc:
+        db.session.rollback()
+        return render_template(
+            "scales/already_sent.html", view=view, family=view.family, response=exc.response, definition=definition
+        ), 409
+    db.session.commit()
+    if response.late:
+        flash(_("Thank you. Your answer is sent. It came after the time was up, so it is marked as late."), "success")
+    else:
+        flash(_("Thank you. Your answer is sent. Your contact person will talk it through with you."), "success")
+    return redirect(url_for("scales.answer", family_id=view.family.id, response_id=response.id))
+
+
+@bp.post("/fill/<key>/draft")
+@login_required
+def draft(family_id: str, key: str):
+    """Keep what has been filled so far (the page sends it while the person fills)."""
+    view = family_screen_or_404(family_id)
+    window, row = _own_window(view, key)
+    response = services.open_response(view.family, view.viewer, window, row, now=_now())
+    data = request.get_json(silent=True) or {}
+    values = data.get("values") if isinstance(data.get("values"), dict) else {}
+    skips = data.get("skips") if isinstance(data.get("skips"), list) else []
+    keys = {i.key for i in queries.parsed(row).items}
+    pending = {
+        "values": {k: str(v)[:20] for k, v in values.items() if k in keys},
+        "skips": [k for k in skips if k in keys],
+    }
+    services.save_draft(response, pending)
+    db.session.commit()
+    return jsonify({"saved": response.submitted_at is None})
+
+
+@bp.post("/fill/<key>/decline")
+@login_required
+def decline(family_id: str, key: str):
+    """Not this time: kept, and the person is not asked again for this window."""
+    view = family_screen_or_404(family_id)
+    window, row = _own_window(view, key)
+    response = services.open_response(view.family, view.viewer, window, row, now=_now())
+    services.decline(view.family, response, actor=current_user, now=_now())
+    db.session.commit()
+    flash(_("That is fine. You will not be asked about this one again."), "success")
+    return redirect(url_for("scales.index", family_id=view.family.id))
+
+
+def _answer_or_404(view: FamilyView, response_id: str) -> ScaleResponse:
+    """A sent answer in the family: the family member's own, or anyone's for the family's consultant."""
+    own = () if view.can_edit else (ScaleResponse.user_id == view.viewer.id,)
+    response = get_in_family_or_404(ScaleResponse, response_id, view.family, where=own)
+    if response.submitted_at is None:
+        deny()
+    return response
+
+
+@bp.get("/answers/<response_id>")
+@login_required
+def answer(family_id: str, response_id: str):
+    """One sent answer, item by item; read-only."""
+    view = family_screen_or_404(family_id, "scale_answer")
+    response = _answer_or_404(view, response_id)
+    row = queries.definitions_by_id({response.definition_id})[response.definition_id]
+    definition = queries.parsed(row)
+    # The family decides whether their own answers about the collaboration are shown back to them.
+    hidden = response.purpose == "alliance" and view.is_family and not queries.show_alliance(view.viewer)
+    return render_template(
+        "scales/answer.html",
+        view=view,
+        family=view.family,
+        response=response,
+        definition=definition,
+        values=forms.shown(definition, response.answers),
+        names=family_queries.names(view.family) | queries.names_of({response.user_id}),
+        discussed_form=forms.DiscussedForm(note=response.note) if view.can_edit else None,
+        hidden=hidden,
+        language=_language(),
+    )
+
+
+@bp.post("/answers/<response_id>/discussed")
+@login_required
+def discussed(family_id: str, response_id: str):
+    """The consultant has talked the answer through with the family, with an optional note."""
+    view = family_screen_or_404(family_id, consultant_only=True)
+    response = _answer_or_404(view, response_id)
+    form = forms.DiscussedForm()
+    if form.validate_on_submit():
+        services.mark_discussed(view.family, response, form.note.data or "", actor=current_user, now=_now())
+        db.session.commit()
+        flash(_("Marked as talked through."), "success")
+    else:
+        flash(_("The note is too long. Nothing was saved; shorten it and try again."), "error")
+    if request.form.get("back") == "review":
+        return redirect(url_for("review.queue"))
+    return redirect(url_for("scales.answer", family_id=view.family.id, response_id=response.id))
+
+
+@bp.post("/settings")
+@login_required
+def settings(family_id: str):
+    """A family member chooses whether to see their own answers about the collaboration."""
+    view = family_screen_or_404(family_id)
+    if not view.is_family:
+        deny()
+    form = forms.AllianceForm()
+    if form.validate_on_submit():
+        services.set_show_alliance(current_user, bool(form.show.data))
+        db.session.commit()
+        flash(_("Saved."), "success")
+    return redirect(url_for("scales.index", family_id=view.family.id, _anchor="alliance"))

@@ -1,0 +1,116 @@
+/* Scales: the typed number becomes a large slider with no answer shown until the person moves it, and what is
+ * filled is kept as a draft on the server. Without this file the form works with typed numbers. */
+(function () {
+  "use strict";
+
+  var form = document.querySelector("[data-scale-form]");
+  if (!form) return;
+  var comma = form.getAttribute("data-decimal") === ",";
+  var token = document.querySelector('meta[name="csrf-token"]');
+  var state = form.querySelector("[data-draft-state]");
+  var timer = null;
+
+  function format(value, step) {
+    var text = Number(value).toFixed(step < 1 ? 1 : 0);
+    return comma ? text.replace(".", ",") : text;
+  }
+
+  function parse(text) {
+    var value = parseFloat(String(text || "").replace(",", "."));
+    return isNaN(value) ? null : value;
+  }
+
+  function enhance(box) {
+    var min = parseFloat(box.getAttribute("data-min"));
+    var max = parseFloat(box.getAttribute("data-max"));
+    var step = parseFloat(box.getAttribute("data-step"));
+    var typed = box.querySelector("[data-value]");
+    var skip = box.querySelector("[data-skip]");
+    var shown = box.querySelector("[data-shown]");
+    var key = box.getAttribute("data-item");
+    var range = document.createElement("input");
+    range.type = "range";
+    range.className = "vas-range";
+    range.min = min;
+    range.max = max;
+    range.step = step;
+    range.id = "range-" + key;
+    range.setAttribute("aria-labelledby", "legend-" + key);
+    range.setAttribute("aria-describedby", "ends-" + key);
+
+    function show(value) {
+      var answered = value !== null;
+      range.classList.toggle("untouched", !answered);
+      range.setAttribute(
+        "aria-valuetext",
+        answered ? format(value, step) + " " + box.getAttribute("data-of") : box.getAttribute("data-unanswered")
+      );
+      shown.textContent = answered ? format(value, step) : box.getAttribute("data-unanswered");
+    }
+
+    // No position that looks like an answer: the thumb is hidden until the person moves it.
+    var start = parse(typed.value);
+    range.value = start === null ? (min + max) / 2 : start;
+    show(start);
+
+    function choose(value) {
+      typed.value = format(value, step);
+      skip.checked = false;
+      show(value);
+      keep();
+    }
+
+    range.addEventListener("input", function () { choose(parseFloat(range.value)); });
+    // A tap on the track answers at once, where the finger is (some phones only move a visible thumb).
+    range.addEventListener("pointerdown", function (event) {
+      var box = range.getBoundingClientRect();
+      if (!box.width) return;
+      var share = Math.min(Math.max((event.clientX - box.left) / box.width, 0), 1);
+      var value = Math.round((min + share * (max - min)) / step) * step;
+      range.value = value;
+      choose(parseFloat(range.value));
+    });
+    skip.addEventListener("change", function () {
+      if (skip.checked) {
+        typed.value = "";
+        show(null);
+      }
+      keep();
+    });
+    box.querySelector("[data-track]").appendChild(range);
+    box.classList.add("vas-ready");
+  }
+
+  function collect() {
+    var values = {};
+    var skips = [];
+    form.querySelectorAll("[data-item]").forEach(function (box) {
+      var key = box.getAttribute("data-item");
+      var chosen = box.querySelector("[data-value]") || box.querySelector("input[type=radio]:checked");
+      if (chosen && chosen.value) values[key] = chosen.value;
+      var skip = box.querySelector("[data-skip]");
+      if (skip && skip.checked) skips.push(key);
+    });
+    return { values: values, skips: skips };
+  }
+
+  // Keep a draft a moment after each change, so leaving the page loses nothing.
+  function keep() {
+    clearTimeout(timer);
+    timer = setTimeout(function () {
+      fetch(form.getAttribute("data-draft-url"), {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": token ? token.content : "" },
+        body: JSON.stringify(collect()),
+      }).then(function (response) {
+        if (response.ok && state) state.textContent = state.getAttribute("data-saved") || "";
+      }).catch(function () {});
+    }, 800);
+  }
+
+  form.querySelectorAll("[data-vas]").forEach(enhance);
+  form.querySelectorAll("input[type=radio], [data-skip]").forEach(function (input) {
+    input.addEventListener("change", keep);
+  });
+})();
