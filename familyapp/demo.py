@@ -19,6 +19,8 @@ from .network import services as network_services
 from .network.models import NetworkPerson, NetworkRevision, PersonKind, RelationKind, Ring, Sector
 from .plans import services as plan_services
 from .plans.models import GoalStatus, WhoKind
+from .scales import queries as scale_queries
+from .scales import services as scale_services
 from .yearwheel import services as yearwheel_services
 
 DEMO_MARK = "(demo)"
@@ -46,7 +48,7 @@ def _create() -> None:
         f"Familien Nielsen {DEMO_MARK}", CaseType.INVESTIGATION, _years_ago(0, 2), actor=leader
     )
     sara = services.add_adult(nielsen, "Sara Nielsen", "mor", actor=mette)
-    services.add_adult(nielsen, "Jonas Hansen", "far", actor=mette)
+    jonas = services.add_adult(nielsen, "Jonas Hansen", "far", actor=mette)
     for name, years in (("Alma", 4), ("Noah", 9), ("Freja", 13)):
         services.add_child(nielsen, name, _years_ago(years, 3), actor=mette)
     services.assign_consultant(nielsen, mette, AssignmentRole.PRIMARY, actor=leader)
@@ -55,6 +57,7 @@ def _create() -> None:
     _demo_plan(nielsen, mette, sara)
     map_people = _demo_network(nielsen, mette, sara)
     _demo_meetings(nielsen, mette, sara, map_people)
+    _demo_scales(nielsen, mette, sara, jonas)
     # The year wheel from the suggested plan: follow-ups by the cadence, network meetings twice a year.
     # Suggestion titles are translated: give them a (Danish) request context, as the CLI has none.
     with current_app.test_request_context(headers={"Accept-Language": "da"}):
@@ -376,6 +379,80 @@ def _top_up() -> None:
         users = {u.name: u for u in db.session.scalars(select(User).where(User.name.in_(DEMO_USERS)))}
         _demo_network(nielsen, users["Mette Sørensen"], users["Sara Nielsen"])
         db.session.flush()
+
+
+def _demo_answer(family, user, key_start: str, values, *, sent_at: datetime, discussed_by=None, note=""):
+    """A sent answer in the user's window whose key starts with ``key_start``, sent at ``sent_at``."""
+    windows = scale_queries.windows_for(family, user, db.utcnow())
+    window, row = next((w, r) for w, r in windows if w.key.startswith(key_start))
+    definition = scale_queries.parsed(row)
+    response = scale_services.open_response(family, user, window, row, now=sent_at)
+    answers = dict(zip([i.key for i in definition.items], values, strict=True))
+    scale_services.submit(family, response, definition, answers, actor=user, now=sent_at)
+    if discussed_by is not None:
+        scale_services.mark_discussed(family, response, note, actor=discussed_by, now=sent_at + timedelta(hours=2))
+
+
+def _demo_scales(family: Family, consultant: User, sara: User, jonas: User) -> None:
+    """Two earlier follow-ups with both parents' answers before and after; a phone call yesterday (the
+    collaboration scale is open) and a home visit tomorrow (the wellbeing scale is open). Jonas's last answers
+    dropped and wait in Mette's review queue; Sara's were talked through."""
+    both = [
+        {"kind": "member", "person_id": sara.person_id, "role": "mor"},
+        {"kind": "member", "person_id": jonas.person_id, "role": "far"},
+        {"kind": "consultant", "user_id": consultant.id, "role": "familiekonsulent"},
+    ]
+    now = db.utcnow()
+
+    def meeting(days, hour, kind, mode, place, purpose):
+        data = {
+            "type": kind,
+            "starts_at": _at(days, hour),
+            "ends_at": _at(days, hour + 1),
+            "mode": mode,
+            "place": place,
+            "purpose": purpose,
+            "preparation": "",
+        }
+        return meeting_services.create_meeting(family, data, both, actor=consultant, now=now)
+
+    first = meeting(-56, 10, MeetingType.FOLLOW_UP, MeetingMode.IN_PERSON, "Rådhuset", "Vi lærer hinanden at kende.")
+    second = meeting(-35, 10, MeetingType.FOLLOW_UP, MeetingMode.IN_PERSON, "Rådhuset", "Vi følger op på planen.")
+    meeting(-1, 11, MeetingType.PHONE, MeetingMode.PHONE, "Mette ringer til jer", "Kort snak om ugen.")
+    meeting(1, 13, MeetingType.HOME_VISIT, MeetingMode.IN_PERSON, "Hjemme hos Sara", "Vi taler om morgenerne.")
+    answers = {
+        sara: [((4.8, 6.1, 5.2, 6.3), (9.4, 9.5, 9.0, 9.6)), ((6.5, 7.0, 6.2, 7.2), (9.6, 9.7, 9.4, 9.5))],
+        jonas: [((7.6, 7.4, 7.8, 7.4), (9.5, 9.4, 9.6, 9.5)), ((6.0, 5.8, 6.4, 6.1), (8.6, 8.9, 8.8, 8.9))],
+    }
+    for user, rounds in answers.items():
+        for held, (wellbeing, alliance) in zip((first, second), rounds, strict=True):
+            latest = held is second and user is jonas
+            reviewer = None if latest else consultant
+            note = "" if latest else "Vi talte om det på mødet."
+            _demo_answer(
+                family,
+                user,
+                f"wellbeing.m.{held.id}",
+                wellbeing,
+                sent_at=held.starts_at - timedelta(hours=20),
+                discussed_by=reviewer,
+                note=note,
+            )
+            _demo_answer(
+                family,
+                user,
+                f"alliance.m.{held.id}",
+                alliance,
+                sent_at=held.ends_at + timedelta(hours=3),
+                discussed_by=reviewer,
+                note=note,
+            )
+    start = family.start_date
+    sent = datetime.combine(start + timedelta(days=3), time(20), tzinfo=LOCAL).astimezone(UTC)
+    _demo_answer(family, sara, "progression.c.0", (4, 3, 6, 3, 6, 5, 4, 7), sent_at=sent, discussed_by=consultant)
+    noah = db.session.scalar(select(Person.id).where(Person.family_id == family.id, Person.name == "Noah"))
+    _demo_answer(family, sara, f"functioning.c.0.{noah}", (3, 2, 2, 3, 4, 3, 3), sent_at=sent, discussed_by=consultant)
+    _demo_answer(family, consultant, f"functioning.c.0.{noah}", (3, 2, 3, 3, 4, 4, 3), sent_at=sent)
 
 
 DEMO_USERS = ("Lene Holm", "Mette Sørensen", "Ali Khan", "Sara Nielsen", "Jonas Hansen", "Maria Berg")

@@ -61,7 +61,7 @@ def home(family_id: str):
         view=view,
         family=family,
         meeting=meeting_queries.coming_of(meetings, now),
-        to_fill=scale_queries.to_fill(family, current_user, now, meetings) if view.is_family else [],
+        to_fill=scale_queries.to_fill(family, current_user, now, meetings, late=False) if view.is_family else [],
         consultants=queries.household(family)[1],
         goals=plan_queries.list_goals(family),
         due=plan_queries.agreements_due(family, today),

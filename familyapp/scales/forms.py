@@ -35,7 +35,7 @@ def read_answers(definition: Definition, form) -> tuple[dict, dict, dict]:
             answers[item.key] = None
             typed[item.key] = ""
             continue
-        low, high = _number(item.min, item.decimals), _number(item.max, item.decimals)
+        low, high = (f"{bound:g}".replace(".", ",") for bound in (item.min, item.max))
         if not raw:
             errors[item.key] = _("Answer, or tick “I do not want to answer”.")
             continue

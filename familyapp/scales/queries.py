@@ -139,8 +139,9 @@ def definitions_by_id(ids: set[uuid.UUID]) -> dict[uuid.UUID, ScaleDefinition]:
     return {d.id: d for d in db.session.scalars(select(ScaleDefinition).where(ScaleDefinition.id.in_(ids)))}
 
 
-def to_fill(family: Family, user: User, now: datetime, meetings: list | None = None) -> list[tuple]:
-    """What the user can fill now: open windows not yet sent or declined, and ones that closed lately (late).
+def to_fill(family: Family, user: User, now: datetime, meetings: list | None = None, late: bool = True) -> list[tuple]:
+    """What the user can fill now: open windows not yet sent or declined, and (``late``) ones that closed lately.
+    The home screen asks only about open ones; a late one waits on the scales page, never nagging.
 
     :return: (window, definition row, response or None) in order of opening; two queries beyond the windows.
     """
@@ -155,7 +156,7 @@ def to_fill(family: Family, user: User, now: datetime, meetings: list | None = N
         response = answers.get(window.key)
         if response is not None and (response.submitted_at or response.declined_at):
             continue
-        if window.opens_at <= now < window.closes_at + LATE_GRACE:
+        if window.opens_at <= now < window.closes_at + (LATE_GRACE if late else timedelta(0)):
             result.append((window, row, response))
     return result
 

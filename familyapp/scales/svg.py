@@ -79,7 +79,9 @@ def chart(series: list[tuple[str, list[tuple[datetime, float]]]], low: float, hi
         ordered = sorted(points)
         lines.append(Line(name, marker, dash, colour, [Point(x(at), y(v), v, at) for at, v in ordered]))
     step = _tick_step(high - low)
-    ticks, value = [], low
+    # Guide lines at whole multiples of the step (2, 4 ... 10 on a 1-10 scale), and at the bottom.
+    value = -(-low // step) * step
+    ticks = [(low, y(low))] if value > low else []
     while value <= high + 1e-9:
         ticks.append((round(value, 2), y(value)))
         value += step
