@@ -195,7 +195,7 @@ def decline(family_id: str, key: str):
     response = services.open_response(view.family, view.viewer, window, row, now=_now())
     services.decline(view.family, response, actor=current_user, now=_now())
     db.session.commit()
-    flash(_("That is fine. You will not be asked about this one again."), "success")
+    flash(_("That is fine. We will not ask you again this time."), "success")
     return redirect(url_for("scales.index", family_id=view.family.id))
 
 

@@ -105,10 +105,10 @@ class LiveServer:
         finally:
             engine.dispose()
 
-    def seed(self) -> dict:
-        """A fresh pair of families with activation links for every role."""
+    def seed(self, *options: str) -> dict:
+        """A fresh pair of families with activation links for every role (options: see tests/browser/seed.py)."""
         out = subprocess.run(
-            [sys.executable, "-m", "tests.browser.seed"],
+            [sys.executable, "-m", "tests.browser.seed", *options],
             env=self.env,
             cwd=ROOT,
             check=True,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import timedelta
 
 from familyapp import create_app, db
 from familyapp.auth.services import activation_display, issue_activation
@@ -18,6 +19,11 @@ def main() -> None:
     with app.app_context():
         world = factories.make_world()
         out = {"family_a": str(world.family_a.id), "family_b": str(world.family_b.id), "links": {}}
+        if "--meeting-tomorrow" in sys.argv:
+            # A meeting in 30 hours: the wellbeing scale before it is open now.
+            starts = db.utcnow().replace(microsecond=0) + timedelta(hours=30)
+            meeting = factories.make_meeting(world.family_a, world.parent_a, world.consultant_a, starts_at=starts)
+            out["meeting_tomorrow"] = str(meeting.id)
         for name in ("parent_a", "parent_b", "consultant_a", "consultant_b", "admin"):
             user = getattr(world, name)
             _a, token, code = issue_activation(user, actor=None)

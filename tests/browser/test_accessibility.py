@@ -248,6 +248,43 @@ def audit_consultant_network(audit: Audit, base: str, family: str) -> None:
     audit.visit("mirrored family tree", f"{network}/family-tree")
 
 
+def audit_parent_scales(audit: Audit, base: str, family: str, meeting: str) -> None:
+    """The scales as a parent sees them: what to fill, the form with sliders (also after a refused send), the
+    trend and a sent answer."""
+    page = audit.page
+    audit.visit("scales", f"{base}/families/{family}/scales")
+    fill = f"{base}/families/{family}/scales/fill/wellbeing.m.{meeting}"
+    audit.visit("fill a scale", fill)
+    expect(page.locator("input.vas-range")).to_have_count(4)
+    with page.expect_response(re.compile(r"/scales/fill/")) as refused:
+        page.locator("form[data-scale-form] button.button-primary").click()
+    assert refused.value.status == 400
+    expect(page.locator("[role=alert][data-autofocus]")).to_be_focused()
+    audit.check("fill a scale with nothing answered")
+    page.locator("[data-skip]").nth(0).check()
+    for i in range(1, 4):
+        page.locator("input.vas-range").nth(i).focus()
+        page.keyboard.press("End")
+    with page.expect_response(re.compile(r"/scales/fill/")) as sent:
+        page.locator("form[data-scale-form] button.button-primary").click()
+    assert sent.value.status == 302
+    expect(page).to_have_url(re.compile(r"/scales/answers/[0-9a-f-]{36}$"))
+    audit.check("a sent answer")
+    audit.visit("scales with a trend", f"{base}/families/{family}/scales")
+    expect(page.locator("svg.trend-chart")).not_to_have_count(0)
+
+
+def audit_consultant_scales(audit: Audit, base: str, family: str) -> None:
+    """The scales mirrored for the consultant, an answer with the review form, and the review queue."""
+    page = audit.page
+    audit.visit("mirrored scales", f"{base}/families/{family}/scales")
+    page.locator("ul.answers li a").first.click()
+    expect(page).to_have_url(re.compile(r"/scales/answers/[0-9a-f-]{36}$"))
+    expect(page.locator("#note")).to_be_visible()
+    audit.check("an answer to review")
+    audit.visit("review queue", f"{base}/review")
+
+
 def test_anonymous_pages(live_server, page):
     world = live_server.seed()
     base = live_server.url
@@ -284,7 +321,7 @@ def test_anonymous_pages(live_server, page):
 
 
 def test_parent_pages(live_server, page):
-    world = live_server.seed()
+    world = live_server.seed("--meeting-tomorrow")
     base = live_server.url
     family = world["family_a"]
     audit = Audit(page)
@@ -300,13 +337,14 @@ def test_parent_pages(live_server, page):
     audit_parent_plan(audit, base, family)
     audit_parent_meetings(audit, base, family)
     audit_parent_network(audit, base, family)
+    audit_parent_scales(audit, base, family, world["meeting_tomorrow"])
 
     audit.visit("family home, English", f"{base}/families/{family}/")
     switch_to_english(page)
     audit.check("family home, English")
     audit.visit("section plan, English", f"{base}/families/{family}/plan")
 
-    assert len(audit.checked) == 25
+    assert len(audit.checked) == 30
     audit.assert_clean()
 
 
@@ -327,6 +365,7 @@ def test_consultant_pages(live_server, page):
     year_wheel(audit, "mirrored year wheel", base, family)
     audit_consultant_meetings(audit, base, family)
     audit_consultant_network(audit, base, family)
+    audit_consultant_scales(audit, base, family)
     audit.visit("people", f"{base}/families/{family}/people")
 
     adult_form = page.locator("form[action$='/people/adults']")
@@ -346,7 +385,7 @@ def test_consultant_pages(live_server, page):
     switch_to_english(page)
     audit.check("caseload, English")
 
-    assert len(audit.checked) == 23
+    assert len(audit.checked) == 26
     audit.assert_clean()
 
 

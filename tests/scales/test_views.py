@@ -108,7 +108,7 @@ class TestFilling:
         repeat = client.post(s_url(world, f"/fill/{key}"), data={**fill((6, 6, 6, 6)), "client_id": "abc-1"})
         assert first.status_code == repeat.status_code == 302
         other = client.post(s_url(world, f"/fill/{key}"), data={**fill((1, 1, 1, 1)), "client_id": "abc-2"})
-        assert other.status_code == 409 and "That answer is the one that counts" in html.unescape(
+        assert other.status_code == 409 and "That answer counts" in html.unescape(
             other.get_data(as_text=True)
         )
         assert response_for(world.parent_a, key).total == 24.0

@@ -9,6 +9,7 @@
   var token = document.querySelector('meta[name="csrf-token"]');
   var state = form.querySelector("[data-draft-state]");
   var timer = null;
+  var THUMB = 34; // the thumb's width in app.css
 
   function format(value, step) {
     var text = Number(value).toFixed(step < 1 ? 1 : 0);
@@ -61,11 +62,13 @@
     }
 
     range.addEventListener("input", function () { choose(parseFloat(range.value)); });
-    // A tap on the track answers at once, where the finger is (some phones only move a visible thumb).
+    // A tap on the track answers at once, where the finger is (some phones only move a visible thumb). The thumb's
+    // centre can reach half a thumb from each end, as in the browser's own slider.
     range.addEventListener("pointerdown", function (event) {
       var box = range.getBoundingClientRect();
-      if (!box.width) return;
-      var share = Math.min(Math.max((event.clientX - box.left) / box.width, 0), 1);
+      var half = THUMB / 2;
+      if (box.width <= THUMB) return;
+      var share = Math.min(Math.max((event.clientX - box.left - half) / (box.width - THUMB), 0), 1);
       var value = Math.round((min + share * (max - min)) / step) * step;
       range.value = value;
       choose(parseFloat(range.value));
