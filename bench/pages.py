@@ -51,6 +51,18 @@ def grow_network(family, parent, people: int = 25) -> None:
     db.session.commit()
 
 
+def grow_answers(world, parent, meetings: int = 20) -> None:
+    """A long history: 20 earlier meetings, each with the parent's wellbeing and collaboration answers."""
+    from datetime import timedelta
+
+    for week in range(2, 2 + meetings):
+        starts = db.utcnow() - timedelta(days=7 * week)
+        meeting = factories.make_meeting(world.family_a, parent, world.consultant_a, starts_at=starts)
+        factories.make_answer(world.family_a, parent, meeting, (5, 6, 5, 6))
+        factories.make_answer(world.family_a, parent, meeting, (9, 9, 8, 9), purpose="alliance")
+    db.session.commit()
+
+
 def main() -> None:
     tmp = Path(tempfile.mkdtemp())
     url = f"sqlite:///{tmp / 'bench.sqlite3'}"
@@ -60,6 +72,7 @@ def main() -> None:
         world = factories.make_world()
         family_id, parent, consultant = world.family_a.id, world.parent_a, world.consultant_a
         grow_network(world.family_a, parent)
+        grow_answers(world, parent)
 
     hello = Flask("hello")
     hello.get("/")(lambda: "hello")
@@ -75,6 +88,9 @@ def main() -> None:
         "parent year wheel": (parent, f"/families/{family_id}/yearwheel"),
         "parent network map": (parent, f"/families/{family_id}/network"),
         "network then and now": (parent, f"/families/{family_id}/network/history"),
+        "parent scales": (parent, f"/families/{family_id}/scales"),
+        "consultant scales": (consultant, f"/families/{family_id}/scales"),
+        "review queue": (consultant, "/review"),
         "consultant caseload": (consultant, "/caseload"),
         "sign-in page": (None, "/auth/login"),
     }
