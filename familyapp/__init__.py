@@ -178,6 +178,20 @@ def register_template_helpers(app: Flask) -> None:
 
         return date.fromisoformat(value)
 
+    @app.template_filter("t")
+    def _in_language(texts: dict) -> str:
+        """A text kept in every language (scale definitions) in the reader's language, else in Danish."""
+        return texts.get(str(get_locale() or "da")) or texts.get("da") or ""
+
+    @app.template_filter("decimal")
+    def _decimal(value, places: int = 1) -> str:
+        """A number as the reader writes it (6,5 in Danish, 6.5 in English); "–" for nothing."""
+        from flask_babel import format_decimal
+
+        if value is None:
+            return "–"
+        return format_decimal(value, format="#,##0." + "0" * places if places else "#,##0")
+
     @app.context_processor
     def _globals():
         return {"csrf_token": generate_csrf, "current_locale": str(get_locale() or "da")}

@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from .. import db
 from ..families.models import Family
-from .models import Meeting, MeetingQuestion, MeetingReply, MeetingSuggestion, MeetingType
+from .models import Answer, Meeting, MeetingQuestion, MeetingReply, MeetingSuggestion, MeetingType
 
 
 def list_meetings(family: Family) -> list[Meeting]:
@@ -24,20 +24,8 @@ def list_meetings(family: Family) -> list[Meeting]:
     return list(db.session.scalars(stmt))
 
 
-def next_meeting(family: Family, now: datetime) -> Meeting | None:
-    """The next meeting that is not cancelled, with its participants."""
-    stmt = (
-        select(Meeting)
-        .where(Meeting.family_id == family.id, Meeting.cancelled_at.is_(None), Meeting.ends_at >= now)
-        .options(selectinload(Meeting.participants))
-        .order_by(Meeting.starts_at)
-        .limit(1)
-    )
-    return db.session.scalar(stmt)
-
-
 def coming_of(meetings: list[Meeting], now: datetime) -> Meeting | None:
-    """From a family's meetings (``list_meetings``): the next one that is not cancelled (``next_meeting``)."""
+    """From a family's meetings (``list_meetings``): the next one that is not cancelled and not over."""
     return next((m for m in meetings if not m.cancelled and m.ends_at >= now), None)
 
 
@@ -47,6 +35,14 @@ def contacts_of(meetings: list[Meeting], now: datetime) -> tuple[datetime | None
     held = [m.starts_at for m in meetings if not m.cancelled and m.type is not MeetingType.WORK and m.starts_at < now]
     planned = [m.starts_at for m in meetings if not m.cancelled and m.starts_at >= now]
     return (max(held) if held else None), (min(planned) if planned else None)
+
+
+def not_coming(family: Family, user) -> set[uuid.UUID]:
+    """The meetings the person has said they cannot come to (one query)."""
+    stmt = select(MeetingReply.meeting_id).where(
+        MeetingReply.family_id == family.id, MeetingReply.user_id == user.id, MeetingReply.answer == Answer.CANNOT
+    )
+    return set(db.session.scalars(stmt))
 
 
 def replies_for(meeting: Meeting) -> list[MeetingReply]:

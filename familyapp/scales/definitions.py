@@ -21,6 +21,14 @@ RESPONDENTS = ("self", "parent", "professional")
 ITEM_TYPES = ("vas", "scale", "likert")
 RULES = ("sum", "mean")
 ALERTS = ("below_cutoff", "reliable_change", "drop", "item_drop")
+#: Which anchor each purpose has: the method fills wellbeing before a meeting, the collaboration after it, the
+#: wheel and functioning in their cadence. Other combinations would not be scheduled as the method says.
+PURPOSE_ANCHOR = {
+    "wellbeing": "before_meeting",
+    "alliance": "after_meeting",
+    "progression": "every_months",
+    "functioning": "every_months",
+}
 ANCHORS = {
     "before_meeting": {"hours_before": (1, 336)},
     "after_meeting": {"days_after": (1, 30)},
@@ -100,10 +108,6 @@ class Definition:
     def cutoff(self) -> float | None:
         return self.scoring.get("cutoff")
 
-    def text(self, value: dict, language: str) -> str:
-        """A text in the reader's language (Danish when the language is unknown)."""
-        return value.get(language) or value["da"]
-
 
 class _Check:
     """Collects every problem in a definition, so one run tells the author all of them."""
@@ -175,9 +179,9 @@ def _check_item(check: _Check, item, index: int, seen: set, has_options: bool) -
         if kind == "vas" and step not in (0.1, 1):
             check.fail(where, "a vas item has steps of 0.1 (or 1)")
     check.text(item, "label", where)
-    if kind in ("vas", "scale"):
-        check.text(item, "low", where)
-        check.text(item, "high", where)
+    for end in ("low", "high"):
+        # Anchors are needed on a line or a scale, and must be proper texts wherever they are given.
+        check.text(item, end, where, required=kind in ("vas", "scale"))
     if kind == "likert" and not has_options:
         check.fail(where, "a likert item needs the definition's 'options'")
     if "reverse" in item and not isinstance(item["reverse"], bool):
@@ -197,11 +201,15 @@ def _check_options(check: _Check, options, items: list) -> None:
         check.only(option, {"value", "label"}, where)
         values.append(check.number(option, "value", where, -100, 1000, integer=True))
         check.text(option, "label", where)
+    given = sorted(v for v in values if v is not None)
     for index, item in enumerate(items):
-        if isinstance(item, dict) and item.get("type") == "likert":
-            expected = list(range(int(item.get("min", 0)), int(item.get("max", 0)) + 1))
-            if sorted(v for v in values if v is not None) != expected:
-                check.fail(f"items[{index}]", f"the options' values must be {expected[:1]}..{expected[-1:]}")
+        if not isinstance(item, dict) or item.get("type") != "likert":
+            continue
+        low, high = item.get("min"), item.get("max")
+        if not (isinstance(low, int) and isinstance(high, int) and 0 <= high - low <= 20):
+            continue  # the item's own check reports a wrong range
+        if given != list(range(low, high + 1)):
+            check.fail(f"items[{index}]", f"the options' values must be {low} to {high}, one each")
 
 
 def _check_scoring(check: _Check, scoring, total: tuple[float, float] | None) -> None:
@@ -226,7 +234,7 @@ def _check_scoring(check: _Check, scoring, total: tuple[float, float] | None) ->
             check.fail("scoring", f"the alert '{alert}' needs '{needs[alert]}'")
 
 
-def _check_schedule(check: _Check, schedule) -> None:
+def _check_schedule(check: _Check, schedule, purpose) -> None:
     if not isinstance(schedule, dict):
         check.fail("schedule", "is missing")
         return
@@ -234,6 +242,8 @@ def _check_schedule(check: _Check, schedule) -> None:
     if anchor not in ANCHORS:
         check.fail("schedule", f"'anchor' must be one of {', '.join(ANCHORS)}")
         return
+    if purpose in PURPOSE_ANCHOR and anchor != PURPOSE_ANCHOR[purpose]:
+        check.fail("schedule", f"a {purpose} scale has the anchor '{PURPOSE_ANCHOR[purpose]}'")
     check.only(schedule, {"anchor", *ANCHORS[anchor]}, "schedule")
     for name, (low, high) in ANCHORS[anchor].items():
         check.number(schedule, name, "schedule", low, high, integer=True)
@@ -280,7 +290,7 @@ def validate(data: dict) -> Definition:
         lows, highs = [i["min"] for i in items], [i["max"] for i in items]
         total = (min(lows), max(highs)) if rule == "mean" else (sum(lows), sum(highs))
     _check_scoring(check, data.get("scoring"), total)
-    _check_schedule(check, data.get("schedule"))
+    _check_schedule(check, data.get("schedule"), data.get("purpose"))
     if check.reasons:
         raise DefinitionError(check.reasons)
     return build(data)

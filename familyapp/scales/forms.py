@@ -3,6 +3,7 @@ each item is ``item-<key>`` (a number, or an option's value) or ``skip-<key>`` (
 
 from __future__ import annotations
 
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -15,9 +16,8 @@ from .definitions import Definition
 
 
 def _number(value: float, decimals: int) -> str:
-    """A number as Danes write it: 6,5 (and 7, not 7,0)."""
-    text = f"{value:.{decimals}f}"
-    return text.replace(".", ",")
+    """A number as the reader writes it: 6,5 in Danish, 6.5 in English."""
+    return format_decimal(value, format="#,##0." + "0" * decimals if decimals else "#,##0")
 
 
 def read_answers(definition: Definition, form) -> tuple[dict, dict, dict]:
@@ -35,7 +35,7 @@ def read_answers(definition: Definition, form) -> tuple[dict, dict, dict]:
             answers[item.key] = None
             typed[item.key] = ""
             continue
-        low, high = (f"{bound:g}".replace(".", ",") for bound in (item.min, item.max))
+        low, high = (format_decimal(bound, format="#,##0.##") for bound in (item.min, item.max))
         if not raw:
             errors[item.key] = _("Answer, or tick “I do not want to answer”.")
             continue
@@ -47,7 +47,13 @@ def read_answers(definition: Definition, form) -> tuple[dict, dict, dict]:
             if item.type == "likert":
                 errors[item.key] = _("Choose one of the answers.")
             elif item.decimals:
-                errors[item.key] = _("Write a number from %(low)s to %(high)s, for example 6,5.", low=low, high=high)
+                example = _number(6.5, 1)
+                errors[item.key] = _(
+                    "Write a number from %(low)s to %(high)s, for example %(example)s.",
+                    low=low,
+                    high=high,
+                    example=example,
+                )
             else:
                 errors[item.key] = _("Choose a whole number from %(low)s to %(high)s.", low=low, high=high)
             continue

@@ -47,7 +47,7 @@ class ScaleResponse(Base):
     """
 
     __tablename__ = "scale_responses"
-    __table_args__ = (UniqueConstraint("user_id", "window_key"),)
+    __table_args__ = (UniqueConstraint("user_id", "family_id", "window_key"),)
 
     id: Mapped[uuidpk]
     family_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("families.id"), index=True)
@@ -76,7 +76,7 @@ class ScaleResponse(Base):
     #: Alerts found when the answer was sent, compared with the person's previous answer.
     alerts: Mapped[list | None] = mapped_column(JSON)
     #: The id the sending page gave the answer, so a repeated send is recognised and not counted twice.
-    client_id: Mapped[str | None] = mapped_column(String(36), unique=True)
+    client_id: Mapped[str | None] = mapped_column(String(36))
     discussed_at: Mapped[datetime | None]
     discussed_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
     #: The consultant's note on the talk; for the consultants only.

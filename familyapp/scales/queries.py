@@ -58,12 +58,17 @@ def pick(purpose: str, respondent: str, age: int | None) -> ScaleDefinition | No
     return None
 
 
-def _meeting_windows(family: Family, person_id, age: int | None, meetings) -> list[tuple]:
-    """Before and after each meeting with the family that the person takes part in."""
+def _meeting_windows(family: Family, user: User, age: int | None, meetings) -> list[tuple]:
+    """Before and after each meeting with the family that the person takes part in (and has not said they cannot
+    come to)."""
+    away = meeting_queries.not_coming(family, user)
     theirs = [
         m
         for m in meetings
-        if not m.cancelled and m.type.with_family and person_id in {p.person_id for p in m.participants}
+        if not m.cancelled
+        and m.type.with_family
+        and m.id not in away
+        and user.person_id in {p.person_id for p in m.participants}
     ]
     found = []
     for purpose, make in (("wellbeing", _before), ("alliance", _after)):
@@ -111,13 +116,14 @@ def windows_for(
         age = me.age_on(today) if me else None
         if meetings is None:
             meetings = meeting_queries.list_meetings(family)
-        found += _meeting_windows(family, user.person_id, age, meetings)
+        found += _meeting_windows(family, user, age, meetings)
         if user.role is Role.PARENT:
             found += _cadence("progression", "self", age, family, today)
             for child in children:
                 found += _cadence("functioning", "parent", child.age_on(today), family, today, child.id)
-        else:
-            found += _cadence("functioning", "self", age, family, today)
+        elif me is not None:
+            # A young person's own rating sits beside the parents' ratings of them.
+            found += _cadence("functioning", "self", age, family, today, me.id)
     elif user.role is Role.CONSULTANT:
         for child in children:
             found += _cadence("functioning", "professional", child.age_on(today), family, today, child.id)
@@ -149,7 +155,9 @@ def to_fill(family: Family, user: User, now: datetime, meetings: list | None = N
     keys = [w.key for w, _d in windows]
     answers = {}
     if keys:
-        stmt = select(ScaleResponse).where(ScaleResponse.user_id == user.id, ScaleResponse.window_key.in_(keys))
+        stmt = select(ScaleResponse).where(
+            ScaleResponse.family_id == family.id, ScaleResponse.user_id == user.id, ScaleResponse.window_key.in_(keys)
+        )
         answers = {r.window_key: r for r in db.session.scalars(stmt)}
     result = []
     for window, row in windows:
@@ -164,6 +172,17 @@ def to_fill(family: Family, user: User, now: datetime, meetings: list | None = N
 def show_alliance(user: User) -> bool:
     """Whether the person has chosen to see their own answers about the collaboration."""
     return bool(db.session.scalar(select(ScaleSetting.show_alliance).where(ScaleSetting.user_id == user.id)))
+
+
+def _to_review(family_ids: list[uuid.UUID]) -> tuple:
+    """Sent answers from the family not yet talked through (a professional's own rating is not reviewed)."""
+    by_family = select(User.id).where(User.role.in_((Role.PARENT, Role.YOUNG_PERSON)))
+    return (
+        ScaleResponse.family_id.in_(family_ids),
+        ScaleResponse.submitted_at.is_not(None),
+        ScaleResponse.discussed_at.is_(None),
+        ScaleResponse.user_id.in_(by_family),
+    )
 
 
 def waiting_review(family_ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[int, int]]:
@@ -186,15 +205,7 @@ def review_queue(family_ids: list[uuid.UUID]) -> list[ScaleResponse]:
     """Sent answers not yet discussed in these families, newest first (one query)."""
     if not family_ids:
         return []
-    stmt = (
-        select(ScaleResponse)
-        .where(
-            ScaleResponse.family_id.in_(family_ids),
-            ScaleResponse.submitted_at.is_not(None),
-            ScaleResponse.discussed_at.is_(None),
-        )
-        .order_by(ScaleResponse.submitted_at.desc())
-    )
+    stmt = select(ScaleResponse).where(*_to_review(family_ids)).order_by(ScaleResponse.submitted_at.desc())
     return list(db.session.scalars(stmt))
 
 

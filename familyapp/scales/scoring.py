@@ -7,6 +7,7 @@ alliance is worth a question below its threshold or when it drops since the last
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .definitions import Definition
@@ -108,13 +109,12 @@ def alerts(definition: Definition, current: Score, previous: Score | None) -> li
 
 def parse_value(raw: str | None) -> float | None:
     """A number typed by a person: "6,3" and "6.3" are the same; blank is None; anything else raises ValueError."""
-    text = (raw or "").strip().replace(",", ".")
+    text = (raw or "").strip()
     if not text:
         return None
-    value = float(text)
-    if value != value or value in (float("inf"), float("-inf")):
+    if not re.fullmatch(r"-?[0-9]{1,4}([.,][0-9]{1,4})?", text):
         raise ValueError(raw)
-    return value
+    return float(text.replace(",", "."))
 
 
 def check_value(definition: Definition, key: str, value: float) -> bool:

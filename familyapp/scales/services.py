@@ -98,9 +98,12 @@ def sync_shipped(session: Session) -> list[str]:
 
 
 def store_activate(session: Session, row: ScaleDefinition) -> None:
-    """Put a stored definition in use, in place of the overlapping ones."""
+    """Put a stored definition in use. It replaces the definitions in use for the same slot whose ages it covers
+    completely; one that also covers other ages stays in use for them (the newest wins where both fit), so no age
+    is left without a scale."""
     for other in _overlapping(session, row):
-        other.active = False
+        if row.min_age <= other.min_age and other.max_age <= row.max_age:
+            other.active = False
     row.active = True
     session.flush()
 
@@ -110,8 +113,11 @@ def open_response(family: Family, user, window: Window, row: ScaleDefinition, *,
 
     :return: the response (new or existing).
     """
-    response = _own(user, window.key)
+    response = _own(family, user, window.key)
     if response is not None:
+        if response.submitted_at is None:
+            # The meeting may have moved since the form was first shown: the window follows it.
+            response.opens_at, response.closes_at = window.opens_at, window.closes_at
         return response
     response = ScaleResponse(
         family_id=family.id,
@@ -130,13 +136,15 @@ def open_response(family: Family, user, window: Window, row: ScaleDefinition, *,
         with db.session.begin_nested():
             db.session.add(response)
     except IntegrityError:
-        return _own(user, window.key)
+        return _own(family, user, window.key)
     record_event(user, "scale.shown", family=family, obj=response, data={"purpose": window.purpose})
     return response
 
 
-def _own(user, window_key: str) -> ScaleResponse | None:
-    stmt = select(ScaleResponse).where(ScaleResponse.user_id == user.id, ScaleResponse.window_key == window_key)
+def _own(family: Family, user, window_key: str) -> ScaleResponse | None:
+    stmt = select(ScaleResponse).where(
+        ScaleResponse.family_id == family.id, ScaleResponse.user_id == user.id, ScaleResponse.window_key == window_key
+    )
     return db.session.scalar(stmt)
 
 
@@ -148,22 +156,38 @@ def save_draft(response: ScaleResponse, pending: dict) -> None:
         db.session.flush()
 
 
-def _previous(response: ScaleResponse) -> ScaleResponse | None:
-    """The same person's last sent answer for the same purpose (and child), before this one."""
+def _previous(response: ScaleResponse, key: str) -> ScaleResponse | None:
+    """The same person's last sent answer with a total, on the same scale (same key) and about the same child,
+    in the same family, before this one."""
     stmt = (
         select(ScaleResponse)
+        .join(ScaleDefinition, ScaleDefinition.id == ScaleResponse.definition_id)
         .where(
+            ScaleDefinition.key == key,
+            ScaleResponse.family_id == response.family_id,
             ScaleResponse.user_id == response.user_id,
-            ScaleResponse.purpose == response.purpose,
+            ScaleResponse.about_person_id.is_(None)
+            if response.about_person_id is None
+            else ScaleResponse.about_person_id == response.about_person_id,
             ScaleResponse.submitted_at.is_not(None),
+            ScaleResponse.total.is_not(None),
             ScaleResponse.id != response.id,
             ScaleResponse.opens_at <= response.opens_at,
         )
         .order_by(ScaleResponse.opens_at.desc())
     )
-    if response.about_person_id is not None:
-        stmt = stmt.where(ScaleResponse.about_person_id == response.about_person_id)
     return db.session.scalars(stmt).first()
+
+
+def score_with_alerts(definition, response: ScaleResponse, answers: dict) -> tuple[scoring.Score, list[str]]:
+    """The answer's score, and its alerts compared with the person's previous answer on the same scale."""
+    current = scoring.score(definition, answers)
+    previous = _previous(response, definition.key)
+    earlier = scoring.score(definition, previous.answers or {}) if previous is not None else None
+    if earlier is not None and earlier.total != previous.total:
+        # The scale's items changed between versions: compare the kept totals, not the items.
+        earlier = scoring.Score(items={}, total=previous.total, answered=0)
+    return current, scoring.alerts(definition, current, earlier)
 
 
 def submit(
@@ -174,26 +198,30 @@ def submit(
     *,
     actor,
     now: datetime,
+    window: Window | None = None,
     client_id: str | None = None,
 ) -> ScaleResponse:
     """Send an answer. The first sent answer of a window stands: a second one raises AlreadySent, and the same
-    sending repeated (the same ``client_id``, e.g. after a lost connection) is simply the first one again.
+    sending repeated (the same ``client_id``, e.g. after a lost connection or a double tap) is the first again.
 
     :param answers: item key -> value, or None for "not answered" (never 0).
+    :param window: the window as it is now (a moved meeting moves it); late is counted against it.
     :return: the response.
     """
-    if client_id and response.client_id == client_id and response.submitted_at is not None:
-        return response
-    result = score_with_alerts(definition, response, answers)
+    if window is not None:
+        response.opens_at, response.closes_at = window.opens_at, window.closes_at
+    current, alerts = score_with_alerts(definition, response, answers)
     values = {
         "answers": answers,
         "pending": None,
-        "total": result[0].total,
-        "alerts": result[1],
+        "total": current.total,
+        "alerts": alerts,
         "submitted_at": now,
         "late": now >= response.closes_at,
-        "client_id": client_id or None,
+        "client_id": client_id,
         "declined_at": None,
+        "opens_at": response.opens_at,
+        "closes_at": response.closes_at,
     }
     # One atomic "send if not sent yet": two taps or two tabs cannot both win.
     stmt = (
@@ -202,30 +230,16 @@ def submit(
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    try:
-        with db.session.begin_nested():
-            won = db.session.execute(stmt).rowcount == 1
-    except IntegrityError:  # the client id was used for another answer: treat as a repeat, not a new answer
-        won = False
+    won = db.session.execute(stmt).rowcount == 1
     db.session.refresh(response)
     if not won:
+        if client_id and response.client_id == client_id:
+            return response  # the same sending again: already counted
         raise AlreadySent(response)
     record_event(
-        actor,
-        "scale.submitted",
-        family=family,
-        obj=response,
-        data={"purpose": response.purpose, "late": response.late, "alerts": result[1]},
+        actor, "scale.submitted", family=family, obj=response, data={"purpose": response.purpose, "late": response.late}
     )
     return response
-
-
-def score_with_alerts(definition, response: ScaleResponse, answers: dict) -> tuple[scoring.Score, list[str]]:
-    """The answer's score, and its alerts compared with the person's previous answer."""
-    current = scoring.score(definition, answers)
-    previous = _previous(response)
-    earlier = scoring.score(definition, previous.answers or {}) if previous is not None else None
-    return current, scoring.alerts(definition, current, earlier)
 
 
 def decline(family: Family, response: ScaleResponse, *, actor, now: datetime) -> None:

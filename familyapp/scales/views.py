@@ -16,13 +16,11 @@ from flask_login import current_user, login_required
 from .. import db
 from ..access import FamilyView, deny, family_screen_or_404, get_in_family_or_404
 from ..families import queries as family_queries
-from . import forms, queries, services, svg
+from . import forms, queries, scoring, services, svg
+from .definitions import PURPOSES
 from .models import ScaleResponse
 
 bp = Blueprint("scales", __name__, url_prefix="/families/<family_id>/scales")
-
-#: The order purposes are shown in.
-PURPOSES = ("wellbeing", "alliance", "progression", "functioning")
 
 
 def _now():
@@ -41,33 +39,45 @@ def _own_window(view: FamilyView, key: str):
     deny()
 
 
+def _usable(window) -> bool:
+    """Open now, or closed lately (an answer is then marked late); a window not yet open or long closed takes
+    no draft, no answer and no "no thanks"."""
+    return window.opens_at <= _now() < window.closes_at + queries.LATE_GRACE
+
+
 def _graphs(responses: list, definitions: dict, names: dict) -> list[dict]:
-    """Trend graphs per purpose (and per child for functioning), one line per person who answered."""
+    """Trend graphs, one per scale (and per child), one line per person who answered. Answers share a graph when
+    their scales measure alike (same purpose, range and cutoff): a child's and an adult's wellbeing do not, the
+    parents' and the young person's own functioning ratings do."""
     groups: dict[tuple, list] = {}
     for r in responses:
         if r.submitted_at is None or r.total is None:
             continue
-        groups.setdefault((r.purpose, r.about_person_id), []).append(r)
+        definition = queries.parsed(definitions[r.definition_id])
+        groups.setdefault((r.purpose, r.about_person_id, definition.total_range, definition.cutoff), []).append(r)
     graphs = []
-    for purpose in PURPOSES:
-        for (kind, about), answers in sorted(groups.items(), key=lambda kv: str(kv[0][1])):
-            if kind != purpose:
-                continue
-            definition = queries.parsed(definitions[answers[-1].definition_id])
-            by_person: dict = {}
-            for r in answers:
-                by_person.setdefault(r.user_id, []).append((r.submitted_at, r.total))
-            series = [(names.get(uid, "?"), points) for uid, points in by_person.items()]
-            low, high = definition.total_range
-            graphs.append(
-                {
-                    "purpose": purpose,
-                    "about": about,
-                    "definition": definition,
-                    "chart": svg.chart(series, low, high, definition.cutoff),
-                    "answers": answers,
-                }
-            )
+    for (purpose, about, (low, high), cutoff), answers in sorted(
+        groups.items(), key=lambda kv: (PURPOSES.index(kv[0][0]), str(kv[0][1]), kv[0][3] or 0)
+    ):
+        definition = queries.parsed(definitions[answers[-1].definition_id])
+        by_person: dict = {}
+        for r in answers:
+            by_person.setdefault(r.user_id, []).append((r.submitted_at, r.total))
+        series = [(names.get(uid, "?"), points) for uid, points in by_person.items()]
+        outcomes = {
+            names.get(uid, "?"): scoring.outcome(definition, points[0][1], points[-1][1])
+            for uid, points in by_person.items()
+            if len(points) > 1
+        }
+        graphs.append(
+            {
+                "purpose": purpose,
+                "about": about,
+                "definition": definition,
+                "chart": svg.chart(series, low, high, cutoff),
+                "outcomes": outcomes,
+            }
+        )
     return graphs
 
 
@@ -133,8 +143,9 @@ def fill(family_id: str, key: str):
     """Fill a scale in one of the viewer's windows; a sent answer is read-only afterwards."""
     view = family_screen_or_404(family_id, "scale_fill")
     window, row = _own_window(view, key)
-    if _now() < window.opens_at:
-        return render_template("scales/not_yet.html", view=view, family=view.family, window=window), 200
+    if not _usable(window):
+        early = _now() < window.opens_at
+        return render_template("scales/not_yet.html", view=view, family=view.family, window=window, early=early)
     response = services.open_response(view.family, view.viewer, window, row, now=_now())
     db.session.commit()
     if request.method == "GET":
@@ -172,14 +183,17 @@ def draft(family_id: str, key: str):
     """Keep what has been filled so far (the page sends it while the person fills)."""
     view = family_screen_or_404(family_id)
     window, row = _own_window(view, key)
+    if not _usable(window):
+        deny()
     response = services.open_response(view.family, view.viewer, window, row, now=_now())
-    data = request.get_json(silent=True) or {}
+    data = request.get_json(silent=True)
+    data = data if isinstance(data, dict) else {}
     values = data.get("values") if isinstance(data.get("values"), dict) else {}
     skips = data.get("skips") if isinstance(data.get("skips"), list) else []
     keys = {i.key for i in queries.parsed(row).items}
     pending = {
-        "values": {k: str(v)[:20] for k, v in values.items() if k in keys},
-        "skips": [k for k in skips if k in keys],
+        "values": {k: str(v)[:20] for k, v in values.items() if k in keys and isinstance(v, str | int | float)},
+        "skips": [k for k in skips if isinstance(k, str) and k in keys],
     }
     services.save_draft(response, pending)
     db.session.commit()
@@ -192,6 +206,8 @@ def decline(family_id: str, key: str):
     """Not this time: kept, and the person is not asked again for this window."""
     view = family_screen_or_404(family_id)
     window, row = _own_window(view, key)
+    if not _usable(window):
+        deny()
     response = services.open_response(view.family, view.viewer, window, row, now=_now())
     services.decline(view.family, response, actor=current_user, now=_now())
     db.session.commit()

@@ -70,8 +70,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["meeting_id"], ["meetings.id"], name=op.f("fk_scale_responses_meeting_id_meetings")),
         sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_scale_responses_user_id_users")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_scale_responses")),
-        sa.UniqueConstraint("client_id", name=op.f("uq_scale_responses_client_id")),
-        sa.UniqueConstraint("user_id", "window_key", name=op.f("uq_scale_responses_user_id")),
+        sa.UniqueConstraint("user_id", "family_id", "window_key", name=op.f("uq_scale_responses_user_id")),
     )
     with op.batch_alter_table("scale_responses", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_scale_responses_family_id"), ["family_id"], unique=False)

@@ -345,3 +345,31 @@ def test_a_consultant_booked_twice_across_families_is_warned(app, client, world,
     response = client.post(f"/families/{other_id}/meetings/new", data=data, follow_redirects=True)
     assert response.status_code == 200 and "another meeting at the same time" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Meeting).where(Meeting.family_id == other_id)) == 1
+
+
+def test_the_home_screens_meeting_figures_match_the_caseloads(app, world):
+    """The home screen works out the next meeting and the last and next contact from the loaded meetings; the
+    caseload counts them in SQL for many families. They must agree: held, planned, cancelled, without the family."""
+    from familyapp.meetings import queries
+
+    with app.app_context():
+        family, now = world.family_a, db.utcnow()
+        for days, kind, cancel in (
+            (-20, MeetingType.FOLLOW_UP, False),
+            (-10, MeetingType.WORK, False),
+            (-5, MeetingType.FOLLOW_UP, True),
+            (3, MeetingType.WORK, False),
+            (2, MeetingType.FOLLOW_UP, True),
+        ):
+            meeting = factories.make_meeting(
+                family, world.parent_a, world.consultant_a, starts_at=now + timedelta(days=days), type=kind
+            )
+            if cancel:
+                meeting.cancelled_at = now
+        db.session.commit()
+        meetings = queries.list_meetings(family)
+        last, nxt = queries.contacts_of(meetings, now)
+        assert last == queries.last_contacts([family.id], now).get(family.id)
+        assert nxt == queries.next_meetings([family.id], now).get(family.id)
+        coming = queries.coming_of(meetings, now)
+        assert coming is not None and coming.type is MeetingType.WORK and not coming.cancelled

@@ -64,6 +64,13 @@ CASES = [
     (lambda d: d.update(purpose="mood"), "'purpose' must be one of"),
     (lambda d: d["items"][0].update(type="likert", step=1, min=1, max=5), "items[0]: a likert item needs"),
     (lambda d: d.update(version="2"), "'version' must be a whole number"),
+    (
+        lambda d: (
+            d["schedule"].update(anchor="every_months", months=3, window_days=7) or d["schedule"].pop("hours_before")
+        ),
+        "schedule: a wellbeing scale has the anchor 'before_meeting'",
+    ),
+    (lambda d: d["items"][0].update(low={"da": "x"}), "items[0]: missing translation 'en' in 'low'"),
 ]
 
 
@@ -83,6 +90,24 @@ def test_every_problem_is_reported_at_once():
     with pytest.raises(DefinitionError) as caught:
         definitions.validate(broken(many))
     assert len(caught.value.reasons) >= 2
+
+
+@pytest.mark.parametrize("bad", ["abc", float("inf"), float("nan"), 10**9])
+def test_a_likert_item_with_a_wrong_range_is_refused_not_crashed(bad):
+    data = copy.deepcopy(SHIPPED["functioning-parent"])
+    data["items"][0]["max"] = bad
+    with pytest.raises(DefinitionError) as caught:
+        definitions.validate(data)
+    assert any(r.startswith("items[0]") for r in caught.value.reasons)
+
+
+def test_texts_must_be_texts():
+    import datetime
+
+    data = copy.deepcopy(SHIPPED["functioning-parent"])
+    data["items"][0]["low"] = datetime.date(2026, 1, 1)
+    with pytest.raises(DefinitionError, match="'low' must have a text per language"):
+        definitions.validate(data)
 
 
 def test_likert_options_must_match_the_items():
@@ -137,6 +162,15 @@ class TestCommandLine:
         assert again.exit_code == 1 and "already loaded" in again.output
         listed = runner.invoke(args=["scales", "list"])
         assert "ors-adult v1 (loaded) in use" in listed.output
+
+    def test_a_version_for_some_ages_leaves_the_others_their_scale(self, app, runner, tmp_path):
+        from familyapp.scales import queries
+
+        runner.invoke(args=["scales", "load", str(licensed(tmp_path, min_age=18)), "--activate"])
+        with app.test_request_context():
+            assert queries.pick("wellbeing", "self", 30).key == "ors-adult"
+            assert queries.pick("wellbeing", "self", 15).key == "wellbeing-adult"  # 13-17 keep theirs
+            assert queries.pick("wellbeing", "self", 9).key == "wellbeing-child"
 
     def test_loading_without_activate_changes_nothing_in_use(self, runner, tmp_path):
         runner.invoke(args=["scales", "load", str(licensed(tmp_path))])

@@ -113,7 +113,7 @@ def test_typed_numbers(typed, value):
     assert scoring.parse_value(typed) == value
 
 
-@pytest.mark.parametrize("typed", ["abc", "6,3,1", "nan", "inf"])
+@pytest.mark.parametrize("typed", ["abc", "6,3,1", "nan", "inf", "1e1", "1_0", "٣", "6,"])
 def test_not_numbers(typed):
     with pytest.raises(ValueError):
         scoring.parse_value(typed)

@@ -12,7 +12,7 @@ from familyapp import db
 from familyapp.audit import AuditEvent
 from familyapp.families import services as family_services
 from familyapp.meetings import services as meeting_services
-from familyapp.meetings.models import MeetingMode, MeetingType
+from familyapp.meetings.models import Meeting, MeetingMode, MeetingType
 from familyapp.scales.models import ScaleResponse
 from tests import factories
 
@@ -94,10 +94,10 @@ class TestFilling:
         assert client.get(s_url(world, f"/fill/{key}")).location.endswith(f"/scales/answers/{sent.id}")
         answer = client.get(response.location).get_data(as_text=True)
         assert (
-            "6,5" in answer and "Score: 27,0" in answer and "<form" not in answer.split("<main")[1].split("</main>")[0]
+            "6.5" in answer and "Score: 27.0" in answer and "<form" not in answer.split("<main")[1].split("</main>")[0]
         )
         event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "scale.submitted")).all()[-1]
-        assert event.data == {"purpose": "wellbeing", "late": False, "alerts": []}
+        assert event.data == {"purpose": "wellbeing", "late": False}  # no answers, no alerts: clinical facts stay out
 
     def test_a_second_answer_is_refused_clearly_and_a_repeat_is_not_counted_twice(self, client, world, login):
         meeting = meeting_in(world, 30)
@@ -108,9 +108,7 @@ class TestFilling:
         repeat = client.post(s_url(world, f"/fill/{key}"), data={**fill((6, 6, 6, 6)), "client_id": "abc-1"})
         assert first.status_code == repeat.status_code == 302
         other = client.post(s_url(world, f"/fill/{key}"), data={**fill((1, 1, 1, 1)), "client_id": "abc-2"})
-        assert other.status_code == 409 and "That answer counts" in html.unescape(
-            other.get_data(as_text=True)
-        )
+        assert other.status_code == 409 and "That answer counts" in html.unescape(other.get_data(as_text=True))
         assert response_for(world.parent_a, key).total == 24.0
         assert (
             db.session.scalar(select(func.count()).select_from(ScaleResponse).where(ScaleResponse.window_key == key))
@@ -126,7 +124,7 @@ class TestFilling:
         )
         page = html.unescape(response.get_data(as_text=True))
         assert response.status_code == 400
-        assert page.count("Write a number from 0 to 10, for example 6,5.") == 6  # in the summary and at the item
+        assert page.count("Write a number from 0 to 10, for example 6.5.") == 6  # in the summary and at the item
         assert "Answer, or tick “I do not want to answer”." in page
         assert 'value="11"' in page and 'value="abc"' in page and 'value="6,35"' in page
         assert response_for(world.parent_a, key).submitted_at is None
@@ -177,6 +175,62 @@ class TestFilling:
         assert response_for(world.parent_a, key).pending == {"values": {"me": "4,2"}, "skips": ["close"]}
         page = client.get(s_url(world, f"/fill/{key}")).get_data(as_text=True)
         assert 'value="4,2"' in page and 'id="skip-close" name="skip-close" value="1" checked' in page
+
+    @pytest.mark.parametrize(
+        "body",
+        [
+            [{}],
+            "text",
+            7,
+            {"values": [1], "skips": [[1], {"a": 1}, 3]},
+            {"values": {"me": {"x": 1}, "close": ["a"]}, "skips": "close"},
+        ],
+    )
+    def test_an_odd_draft_is_never_an_error(self, client, world, login, body):
+        meeting = meeting_in(world, 30)
+        login(world.parent_a)
+        response = client.post(s_url(world, f"/fill/wellbeing.m.{meeting.id}/draft"), json=body)
+        assert response.status_code == 200
+        assert response_for(world.parent_a, f"wellbeing.m.{meeting.id}").pending == {"values": {}, "skips": []}
+
+    def test_a_client_id_from_another_window_does_not_lose_the_answer(self, client, world, login):
+        first, second = meeting_in(world, 30), meeting_in(world, 40)
+        login(world.parent_a)
+        client.post(s_url(world, f"/fill/wellbeing.m.{first.id}"), data={**fill((5, 5, 5, 5)), "client_id": "same"})
+        response = client.post(
+            s_url(world, f"/fill/wellbeing.m.{second.id}"), data={**fill((6, 6, 6, 6)), "client_id": "same"}
+        )
+        assert response.status_code == 302
+        assert response_for(world.parent_a, f"wellbeing.m.{second.id}").total == 24.0
+
+    def test_a_moved_meeting_moves_the_window(self, client, world, login):
+        meeting = meeting_in(world, 30)
+        key = f"wellbeing.m.{meeting.id}"
+        login(world.parent_a)
+        client.get(s_url(world, f"/fill/{key}"))
+        earlier = timedelta(hours=5)  # still open, but it now closes five hours sooner
+        meeting = db.session.get(Meeting, meeting.id)
+        meeting.starts_at, meeting.ends_at = meeting.starts_at - earlier, meeting.ends_at - earlier
+        db.session.commit()
+        client.post(s_url(world, f"/fill/{key}"), data=fill((5, 5, 5, 5)))
+        sent = response_for(world.parent_a, key)
+        assert sent.closes_at == meeting.starts_at and not sent.late
+
+    def test_a_long_closed_window_takes_nothing(self, client, world, login):
+        meeting = meeting_in(world, -24 * 20)
+        key = f"wellbeing.m.{meeting.id}"
+        login(world.parent_a)
+        assert "Closed" in client.get(s_url(world, f"/fill/{key}")).get_data(as_text=True)
+        assert client.post(s_url(world, f"/fill/{key}/draft"), json={}).status_code == 404
+        assert client.post(s_url(world, f"/fill/{key}/decline")).status_code == 404
+        assert response_for(world.parent_a, key) is None
+
+    def test_no_questions_about_a_meeting_you_cannot_come_to(self, client, world, login):
+        meeting = meeting_in(world, 30)
+        login(world.parent_a)
+        client.post(f"/families/{world.family_a.id}/meetings/{meeting.id}/reply", data={"answer": "cannot"})
+        assert f"wellbeing.m.{meeting.id}" not in client.get(f"/families/{world.family_a.id}/").get_data(as_text=True)
+        assert client.get(s_url(world, f"/fill/wellbeing.m.{meeting.id}")).status_code == 404
 
     def test_declining_is_kept_and_never_asked_again(self, client, world, login):
         meeting = meeting_in(world, 30)
@@ -264,6 +318,30 @@ class TestReview:
         db.session.commit()
         login(world.consultant_b)
         assert "Familien A" in client.get("/review").get_data(as_text=True)
+
+    def test_the_consultants_own_ratings_are_not_in_the_queue(self, app, client, world, login):
+        from familyapp.scales import queries, services
+
+        with app.test_request_context():
+            window, row = next(
+                (w, r)
+                for w, r in queries.windows_for(world.family_a, world.consultant_a, db.utcnow())
+                if w.purpose == "functioning"
+            )
+            response = services.open_response(world.family_a, world.consultant_a, window, row, now=db.utcnow())
+            definition = queries.parsed(row)
+            services.submit(
+                world.family_a,
+                response,
+                definition,
+                {i.key: 3 for i in definition.items},
+                actor=world.consultant_a,
+                now=db.utcnow(),
+            )
+            db.session.commit()
+        login(world.consultant_a)
+        assert str(response.id) not in client.get("/review").get_data(as_text=True)
+        assert str(response.id) in client.get(s_url(world)).get_data(as_text=True)
 
     def test_a_too_long_note_is_refused(self, client, world, login):
         sent = db.session.scalar(select(ScaleResponse).where(ScaleResponse.family_id == world.family_a.id))

@@ -62,16 +62,41 @@
     }
 
     range.addEventListener("input", function () { choose(parseFloat(range.value)); });
-    // A tap on the track answers at once, where the finger is (some phones only move a visible thumb). The thumb's
-    // centre can reach half a thumb from each end, as in the browser's own slider.
+
+    // A touch that turns into scrolling the page is not an answer: what it did is undone. A tap that the
+    // browser did not turn into a value (some phones only move a visible thumb) answers where the finger was;
+    // the thumb's centre can reach half a thumb from each end, as in the browser's own slider.
+    var before = null;
     range.addEventListener("pointerdown", function (event) {
-      var box = range.getBoundingClientRect();
-      var half = THUMB / 2;
-      if (box.width <= THUMB) return;
-      var share = Math.min(Math.max((event.clientX - box.left - half) / (box.width - THUMB), 0), 1);
-      var value = Math.round((min + share * (max - min)) / step) * step;
-      range.value = value;
+      before = { typed: typed.value, x: event.clientX };
+    });
+    range.addEventListener("pointercancel", function () {
+      if (!before) return;
+      typed.value = before.typed;
+      var kept = parse(before.typed);
+      range.value = kept === null ? (min + max) / 2 : kept;
+      show(kept);
+      before = null;
+      keep();
+    });
+    range.addEventListener("pointerup", function (event) {
+      if (!before) return;
+      var area = range.getBoundingClientRect();
+      var tapped = Math.abs(event.clientX - before.x) < 8 && typed.value === before.typed;
+      before = null;
+      if (!tapped || area.width <= THUMB) return;
+      var share = Math.min(Math.max((event.clientX - area.left - THUMB / 2) / (area.width - THUMB), 0), 1);
+      range.value = Math.round((min + share * (max - min)) / step) * step;
       choose(parseFloat(range.value));
+    });
+    // The typed number stays available (for a screen reader user it is often quicker) and moves the slider.
+    typed.addEventListener("input", function () {
+      var value = parse(typed.value);
+      var fits = value !== null && value >= min && value <= max;
+      if (fits) range.value = value;
+      show(fits ? value : null);
+      if (typed.value) skip.checked = false;
+      keep();
     });
     skip.addEventListener("change", function () {
       if (skip.checked) {
