@@ -76,6 +76,9 @@ def register_blueprints(app: Flask) -> None:
     """Every feature's blueprint."""
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
+    from .consent.data_views import bp as mydata_bp
+    from .consent.partner_views import bp as partner_bp
+    from .consent.views import bp as consent_bp
     from .families.views import bp as families_bp
     from .i18n import bp as i18n_bp
     from .meetings.calendar_views import bp as calendar_bp
@@ -90,7 +93,8 @@ def register_blueprints(app: Flask) -> None:
     from .yearwheel.views import bp as yearwheel_bp
 
     blueprints = (auth_bp, families_bp, plans_bp, meetings_bp, calendar_bp, yearwheel_bp, network_bp, cases_bp)
-    for bp in (*blueprints, familytree_bp, scales_bp, review_bp, admin_bp, i18n_bp, pwa_bp):
+    blueprints += (familytree_bp, scales_bp, review_bp, consent_bp, partner_bp, mydata_bp)
+    for bp in (*blueprints, admin_bp, i18n_bp, pwa_bp):
         app.register_blueprint(bp)
 
 

@@ -30,20 +30,22 @@ def alembic_config(url: str):
 
 
 def upgrade_database(url: str) -> list[str]:
-    """Bring a database to the newest schema, and store the scale definitions that come with this release.
+    """Bring a database to the newest schema, and store the scale definitions and consent texts that come with
+    this release.
 
-    :return: the definition versions stored ("key vN").
+    :return: the versions stored ("key vN").
     """
     from alembic import command
     from sqlalchemy.orm import Session
 
-    from .scales.services import sync_shipped
+    from .consent import services as consent_services
+    from .scales import services as scale_services
 
     command.upgrade(alembic_config(url), "head")
     engine = db.make_engine(url)
     try:
         with Session(engine) as session, session.begin():
-            return sync_shipped(session)
+            return scale_services.sync_shipped(session) + consent_services.sync_shipped(session)
     finally:
         engine.dispose()
 

@@ -65,6 +65,8 @@ class Defaults:
     SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
     #: Passkey management asks for a fresh passkey confirmation when sign-in is older than this.
     RECENT_SIGNIN = timedelta(minutes=10)
+    #: A passkey confirmation (giving or withdrawing consent) counts this long, once.
+    CONFIRMATION_LIFETIME = timedelta(minutes=2)
     ACTIVATION_LIFETIME = timedelta(hours=72)
     #: Attempts per window on the sign-in and activation endpoints, counted in the database.
     RATE_LIMIT_ATTEMPTS = 10

@@ -67,6 +67,15 @@ def utcnow() -> datetime:
 LOCAL_ZONE = ZoneInfo("Europe/Copenhagen")
 
 
+def as_utc(value) -> datetime | None:
+    """A datetime from an aggregate (MAX, MIN bypass the column type on SQLite: text or naive) as UTC-aware."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
 def local_date(moment: datetime) -> date:
     """The Danish calendar date of a moment (a meeting at 00:30 on 1 June is on 1 June, not 31 May)."""
     return moment.astimezone(LOCAL_ZONE).date()

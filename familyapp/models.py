@@ -2,6 +2,7 @@
 
 from .audit import AuditEvent
 from .auth.models import Activation, Passkey, RateLimitHit, Role, User, UserSession
+from .consent.models import ConsentRecord, ConsentRequest, ConsentTemplate, PartnerLink
 from .db import Base
 from .families.models import Assignment, AssignmentRole, CaseType, Family, Membership, Person, PersonKind, Phase
 from .meetings.models import (
@@ -18,6 +19,10 @@ from .scales.models import ScaleDefinition, ScaleResponse, ScaleSetting
 from .yearwheel.models import YearActivity
 
 __all__ = [
+    "ConsentRecord",
+    "ConsentRequest",
+    "ConsentTemplate",
+    "PartnerLink",
     "ScaleDefinition",
     "ScaleResponse",
     "ScaleSetting",

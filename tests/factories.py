@@ -67,6 +67,7 @@ def make_world() -> World:
         meeting = make_meeting(family, parent, consultant)
         make_network(family, parent, consultant)
         make_answer(family, parent, meeting, (6, 7, 5, 8))
+        make_consent(family, parent, consultant)
     db.session.commit()
     return World(family_a, family_b, parent_a, parent_a2, parent_b, consultant_a, consultant_b, admin)
 
@@ -177,6 +178,31 @@ def make_answer(family: Family, user: User, meeting, values, *, purpose="wellbei
     response = scale_services.open_response(family, user, window, row, now=when)
     answers = dict(zip([i.key for i in definition.items], values, strict=True))
     return scale_services.submit(family, response, definition, answers, actor=user, now=when, client_id=client_id)
+
+
+def make_consent(family: Family, parent: User, consultant: User, key: str = "share-plan", give: bool = True):
+    """A request to share with the teacher on the map, given by the parent, and a partner link for the teacher.
+
+    :return: (request, record or None, link, secret of the link).
+    """
+    from sqlalchemy import select
+
+    from familyapp.consent import services as consent_services
+    from familyapp.consent.models import ConsentTemplate
+    from familyapp.network.models import NetworkPerson
+
+    template = db.session.scalar(select(ConsentTemplate).where(ConsentTemplate.key == key, ConsentTemplate.active))
+    teacher = db.session.scalar(
+        select(NetworkPerson).where(NetworkPerson.family_id == family.id, NetworkPerson.name == "Lise Lærer")
+    )
+    request = consent_services.create_request(
+        family, template, teacher, actor=consultant, note="Skolen vil gerne hjælpe"
+    )
+    record = None
+    if give:
+        record = consent_services.give(family, request, parent, language="da", now=db.utcnow(), confirmed_by="passkey")
+    link, token = consent_services.create_link(family, teacher, actor=consultant, now=db.utcnow())
+    return request, record, link, token
 
 
 def sign_in(client, user: User) -> None:

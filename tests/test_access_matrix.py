@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from familyapp import db
 from familyapp.auth.models import Activation, Passkey, User
+from familyapp.consent.models import ConsentRecord, ConsentRequest, PartnerLink
 from familyapp.families.models import Assignment, Family, Membership, Person
 from familyapp.meetings.models import Meeting, MeetingQuestion, MeetingReply, MeetingSuggestion
 from familyapp.network.models import AgencyCase, KinRelation, NetworkPerson, NetworkRevision
@@ -47,6 +48,8 @@ M = "/families/{A}/meetings"
 W = "/families/{A}/yearwheel"
 N = "/families/{A}/network"
 S = "/families/{A}/scales"
+C = "/families/{A}/consent"
+PARENT_A_ONLY = _s(302, 404, 404, 404, 404, 302)
 
 #: endpoint -> (method, url template, expected status per role). {A} is family A; {person} an adult of A;
 #: {consultant} consultant A; {assignment} consultant A's assignment to family A.
@@ -119,6 +122,23 @@ MATRIX = {
     "scales.discussed": ("POST", S + "/answers/{response}/discussed", CONSULTANT_A(302)),
     "scales.settings": ("POST", S + "/settings", FAMILY_MEMBER_A(302)),
     "review.queue": ("GET", "/review", _s(404, 404, 200, 200, 404, 302)),
+    "consent.index": ("GET", C, FAMILY_A_CONTENT),
+    "consent.ask": ("POST", C + "/requests", CONSULTANT_A(400)),
+    # Parent A has given this consent already: giving again is refused with a message (a redirect).
+    "consent.give": ("POST", C + "/requests/{request}/give", PARENT_A_ONLY),
+    "consent.withdraw": ("POST", C + "/requests/{request}/withdraw", PARENT_A_ONLY),
+    "consent.receipt": ("GET", C + "/records/{record}", FAMILY_A_CONTENT),
+    "consent.make_link": ("POST", C + "/links", CONSULTANT_A(400)),
+    "consent.revoke_link": ("POST", C + "/links/{link}/revoke", CONSULTANT_A(302)),
+    "partner.view": ("GET", "/partner/not-a-token", everyone(404)),
+    "mydata.my_data": ("GET", "/families/{A}/my-data", FAMILY_MEMBER_A(200)),
+    "mydata.my_data_json": ("GET", "/families/{A}/my-data.json", FAMILY_MEMBER_A(200)),
+    "mydata.who_looked": ("GET", "/families/{A}/who-looked", FAMILY_A_CONTENT),
+    # The world's meeting is a follow-up, not a network meeting: nothing to invite to.
+    "meetings.invite": ("POST", M + "/{meeting}/invitations", _s(404, 404, 404, 404, 404, 302)),
+    "families.set_custody": ("POST", "/families/{A}/people/{person}/custody", _s(404, 404, 302, 404, 404, 302)),
+    "auth.confirm_begin": ("POST", "/auth/confirm/begin", signed_in(200)),
+    "auth.confirm_finish": ("POST", "/auth/confirm/finish", signed_in(400)),
     "admin.index": ("GET", "/admin/", ADMIN_ONLY(200)),
     "admin.consultant": ("GET", "/admin/consultants/{consultant}", ADMIN_ONLY(200)),
     "admin.add_consultant": ("POST", "/admin/consultants", ADMIN_ONLY(400)),
@@ -172,6 +192,9 @@ DOMAIN_TABLES = (
     KinRelation,
     AgencyCase,
     ScaleResponse,
+    ConsentRequest,
+    ConsentRecord,
+    PartnerLink,
 )
 
 
@@ -207,6 +230,9 @@ def _url(template: str, world) -> str:
         relation=first(KinRelation),
         case=first(AgencyCase),
         response=first(ScaleResponse),
+        request=first(ConsentRequest),
+        record=first(ConsentRecord),
+        link=first(PartnerLink),
     )
 
 

@@ -7,10 +7,13 @@ names its challenge in clientDataJSON, and only a stored, unexpired one is accep
 from __future__ import annotations
 
 import time
+from datetime import datetime
 
-from flask import request, session
+from flask import current_app, request, session
 
+from .. import db
 from . import webauthn as wa
+from .sessions import signed_in_at
 
 #: At most this many challenges wait per ceremony and session; older ones are dropped.
 MAX_PENDING = 4
@@ -61,3 +64,21 @@ def posted_credential_id() -> str | None:
     credential = body.get("credential") if isinstance(body, dict) else None
     raw_id = credential.get("rawId") if isinstance(credential, dict) else None
     return raw_id[:1500] if isinstance(raw_id, str) else None
+
+
+def fresh_confirmation() -> str | None:
+    """How the person confirmed, if they did within the last two minutes: "passkey" (a confirmation, used up
+    now) or "sign-in" (a new sign-in); None otherwise. For steps that must be confirmed every time."""
+    limit = current_app.config["CONFIRMATION_LIFETIME"]
+    now = db.utcnow()
+    confirmed = session.pop("confirmed_at", None)
+    if confirmed:
+        try:
+            if now - datetime.fromisoformat(confirmed) <= limit:
+                return "passkey"
+        except ValueError:
+            pass
+    started = signed_in_at(session)
+    if started is not None and now - started <= limit:
+        return "sign-in"
+    return None

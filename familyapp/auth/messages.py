@@ -22,6 +22,7 @@ MESSAGES = {
     "signed_out": _l("You are signed out."),
     "confirm_signin": _l("Please confirm with your passkey that it is you."),
     "account_inactive": _l("This account is not active. Contact your contact person."),
+    "passkey_not_yours": _l("That passkey belongs to someone else. Use your own passkey."),
 }
 
 

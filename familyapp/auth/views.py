@@ -77,13 +77,14 @@ def login_begin():
     return current_app.response_class(options, mimetype="application/json")
 
 
-def _verified_sign_in() -> tuple[User, Passkey, int]:
-    """Check the posted sign-in response completely before anything about the account is revealed."""
+def _verified_sign_in(ceremony_name: str = "webauthn_login") -> tuple[User, Passkey, int]:
+    """Check the posted sign-in (or confirmation) response completely before anything about the account is
+    revealed."""
     try:
         credential, _label = ceremony.credential_body()
     except wa.RegistrationRejected as exc:
         raise Refused("passkey_rejected") from exc
-    state = ceremony.take_challenge("webauthn_login", credential)
+    state = ceremony.take_challenge(ceremony_name, credential)
     if state is None:
         raise Refused("passkey_expired_prompt")
     passkey = services.passkey_by_credential_id(wa.credential_id_of(credential))
@@ -122,6 +123,40 @@ def login_finish():
     _sign_in(user)
     target = safe_next(request.args.get("next"), url_for("families.index"))
     return jsonify({"redirect": target})
+
+
+@bp.post("/confirm/begin")
+@login_required
+def confirm_begin():
+    """Options for a fresh passkey confirmation before a sensitive step (giving or withdrawing consent)."""
+    options, challenge = wa.authentication_options()
+    ceremony.store_challenge("webauthn_confirm", challenge)
+    return current_app.response_class(options, mimetype="application/json")
+
+
+@bp.post("/confirm/finish")
+@login_required
+def confirm_finish():
+    """Check the confirmation: the signed-in person's own passkey, now. It counts once, for two minutes."""
+    claimed = ceremony.posted_credential_id()
+    if ratelimit.blocked("login", claimed):
+        return _json_error("too_many_attempts", 429)
+    try:
+        user, passkey, count = _verified_sign_in("webauthn_confirm")
+        if user.id != current_user.id:
+            raise Refused("passkey_not_yours")
+    except (Refused, wa.AuthenticationRejected) as exc:
+        key = getattr(exc, "key", "passkey_rejected")
+        db.session.rollback()
+        record_event(current_user, "auth.confirm_failed", data={"reason": key})
+        ratelimit.record_failure("login", claimed)
+        db.session.commit()
+        return _json_error(key, getattr(exc, "status", 400))
+    passkey.sign_count, passkey.last_used_at = count, db.utcnow()
+    record_event(current_user, "auth.confirmed", obj=passkey)
+    db.session.commit()
+    session["confirmed_at"] = db.utcnow().isoformat()
+    return jsonify({"confirmed": True})
 
 
 @bp.post("/logout")

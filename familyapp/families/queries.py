@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import g
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from .. import db
 from ..auth.models import User
@@ -24,11 +24,11 @@ def list_people(family: Family) -> list[tuple[Person, User | None, Membership | 
 
 
 def list_consultants(family: Family) -> list[Assignment]:
-    """The family's consultants, primary first, with the consultant loaded."""
+    """The family's consultants, primary first, with the consultant loaded (one query)."""
     stmt = (
         select(Assignment)
         .where(Assignment.family_id == family.id)
-        .options(selectinload(Assignment.consultant))
+        .options(joinedload(Assignment.consultant))
         .order_by(Assignment.created_at)
     )
     return sorted(db.session.scalars(stmt), key=lambda a: a.role is not AssignmentRole.PRIMARY)

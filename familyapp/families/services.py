@@ -109,3 +109,12 @@ def unassign_consultant(assignment: Assignment, *, actor) -> None:
     )
     db.session.delete(assignment)
     db.session.flush()
+
+
+def set_custody(family: Family, membership: Membership, custody: bool, *, actor) -> None:
+    """Record whether a parent has custody (forældremyndighed)."""
+    if membership.custody is custody:
+        return
+    membership.custody = custody
+    db.session.flush()
+    record_event(actor, "family.custody_changed", family=family, obj=membership, data={"custody": custody})

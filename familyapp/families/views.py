@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -22,6 +24,7 @@ from ..audit import record_event
 from ..auth.models import Role, User
 from ..auth.pages import issue_and_show
 from ..auth.services import has_passkeys
+from ..consent import queries as consent_queries
 from ..meetings import queries as meeting_queries
 from ..meetings.cadence import follow_up
 from ..network import queries as network_queries
@@ -29,9 +32,12 @@ from ..plans import queries as plan_queries
 from ..scales import queries as scale_queries
 from . import queries, services
 from .forms import AdultForm, CadenceForm, ChildForm, PhaseForm
-from .models import Cadence, Person, Phase
+from .models import Cadence, Membership, Person, Phase
 
 bp = Blueprint("families", __name__)
+
+#: A withdrawn consent is pointed out in the caseload this long.
+WITHDRAWALS_SHOWN = timedelta(days=14)
 
 
 @bp.get("/")
@@ -62,6 +68,7 @@ def home(family_id: str):
         family=family,
         meeting=meeting_queries.coming_of(meetings, now),
         to_fill=scale_queries.to_fill(family, current_user, now, meetings, late=False) if view.is_family else [],
+        consents_waiting=consent_queries.waiting_for(family, current_user) if current_user.role is Role.PARENT else 0,
         consultants=queries.household(family)[1],
         goals=plan_queries.list_goals(family),
         due=plan_queries.agreements_due(family, today),
@@ -121,8 +128,10 @@ def caseload():
     """The consultant's own families."""
     sort = request.args.get("sort", "due")
     rows = caseload_overview(queries.caseload(current_user), db.utcnow(), sort)
-    reviews = scale_queries.waiting_review([row["family"].id for row in rows])
-    return render_template("families/caseload.html", rows=rows, sort=sort, reviews=reviews)
+    ids = [row["family"].id for row in rows]
+    reviews = scale_queries.waiting_review(ids)
+    withdrawn = consent_queries.recent_withdrawals(ids, db.utcnow() - WITHDRAWALS_SHOWN)
+    return render_template("families/caseload.html", rows=rows, sort=sort, reviews=reviews, withdrawn=withdrawn)
 
 
 SORTS = {
@@ -220,3 +229,22 @@ def new_activation(family_id: str, person_id: str):
         )
         return redirect(url_for("families.people", family_id=family.id))
     return issue_and_show(user, actor=current_user, family=family)
+
+
+@bp.post("/families/<family_id>/people/<person_id>/custody")
+@roles_required(Role.CONSULTANT)
+def set_custody(family_id: str, person_id: str):
+    """The consultant records whether a parent has custody (consents about the children count theirs)."""
+    family = family_for_management_or_404(family_id, current_user)
+    person = get_in_family_or_404(Person, person_id, family)
+    membership = db.session.scalar(
+        select(Membership)
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.family_id == family.id, User.person_id == person.id, User.role == Role.PARENT)
+    )
+    if membership is None:
+        deny()
+    services.set_custody(family, membership, request.form.get("custody") == "yes", actor=current_user)
+    db.session.commit()
+    flash(_("Saved."), "success")
+    return redirect(url_for("families.people", family_id=family.id))

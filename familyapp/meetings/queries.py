@@ -78,7 +78,7 @@ def last_contacts(family_ids: list[uuid.UUID], now: datetime) -> dict:
         .where(Meeting.family_id.in_(family_ids), *_held_with_family(now))
         .group_by(Meeting.family_id)
     )
-    return {fid: _aware(at) for fid, at in db.session.execute(stmt)}
+    return {fid: db.as_utc(at) for fid, at in db.session.execute(stmt)}
 
 
 def next_meetings(family_ids: list[uuid.UUID], now: datetime) -> dict:
@@ -90,7 +90,7 @@ def next_meetings(family_ids: list[uuid.UUID], now: datetime) -> dict:
         .where(Meeting.family_id.in_(family_ids), Meeting.cancelled_at.is_(None), Meeting.starts_at >= now)
         .group_by(Meeting.family_id)
     )
-    return {fid: _aware(at) for fid, at in db.session.execute(stmt)}
+    return {fid: db.as_utc(at) for fid, at in db.session.execute(stmt)}
 
 
 def waiting_replies(family_ids: list[uuid.UUID]) -> dict:
@@ -107,14 +107,3 @@ def waiting_replies(family_ids: list[uuid.UUID]) -> dict:
         for fid, n in db.session.execute(stmt):
             counts[fid] = counts.get(fid, 0) + n
     return counts
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    """Aggregates bypass the column type on SQLite: make them UTC-aware like every other datetime."""
-    from datetime import UTC
-
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value if value.tzinfo else value.replace(tzinfo=UTC)

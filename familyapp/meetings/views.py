@@ -15,6 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from .. import db
 from ..access import FamilyView, deny, family_screen_or_404, get_in_family_or_404
+from ..consent import services as consent_services
 from ..families import queries as family_queries
 from ..network import queries as network_queries
 from . import ics, planning, queries, services
@@ -86,7 +87,51 @@ def _meeting_page(
         on_map={p.id for p in on_map},
         my_reply=my_reply,
         open_for_family=not meeting.cancelled and meeting.ends_at >= _now(),
+        invitees=_invitees(view, meeting),
     ), status
+
+
+def _invitees(view: FamilyView, meeting: Meeting) -> list[tuple]:
+    """For the consultant of a network meeting: each person invited from the map, and whether the parents have
+    consented to sending them the invitation (the consent gate, asked for all at once)."""
+    if not view.can_edit or meeting.type is not MeetingType.NETWORK or meeting.cancelled:
+        return []
+    people = _invited_from_map(view, meeting)
+    allowed = consent_services.permissions(view.family, {p.id for p in people}, _now())
+    return [(p, "meeting_invitation" in allowed[p.id].kinds) for p in people]
+
+
+def _invited_from_map(view: FamilyView, meeting: Meeting) -> list:
+    """The people invited from the map who are still on it and whom this consultant may see."""
+    on_map = {p.id: p for p in network_queries.list_people(view)}
+    return [on_map[p.network_person_id] for p in meeting.participants if p.network_person_id in on_map]
+
+
+@bp.post("/<meeting_id>/invitations")
+@login_required
+def invite(family_id: str, meeting_id: str):
+    """Send a network meeting's invitations: a link for each person invited from the map, only when the parents
+    have consented for every one of them."""
+    view = family_screen_or_404(family_id, consultant_only=True)
+    meeting = _meeting_or_404(view, meeting_id)
+    if meeting.type is not MeetingType.NETWORK or meeting.cancelled:
+        deny()
+    try:
+        sent = consent_services.send_invitations(
+            view.family, meeting, _invited_from_map(view, meeting), actor=current_user, now=_now()
+        )
+    except consent_services.MissingConsent as exc:
+        db.session.rollback()
+        flash(_("Not sent: the parents have not consented to inviting %(names)s.", names=", ".join(exc.names)), "error")
+        return redirect(url_for("meetings.detail", family_id=view.family.id, meeting_id=meeting.id, _anchor="invite"))
+    db.session.commit()
+    return render_template(
+        "meetings/invitations.html",
+        view=view,
+        family=view.family,
+        meeting=meeting,
+        sent=[(person, consent_services.partner_url(token)) for person, token in sent],
+    )
 
 
 def _suggestions(view: FamilyView, meeting: Meeting, hidden: set) -> list[tuple]:

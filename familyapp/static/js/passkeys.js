@@ -127,4 +127,19 @@
       }).then(function (data) { window.location.assign(data.redirect); }).catch(failure(register, button));
     });
   }
+  // A fresh confirmation before a sensitive step (giving or withdrawing consent): the person's own passkey,
+  // then the form is sent. Without script the form is sent as it is and the server asks for a new sign-in.
+  document.querySelectorAll("form[data-passkey-confirm]").forEach(function (form) {
+    if (!(window.PublicKeyCredential && navigator.credentials)) return;
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var button = form.querySelector("button");
+      button.disabled = true;
+      post(form.dataset.begin).then(function (opts) {
+        return navigator.credentials.get({ publicKey: requestOptions(opts) });
+      }).then(function (cred) {
+        return post(form.dataset.finish, { credential: credentialJSON(cred) });
+      }).then(function () { form.submit(); }).catch(failure(form, button));
+    });
+  });
 })();

@@ -1,0 +1,113 @@
+"""Mine oplysninger and "Hvem har set vores oplysninger": a family member's right to see (and download) what the
+app holds about them and their children, and who among the professionals has looked at the family's pages."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, current_app, render_template
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import login_required
+
+from ..access import deny, family_screen_or_404
+from ..network import queries as network_queries
+from . import mydata, queries
+
+bp = Blueprint("mydata", __name__, url_prefix="/families/<family_id>")
+
+#: The family's pages as the audit names them, in the words of "who has looked".
+PAGES = {
+    "home": _l("your home page"),
+    "plan": _l("your plan"),
+    "meeting": _l("your meetings"),
+    "meetings": _l("your meetings"),
+    "yearwheel": _l("your year wheel"),
+    "network": _l("your network map"),
+    "cases": _l("your cases"),
+    "case": _l("your cases"),
+    "family": _l("your family tree"),
+    "scale": _l("your answers to the questionnaires"),
+    "scales": _l("your answers to the questionnaires"),
+    "review": _l("your answers to the questionnaires"),
+    "consent": _l("your consents"),
+    "readiness": _l("your readiness plan"),
+    "people": _l("who is in the family and their logins"),
+    "admin": _l("the family's case details"),
+}
+#: Changes by the first part of the audit's action, in plain words.
+CHANGES = {
+    "plan": _l("changed your plan"),
+    "readiness": _l("changed your readiness plan"),
+    "meeting": _l("planned or changed a meeting"),
+    "yearwheel": _l("changed your year wheel"),
+    "network": _l("changed your network map"),
+    "consent": _l("asked you for consent"),
+    "partner_link": _l("made or stopped a link for a partner"),
+    "scale": _l("noted that one of your answers was talked through"),
+    "family": _l("changed the family's details"),
+    "activation": _l("gave someone a new way to sign in"),
+    "calendar": _l("read your meetings in a calendar"),
+}
+ROLES = {"consultant": _l("family consultant"), "admin": _l("team leader")}
+
+
+def _family_member(family_id: str):
+    view = family_screen_or_404(family_id)
+    if not view.is_family:
+        deny()  # a parent's or young person's own data; the consultant has the family's pages
+    return view
+
+
+@bp.get("/my-data")
+@login_required
+def my_data(family_id: str):
+    """Everything the app holds about you and your children, on one printable page."""
+    view = _family_member(family_id)
+    return render_template("consent/my_data.html", view=view, family=view.family, data=mydata.export(view))
+
+
+@bp.get("/my-data.json")
+@login_required
+def my_data_json(family_id: str):
+    """The same, as a file to download."""
+    view = _family_member(family_id)
+    body = json.dumps(mydata.export(view), ensure_ascii=False, indent=2)
+    return current_app.response_class(
+        body,
+        mimetype="application/json",
+        headers={"Content-Disposition": 'attachment; filename="mine-oplysninger.json"'},
+    )
+
+
+def describe(event) -> str:
+    """One audit event in plain words ("looked at your plan", "changed your network map")."""
+    if event.action == "family.viewed":
+        page = (event.data or {}).get("page", "")
+        what = PAGES.get(page) or PAGES.get(page.split("_")[0])
+        return _("looked at %(what)s", what=what or _("your pages"))
+    if event.action == "partner.viewed":
+        return _("saw what you have consented to share, through their link")
+    return str(CHANGES.get(event.action.split(".")[0], _l("changed something in your details")))
+
+
+@bp.get("/who-looked")
+@login_required
+def who_looked(family_id: str):
+    """Who among the professionals has looked at or changed the family's pages, and which partners have used
+    their link: newest first."""
+    view = family_screen_or_404(family_id)
+    events = mydata.who_looked(view.family)
+    links = {str(link.id): link.recipient_id for link in queries.links_of(view.family)}
+    people = network_queries.people_by_id(view.family, set(links.values()))
+    partners = {key: people[rid].label for key, rid in links.items() if rid in people}
+    rows = [
+        {
+            "at": event.at,
+            "who": name or partners.get(event.object_id or "", _("a partner")),
+            "role": ROLES.get(event.actor_role or "", _("through a link")),
+            "what": describe(event),
+        }
+        for event, name in events
+    ]
+    return render_template("consent/who_looked.html", view=view, family=view.family, rows=rows)

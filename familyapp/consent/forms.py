@@ -1,0 +1,35 @@
+"""Forms for consent requests and partner links; the choices (texts, people on the map, children) come from the
+view, so anything not offered is refused with a plain message."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField
+
+from ..forms import optional_text
+
+
+class RequestForm(FlaskForm):
+    template = SelectField(
+        _l("What to ask about"), choices=[], invalid_choice_message=_l("Choose one of the consent texts.")
+    )
+    recipient = SelectField(
+        _l("Who would receive it"),
+        choices=[],
+        description=_l("Someone on the family's network map."),
+        invalid_choice_message=_l("Choose someone from the family's network map."),
+    )
+    about = SelectField(
+        _l("Does it concern one child?"), choices=[], invalid_choice_message=_l("Choose one of the children.")
+    )
+    note = optional_text(_l("Why, in your own words"), 300, _l("Optional. Shown to the family with the text."))
+
+
+class LinkForm(FlaskForm):
+    recipient = SelectField(
+        _l("Partner"),
+        choices=[],
+        description=_l("The link shows only what the family has consented to share with this person."),
+        invalid_choice_message=_l("Choose someone from the family's network map."),
+    )

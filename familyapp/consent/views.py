@@ -1,0 +1,224 @@
+"""The consent centre: one set of screens for the family and, mirrored, for its consultant. Parents give and
+withdraw with one tap each, after a fresh passkey confirmation; the consultant asks, and makes partner links."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
+
+from .. import db
+from ..access import FamilyView, deny, family_screen_or_404, get_in_family_or_404, parse_id
+from ..auth.ceremony import fresh_confirmation
+from ..auth.models import Role
+from ..families import queries as family_queries
+from ..families.models import Person, PersonKind
+from ..i18n import safe_next
+from ..network import queries as network_queries
+from ..network.models import NetworkPerson
+from . import queries, services
+from .forms import LinkForm, RequestForm
+from .models import ConsentRecord, ConsentRequest, ConsentTemplate, PartnerLink
+
+bp = Blueprint("consent", __name__, url_prefix="/families/<family_id>/consent")
+
+MESSAGES = {
+    "outdated": _l("The text has changed since this was asked. Your contact person asks again with the new text."),
+    "already_given": _l("You have already given this consent. Nothing was changed."),
+    "not_given": _l("There is no consent to withdraw. Nothing was changed."),
+    "not_parent": _l("Only a parent can give or withdraw this consent."),
+}
+
+
+def _language() -> str:
+    return str(get_locale() or "da")
+
+
+def _recipient_choices(view: FamilyView) -> list[SelectChoice]:
+    return [SelectChoice("", _("Choose"))] + [
+        SelectChoice(str(p.id), p.label) for p in network_queries.list_people(view)
+    ]
+
+
+def _request_form(view: FamilyView, **kwargs) -> RequestForm:
+    people, _consultants = family_queries.household(view.family)
+    form = RequestForm(**kwargs)
+    form.template.choices = [
+        SelectChoice(str(t.id), t.data["title"].get(_language()) or t.data["title"]["da"])
+        for t in queries.active_templates()
+    ]
+    form.recipient.choices = _recipient_choices(view)
+    form.about.choices = [SelectChoice("", _("No, the whole family"))] + [
+        SelectChoice(str(p.id), p.name) for p, _u, _m in people if p.kind is PersonKind.CHILD
+    ]
+    return form
+
+
+def _link_form(view: FamilyView, **kwargs) -> LinkForm:
+    form = LinkForm(**kwargs)
+    form.recipient.choices = _recipient_choices(view)
+    return form
+
+
+def _centre(view: FamilyView, request_form=None, link_form=None, status: int = 200):
+    """The requests with each parent's answer, the full history, and (for the consultant) the forms."""
+    family, now = view.family, db.utcnow()
+    requests = queries.list_requests(family)
+    records = queries.history(family)
+    latest = {(r.request_id, r.user_id): r for r in records}
+    templates = queries.templates_by_id({r.template_id for r in requests} | {r.template_id for r in records})
+    recipients = network_queries.people_by_id(family, {r.recipient_id for r in requests})
+    links = queries.links_of(family) if view.can_edit else []
+    recipients |= network_queries.people_by_id(family, {link.recipient_id for link in links} - set(recipients))
+    people, _consultants = family_queries.household(family)
+    return render_template(
+        "consent/index.html",
+        view=view,
+        family=family,
+        requests=requests,
+        records=records,
+        latest=latest,
+        templates=templates,
+        recipients=recipients,
+        parents=services.custodians(family),
+        children={p.id: p.name for p, _u, _m in people},
+        names=family_queries.names(family),
+        active=lambda record: services.active(record, now),
+        language=_language(),
+        request_form=(request_form or _request_form(view, formdata=None)) if view.can_edit else None,
+        link_form=(link_form or _link_form(view, formdata=None)) if view.can_edit else None,
+        links=links,
+        now=now,
+    ), status
+
+
+@bp.get("")
+@login_required
+def index(family_id: str):
+    """What may be shared with whom and why: each request, each parent's answer, and the history."""
+    return _centre(family_screen_or_404(family_id, "consent"))
+
+
+@bp.post("/requests")
+@login_required
+def ask(family_id: str):
+    """The consultant asks the family for consent, from a text in use, for a recipient on the map."""
+    view = family_screen_or_404(family_id, consultant_only=True)
+    form = _request_form(view)
+    if not form.validate_on_submit() or not form.recipient.data:
+        if not form.recipient.data and not form.recipient.errors:
+            form.recipient.errors.append(_("Choose someone from the family's network map."))
+        return _centre(view, request_form=form, status=400)
+    template = db.session.get(ConsentTemplate, parse_id(form.template.data))
+    recipient = network_queries.get_person_or_404(view, form.recipient.data)
+    about = get_in_family_or_404(Person, form.about.data, view.family) if form.about.data else None
+    services.create_request(view.family, template, recipient, actor=current_user, about=about, note=form.note.data)
+    db.session.commit()
+    flash(_("The family is asked. They see the request in their consent centre."), "success")
+    return redirect(url_for("consent.index", family_id=view.family.id))
+
+
+#: What each step does, and what the parent is told after it.
+STEPS = {
+    "give": (services.give, _l("Thank you. Your consent is given. You can withdraw it here at any time.")),
+    "withdraw": (services.withdraw, _l("Your consent is withdrawn. From now on nothing more is shared.")),
+}
+
+
+def _parent_step(family_id: str, request_id: str, step: str):
+    """Give or withdraw: only a parent, only after a fresh passkey confirmation (else sign in again first)."""
+    view = family_screen_or_404(family_id)
+    if view.viewer.role is not Role.PARENT:
+        deny()
+    consent_request = get_in_family_or_404(ConsentRequest, request_id, view.family)
+    back = url_for("consent.index", family_id=view.family.id, _anchor=f"request-{consent_request.id}")
+    confirmed_by = fresh_confirmation()
+    if confirmed_by is None:
+        flash(_("Please confirm with your passkey that it is you. Then tap again."), "info")
+        return redirect(url_for("auth.login", next=safe_next(back, back)))
+    act, thanks = STEPS[step]
+    try:
+        record = act(
+            view.family, consent_request, current_user, language=_language(), now=db.utcnow(), confirmed_by=confirmed_by
+        )
+    except services.ConsentError as exc:
+        db.session.rollback()
+        flash(str(MESSAGES[exc.key]), "error")
+        return redirect(back)
+    db.session.commit()
+    flash(str(thanks), "success")
+    return redirect(url_for("consent.receipt", family_id=view.family.id, record_id=record.id))
+
+
+@bp.post("/requests/<request_id>/give")
+@login_required
+def give(family_id: str, request_id: str):
+    """A parent consents, to the exact text shown, after confirming with their passkey."""
+    return _parent_step(family_id, request_id, "give")
+
+
+@bp.post("/requests/<request_id>/withdraw")
+@login_required
+def withdraw(family_id: str, request_id: str):
+    """A parent withdraws: it stops counting at once, and the consultant sees it in the caseload."""
+    return _parent_step(family_id, request_id, "withdraw")
+
+
+@bp.get("/records/<record_id>")
+@login_required
+def receipt(family_id: str, record_id: str):
+    """A receipt for one consent given or withdrawn: when, who, exactly which text, what, to whom, until when."""
+    view = family_screen_or_404(family_id, "consent_receipt")
+    own = () if view.can_edit else (ConsentRecord.user_id == view.viewer.id,)
+    record = get_in_family_or_404(ConsentRecord, record_id, view.family, where=own)
+    consent_request = db.session.get(ConsentRequest, record.request_id)
+    return render_template(
+        "consent/receipt.html",
+        view=view,
+        family=view.family,
+        record=record,
+        consent_request=consent_request,
+        template=db.session.get(ConsentTemplate, record.template_id),
+        recipient=db.session.get(NetworkPerson, consent_request.recipient_id),
+        names=family_queries.names(view.family),
+        language=_language(),
+    )
+
+
+@bp.post("/links")
+@login_required
+def make_link(family_id: str):
+    """A partner link for someone on the map; the address is shown once (only its hash is kept)."""
+    view = family_screen_or_404(family_id, consultant_only=True)
+    form = _link_form(view)
+    if not form.validate_on_submit() or not form.recipient.data:
+        if not form.recipient.data and not form.recipient.errors:
+            form.recipient.errors.append(_("Choose someone from the family's network map."))
+        return _centre(view, link_form=form, status=400)
+    recipient = network_queries.get_person_or_404(view, form.recipient.data)
+    link, token = services.create_link(view.family, recipient, actor=current_user, now=db.utcnow())
+    db.session.commit()
+    return render_template(
+        "consent/link_made.html",
+        view=view,
+        family=view.family,
+        link=link,
+        recipient=recipient,
+        url=services.partner_url(token),
+        shares=services.permission(view.family, recipient.id, db.utcnow()).kinds,
+    )
+
+
+@bp.post("/links/<link_id>/revoke")
+@login_required
+def revoke_link(family_id: str, link_id: str):
+    """Stop a partner link from working at once."""
+    view = family_screen_or_404(family_id, consultant_only=True)
+    link = get_in_family_or_404(PartnerLink, link_id, view.family)
+    services.revoke_link(view.family, link, actor=current_user, now=db.utcnow())
+    db.session.commit()
+    flash(_("The link no longer works."), "success")
+    return redirect(url_for("consent.index", family_id=view.family.id, _anchor="links"))
