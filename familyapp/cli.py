@@ -97,7 +97,7 @@ def register(app: Flask) -> None:
     @click.option("--force", is_flag=True, help="Run even though FAMILYAPP_ENV is not development.")
     def demo(force: bool):
         """Create the demo families once and print fresh activation links for every demo user."""
-        from .demo import load_demo
+        from .demo import demo_partner_link, load_demo
 
         if current_app.config["ENV_NAME"] != "development" and not current_app.testing and not force:
             # Demo users are found by name; in a real installation that could hand out real people's accounts.
@@ -105,6 +105,10 @@ def register(app: Flask) -> None:
 
         for name, role, url, code in load_demo():
             click.echo(f"  {role:<12} {name:<22} {url}   (code {code})")
+        partner = demo_partner_link()
+        if partner is not None:
+            click.echo(f"  {'partner':<12} {partner[0]}: {partner[1]}")
+            click.echo("               (shows the family's plan once Sara consents; no sign-in)")
         db.session.commit()
 
     scales = AppGroup("scales", help="Scale definitions: the questionnaires as versioned data.")

@@ -11,6 +11,8 @@ from sqlalchemy import func, select
 from . import db
 from .auth.models import Passkey, Role, User
 from .auth.services import activation_display, create_user, issue_activation
+from .consent import services as consent_services
+from .consent.models import ConsentRequest, ConsentTemplate, PartnerLink
 from .families import services
 from .families.models import AssignmentRole, CaseType, Family, Person, Phase
 from .meetings import services as meeting_services
@@ -58,6 +60,7 @@ def _create() -> None:
     map_people = _demo_network(nielsen, mette, sara)
     _demo_meetings(nielsen, mette, sara, map_people)
     _demo_scales(nielsen, mette, sara, jonas)
+    _demo_consent(nielsen, mette, sara)
     # The year wheel from the suggested plan: follow-ups by the cadence, network meetings twice a year.
     # Suggestion titles are translated: give them a (Danish) request context, as the CLI has none.
     with current_app.test_request_context(headers={"Accept-Language": "da"}):
@@ -370,6 +373,42 @@ def _demo_meetings(family: Family, consultant: User, parent: User, map_people: d
     )
 
 
+def _demo_consent(family: Family, consultant: User, parent: User) -> None:
+    """Mette asks to share the plan with Noah's teacher (Sara has not answered yet); the meetings were shared with
+    the caseworker for a while, until Sara withdrew that consent last week."""
+    templates = {t.key: t for t in db.session.scalars(select(ConsentTemplate).where(ConsentTemplate.active))}
+    people = {p.name: p for p in db.session.scalars(select(NetworkPerson).where(NetworkPerson.family_id == family.id))}
+    note = "Skolen vil gerne vide, hvad I arbejder med, så de kan hjælpe Noah i frikvartererne."
+    consent_services.create_request(family, templates["share-plan"], people["Lise Holm"], actor=consultant, note=note)
+    shared = consent_services.create_request(
+        family, templates["share-meetings"], people["Karsten Berg"], actor=consultant
+    )
+    now = db.utcnow()
+    consent_services.give(family, shared, parent, language="da", now=now - timedelta(days=40), confirmed_by="passkey")
+    consent_services.withdraw(
+        family, shared, parent, language="da", now=now - timedelta(days=6), confirmed_by="passkey"
+    )
+
+
+def demo_partner_link() -> tuple[str, str] | None:
+    """A fresh link for Noah's teacher (earlier demo links stop): it shows the plan once Sara consents.
+
+    :return: (who, address), or None without the demo.
+    """
+    family = db.session.scalar(select(Family).where(Family.name == f"Familien Nielsen {DEMO_MARK}"))
+    if family is None:
+        return None
+    teacher = db.session.scalar(
+        select(NetworkPerson).where(NetworkPerson.family_id == family.id, NetworkPerson.name == "Lise Holm")
+    )
+    mette = db.session.scalar(select(User).where(User.name == "Mette Sørensen"))
+    now = db.utcnow()
+    for link in db.session.scalars(select(PartnerLink).where(PartnerLink.recipient_id == teacher.id)):
+        consent_services.revoke_link(family, link, actor=mette, now=now)
+    _link, token = consent_services.create_link(family, teacher, actor=mette, now=now)
+    return f"{teacher.name} ({teacher.organisation})", consent_services.partner_url(token)
+
+
 def _top_up() -> None:
     """A demo made by an older release gets the demo data of the features added since, once."""
     nielsen = db.session.scalar(select(Family).where(Family.name == f"Familien Nielsen {DEMO_MARK}"))
@@ -378,6 +417,10 @@ def _top_up() -> None:
     if db.session.scalar(select(NetworkPerson.id).where(NetworkPerson.family_id == nielsen.id).limit(1)) is None:
         users = {u.name: u for u in db.session.scalars(select(User).where(User.name.in_(DEMO_USERS)))}
         _demo_network(nielsen, users["Mette Sørensen"], users["Sara Nielsen"])
+        db.session.flush()
+    if db.session.scalar(select(ConsentRequest.id).where(ConsentRequest.family_id == nielsen.id).limit(1)) is None:
+        users = {u.name: u for u in db.session.scalars(select(User).where(User.name.in_(DEMO_USERS)))}
+        _demo_consent(nielsen, users["Mette Sørensen"], users["Sara Nielsen"])
         db.session.flush()
 
 

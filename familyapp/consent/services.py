@@ -294,8 +294,9 @@ def create_link(family: Family, recipient, *, actor, now: datetime, meeting=None
 
 
 def partner_url(token: str) -> str:
-    """The full address of a partner link (the public origin, as for activation links)."""
-    return current_app.config["WEBAUTHN_ORIGIN"].rstrip("/") + url_for("partner.view", token=token)
+    """The full address of a partner link, on the configured public origin (also from the CLI)."""
+    with current_app.test_request_context(base_url=current_app.config["WEBAUTHN_ORIGIN"]):
+        return url_for("partner.view", token=token, _external=True)
 
 
 def revoke_link(family: Family, link: PartnerLink, *, actor, now: datetime) -> None:

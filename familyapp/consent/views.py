@@ -66,9 +66,10 @@ def _link_form(view: FamilyView, **kwargs) -> LinkForm:
 def _centre(view: FamilyView, request_form=None, link_form=None, status: int = 200):
     """The requests with each parent's answer, the full history, and (for the consultant) the forms."""
     family, now = view.family, db.utcnow()
-    requests = queries.list_requests(family)
     records = queries.history(family)
     latest = {(r.request_id, r.user_id): r for r in records}
+    # What waits for this parent's answer comes first.
+    requests = sorted(queries.list_requests(family), key=lambda r: (r.id, view.viewer.id) in latest)
     templates = queries.templates_by_id({r.template_id for r in requests} | {r.template_id for r in records})
     recipients = network_queries.people_by_id(family, {r.recipient_id for r in requests})
     links = queries.links_of(family) if view.can_edit else []

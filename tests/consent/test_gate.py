@@ -1,0 +1,189 @@
+"""The one consent gate: one parent or every parent with custody, expiry, withdrawal, changed texts, kinds; and
+records that can only be added."""
+
+from __future__ import annotations
+
+import copy
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from familyapp import db
+from familyapp.consent import services, texts
+from familyapp.consent.models import ConsentRecord, ConsentTemplate
+from familyapp.families.models import Membership
+from familyapp.network.models import NetworkPerson
+from familyapp.scales.definitions import DefinitionError
+
+
+@pytest.fixture()
+def a(app, world):
+    """Family A's teacher and caseworker on the map, inside an app context."""
+    with app.test_request_context():
+        people = {
+            p.name: p
+            for p in db.session.scalars(select(NetworkPerson).where(NetworkPerson.family_id == world.family_a.id))
+        }
+        yield world, people
+
+
+def template(key: str) -> ConsentTemplate:
+    return db.session.scalar(select(ConsentTemplate).where(ConsentTemplate.key == key, ConsentTemplate.active))
+
+
+def ask(world, people, key="share-meetings", who="Karsten Berg"):
+    return services.create_request(world.family_a, template(key), people[who], actor=world.consultant_a)
+
+
+def give(world, request, parent, at=None):
+    return services.give(world.family_a, request, parent, language="da", now=at or db.utcnow(), confirmed_by="passkey")
+
+
+def test_one_parent_is_enough_when_the_text_says_one(a):
+    world, people = a
+    karsten = people["Karsten Berg"].id
+    request = ask(world, people)
+    assert not services.may_share(world.family_a, karsten, "meetings", db.utcnow())
+    give(world, request, world.parent_a2)
+    assert services.may_share(world.family_a, karsten, "meetings", db.utcnow())
+    assert services.may_share(world.family_a, karsten, "referat", db.utcnow())
+    assert not services.may_share(world.family_a, karsten, "plan", db.utcnow())  # only what the text covers
+    assert not services.may_share(world.family_b, karsten, "meetings", db.utcnow())
+
+
+def test_every_parent_with_custody_when_the_text_says_all(a):
+    world, people = a
+    bente = people["Bente"].id
+    request = ask(world, people, "network-meeting", "Bente")
+    give(world, request, world.parent_a)
+    assert not services.may_share(world.family_a, bente, "meeting_invitation", db.utcnow())
+    give(world, request, world.parent_a2)
+    assert services.may_share(world.family_a, bente, "meeting_invitation", db.utcnow())
+
+
+def test_a_parent_without_custody_is_not_needed(a):
+    world, people = a
+    request = ask(world, people, "network-meeting", "Bente")
+    give(world, request, world.parent_a)
+    membership = db.session.scalar(select(Membership).where(Membership.user_id == world.parent_a2.id))
+    membership.custody = False
+    db.session.flush()
+    assert services.may_share(world.family_a, people["Bente"].id, "meeting_invitation", db.utcnow())
+
+
+def test_withdrawal_counts_at_once_and_the_history_keeps_both(a):
+    world, people = a
+    karsten = people["Karsten Berg"].id
+    request = ask(world, people)
+    give(world, request, world.parent_a)
+    services.withdraw(world.family_a, request, world.parent_a, language="da", now=db.utcnow(), confirmed_by="passkey")
+    assert not services.may_share(world.family_a, karsten, "meetings", db.utcnow())
+    actions = [
+        r.action
+        for r in db.session.scalars(
+            select(ConsentRecord).where(ConsentRecord.request_id == request.id).order_by(ConsentRecord.at)
+        )
+    ]
+    assert actions == ["given", "withdrawn"]
+
+
+def test_a_consent_runs_out(a):
+    world, people = a
+    request = ask(world, people)  # 12 months
+    given = give(world, request, world.parent_a, at=db.utcnow() - timedelta(days=400))
+    assert given.expires_at < db.utcnow()
+    assert not services.may_share(world.family_a, people["Karsten Berg"].id, "meetings", db.utcnow())
+    # Expired: it may be given again.
+    give(world, request, world.parent_a)
+    assert services.may_share(world.family_a, people["Karsten Berg"].id, "meetings", db.utcnow())
+
+
+def test_a_changed_text_must_be_consented_again(a):
+    world, people = a
+    request = ask(world, people)
+    give(world, request, world.parent_a)
+    newer = copy.deepcopy(template("share-meetings").data)
+    newer["version"] = 2
+    newer["text"]["da"] += " Ny sætning."
+    services.store_template(db.session, newer)
+    assert not services.may_share(world.family_a, people["Karsten Berg"].id, "meetings", db.utcnow())
+    with pytest.raises(services.ConsentError, match="outdated"):
+        give(world, request, world.parent_a2)
+    renewed = ask(world, people)
+    give(world, renewed, world.parent_a)
+    assert services.may_share(world.family_a, people["Karsten Berg"].id, "meetings", db.utcnow())
+
+
+def test_double_giving_and_withdrawing_nothing_are_refused(a):
+    world, people = a
+    request = ask(world, people)
+    give(world, request, world.parent_a)
+    with pytest.raises(services.ConsentError, match="already_given"):
+        give(world, request, world.parent_a)
+    with pytest.raises(services.ConsentError, match="not_given"):
+        services.withdraw(
+            world.family_a, request, world.parent_a2, language="da", now=db.utcnow(), confirmed_by="passkey"
+        )
+
+
+def test_only_parents_consent(app, world):
+    with app.test_request_context():
+        people = {
+            p.name: p
+            for p in db.session.scalars(select(NetworkPerson).where(NetworkPerson.family_id == world.family_a.id))
+        }
+        request = ask(world, people)
+        with pytest.raises(services.ConsentError, match="not_parent"):
+            give(world, request, world.consultant_a)
+
+
+def test_records_are_append_only(a):
+    world, people = a
+    record = give(world, ask(world, people), world.parent_a)
+    db.session.flush()
+    record.action = "withdrawn"
+    with pytest.raises(RuntimeError, match="append-only"):
+        db.session.flush()
+    db.session.rollback()
+    record = db.session.scalar(select(ConsentRecord))
+    db.session.delete(record)
+    with pytest.raises(RuntimeError, match="append-only"):
+        db.session.flush()
+    db.session.rollback()
+
+
+def test_the_receipt_holds_the_exact_text_and_its_hash(a):
+    import hashlib
+
+    world, people = a
+    record = services.give(
+        world.family_a, ask(world, people), world.parent_a, language="en", now=db.utcnow(), confirmed_by="passkey"
+    )
+    assert record.text == template("share-meetings").data["text"]["en"]
+    assert record.text_hash == hashlib.sha256(record.text.encode()).hexdigest()
+    assert record.language == "en" and record.template_id == template("share-meetings").id
+
+
+def test_the_gate_asks_a_fixed_number_of_queries(a, count_queries):
+    world, people = a
+    for name in ("Karsten Berg", "Bente", "Lise Lærer"):
+        give(world, ask(world, people, who=name), world.parent_a)
+    db.session.flush()
+    with count_queries() as q:
+        allowed = services.permissions(world.family_a, {p.id for p in people.values()}, db.utcnow())
+    assert len(q) == 4 and all("meetings" in allowed[p.id].kinds for p in people.values())
+
+
+def test_texts_are_checked(app):
+    for data in texts.shipped():
+        texts.validate(data)
+    bad = copy.deepcopy(texts.shipped()[0])
+    bad.update(colour="red", covers=["everything"], requires="some", months=99)
+    bad["title"].pop("en")
+    with pytest.raises(DefinitionError) as caught:
+        texts.validate(bad)
+    reasons = caught.value.reasons
+    assert "unknown field 'colour'" in reasons and "missing translation 'en' in 'title'" in reasons
+    assert any("'covers'" in r for r in reasons) and any("'requires'" in r for r in reasons)
+    assert any("'months'" in r for r in reasons)
