@@ -47,7 +47,7 @@ CHANGES = {
     "scale": _l("noted that one of your answers was talked through"),
     "family": _l("changed the family's details"),
     "activation": _l("gave someone a new way to sign in"),
-    "calendar": _l("read your meetings in a calendar"),
+    "calendar": _l("saw your meetings in their calendar"),
 }
 ROLES = {"consultant": _l("family consultant"), "admin": _l("team leader")}
 

@@ -15,7 +15,7 @@ class RequestForm(FlaskForm):
         _l("What to ask about"), choices=[], invalid_choice_message=_l("Choose one of the consent texts.")
     )
     recipient = SelectField(
-        _l("Who would receive it"),
+        _l("Who will receive it"),
         choices=[],
         description=_l("Someone on the family's network map."),
         invalid_choice_message=_l("Choose someone from the family's network map."),
@@ -28,7 +28,7 @@ class RequestForm(FlaskForm):
 
 class LinkForm(FlaskForm):
     recipient = SelectField(
-        _l("Partner"),
+        _l("Who gets the link"),
         choices=[],
         description=_l("The link shows only what the family has consented to share with this person."),
         invalid_choice_message=_l("Choose someone from the family's network map."),

@@ -26,7 +26,7 @@ from .models import ConsentRecord, ConsentRequest, ConsentTemplate, PartnerLink
 bp = Blueprint("consent", __name__, url_prefix="/families/<family_id>/consent")
 
 MESSAGES = {
-    "outdated": _l("The text has changed since this was asked. Your contact person asks again with the new text."),
+    "outdated": _l("The text has changed since we asked. Your contact person asks again with the new text."),
     "already_given": _l("You have already given this consent. Nothing was changed."),
     "not_given": _l("There is no consent to withdraw. Nothing was changed."),
     "not_parent": _l("Only a parent can give or withdraw this consent."),
@@ -118,7 +118,7 @@ def ask(family_id: str):
     about = get_in_family_or_404(Person, form.about.data, view.family) if form.about.data else None
     services.create_request(view.family, template, recipient, actor=current_user, about=about, note=form.note.data)
     db.session.commit()
-    flash(_("The family is asked. They see the request in their consent centre."), "success")
+    flash(_("The family has been asked. They see the request under Consent."), "success")
     return redirect(url_for("consent.index", family_id=view.family.id))
 
 

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -36,6 +37,15 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+
+
+def _parse(value):
+    """A stored time back as a datetime (SQLite returns text)."""
+    from datetime import UTC, datetime
+
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _free_port() -> int:
@@ -102,6 +112,25 @@ class LiveServer:
         try:
             with engine.begin() as conn:
                 conn.execute(text("DELETE FROM rate_limit_hits"))
+        finally:
+            engine.dispose()
+
+    def age_sign_ins(self, minutes: int) -> None:
+        """Make every session's sign-in older, so a step that needs a fresh confirmation asks for one."""
+        from sqlalchemy import text
+
+        from familyapp.db import make_engine
+
+        engine = make_engine(self.env["DATABASE_URL"])
+        try:
+            with engine.begin() as conn:
+                for session_id, signed_in in conn.execute(text("SELECT id, signed_in_at FROM user_sessions")):
+                    if signed_in is None:
+                        continue
+                    older = _parse(signed_in) - timedelta(minutes=minutes)
+                    conn.execute(
+                        text("UPDATE user_sessions SET signed_in_at = :t WHERE id = :i"), {"t": older, "i": session_id}
+                    )
         finally:
             engine.dispose()
 

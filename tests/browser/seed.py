@@ -24,6 +24,26 @@ def main() -> None:
             starts = db.utcnow().replace(microsecond=0) + timedelta(hours=30)
             meeting = factories.make_meeting(world.family_a, world.parent_a, world.consultant_a, starts_at=starts)
             out["meeting_tomorrow"] = str(meeting.id)
+        if "--consent-request" in sys.argv:
+            # Nobody has answered this one: sharing the meetings with the caseworker, and his partner link.
+            from sqlalchemy import select
+
+            from familyapp.consent import services as consent_services
+            from familyapp.consent.models import ConsentTemplate
+            from familyapp.network.models import NetworkPerson
+
+            text = db.session.scalar(select(ConsentTemplate).where(ConsentTemplate.key == "share-meetings"))
+            karsten = db.session.scalar(
+                select(NetworkPerson).where(
+                    NetworkPerson.family_id == world.family_a.id, NetworkPerson.name == "Karsten Berg"
+                )
+            )
+            request = consent_services.create_request(world.family_a, text, karsten, actor=world.consultant_a)
+            _link, token = consent_services.create_link(
+                world.family_a, karsten, actor=world.consultant_a, now=db.utcnow()
+            )
+            out["consent_request"] = str(request.id)
+            out["partner_link"] = consent_services.partner_url(token)
         for name in ("parent_a", "parent_b", "consultant_a", "consultant_b", "admin"):
             user = getattr(world, name)
             _a, token, code = issue_activation(user, actor=None)

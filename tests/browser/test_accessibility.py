@@ -285,6 +285,37 @@ def audit_consultant_scales(audit: Audit, base: str, family: str) -> None:
     audit.visit("review queue", f"{base}/review")
 
 
+def audit_parent_consent(audit: Audit, base: str, family: str) -> None:
+    """The consent centre, a receipt, my data and who has looked, as a parent sees them."""
+    page = audit.page
+    audit.visit("consent centre", f"{base}/families/{family}/consent")
+    expect(page.locator("form[data-passkey-confirm]")).not_to_have_count(0)
+    page.locator(".consent-history a").first.click()
+    expect(page).to_have_url(re.compile(r"/consent/records/[0-9a-f-]{36}$"))
+    audit.check("consent receipt")
+    audit.visit("my data", f"{base}/families/{family}/my-data")
+    audit.visit("who has looked", f"{base}/families/{family}/who-looked")
+
+
+def audit_consultant_consent(audit: Audit, base: str, family: str) -> None:
+    """The consent centre mirrored with the consultant's forms, a new partner link, and what partners see."""
+    page = audit.page
+    audit.visit("mirrored consent centre", f"{base}/families/{family}/consent")
+    links = page.locator("form[action$='/consent/links']")
+    links.locator("select").select_option(label="Lise Lærer (lærer)")
+    links.locator("button").click()
+    expect(page.locator("[data-partner-link]")).to_be_visible()
+    audit.check("a partner link made")
+    partner = page.locator("[data-partner-link]").get_attribute("href")
+    audit.visit("partner page", partner)
+    expect(page.locator("#plan-h")).to_be_visible()
+    page.goto(f"{base}/families/{family}/consent")
+    links = page.locator("form[action$='/consent/links']")
+    links.locator("select").select_option(label="Karsten Berg (sagsbehandler)")
+    links.locator("button").click()
+    audit.visit("partner link without consent", page.locator("[data-partner-link]").get_attribute("href"), status=410)
+
+
 def test_anonymous_pages(live_server, page):
     world = live_server.seed()
     base = live_server.url
@@ -338,13 +369,14 @@ def test_parent_pages(live_server, page):
     audit_parent_meetings(audit, base, family)
     audit_parent_network(audit, base, family)
     audit_parent_scales(audit, base, family, world["meeting_tomorrow"])
+    audit_parent_consent(audit, base, family)
 
     audit.visit("family home, English", f"{base}/families/{family}/")
     switch_to_english(page)
     audit.check("family home, English")
     audit.visit("section plan, English", f"{base}/families/{family}/plan")
 
-    assert len(audit.checked) == 30
+    assert len(audit.checked) == 34
     audit.assert_clean()
 
 
@@ -366,6 +398,7 @@ def test_consultant_pages(live_server, page):
     audit_consultant_meetings(audit, base, family)
     audit_consultant_network(audit, base, family)
     audit_consultant_scales(audit, base, family)
+    audit_consultant_consent(audit, base, family)
     audit.visit("people", f"{base}/families/{family}/people")
 
     adult_form = page.locator("form[action$='/people/adults']")
@@ -385,7 +418,7 @@ def test_consultant_pages(live_server, page):
     switch_to_english(page)
     audit.check("caseload, English")
 
-    assert len(audit.checked) == 26
+    assert len(audit.checked) == 30
     audit.assert_clean()
 
 
