@@ -182,6 +182,13 @@ def register_template_helpers(app: Flask) -> None:
 
         return date.fromisoformat(value)
 
+    @app.template_filter("fromiso")
+    def _fromiso(value: str):
+        """A time kept as ISO text (in a consent's record) back to a time for formatting."""
+        from datetime import datetime
+
+        return datetime.fromisoformat(value)
+
     @app.template_filter("t")
     def _in_language(texts: dict) -> str:
         """A text kept in every language (scale definitions) in the reader's language, else in Danish."""

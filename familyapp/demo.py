@@ -49,8 +49,8 @@ def _create() -> None:
     nielsen = services.create_family(
         f"Familien Nielsen {DEMO_MARK}", CaseType.INVESTIGATION, _years_ago(0, 2), actor=leader
     )
-    sara = services.add_adult(nielsen, "Sara Nielsen", "mor", actor=mette)
-    jonas = services.add_adult(nielsen, "Jonas Hansen", "far", actor=mette)
+    sara = services.add_adult(nielsen, "Sara Nielsen", "mor", actor=mette, custody=True)
+    jonas = services.add_adult(nielsen, "Jonas Hansen", "far", actor=mette, custody=True)
     for name, years in (("Alma", 4), ("Noah", 9), ("Freja", 13)):
         services.add_child(nielsen, name, _years_ago(years, 3), actor=mette)
     services.assign_consultant(nielsen, mette, AssignmentRole.PRIMARY, actor=leader)
@@ -70,12 +70,12 @@ def _create() -> None:
     larsen = services.create_family(
         f"Familien Larsen {DEMO_MARK}", CaseType.INVESTIGATION, _years_ago(0, 4), actor=leader
     )
-    services.add_adult(larsen, "Peter Larsen", "far", actor=mette)
+    services.add_adult(larsen, "Peter Larsen", "far", actor=mette, custody=True)
     services.add_child(larsen, "Emil", _years_ago(11, 2), actor=mette)
     services.assign_consultant(larsen, mette, AssignmentRole.PRIMARY, actor=leader)
 
     berg = services.create_family(f"Familien Berg {DEMO_MARK}", CaseType.SUPPORT, _years_ago(0, 5), actor=leader)
-    services.add_adult(berg, "Maria Berg", "mor", actor=ali)
+    services.add_adult(berg, "Maria Berg", "mor", actor=ali, custody=True)
     services.add_child(berg, "Oliver", _years_ago(7, 1), actor=ali)
     services.assign_consultant(berg, ali, AssignmentRole.PRIMARY, actor=leader)
 

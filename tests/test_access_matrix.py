@@ -130,7 +130,7 @@ MATRIX = {
     "consent.receipt": ("GET", C + "/records/{record}", FAMILY_A_CONTENT),
     "consent.make_link": ("POST", C + "/links", CONSULTANT_A(400)),
     "consent.revoke_link": ("POST", C + "/links/{link}/revoke", CONSULTANT_A(302)),
-    "partner.view": ("GET", "/partner/not-a-token", everyone(404)),
+    "partner.view": ("GET", "/partner/not-a-token", everyone(410)),
     "mydata.my_data": ("GET", "/families/{A}/my-data", FAMILY_MEMBER_A(200)),
     "mydata.my_data_json": ("GET", "/families/{A}/my-data.json", FAMILY_MEMBER_A(200)),
     "mydata.who_looked": ("GET", "/families/{A}/who-looked", FAMILY_A_CONTENT),

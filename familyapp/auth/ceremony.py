@@ -67,8 +67,8 @@ def posted_credential_id() -> str | None:
 
 
 def fresh_confirmation() -> str | None:
-    """How the person confirmed, if they did within the last two minutes: "passkey" (a confirmation, used up
-    now) or "sign-in" (a new sign-in); None otherwise. For steps that must be confirmed every time."""
+    """How the person confirmed, if they did within the last two minutes: "passkey" (a confirmation) or "sign-in"
+    (a new sign-in); None otherwise. Either is used up now. For steps that must be confirmed every time."""
     limit = current_app.config["CONFIRMATION_LIFETIME"]
     now = db.utcnow()
     confirmed = session.pop("confirmed_at", None)
@@ -79,6 +79,8 @@ def fresh_confirmation() -> str | None:
         except ValueError:
             pass
     started = signed_in_at(session)
-    if started is not None and now - started <= limit:
+    if started is not None and now - started <= limit and session.get("sign_in_spent") != started.isoformat():
+        # A new sign-in confirms one step, like a passkey confirmation: the next step asks again.
+        session["sign_in_spent"] = started.isoformat()
         return "sign-in"
     return None

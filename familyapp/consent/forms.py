@@ -21,7 +21,17 @@ class RequestForm(FlaskForm):
         invalid_choice_message=_l("Choose someone from the family's network map."),
     )
     about = SelectField(
-        _l("Does it concern one child?"), choices=[], invalid_choice_message=_l("Choose one of the children.")
+        _l("Does it concern one child?"),
+        choices=[],
+        default="",
+        invalid_choice_message=_l("Choose one of the children."),
+    )
+    meeting = SelectField(
+        _l("For which network meeting?"),
+        choices=[],
+        default="",
+        description=_l("Only for an invitation: the consent is for that one meeting."),
+        invalid_choice_message=_l("Choose one of the family's coming network meetings."),
     )
     note = optional_text(_l("Why, in your own words"), 300, _l("Optional. Shown to the family with the text."))
 

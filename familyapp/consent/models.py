@@ -49,6 +49,8 @@ class ConsentRequest(Base):
     about_person_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("persons.id"))
     #: The consultant's own words on why, shown with the text.
     note: Mapped[str] = mapped_column(String(300), default="")
+    #: The one meeting an invitation consent is for (a network meeting): a new meeting needs a new consent.
+    meeting_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("meetings.id"))
     created_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[created_at]
 
@@ -57,9 +59,12 @@ class ConsentRequest(Base):
 
 
 class ConsentRecord(Base):
-    """A parent gave or withdrew consent: who, when, to exactly which text, until when. Append-only (below)."""
+    """A parent gave or withdrew consent: who, when, to exactly which text, about what, to whom, until when.
+    Append-only (below, and database triggers in the migration)."""
 
     __tablename__ = "consent_records"
+    #: The n-th record of a parent on a request: two taps at once cannot both add "given".
+    __table_args__ = (UniqueConstraint("request_id", "user_id", "seq"),)
 
     id: Mapped[uuidpk]
     family_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("families.id"), index=True)
@@ -72,8 +77,13 @@ class ConsentRecord(Base):
     expires_at: Mapped[datetime | None]
     template_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("consent_templates.id"))
     language: Mapped[str] = mapped_column(String(5))
-    #: The exact text the parent saw, and its SHA-256, so the consent can be shown to be what it was.
+    seq: Mapped[int] = mapped_column(default=1)
+    #: The exact text the parent saw.
     text: Mapped[str] = mapped_column(Text)
+    #: Everything else the parent was shown, as it was then: title, recipient, purpose, the consultant's note, the
+    #: child, the meeting, what is covered. A renamed map entry cannot change whom a consent was given to.
+    shown: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: SHA-256 of the text and everything shown with it, so the consent can be shown to be what it was.
     text_hash: Mapped[str] = mapped_column(String(64))
     #: How the parent confirmed: "passkey" (a fresh passkey confirmation) or "sign-in" (a new sign-in).
     confirmed_by: Mapped[str] = mapped_column(String(20))

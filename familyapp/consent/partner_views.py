@@ -3,13 +3,14 @@ with them, asked again at every visit, so a withdrawn or expired consent stops t
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, render_template
 
 from .. import db
 from ..audit import record_event
 from ..families import queries as family_queries
 from ..families.models import Family
 from ..meetings import queries as meeting_queries
+from ..meetings.models import MeetingType
 from ..network.models import NetworkPerson
 from ..plans import queries as plan_queries
 from ..scales import queries as scale_queries
@@ -29,24 +30,26 @@ def view(token: str):
     """The partner's page: the plan, the meetings, the minutes or scale results, each only if consented."""
     link = services.link_for_token(token)
     if link is None:
-        abort(404)
+        return _gone()  # a mistyped address looks like one that has stopped: nothing to learn from the difference
     now = db.utcnow()
-    if link.revoked_at is not None or link.expires_at <= now:
-        return _gone()
     family = db.session.get(Family, link.family_id)
     recipient = db.session.get(NetworkPerson, link.recipient_id)
+    if link.revoked_at is not None or link.expires_at <= now or recipient.removed_at is not None:
+        return _refused(family, link, "stopped")
     allowed = services.permission(family, recipient.id, now)
-    meetings = [m for m in meeting_queries.list_meetings(family) if not m.cancelled]
+    meetings = [m for m in meeting_queries.list_meetings(family) if not m.cancelled and m.type.with_family]
     if link.meeting_id is not None:
-        # An invitation: that meeting only, and only while the parents' consent to invite this person holds.
-        kinds = {"meeting_invitation"} & allowed.kinds
-        meetings = [m for m in meetings if m.id == link.meeting_id]
+        # An invitation: that meeting only, while it is still a network meeting the person is invited to and the
+        # parents' consent to invite them to it holds.
+        meetings = [m for m in meetings if m.id == link.meeting_id and _invited(m, recipient)]
+        kinds = {"meeting_invitation"} if meetings and link.meeting_id in allowed.invitations else set()
     else:
         kinds = {"plan", "meetings", "referat", "scales"} & allowed.kinds
-    if not kinds or (link.meeting_id is not None and not meetings):
-        return _gone()
+    if not kinds:
+        return _refused(family, link, "no_consent")
     record_event(None, "partner.viewed", family=family, obj=link, data={"shown": sorted(kinds)})
     db.session.commit()
+    answers = _scale_answers(family, allowed.consented.get("scales", set())) if "scales" in kinds else []
     return render_template(
         "consent/partner.html",
         family=family,
@@ -58,11 +61,34 @@ def view(token: str):
         agreements=plan_queries.list_agreements(family) if "plan" in kinds else [],
         meetings=meetings if kinds & {"meetings", "meeting_invitation"} else [],
         names=family_queries.names(family),
-        answers=_scale_answers(family, allowed.consented.get("scales", set())) if "scales" in kinds else [],
+        answers=answers,
+        definitions={
+            k: scale_queries.parsed(v)
+            for k, v in scale_queries.definitions_by_id({r.definition_id for r in answers}).items()
+        },
         now=now,
     )
 
 
+def _refused(family: Family, link, why: str):
+    """A visit through a link that no longer shows anything: audited, and the same plain page."""
+    record_event(None, "partner.refused", family=family, obj=link, data={"why": why})
+    db.session.commit()
+    return _gone()
+
+
+def _invited(meeting, recipient: NetworkPerson) -> bool:
+    """Whether the meeting is still a network meeting with this person among its participants."""
+    return meeting.type is MeetingType.NETWORK and any(
+        p.network_person_id == recipient.id for p in meeting.participants
+    )
+
+
 def _scale_answers(family: Family, parents: set) -> list:
-    """The scale totals of the parents who themselves consented to share them (never the other parent's)."""
-    return [r for r in scale_queries.responses_of(family) if r.user_id in parents and r.submitted_at and r.total]
+    """The scale totals of the parents who themselves consented to share them (never the other parent's), without
+    their ratings of the work with the consultant (the family sees those only if it chooses)."""
+    return [
+        r
+        for r in scale_queries.responses_of(family)
+        if r.user_id in parents and r.submitted_at and r.total is not None and r.purpose != "alliance"
+    ]

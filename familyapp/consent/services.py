@@ -6,21 +6,25 @@ Services flush and audit; the view commits. Records are only ever added, never c
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app, url_for
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .. import db
 from ..audit import record_event
 from ..auth.models import Role, User
 from ..db import LOCAL_ZONE
-from ..families.models import Family, Membership
+from ..families.models import Family, Membership, Person
 from ..meetings.cadence import add_months
+from ..meetings.models import Meeting
+from ..network.models import NetworkPerson
 from . import texts
 from .models import ConsentRecord, ConsentRequest, ConsentTemplate, PartnerLink
 
@@ -79,22 +83,41 @@ def sync_shipped(session: Session) -> list[str]:
 
 
 def create_request(
-    family: Family, template: ConsentTemplate, recipient, *, actor, about=None, note=""
+    family: Family, template: ConsentTemplate, recipient, *, actor, about=None, note="", meeting=None
 ) -> ConsentRequest:
     """Ask the family for consent to share with a recipient on their map.
 
     :param template: a text in use.
     :param recipient: a NetworkPerson of the family (the view loads it within the family).
     :param about: the child it concerns, if any.
+    :param meeting: the network meeting an invitation consent is for (required for such texts, refused for others).
+    :raises ConsentError: "outdated", "meeting_needed", "no_meeting" or "already_asked" (the same question is
+        open already: asked twice by a double tap, say).
     :return: the request.
     """
     if not template.active:
         raise ConsentError("outdated")
+    invitation = "meeting_invitation" in template.data["covers"]
+    if invitation and meeting is None:
+        raise ConsentError("meeting_needed")
+    if not invitation and meeting is not None:
+        raise ConsentError("no_meeting")
+    about_id, meeting_id = (about.id if about is not None else None), (meeting.id if meeting is not None else None)
+    same = select(ConsentRequest.id).where(
+        ConsentRequest.family_id == family.id,
+        ConsentRequest.template_id == template.id,
+        ConsentRequest.recipient_id == recipient.id,
+        ConsentRequest.about_person_id.is_(None) if about_id is None else ConsentRequest.about_person_id == about_id,
+        ConsentRequest.meeting_id.is_(None) if meeting_id is None else ConsentRequest.meeting_id == meeting_id,
+    )
+    if db.session.scalar(same.limit(1)) is not None:
+        raise ConsentError("already_asked")
     request = ConsentRequest(
         family_id=family.id,
         template_id=template.id,
         recipient_id=recipient.id,
-        about_person_id=about.id if about is not None else None,
+        about_person_id=about_id,
+        meeting_id=meeting_id,
         note=note or "",
         created_by_id=actor.id,
     )
@@ -129,15 +152,56 @@ def active(record: ConsentRecord | None, now: datetime) -> bool:
     return record is not None and record.action == "given" and (record.expires_at is None or now < record.expires_at)
 
 
-def _confirm_text(template: ConsentTemplate, language: str) -> str:
-    data = template.data
-    return data["text"].get(language) or data["text"]["da"]
+def custody_of(family: Family, user) -> bool | None:
+    """Whether a parent has custody: True, False, or None while the consultant has not recorded it."""
+    return db.session.scalar(
+        select(Membership.custody).where(Membership.family_id == family.id, Membership.user_id == user.id)
+    )
+
+
+def _next_seq(request: ConsentRequest, user) -> int:
+    """The number the parent's next record on a request gets."""
+    stmt = (
+        select(func.count())
+        .select_from(ConsentRecord)
+        .where(ConsentRecord.request_id == request.id, ConsentRecord.user_id == user.id)
+    )
+    return 1 + (db.session.scalar(stmt) or 0)
+
+
+def _add_record(family: Family, request: ConsentRequest, user, action: str, shown: dict, **values) -> ConsentRecord:
+    """Append the parent's next record on a request. Two taps at once both try to add record number n: the
+    second fails on the unique (request, parent, n) and is told nothing changed.
+
+    :raises ConsentError: "already_given" or "not_given" for the tap that lost.
+    """
+    seq = _next_seq(request, user)
+    canonical = json.dumps(shown, sort_keys=True, ensure_ascii=False)
+    record = ConsentRecord(
+        family_id=family.id,
+        request_id=request.id,
+        user_id=user.id,
+        action=action,
+        seq=seq,
+        text=shown["text"],
+        shown=shown,
+        text_hash=hashlib.sha256(canonical.encode()).hexdigest(),
+        **values,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(record)
+    except IntegrityError:
+        raise ConsentError("already_given" if action == "given" else "not_given") from None
+    return record
 
 
 def give(family: Family, request: ConsentRequest, user, *, language: str, now: datetime, confirmed_by: str):
-    """A parent consents, to the exact text in their language; kept with a hash of that text.
+    """A parent with custody consents, to the exact text and details shown in their language; kept with a hash
+    of all of it.
 
-    :raises ConsentError: "outdated" (the text has a newer version), "already_given", "not_custodian".
+    :raises ConsentError: "outdated" (the text has a newer version), "not_parent", "not_custodian",
+        "custody_unknown" (not recorded yet) or "already_given".
     :return: the new record.
     """
     template = db.session.get(ConsentTemplate, request.template_id)
@@ -145,6 +209,11 @@ def give(family: Family, request: ConsentRequest, user, *, language: str, now: d
         raise ConsentError("outdated")
     if user.role is not Role.PARENT:
         raise ConsentError("not_parent")
+    custody = custody_of(family, user)
+    if custody is None:
+        raise ConsentError("custody_unknown")
+    if not custody:
+        raise ConsentError("not_custodian")
     if active(latest_records([request]).get((request.id, user.id)), now):
         raise ConsentError("already_given")
     months = template.data["months"]
@@ -153,22 +222,19 @@ def give(family: Family, request: ConsentRequest, user, *, language: str, now: d
         local = now.astimezone(LOCAL_ZONE)
         day = add_months(local.date(), months)
         expires = datetime.combine(day, local.time(), tzinfo=LOCAL_ZONE).astimezone(UTC)
-    text = _confirm_text(template, language)
-    record = ConsentRecord(
-        family_id=family.id,
-        request_id=request.id,
-        user_id=user.id,
-        action="given",
+    shown = what_is_shown(family, request, template, language)
+    record = _add_record(
+        family,
+        request,
+        user,
+        "given",
+        shown,
         at=now,
         expires_at=expires,
         template_id=template.id,
         language=language,
-        text=text,
-        text_hash=hashlib.sha256(text.encode()).hexdigest(),
         confirmed_by=confirmed_by,
     )
-    db.session.add(record)
-    db.session.flush()
     record_event(user, "consent.given", family=family, obj=record, data={"text": template.key})
     return record
 
@@ -182,23 +248,43 @@ def withdraw(family: Family, request: ConsentRequest, user, *, language: str, no
     if not active(latest, now):
         raise ConsentError("not_given")
     template = db.session.get(ConsentTemplate, request.template_id)
-    text = _confirm_text(template, language)
-    record = ConsentRecord(
-        family_id=family.id,
-        request_id=request.id,
-        user_id=user.id,
-        action="withdrawn",
+    shown = what_is_shown(family, request, template, language)
+    record = _add_record(
+        family,
+        request,
+        user,
+        "withdrawn",
+        shown,
         at=now,
         template_id=template.id,
         language=language,
-        text=text,
-        text_hash=hashlib.sha256(text.encode()).hexdigest(),
         confirmed_by=confirmed_by,
     )
-    db.session.add(record)
-    db.session.flush()
     record_event(user, "consent.withdrawn", family=family, obj=record, data={"text": template.key})
     return record
+
+
+def what_is_shown(family: Family, request: ConsentRequest, template: ConsentTemplate, language: str) -> dict:
+    """What the parent sees when answering a request, in their language, kept with the record as it was: the
+    title, the recipient (name and who they are), the purpose and the consultant's note, the child, the meeting,
+    what is covered and the text itself."""
+    data = template.data
+    recipient = db.session.get(NetworkPerson, request.recipient_id)
+    child = db.session.get(Person, request.about_person_id) if request.about_person_id else None
+    meeting = db.session.get(Meeting, request.meeting_id) if request.meeting_id else None
+    return {
+        "title": data["title"].get(language) or data["title"]["da"],
+        "to": recipient.name,
+        "to_who": recipient.role,
+        "why": data["purpose"].get(language) or data["purpose"]["da"],
+        "note": request.note,
+        "about": child.name if child else "",
+        "meeting_at": meeting.starts_at.isoformat() if meeting else "",
+        "covers": list(data["covers"]),
+        "months": data["months"],
+        "text": data["text"].get(language) or data["text"]["da"],
+        "version": template.version,
+    }
 
 
 # The gate -------------------------------------------------------------------------------------------------
@@ -211,22 +297,28 @@ class Permission:
     kinds: frozenset
     #: Parents whose own consent covers each kind (scale answers are shared only for a parent who consented).
     consented: dict
+    #: The network meetings the recipient may be invited to (an invitation consent is for one meeting).
+    invitations: frozenset = frozenset()
 
 
 def permissions(family: Family, recipient_ids: set[uuid.UUID], now: datetime) -> dict[uuid.UUID, Permission]:
     """Everything the family has consented to share with each of these recipients now (four queries, however
     many recipients).
 
-    A request counts when its text is the version in use and enough parents with custody have a consent in force:
-    one, or all, as the text says.
+    A request counts when its text is the version in use, its recipient is still on the map, and enough parents
+    with custody have a consent in force: one, or all, as the text says.
     """
     empty = Permission(frozenset(), {})
     if not recipient_ids:
         return {}
     requests = list(
         db.session.scalars(
-            select(ConsentRequest).where(
-                ConsentRequest.family_id == family.id, ConsentRequest.recipient_id.in_(recipient_ids)
+            select(ConsentRequest)
+            .join(NetworkPerson, NetworkPerson.id == ConsentRequest.recipient_id)
+            .where(
+                ConsentRequest.family_id == family.id,
+                ConsentRequest.recipient_id.in_(recipient_ids),
+                NetworkPerson.removed_at.is_(None),
             )
         )
     )
@@ -240,18 +332,25 @@ def permissions(family: Family, recipient_ids: set[uuid.UUID], now: datetime) ->
     }
     latest = latest_records(requests)
     parents = {u.id for u in custodians(family)}
-    found: dict[uuid.UUID, tuple[set, dict]] = {rid: (set(), {}) for rid in recipient_ids}
+    found: dict[uuid.UUID, tuple[set, dict, set]] = {rid: (set(), {}, set()) for rid in recipient_ids}
     for request in requests:
         template = templates[request.template_id]
         given = {uid for uid in parents if active(latest.get((request.id, uid)), now)}
         enough = given == parents if template.data["requires"] == "all" else bool(given)
         if not template.active or not parents or not enough:
             continue
-        kinds, consented = found[request.recipient_id]
+        kinds, consented, invitations = found[request.recipient_id]
         for kind in template.data["covers"]:
+            if kind == "meeting_invitation":
+                if request.meeting_id is not None:
+                    invitations.add(request.meeting_id)
+                continue
             kinds.add(kind)
             consented.setdefault(kind, set()).update(given)
-    return {rid: Permission(frozenset(kinds), consented) for rid, (kinds, consented) in found.items()}
+    return {
+        rid: Permission(frozenset(kinds), consented, frozenset(invitations))
+        for rid, (kinds, consented, invitations) in found.items()
+    }
 
 
 def permission(family: Family, recipient_id: uuid.UUID, now: datetime) -> Permission:
@@ -259,10 +358,13 @@ def permission(family: Family, recipient_id: uuid.UUID, now: datetime) -> Permis
     return permissions(family, {recipient_id}, now)[recipient_id]
 
 
-def may_share(family: Family, recipient_id: uuid.UUID, kind: str, now: datetime) -> bool:
-    """The one gate: may this kind of information ("plan", "meetings", "referat", "scales",
-    "meeting_invitation") be shared with this recipient now? Every sharing feature asks here."""
-    return kind in permission(family, recipient_id, now).kinds
+def may_share(family: Family, recipient_id: uuid.UUID, kind: str, now: datetime, meeting_id=None) -> bool:
+    """The one gate: may this kind of information ("plan", "meetings", "referat", "scales") be shared with this
+    recipient now, or ("meeting_invitation") may they be invited to this meeting? Every sharing feature asks here."""
+    allowed = permission(family, recipient_id, now)
+    if kind == "meeting_invitation":
+        return meeting_id is not None and meeting_id in allowed.invitations
+    return kind in allowed.kinds
 
 
 # Partner links --------------------------------------------------------------------------------------------
@@ -322,14 +424,33 @@ class MissingConsent(Exception):
 
 def send_invitations(family: Family, meeting, people: list, *, actor, now: datetime) -> list[tuple]:
     """Send a network meeting's invitation to the people invited from the map: one link each, only when the
-    parents have consented for every one of them.
+    parents have consented to inviting every one of them to this meeting. Earlier invitations to the same meeting
+    stop working, so only the newest address is in use.
 
     :param people: the NetworkPersons invited (participants from the map).
     :return: (person, secret) per invitation.
     :raises MissingConsent: naming everyone without consent; then nothing is sent.
     """
     allowed = permissions(family, {p.id for p in people}, now)
-    missing = [p.name for p in people if "meeting_invitation" not in allowed[p.id].kinds]
+    missing = [p.name for p in people if meeting.id not in allowed[p.id].invitations]
     if missing:
         raise MissingConsent(missing)
+    earlier = select(PartnerLink).where(
+        PartnerLink.family_id == family.id, PartnerLink.meeting_id == meeting.id, PartnerLink.revoked_at.is_(None)
+    )
+    for link in db.session.scalars(earlier):
+        revoke_link(family, link, actor=actor, now=now)
     return [(p, create_link(family, p, actor=actor, now=now, meeting=meeting)[1]) for p in people]
+
+
+def revoke_links_of(family: Family, recipient, *, actor, now: datetime) -> None:
+    """Stop every link of someone taken off the map."""
+    stmt = select(PartnerLink).where(PartnerLink.recipient_id == recipient.id, PartnerLink.revoked_at.is_(None))
+    for link in db.session.scalars(stmt):
+        revoke_link(family, link, actor=actor, now=now)
+
+
+def is_recipient(person) -> bool:
+    """Whether anyone has been asked for consent to share with this person on the map (one query)."""
+    stmt = select(ConsentRequest.id).where(ConsentRequest.recipient_id == person.id).limit(1)
+    return db.session.scalar(stmt) is not None

@@ -3,8 +3,8 @@ withdraw with one tap each, after a fresh passkey confirmation; the consultant a
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_babel import get_locale
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -17,8 +17,9 @@ from ..auth.models import Role
 from ..families import queries as family_queries
 from ..families.models import Person, PersonKind
 from ..i18n import safe_next
+from ..meetings import queries as meeting_queries
+from ..meetings.models import Meeting, MeetingType
 from ..network import queries as network_queries
-from ..network.models import NetworkPerson
 from . import queries, services
 from .forms import LinkForm, RequestForm
 from .models import ConsentRecord, ConsentRequest, ConsentTemplate, PartnerLink
@@ -30,6 +31,16 @@ MESSAGES = {
     "already_given": _l("You have already given this consent. Nothing was changed."),
     "not_given": _l("There is no consent to withdraw. Nothing was changed."),
     "not_parent": _l("Only a parent can give or withdraw this consent."),
+    "not_custodian": _l(
+        "Only a parent with custody can give this consent. Talk to your contact person if this is not right."
+    ),
+    "custody_unknown": _l(
+        "Your contact person has not yet noted who has custody, so your consent cannot count yet. "
+        "Ask your contact person to note it."
+    ),
+    "already_asked": _l("The family has already been asked exactly this. Nothing new was sent."),
+    "meeting_needed": _l("Choose the network meeting the invitation is for."),
+    "no_meeting": _l("A meeting can only be chosen for an invitation to a network meeting."),
 }
 
 
@@ -54,7 +65,21 @@ def _request_form(view: FamilyView, **kwargs) -> RequestForm:
     form.about.choices = [SelectChoice("", _("No, the whole family"))] + [
         SelectChoice(str(p.id), p.name) for p, _u, _m in people if p.kind is PersonKind.CHILD
     ]
+    form.meeting.choices = [SelectChoice("", _("No meeting"))] + [
+        SelectChoice(str(m.id), format_datetime(m.starts_at, "EEEE d. MMMM y 'kl.' HH:mm"))
+        for m in _network_meetings(view)
+    ]
     return form
+
+
+def _network_meetings(view: FamilyView) -> list:
+    """The family's coming network meetings, which an invitation consent can be for."""
+    now = db.utcnow()
+    return [
+        m
+        for m in meeting_queries.list_meetings(view.family)
+        if m.type is MeetingType.NETWORK and not m.cancelled and m.ends_at >= now
+    ]
 
 
 def _link_form(view: FamilyView, **kwargs) -> LinkForm:
@@ -66,14 +91,19 @@ def _link_form(view: FamilyView, **kwargs) -> LinkForm:
 def _centre(view: FamilyView, request_form=None, link_form=None, status: int = 200):
     """The requests with each parent's answer, the full history, and (for the consultant) the forms."""
     family, now = view.family, db.utcnow()
-    records = queries.history(family)
+    # A partner consultant does not see consents about people the family has hidden from them.
+    hidden = network_queries.hidden_ids(view)
+    requests = [r for r in queries.list_requests(family) if r.recipient_id not in hidden]
+    records = [r for r in queries.history(family) if r.request_id in {q.id for q in requests}]
     latest = {(r.request_id, r.user_id): r for r in records}
     # What waits for this parent's answer comes first.
-    requests = sorted(queries.list_requests(family), key=lambda r: (r.id, view.viewer.id) in latest)
+    requests.sort(key=lambda r: (r.id, view.viewer.id) in latest)
     templates = queries.templates_by_id({r.template_id for r in requests} | {r.template_id for r in records})
-    recipients = network_queries.people_by_id(family, {r.recipient_id for r in requests})
-    links = queries.links_of(family) if view.can_edit else []
-    recipients |= network_queries.people_by_id(family, {link.recipient_id for link in links} - set(recipients))
+    links = [link for link in queries.links_of(family) if link.recipient_id not in hidden] if view.can_edit else []
+    recipients = network_queries.people_by_id(
+        family, {r.recipient_id for r in requests} | {k.recipient_id for k in links}
+    )
+    meetings = {m.id: m for m in meeting_queries.list_meetings(family)} if any(r.meeting_id for r in requests) else {}
     people, _consultants = family_queries.household(family)
     return render_template(
         "consent/index.html",
@@ -85,6 +115,8 @@ def _centre(view: FamilyView, request_form=None, link_form=None, status: int = 2
         templates=templates,
         recipients=recipients,
         parents=services.custodians(family),
+        messages=MESSAGES,
+        my_custody=services.custody_of(family, view.viewer) if view.viewer.role is Role.PARENT else None,
         children={p.id: p.name for p, _u, _m in people},
         names=family_queries.names(family),
         active=lambda record: services.active(record, now),
@@ -92,6 +124,7 @@ def _centre(view: FamilyView, request_form=None, link_form=None, status: int = 2
         request_form=(request_form or _request_form(view, formdata=None)) if view.can_edit else None,
         link_form=(link_form or _link_form(view, formdata=None)) if view.can_edit else None,
         links=links,
+        meetings=meetings,
         now=now,
     ), status
 
@@ -116,10 +149,29 @@ def ask(family_id: str):
     template = db.session.get(ConsentTemplate, parse_id(form.template.data))
     recipient = network_queries.get_person_or_404(view, form.recipient.data)
     about = get_in_family_or_404(Person, form.about.data, view.family) if form.about.data else None
-    services.create_request(view.family, template, recipient, actor=current_user, about=about, note=form.note.data)
+    meeting = get_in_family_or_404(Meeting, form.meeting.data, view.family) if form.meeting.data else None
+    try:
+        services.create_request(
+            view.family, template, recipient, actor=current_user, about=about, note=form.note.data, meeting=meeting
+        )
+    except services.ConsentError as exc:
+        db.session.rollback()
+        if exc.key == "already_asked":
+            flash(str(MESSAGES[exc.key]), "info")
+            return redirect(_back(view, form))
+        target = form.meeting if exc.key in ("meeting_needed", "no_meeting") else form.template
+        target.errors = [*target.errors, str(MESSAGES[exc.key])]
+        return _centre(view, request_form=form, status=400)
     db.session.commit()
     flash(_("The family has been asked. They see the request under Consent."), "success")
-    return redirect(url_for("consent.index", family_id=view.family.id))
+    return redirect(_back(view, form))
+
+
+def _back(view: FamilyView, form: RequestForm) -> str:
+    """Where asking leads back to: the meeting it was asked from, or the consent centre."""
+    if request.form.get("back") == "meeting" and form.meeting.data:
+        return url_for("meetings.detail", family_id=view.family.id, meeting_id=form.meeting.data, _anchor="invite")
+    return url_for("consent.index", family_id=view.family.id)
 
 
 #: What each step does, and what the parent is told after it.
@@ -176,16 +228,19 @@ def receipt(family_id: str, record_id: str):
     own = () if view.can_edit else (ConsentRecord.user_id == view.viewer.id,)
     record = get_in_family_or_404(ConsentRecord, record_id, view.family, where=own)
     consent_request = db.session.get(ConsentRequest, record.request_id)
+    if consent_request.recipient_id in network_queries.hidden_ids(view):
+        deny()
+    template = db.session.get(ConsentTemplate, record.template_id)
+    # What the parent was shown, as it was; records from before that was kept fall back to today's details.
+    shown = record.shown or services.what_is_shown(view.family, consent_request, template, record.language)
     return render_template(
         "consent/receipt.html",
         view=view,
         family=view.family,
         record=record,
-        consent_request=consent_request,
-        template=db.session.get(ConsentTemplate, record.template_id),
-        recipient=db.session.get(NetworkPerson, consent_request.recipient_id),
+        template=template,
+        shown=shown,
         names=family_queries.names(view.family),
-        language=_language(),
     )
 
 

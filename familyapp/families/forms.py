@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, SelectField
+from wtforms import BooleanField, DateField, RadioField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional, ValidationError
 
@@ -24,6 +24,29 @@ class AdultForm(FlaskForm):
         description=_l("In the family's own words, for example mor, far or plejemor."),
     )
     young_person = BooleanField(_l("This is a young person (11 or older) with their own login"))
+    custody = RadioField(
+        _l("Custody (forældremyndighed)"),
+        choices=[],
+        default="unknown",
+        description=_l("For a parent. Only a parent recorded with custody can give consent about the children."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.custody.choices = custody_choices()
+
+
+def custody_choices() -> list[SelectChoice]:
+    """Has custody, has not, or not known yet (then the parent's consent does not count until it is recorded)."""
+    return [
+        SelectChoice("yes", _l("Has custody")),
+        SelectChoice("no", _l("Does not have custody")),
+        SelectChoice("unknown", _l("Not known yet")),
+    ]
+
+
+#: A custody choice as stored.
+CUSTODY = {"yes": True, "no": False, "unknown": None}
 
 
 class PhaseForm(FlaskForm):

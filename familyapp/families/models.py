@@ -6,7 +6,7 @@ import enum
 import uuid
 from datetime import date
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint, true
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import User
@@ -114,7 +114,8 @@ class Membership(Base):
     #: In the family's words: "mor", "far", "plejemor", "ung" ...
     relation: Mapped[str] = mapped_column(String(60))
     #: A parent with custody (forældremyndighed): consents that need every custodial parent need theirs.
-    custody: Mapped[bool] = mapped_column(default=True, server_default=true())
+    #: None until the consultant has recorded it; only a recorded "yes" counts.
+    custody: Mapped[bool | None] = mapped_column(default=None)
     created_at: Mapped[created_at]
 
     user: Mapped[User] = relationship(lazy="raise")

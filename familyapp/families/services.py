@@ -29,7 +29,9 @@ def create_family(name: str, case_type: CaseType, start_date: date, *, actor) ->
     return family
 
 
-def add_adult(family: Family, name: str, relation: str, *, actor, young_person: bool = False) -> User:
+def add_adult(
+    family: Family, name: str, relation: str, *, actor, young_person: bool = False, custody: bool | None = None
+) -> User:
     """Add an adult (or a young person 11+) with their own login to a family.
 
     :param family: the family.
@@ -37,6 +39,7 @@ def add_adult(family: Family, name: str, relation: str, *, actor, young_person: 
     :param relation: their relation in the family's words ("mor", "far").
     :param actor: who adds them.
     :param young_person: a young person's login instead of a parent's.
+    :param custody: whether a parent has custody; None until it is known (then their consent does not count).
     :return: the new user, linked to a new person and a membership.
     """
     kind = PersonKind.CHILD if young_person else PersonKind.ADULT
@@ -45,7 +48,8 @@ def add_adult(family: Family, name: str, relation: str, *, actor, young_person: 
     db.session.flush()
     role = Role.YOUNG_PERSON if young_person else Role.PARENT
     user = create_user(role, name, actor=actor, person=person, family=family)
-    db.session.add(Membership(user_id=user.id, family_id=family.id, relation=relation.strip()))
+    custody = None if young_person else custody
+    db.session.add(Membership(user_id=user.id, family_id=family.id, relation=relation.strip(), custody=custody))
     db.session.flush()
     record_event(actor, "family.member_added", family=family, obj=person)
     return user
@@ -111,8 +115,8 @@ def unassign_consultant(assignment: Assignment, *, actor) -> None:
     db.session.flush()
 
 
-def set_custody(family: Family, membership: Membership, custody: bool, *, actor) -> None:
-    """Record whether a parent has custody (forældremyndighed)."""
+def set_custody(family: Family, membership: Membership, custody: bool | None, *, actor) -> None:
+    """Record whether a parent has custody (forældremyndighed), or that it is not known (None)."""
     if membership.custody is custody:
         return
     membership.custody = custody

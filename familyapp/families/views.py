@@ -31,7 +31,7 @@ from ..network import queries as network_queries
 from ..plans import queries as plan_queries
 from ..scales import queries as scale_queries
 from . import queries, services
-from .forms import AdultForm, CadenceForm, ChildForm, PhaseForm
+from .forms import CUSTODY, AdultForm, CadenceForm, ChildForm, PhaseForm, custody_choices
 from .models import Cadence, Membership, Person, Phase
 
 bp = Blueprint("families", __name__)
@@ -173,6 +173,7 @@ def _people_page(family, adult_form=None, child_form=None, status=200):
         adult_form=adult_form or AdultForm(prefix="adult"),
         child_form=child_form or ChildForm(prefix="child"),
         can_mirror=is_consultant(current_user),
+        custody_choices=custody_choices(),
     ), status
 
 
@@ -195,7 +196,12 @@ def add_adult(family_id: str):
     if not form.validate_on_submit():
         return _people_page(family, adult_form=form, status=400)
     user = services.add_adult(
-        family, form.name.data, form.relation.data, actor=current_user, young_person=form.young_person.data
+        family,
+        form.name.data,
+        form.relation.data,
+        actor=current_user,
+        young_person=form.young_person.data,
+        custody=CUSTODY[form.custody.data],
     )
     return issue_and_show(user, actor=current_user, family=family)
 
@@ -244,7 +250,11 @@ def set_custody(family_id: str, person_id: str):
     )
     if membership is None:
         deny()
-    services.set_custody(family, membership, request.form.get("custody") == "yes", actor=current_user)
+    choice = request.form.get("custody")
+    if choice not in CUSTODY:
+        flash(_("Choose whether the parent has custody."), "error")
+        return redirect(url_for("families.people", family_id=family.id))
+    services.set_custody(family, membership, CUSTODY[choice], actor=current_user)
     db.session.commit()
     flash(_("Saved."), "success")
     return redirect(url_for("families.people", family_id=family.id))

@@ -15,6 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from .. import db
 from ..access import FamilyView, deny, family_screen_or_404, get_in_family_or_404
+from ..consent import queries as consent_queries
 from ..consent import services as consent_services
 from ..families import queries as family_queries
 from ..network import queries as network_queries
@@ -87,18 +88,21 @@ def _meeting_page(
         on_map={p.id for p in on_map},
         my_reply=my_reply,
         open_for_family=not meeting.cancelled and meeting.ends_at >= _now(),
-        invitees=_invitees(view, meeting),
+        invitees=(invitees := _invitees(view, meeting)),
+        invitation_text=consent_queries.invitation_template() if any(not ok for _p, ok, _a in invitees) else None,
     ), status
 
 
 def _invitees(view: FamilyView, meeting: Meeting) -> list[tuple]:
-    """For the consultant of a network meeting: each person invited from the map, and whether the parents have
-    consented to sending them the invitation (the consent gate, asked for all at once)."""
+    """For the consultant of a network meeting: each person invited from the map, whether the parents have
+    consented to inviting them to this meeting (the consent gate, asked for all at once), and whether they have
+    been asked."""
     if not view.can_edit or meeting.type is not MeetingType.NETWORK or meeting.cancelled:
         return []
     people = _invited_from_map(view, meeting)
     allowed = consent_services.permissions(view.family, {p.id for p in people}, _now())
-    return [(p, "meeting_invitation" in allowed[p.id].kinds) for p in people]
+    asked = consent_queries.asked_about_meeting(meeting)
+    return [(p, meeting.id in allowed[p.id].invitations, p.id in asked) for p in people]
 
 
 def _invited_from_map(view: FamilyView, meeting: Meeting) -> list:

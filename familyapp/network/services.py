@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import db
 from ..audit import record_event
+from ..consent import services as consent_services
 from ..families.models import Family
 from .models import AgencyCase, KinRelation, NetworkPerson, NetworkRevision, PersonKind, RelationKind, Ring, Sector
 
@@ -131,6 +132,10 @@ def update_person(
     :return: the person.
     """
     merged = {"name": person.name, "relation": person.relation, "organisation": person.organisation, **data}
+    renamed = any(merged[k] != getattr(person, k) for k in ("name", "organisation"))
+    if renamed and consent_services.is_recipient(person):
+        # A consent names whom it was given to: another person behind the same entry would inherit it.
+        raise NetworkError("consent_recipient", person.name)
     twin = duplicate_of(merged, person.kind, among, exclude=person)
     if twin is not None:
         raise NetworkError("duplicate", twin.name)
@@ -149,8 +154,10 @@ def update_person(
 
 def remove_person(family: Family, person: NetworkPerson, *, actor) -> None:
     """Take a person off the map. The row stays, so meetings they took part in and the map's history keep their
-    name; their family relations go (the tree only shows people on the map)."""
+    name; their family relations go (the tree only shows people on the map), and so do their partner links (the
+    consent gate already ignores people who are off the map)."""
     person.removed_at = db.utcnow()
+    consent_services.revoke_links_of(family, person, actor=actor, now=person.removed_at)
     db.session.execute(
         delete(KinRelation).where(or_(KinRelation.a_network_id == person.id, KinRelation.b_network_id == person.id))
     )

@@ -30,6 +30,10 @@ MESSAGES = {
     "same_person": _l("Choose two different people."),
     "relation_exists": _l("That relation is already in the family tree."),
     "relation_impossible": _l("That cannot be right: check who is the parent of whom."),
+    "consent_recipient": _l(
+        "The family has been asked for consent to share with %(name)s, so the name and workplace stay as they are. "
+        "If it is now someone else, take %(name)s off the map and add the new person."
+    ),
 }
 
 #: The parts of life by sector as the map's rim names them (lazy: translated when drawn).

@@ -4,15 +4,20 @@ records that can only be added."""
 from __future__ import annotations
 
 import copy
+import json
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import DBAPIError
 
 from familyapp import db
 from familyapp.consent import services, texts
-from familyapp.consent.models import ConsentRecord, ConsentTemplate
+from familyapp.consent.models import ConsentRecord, ConsentRequest, ConsentTemplate
 from familyapp.families.models import Membership
+from familyapp.meetings import services as meeting_services
+from familyapp.meetings.models import MeetingMode, MeetingType
+from familyapp.network import services as network_services
 from familyapp.network.models import NetworkPerson
 from familyapp.scales.definitions import DefinitionError
 
@@ -32,8 +37,26 @@ def template(key: str) -> ConsentTemplate:
     return db.session.scalar(select(ConsentTemplate).where(ConsentTemplate.key == key, ConsentTemplate.active))
 
 
-def ask(world, people, key="share-meetings", who="Karsten Berg"):
-    return services.create_request(world.family_a, template(key), people[who], actor=world.consultant_a)
+def ask(world, people, key="share-meetings", who="Karsten Berg", meeting=None):
+    return services.create_request(
+        world.family_a, template(key), people[who], actor=world.consultant_a, meeting=meeting
+    )
+
+
+def network_meeting(world, people, *names):
+    """A network meeting in ten days with these people from the map."""
+    now = db.utcnow()
+    data = {
+        "type": MeetingType.NETWORK,
+        "starts_at": now + timedelta(days=10),
+        "ends_at": now + timedelta(days=10, hours=2),
+        "mode": MeetingMode.IN_PERSON,
+        "place": "Biblioteket",
+        "purpose": "Hvem kan hjælpe?",
+        "preparation": "",
+    }
+    invited = [meeting_services.participant_from_map(people[n]) for n in names]
+    return meeting_services.create_meeting(world.family_a, data, invited, actor=world.consultant_a, now=now)
 
 
 def give(world, request, parent, at=None):
@@ -55,21 +78,86 @@ def test_one_parent_is_enough_when_the_text_says_one(a):
 def test_every_parent_with_custody_when_the_text_says_all(a):
     world, people = a
     bente = people["Bente"].id
-    request = ask(world, people, "network-meeting", "Bente")
+    meeting, other = network_meeting(world, people, "Bente"), network_meeting(world, people, "Bente")
+    request = ask(world, people, "network-meeting", "Bente", meeting=meeting)
     give(world, request, world.parent_a)
-    assert not services.may_share(world.family_a, bente, "meeting_invitation", db.utcnow())
+    assert not services.may_share(world.family_a, bente, "meeting_invitation", db.utcnow(), meeting.id)
     give(world, request, world.parent_a2)
-    assert services.may_share(world.family_a, bente, "meeting_invitation", db.utcnow())
+    assert services.may_share(world.family_a, bente, "meeting_invitation", db.utcnow(), meeting.id)
+    # The consent is for that meeting: another network meeting needs its own.
+    assert not services.may_share(world.family_a, bente, "meeting_invitation", db.utcnow(), other.id)
+    assert not services.may_share(world.family_a, bente, "meeting_invitation", db.utcnow())
+
+
+def test_an_invitation_consent_names_its_meeting(a):
+    world, people = a
+    with pytest.raises(services.ConsentError, match="meeting_needed"):
+        ask(world, people, "network-meeting", "Bente")
+    with pytest.raises(services.ConsentError, match="no_meeting"):
+        ask(world, people, meeting=network_meeting(world, people, "Bente"))
+
+
+def test_asking_the_same_twice_is_refused(a):
+    world, people = a
+    ask(world, people)
+    with pytest.raises(services.ConsentError, match="already_asked"):
+        ask(world, people)
+    ask(world, people, who="Bente")  # someone else is a new question
 
 
 def test_a_parent_without_custody_is_not_needed(a):
     world, people = a
-    request = ask(world, people, "network-meeting", "Bente")
+    meeting = network_meeting(world, people, "Bente")
+    request = ask(world, people, "network-meeting", "Bente", meeting=meeting)
     give(world, request, world.parent_a)
     membership = db.session.scalar(select(Membership).where(Membership.user_id == world.parent_a2.id))
     membership.custody = False
     db.session.flush()
-    assert services.may_share(world.family_a, people["Bente"].id, "meeting_invitation", db.utcnow())
+    assert services.may_share(world.family_a, people["Bente"].id, "meeting_invitation", db.utcnow(), meeting.id)
+    with pytest.raises(services.ConsentError, match="not_custodian"):
+        give(world, request, world.parent_a2)  # and cannot give one that would not count
+    membership.custody = None
+    db.session.flush()
+    with pytest.raises(services.ConsentError, match="custody_unknown"):
+        give(world, ask(world, people), world.parent_a2)
+
+
+def test_nobody_counts_until_custody_is_recorded(a):
+    world, people = a
+    request = ask(world, people)
+    give(world, request, world.parent_a)
+    for user in (world.parent_a, world.parent_a2):
+        db.session.scalar(select(Membership).where(Membership.user_id == user.id)).custody = None
+    db.session.flush()
+    assert not services.may_share(world.family_a, people["Karsten Berg"].id, "meetings", db.utcnow())
+
+
+def test_someone_taken_off_the_map_gets_nothing_more(a):
+    world, people = a
+    give(world, ask(world, people), world.parent_a)
+    link, _token = services.create_link(
+        world.family_a, people["Karsten Berg"], actor=world.consultant_a, now=db.utcnow()
+    )
+    network_services.remove_person(world.family_a, people["Karsten Berg"], actor=world.consultant_a)
+    assert not services.may_share(world.family_a, people["Karsten Berg"].id, "meetings", db.utcnow())
+    assert link.revoked_at is not None
+
+
+def test_a_recipient_keeps_their_name(a):
+    world, people = a
+    ask(world, people, who="Bente")
+    with pytest.raises(network_services.NetworkError, match="consent_recipient"):
+        network_services.update_person(
+            world.family_a, people["Bente"], {"name": "Birgit"}, actor=world.consultant_a, among=list(people.values())
+        )
+    # Other details may change.
+    network_services.update_person(
+        world.family_a,
+        people["Bente"],
+        {"helps_with": "Henter Emil"},
+        actor=world.consultant_a,
+        among=list(people.values()),
+    )
 
 
 def test_withdrawal_counts_at_once_and_the_history_keeps_both(a):
@@ -153,6 +241,38 @@ def test_records_are_append_only(a):
     db.session.rollback()
 
 
+def test_the_database_itself_refuses_changes_to_the_history(a):
+    world, people = a
+    request = ask(world, people)
+    give(world, request, world.parent_a)
+    db.session.flush()
+    for statement in (
+        update(ConsentRecord).values(action="withdrawn"),
+        delete(ConsentRecord),
+        update(ConsentRequest).values(note="Noget andet"),
+        delete(ConsentRequest),
+        update(ConsentTemplate).values(data={}),
+    ):
+        with pytest.raises(DBAPIError), db.session.begin_nested():
+            db.session.execute(statement)
+    # A text may still be switched out of use (a newer version replaces it).
+    with db.session.begin_nested():
+        db.session.execute(update(ConsentTemplate).values(active=False))
+
+
+def test_two_taps_at_once_give_one_record(a, monkeypatch):
+    world, people = a
+    request = ask(world, people)
+    give(world, request, world.parent_a)
+    # The second tap read the records before the first one's was written: it tries the same number.
+    monkeypatch.setattr(services, "_next_seq", lambda _request, _user: 1)
+    monkeypatch.setattr(services, "active", lambda _record, _now: False)
+    with pytest.raises(services.ConsentError, match="already_given"):
+        give(world, request, world.parent_a)
+    stmt = select(func.count()).select_from(ConsentRecord).where(ConsentRecord.request_id == request.id)
+    assert db.session.scalar(stmt) == 1
+
+
 def test_the_receipt_holds_the_exact_text_and_its_hash(a):
     import hashlib
 
@@ -161,7 +281,9 @@ def test_the_receipt_holds_the_exact_text_and_its_hash(a):
         world.family_a, ask(world, people), world.parent_a, language="en", now=db.utcnow(), confirmed_by="passkey"
     )
     assert record.text == template("share-meetings").data["text"]["en"]
-    assert record.text_hash == hashlib.sha256(record.text.encode()).hexdigest()
+    assert record.shown["to"] == "Karsten Berg" and record.shown["text"] == record.text
+    canonical = json.dumps(record.shown, sort_keys=True, ensure_ascii=False)
+    assert record.text_hash == hashlib.sha256(canonical.encode()).hexdigest()
     assert record.language == "en" and record.template_id == template("share-meetings").id
 
 
