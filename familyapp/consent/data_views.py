@@ -3,16 +3,15 @@ app holds about them and their children, and who among the professionals has loo
 
 from __future__ import annotations
 
-import json
+from datetime import UTC, datetime
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
 from ..access import deny, family_screen_or_404
-from ..network import queries as network_queries
-from . import mydata, queries
+from . import mydata
 
 bp = Blueprint("mydata", __name__, url_prefix="/families/<family_id>")
 
@@ -34,6 +33,7 @@ PAGES = {
     "readiness": _l("your readiness plan"),
     "people": _l("who is in the family and their logins"),
     "admin": _l("the family's case details"),
+    "who_looked": _l("the list of who has looked at your information"),
 }
 #: Changes by the first part of the audit's action, in plain words.
 CHANGES = {
@@ -72,9 +72,8 @@ def my_data(family_id: str):
 def my_data_json(family_id: str):
     """The same, as a file to download."""
     view = _family_member(family_id)
-    body = json.dumps(mydata.export(view), ensure_ascii=False, indent=2)
     return current_app.response_class(
-        body,
+        mydata.as_json(mydata.export(view)),
         mimetype="application/json",
         headers={"Content-Disposition": 'attachment; filename="mine-oplysninger.json"'},
     )
@@ -91,23 +90,35 @@ def describe(event) -> str:
     return str(CHANGES.get(event.action.split(".")[0], _l("changed something in your details")))
 
 
+def _before() -> datetime | None:
+    """The "show older" cursor from the address: a time; anything else is a 404, never a 500."""
+    value = request.args.get("before", "")
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        abort(404)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 @bp.get("/who-looked")
 @login_required
 def who_looked(family_id: str):
     """Who among the professionals has looked at or changed the family's pages, and which partners have used
-    their link: newest first."""
-    view = family_screen_or_404(family_id)
-    events = mydata.who_looked(view.family)
-    links = {str(link.id): link.recipient_id for link in queries.links_of(view.family)}
-    people = network_queries.people_by_id(view.family, set(links.values()))
-    partners = {key: people[rid].label for key, rid in links.items() if rid in people}
+    their link: newest first, a page at a time. A professional opening it is audited like any family page."""
+    before = _before()  # first: a broken address is not a visit
+    view = family_screen_or_404(family_id, "who_looked")
+    page = mydata.who_looked(view.family, before)
     rows = [
         {
             "at": event.at,
-            "who": name or partners.get(event.object_id or "", _("a partner")),
+            "who": name or _("a partner"),
             "role": ROLES.get(event.actor_role or "", _("through a link")),
             "what": describe(event),
         }
-        for event, name in events
+        for event, name in page.rows
     ]
-    return render_template("consent/who_looked.html", view=view, family=view.family, rows=rows)
+    return render_template(
+        "consent/who_looked.html", view=view, family=view.family, rows=rows, older=page.older, paged=before is not None
+    )

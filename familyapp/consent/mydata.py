@@ -1,12 +1,19 @@
-"""Mine oplysninger (GDPR art. 15): everything the app holds about a family member and their children, as plain
-data for a JSON download and a printable page; and "who has looked", the professionals' reads and changes.
+"""Mine oplysninger (GDPR art. 15): everything the app holds about a family member and their children, for a JSON
+download and a printable page; and "who has looked", the professionals' reads and changes.
 
 Left out on purpose, and said so on the page: the other parent's own answers (each parent's are theirs), and the
 consultants' internal notes (working notes; the municipality answers aktindsigt in them separately).
+
+The export holds dates and times as Python values so the page can format them; ``as_json`` makes it plain text.
+People, meetings and links are named or described, never given by their ids.
 """
 
 from __future__ import annotations
 
+import enum
+import json
+import uuid
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import or_, select
@@ -17,161 +24,544 @@ from ..auth.models import Passkey, User
 from ..families import queries as family_queries
 from ..families.models import Family, PersonKind
 from ..meetings import queries as meeting_queries
-from ..meetings.models import CalendarFeed, MeetingQuestion, MeetingReply
+from ..meetings.models import CalendarFeed, Meeting, MeetingQuestion, MeetingReply, MeetingSuggestion
 from ..network import queries as network_queries
+from ..network.models import NetworkRevision
 from ..plans import queries as plan_queries
+from ..plans.models import PlanRevision
 from ..scales import queries as scale_queries
+from ..scales.models import ScaleSetting
 from ..yearwheel.models import YearActivity
 from . import queries
+from .models import ConsentRecord, ConsentRequest, ConsentTemplate, PartnerLink
+
+#: What a consent record's snapshot (``ConsentRecord.shown``) holds; older records have none of it.
+SHOWN_KEYS = ("title", "to", "to_who", "why", "note", "about", "meeting_at", "covers", "months", "text", "version")
+#: The parts of a kept plan version that the family saw. Listed, not filtered, so a field added to the snapshot
+#: later (or a private note kept by an old version) never reaches the export unseen.
+PLAN_WORDS = ("dreams", "works", "worries")
+GOAL_FIELDS = ("title", "term", "person", "status", "green_looks_like")
+AGREEMENT_FIELDS = ("what", "who", "due", "done")
+#: The parts of a kept map version that describe a person (its row id is left out).
+MAP_FIELDS = ("kind", "name", "ring", "sector", "relation", "organisation", "decides", "partner_may_see")
+#: "Who has looked" shows this many events a page.
+PER_PAGE = 100
 
 
 def _plain(value):
-    """Dates and times as ISO text, so the export is plain JSON."""
+    """The value as plain JSON data: times and dates as ISO text, ids as text, choices by their value."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_plain(v) for v in value]
     if isinstance(value, datetime | date):
         return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, enum.Enum):
+        return value.value
     return value
 
 
+def as_json(data: dict) -> str:
+    """The export as a JSON document (readable, in the family's own letters)."""
+    return json.dumps(_plain(data), ensure_ascii=False, indent=2)
+
+
 def _rows(objects, fields: tuple[str, ...]) -> list[dict]:
-    return [{f: _plain(getattr(o, f)) for f in fields} for o in objects]
+    return [{f: getattr(o, f) for f in fields} for o in objects]
 
 
-def export(view) -> dict:
-    """Everything about the viewer and their children, from every part of the app (a fixed number of queries).
+def _as_time(value) -> datetime | None:
+    """A time kept as ISO text in a snapshot, back to a time (empty: none)."""
+    if isinstance(value, str):
+        return datetime.fromisoformat(value) if value else None
+    return value
 
-    :param view: the FamilyView of a family member looking at their own data.
-    :return: plain data (JSON-ready).
-    """
-    family: Family = view.family
-    user: User = view.viewer
-    people, consultants = family_queries.household(family)
-    names = family_queries.names(family)
-    meetings = meeting_queries.list_meetings(family)
-    replies = db.session.scalars(select(MeetingReply).where(MeetingReply.user_id == user.id))
-    questions = db.session.scalars(select(MeetingQuestion).where(MeetingQuestion.user_id == user.id))
-    answers = scale_queries.responses_of(family, user)
-    definitions = scale_queries.definitions_by_id({r.definition_id for r in answers})
-    requests = {r.id: r for r in queries.list_requests(family)}
-    templates = queries.templates_by_id({r.template_id for r in requests.values()})
-    mine = [r for r in queries.history(family) if r.user_id == user.id]
-    plan = plan_queries.get_plan(family)
+
+@dataclass
+class _Names:
+    """Everything the export names things by, loaded once: family members and consultants, people on the map
+    (removed ones too), the family's meetings, and anyone else who changed something (a former consultant)."""
+
+    people: dict
+    meetings: dict[uuid.UUID, Meeting]
+    on_map: dict = field(default_factory=dict)
+    users: dict = field(default_factory=dict)
+
+    def who(self, user_id) -> str:
+        """A user's name (members and consultants, current or former)."""
+        return self.people.get(user_id) or self.users.get(user_id, "")
+
+    def person(self, person_id) -> str:
+        """A household member's name."""
+        return self.people.get(person_id, "") if person_id else ""
+
+    def map_name(self, network_id) -> str:
+        """The name of someone on the network map, as it is now."""
+        found = self.on_map.get(network_id)
+        return found.name if found is not None else ""
+
+    def map_role(self, network_id) -> str:
+        """Who someone on the map is to the family, with where they work ("lærer, Vestre Skole")."""
+        found = self.on_map.get(network_id)
+        return found.role if found is not None else ""
+
+    def meeting(self, meeting_id) -> dict | None:
+        """A meeting by its type and time, so a reader knows which one is meant."""
+        meeting = self.meetings.get(meeting_id)
+        if meeting is None:
+            return None
+        return {"type": meeting.type.value, "starts_at": meeting.starts_at}
+
+
+def _own_rows(model, family: Family, user: User) -> list:
+    """The user's own replies, questions or suggestions on this family's meetings only (a person can belong to
+    more than one family); one query."""
+    stmt = (
+        select(model)
+        .join(Meeting, Meeting.id == model.meeting_id)
+        .where(model.user_id == user.id, model.family_id == family.id, Meeting.family_id == family.id)
+        .order_by(Meeting.starts_at)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def _revisions(model, family: Family) -> list:
+    """Every kept version of the plan or of the map, oldest first (one query)."""
+    return list(db.session.scalars(select(model).where(model.family_id == family.id).order_by(model.at)))
+
+
+def _user_names(known: dict, ids: set) -> dict:
+    """Names of users not among the family's members and consultants (one query, if any)."""
+    missing = {i for i in ids if i and i not in known}
+    if not missing:
+        return {}
+    return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(missing))).all())
+
+
+def _year_wheel(family: Family) -> list[YearActivity]:
+    """The family's activities in the year wheel, by month (one query)."""
+    stmt = (
+        select(YearActivity).where(YearActivity.family_id == family.id).order_by(YearActivity.year, YearActivity.month)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def _you(user: User, people: list) -> dict:
+    """The person's own account: name, how to reach them, passkeys, calendar and questionnaire choices."""
+    membership = next((m for _p, u, m in people if u is not None and u.id == user.id), None)
     return {
-        "generated_at": db.utcnow().isoformat(),
-        "you": {
-            "name": user.name,
-            "role": user.role.value,
-            "language": user.language,
-            "created_at": _plain(user.created_at),
-            "passkeys": _rows(
-                db.session.scalars(select(Passkey).where(Passkey.user_id == user.id)),
-                ("label", "created_at", "last_used_at"),
-            ),
-            "calendar_subscription": db.session.scalar(select(CalendarFeed.id).where(CalendarFeed.user_id == user.id))
-            is not None,
-        },
-        "family": {
-            "name": family.name,
-            "case_type": family.case_type.value,
-            "phase": family.phase.value,
-            "start_date": _plain(family.start_date),
-            "members": [
-                {
-                    "name": p.name,
-                    "kind": p.kind.value,
-                    "relation": m.relation if m else ("child" if p.kind is PersonKind.CHILD else ""),
-                    "birth_date": _plain(p.birth_date),
-                }
-                for p, _u, m in people
-            ],
-            "consultants": [{"name": a.consultant.name, "role": a.role.value} for a in consultants],
-        },
-        "plan": {
-            "dreams": plan.dreams,
-            "works": plan.works,
-            "worries": plan.worries,
-            # Internal notes are left out (see the module's docstring).
-            "goals": [
-                {
-                    "title": g.title,
-                    "term": g.term.value,
-                    "status": g.status.value,
-                    "green_looks_like": g.green_looks_like,
-                    "steps": [{"text": s.text, "done": s.done} for s in g.steps],
-                }
-                for g in plan_queries.list_goals(family)
-            ],
-            "agreements": [
-                {"what": a.what, "who": plan_queries.who_label(a, names), "due": _plain(a.due), "done": a.done}
-                for a in plan_queries.list_agreements(family)
-            ],
-            "readiness": _rows(plan_queries.list_readiness(family), ("situation", "what_we_do", "who_we_call")),
-        },
-        "meetings": [
-            {
-                "type": m.type.value,
-                "starts_at": _plain(m.starts_at),
-                "ends_at": _plain(m.ends_at),
-                "place": m.place,
-                "purpose": m.purpose,
-                "preparation": m.preparation,
-                "cancelled": m.cancelled,
-                "participants": [p.name if p.name else names.get(p.person_id or p.user_id, "") for p in m.participants],
-                "referat": {"minutes": m.minutes, "decisions": m.decisions, "next_step": m.next_step},
-            }
-            for m in meetings
-        ],
-        "your_meeting_answers": _rows(replies, ("meeting_id", "answer", "reason", "wish", "updated_at")),
-        "your_meeting_questions": _rows(questions, ("meeting_id", "text", "created_at")),
-        "year_wheel": _rows(
-            db.session.scalars(select(YearActivity).where(YearActivity.family_id == family.id)),
-            ("year", "month", "title", "purpose"),
+        "name": user.name,
+        "role": user.role.value,
+        "relation": membership.relation if membership else "",
+        "custody": membership.custody if membership else None,
+        "phone": user.phone or "",
+        "reachable": user.reachable or "",
+        "language": user.language,
+        "created_at": user.created_at,
+        "passkeys": _rows(
+            db.session.scalars(select(Passkey).where(Passkey.user_id == user.id).order_by(Passkey.created_at)),
+            ("label", "created_at", "last_used_at"),
         ),
-        "network_map": _rows(
-            network_queries.list_people(view),
-            ("name", "relation", "organisation", "helps_with", "phone", "email", "decides"),
+        "calendar_subscription": db.session.scalar(select(CalendarFeed.id).where(CalendarFeed.user_id == user.id))
+        is not None,
+        "show_own_collaboration_answers": bool(
+            db.session.scalar(select(ScaleSetting.show_alliance).where(ScaleSetting.user_id == user.id))
         ),
-        "cases": _rows(network_queries.list_cases(family), ("authority", "about", "decided_by", "next_step")),
-        "your_answers": [
+    }
+
+
+def _family(family: Family, people: list, consultants: list, relations: list, names: _Names) -> dict:
+    """Who is in the family, its consultants, and the family tree with names."""
+
+    def side(person_id, network_id) -> str:
+        return names.person(person_id) if person_id else names.map_name(network_id)
+
+    return {
+        "name": family.name,
+        "case_type": family.case_type.value,
+        "phase": family.phase.value,
+        "start_date": family.start_date,
+        "members": [
             {
-                "scale": definitions[r.definition_id].key,
-                "about": names.get(r.about_person_id, ""),
-                "opened_at": _plain(r.opens_at),
-                "shown_at": _plain(r.shown_at),
-                "sent_at": _plain(r.submitted_at),
-                "declined_at": _plain(r.declined_at),
-                "late": r.late,
-                "answers": r.answers,
-                "total": r.total,
+                "name": p.name,
+                "kind": p.kind.value,
+                "relation": m.relation if m else ("child" if p.kind is PersonKind.CHILD else ""),
+                "birth_date": p.birth_date,
             }
-            for r in answers
+            for p, _u, m in people
         ],
-        "consents": [
-            {
-                "text": templates[requests[c.request_id].template_id].key,
-                "action": c.action,
-                "at": _plain(c.at),
-                "expires_at": _plain(c.expires_at),
-                "text_shown": c.text,
-                "text_sha256": c.text_hash,
-            }
-            for c in mine
+        "consultants": [{"name": a.consultant.name, "role": a.role.value} for a in consultants],
+        "family_tree": [
+            {"kind": r.kind.value, "a": side(r.a_person_id, r.a_network_id), "b": side(r.b_person_id, r.b_network_id)}
+            for r in relations
         ],
     }
 
 
-def who_looked(family: Family, limit: int = 300) -> list[tuple[AuditEvent, str]]:
-    """Professionals' reads and changes on the family, and partners' visits through a link, newest first,
-    with the name of who did it (two queries)."""
+def _plan(family: Family, names: _Names) -> dict:
+    """The plan as the family sees it; the consultants' private notes are left out."""
+    plan = plan_queries.get_plan(family)
+    return {
+        "dreams": plan.dreams,
+        "works": plan.works,
+        "worries": plan.worries,
+        "goals": [
+            {
+                "title": g.title,
+                "person": names.person(g.person_id),
+                "term": g.term.value,
+                "status": g.status.value,
+                "green_looks_like": g.green_looks_like,
+                "steps": [{"text": s.text, "done": s.done} for s in g.steps],
+            }
+            for g in plan_queries.list_goals(family)
+        ],
+        "agreements": [
+            {"what": a.what, "who": plan_queries.who_label(a, names.people), "due": a.due, "done": a.done}
+            for a in plan_queries.list_agreements(family)
+        ],
+        "readiness": _rows(plan_queries.list_readiness(family), ("situation", "what_we_do", "who_we_call")),
+    }
+
+
+def _plan_snapshot(snapshot: dict) -> dict:
+    """A kept plan version with only the fields the family saw."""
+    snapshot = snapshot or {}
+    return {
+        **{k: snapshot.get(k, "") for k in PLAN_WORDS},
+        "goals": [
+            {
+                **{k: g.get(k) for k in GOAL_FIELDS},
+                "steps": [{"text": s.get("text"), "done": s.get("done")} for s in g.get("steps", [])],
+            }
+            for g in snapshot.get("goals", [])
+        ],
+        "agreements": [{k: a.get(k) for k in AGREEMENT_FIELDS} for a in snapshot.get("agreements", [])],
+    }
+
+
+def _plan_history(revisions: list[PlanRevision], names: _Names) -> list[dict]:
+    """Every change to the plan: when, who, what, any agreement stamp, and the plan as it then was."""
+    return [
+        {
+            "at": r.at,
+            "who": names.who(r.actor_id),
+            "change": r.change,
+            "agreed_on": r.agreed_on,
+            "agreed_at_meeting": r.agreed_at_meeting,
+            "agreed_by": names.who(r.agreed_by_id) if r.agreed_by_id else "",
+            "plan": _plan_snapshot(r.snapshot),
+        }
+        for r in revisions
+    ]
+
+
+def _network_history(revisions: list[NetworkRevision], names: _Names) -> list[dict]:
+    """Every change to the map: when, who, what, about whom, and the map as it then was."""
+    return [
+        {
+            "at": r.at,
+            "who": names.who(r.actor_id),
+            "change": r.change,
+            "about": names.map_name(r.person_id),
+            "map": [{k: p.get(k) for k in MAP_FIELDS} for p in (r.snapshot or [])],
+        }
+        for r in revisions
+    ]
+
+
+def _meetings(meetings: list[Meeting], names: _Names) -> list[dict]:
+    """Every meeting with who comes, any move or cancellation, and the referat."""
+    return [
+        {
+            "type": m.type.value,
+            "starts_at": m.starts_at,
+            "ends_at": m.ends_at,
+            "mode": m.mode.value,
+            "place": m.place,
+            "purpose": m.purpose,
+            "preparation": m.preparation,
+            "moved_from": m.moved_from,
+            "cancelled": m.cancelled,
+            "cancelled_at": m.cancelled_at,
+            "cancel_reason": m.cancel_reason,
+            "participants": [p.name or names.who(p.person_id or p.user_id) for p in m.participants],
+            "referat": {"minutes": m.minutes, "decisions": m.decisions, "next_step": m.next_step},
+        }
+        for m in meetings
+    ]
+
+
+def _your_meeting_words(replies: list, questions: list, suggestions: list, names: _Names) -> dict:
+    """The person's own replies, questions and suggestions, each with the meeting it was about."""
+    return {
+        "your_meeting_answers": [
+            {
+                "meeting": names.meeting(r.meeting_id),
+                "answer": r.answer.value,
+                "reason": r.reason,
+                "wish": r.wish,
+                "updated_at": r.updated_at,
+            }
+            for r in replies
+        ],
+        "your_meeting_questions": [
+            {"meeting": names.meeting(q.meeting_id), "text": q.text, "created_at": q.created_at} for q in questions
+        ],
+        "your_meeting_suggestions": [
+            {
+                "meeting": names.meeting(s.meeting_id),
+                "invite": names.map_name(s.network_person_id),
+                "created_at": s.created_at,
+            }
+            for s in suggestions
+        ],
+    }
+
+
+def _answers(family: Family, user: User, names: _Names) -> list[dict]:
+    """The person's own answers to the questionnaires (never the other parent's), with the questions asked."""
+    answers = scale_queries.responses_of(family, user)
+    definitions = scale_queries.definitions_by_id({r.definition_id for r in answers})
+    result = []
+    for r in answers:
+        data = definitions[r.definition_id].data
+        given = r.answers or {}
+        result.append(
+            {
+                "scale": data.get("key", ""),
+                "title": data.get("title", {}),
+                "about": names.person(r.about_person_id),
+                "meeting": names.meeting(r.meeting_id),
+                "opened_at": r.opens_at,
+                "shown_at": r.shown_at,
+                "sent_at": r.submitted_at,
+                "declined_at": r.declined_at,
+                "late": r.late,
+                "answers": [
+                    {"question": item.get("label", {}), "answer": given.get(item["key"])}
+                    for item in data.get("items", [])
+                    if item.get("key") in given
+                ],
+                "total": r.total,
+            }
+        )
+    return result
+
+
+def _consent(record: ConsentRecord, request: ConsentRequest, templates: dict, names: _Names) -> dict:
+    """One of the person's consents: what, to whom, why, about which child and meeting, as shown at the time.
+
+    Older records kept no snapshot: then the request and the text tell it (the recipient's name as it is now).
+    """
+    template: ConsentTemplate = templates[request.template_id]
+    data, language = template.data, record.language
+
+    def text(name: str) -> str:
+        return data[name].get(language) or data[name]["da"]
+
+    recipient = names.on_map.get(request.recipient_id)
+    meeting = names.meetings.get(request.meeting_id)
+    told = {
+        "title": text("title"),
+        "to": recipient.name if recipient else "",
+        "to_who": recipient.role if recipient else "",
+        "why": text("purpose"),
+        "note": request.note,
+        "about": names.person(request.about_person_id),
+        "meeting_at": meeting.starts_at if meeting else None,
+        "covers": list(data["covers"]),
+        "months": data["months"],
+        "text": record.text,
+        "version": template.version,
+    }
+    told |= {k: v for k, v in (record.shown or {}).items() if k in SHOWN_KEYS}
+    return {
+        **told,
+        "meeting_at": _as_time(told["meeting_at"]),
+        "action": record.action,
+        "at": record.at,
+        "expires_at": record.expires_at,
+        "language": language,
+        "confirmed_by": record.confirmed_by,
+        "text_sha256": record.text_hash,
+    }
+
+
+def _links(links: list[PartnerLink], names: _Names) -> list[dict]:
+    """The addresses through which partners can see what the family has consented to share."""
+    return [
+        {
+            "to": names.map_name(link.recipient_id),
+            "to_who": names.map_role(link.recipient_id),
+            "meeting_invitation": link.meeting_id is not None,
+            "meeting": names.meeting(link.meeting_id),
+            "created_at": link.created_at,
+            "expires_at": link.expires_at,
+            "revoked_at": link.revoked_at,
+        }
+        for link in links
+    ]
+
+
+def _partner_visits(family: Family, links: list[PartnerLink], names: _Names) -> list[dict]:
+    """Each time a partner opened their link: when, who, and what it showed (one query)."""
+    recipients = {str(link.id): link.recipient_id for link in links}
+    stmt = (
+        select(AuditEvent)
+        .where(AuditEvent.family_id == family.id, AuditEvent.action == "partner.viewed")
+        .order_by(AuditEvent.at.desc())
+    )
+    return [
+        {
+            "at": e.at,
+            "who": names.map_name(recipients.get(e.object_id or "")),
+            "shown": list((e.data or {}).get("shown", [])),
+        }
+        for e in db.session.scalars(stmt)
+    ]
+
+
+@dataclass
+class _Loaded:
+    """The rows the export is made of that other rows are named through, each loaded in one query."""
+
+    meetings: list[Meeting]
+    replies: list[MeetingReply]
+    questions: list[MeetingQuestion]
+    suggestions: list[MeetingSuggestion]
+    relations: list
+    plan_revisions: list[PlanRevision]
+    map_revisions: list[NetworkRevision]
+    requests: dict[uuid.UUID, ConsentRequest]
+    records: list[ConsentRecord]
+    links: list[PartnerLink]
+
+
+def _load(family: Family, user: User) -> _Loaded:
+    """The family's meetings, histories, consents and links, and the user's own words about meetings."""
+    return _Loaded(
+        meetings=meeting_queries.list_meetings(family),
+        replies=_own_rows(MeetingReply, family, user),
+        questions=_own_rows(MeetingQuestion, family, user),
+        suggestions=_own_rows(MeetingSuggestion, family, user),
+        relations=network_queries.list_relations(family),
+        plan_revisions=_revisions(PlanRevision, family),
+        map_revisions=_revisions(NetworkRevision, family),
+        requests={r.id: r for r in queries.list_requests(family)},
+        records=[r for r in queries.history(family) if r.user_id == user.id],
+        links=queries.links_of(family),
+    )
+
+
+def _names_for(family: Family, rows: _Loaded) -> _Names:
+    """Everything the loaded rows point to, named: people on the map and former users in one query each."""
+    names = _Names(people=family_queries.names(family), meetings={m.id: m for m in rows.meetings})
+    on_map = (
+        {r.a_network_id for r in rows.relations}
+        | {r.b_network_id for r in rows.relations}
+        | {r.person_id for r in rows.map_revisions}
+        | {s.network_person_id for s in rows.suggestions}
+        | {r.recipient_id for r in rows.requests.values()}
+        | {link.recipient_id for link in rows.links}
+    )
+    names.on_map = network_queries.people_by_id(family, on_map - {None})
+    changed_by = {r.actor_id for r in [*rows.plan_revisions, *rows.map_revisions]}
+    names.users = _user_names(names.people, changed_by | {r.agreed_by_id for r in rows.plan_revisions})
+    return names
+
+
+def export(view) -> dict:
+    """Everything about the viewer and their children, from every part of the app (a fixed number of queries,
+    however much there is).
+
+    :param view: the FamilyView of a family member looking at their own data.
+    :return: the data; dates and times as Python values (``as_json`` makes it plain).
+    """
+    family: Family = view.family
+    user: User = view.viewer
+    people, consultants = family_queries.household(family)
+    rows = _load(family, user)
+    names = _names_for(family, rows)
+    templates = queries.templates_by_id({r.template_id for r in rows.requests.values()})
+    return {
+        "generated_at": db.utcnow(),
+        "you": _you(user, people),
+        "family": _family(family, people, consultants, rows.relations, names),
+        "plan": _plan(family, names),
+        "plan_history": _plan_history(rows.plan_revisions, names),
+        "meetings": _meetings(rows.meetings, names),
+        **_your_meeting_words(rows.replies, rows.questions, rows.suggestions, names),
+        "year_wheel": _rows(_year_wheel(family), ("year", "month", "title", "purpose")),
+        "network_map": _rows(
+            network_queries.list_people(view),
+            ("name", "relation", "organisation", "helps_with", "phone", "email", "decides"),
+        ),
+        "network_map_history": _network_history(rows.map_revisions, names),
+        "cases": _rows(network_queries.list_cases(family), ("authority", "about", "decided_by", "next_step")),
+        "your_answers": _answers(family, user, names),
+        "consents": [_consent(c, rows.requests[c.request_id], templates, names) for c in rows.records],
+        "partner_links": _links(rows.links, names),
+        "partner_visits": _partner_visits(family, rows.links, names),
+    }
+
+
+@dataclass(frozen=True)
+class LookedPage:
+    """One page of "who has looked": (event, who did it) newest first, and where the next, older page starts."""
+
+    rows: list[tuple[AuditEvent, str]]
+    #: Show events from before this time next; None on the last page.
+    older: datetime | None
+
+
+def _whole_moments(events: list[AuditEvent], per_page: int) -> list[AuditEvent]:
+    """The first page's events, ending before the moment the next page starts. The next page asks for events
+    strictly older than this page's last one, so events sharing that moment must not be split across pages."""
+    page, next_at = events[:per_page], events[per_page].at
+    whole = [e for e in page if e.at != next_at]
+    return whole or page  # a whole page at one moment cannot be split; never loop on it
+
+
+def _partner_names(family: Family) -> dict[str, str]:
+    """The name behind each of the family's partner links, by the link id the audit keeps (two queries)."""
+    links = {str(link.id): link.recipient_id for link in queries.links_of(family)}
+    people = network_queries.people_by_id(family, set(links.values()))
+    return {key: people[rid].label for key, rid in links.items() if rid in people}
+
+
+def who_looked(family: Family, before: datetime | None = None, per_page: int = PER_PAGE) -> LookedPage:
+    """Professionals' reads and changes on the family, and partners' visits through a link, newest first, with
+    the name of who did it ("" when not known); one page of them (four queries).
+
+    :param before: only events before this time (the previous page's ``older``).
+    """
     stmt = (
         select(AuditEvent)
         .where(
             AuditEvent.family_id == family.id,
             or_(AuditEvent.actor_role.in_(("consultant", "admin")), AuditEvent.action == "partner.viewed"),
         )
-        .order_by(AuditEvent.at.desc())
-        .limit(limit)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(per_page + 1)
     )
+    if before is not None:
+        stmt = stmt.where(AuditEvent.at < before)
     events = list(db.session.scalars(stmt))
+    older = None
+    if len(events) > per_page:
+        events = _whole_moments(events, per_page)
+        older = events[-1].at
     ids = {e.actor_id for e in events if e.actor_id}
     names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all()) if ids else {}
-    return [(e, names.get(e.actor_id, "")) for e in events]
+    partners = _partner_names(family)
+    return LookedPage(rows=[(e, _who(e, names, partners)) for e in events], older=older)
+
+
+def _who(event: AuditEvent, users: dict, partners: dict) -> str:
+    """The professional's name, or for a partner's visit the name behind the link."""
+    if event.action == "partner.viewed":
+        return partners.get(event.object_id or "", "")
+    return users.get(event.actor_id, "")
