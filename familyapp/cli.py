@@ -172,6 +172,36 @@ def register(app: Flask) -> None:
 
         click.echo(f"Deleted {purge_expired(current_app)} expired sessions.")
 
+    reminders = AppGroup("reminders", help="Reminders on the phone (Web Push).")
+    app.cli.add_command(reminders)
+
+    @reminders.command("send")
+    @click.option("--at", "at", default=None, help="As if it were this time (ISO 8601, for checks and tests).")
+    def reminders_send(at: str | None):
+        """Send the reminders that are due, each once (run from cron, e.g. every 15 minutes)."""
+        from datetime import datetime
+
+        from .reminders.services import send_due
+
+        try:
+            now = datetime.fromisoformat(at) if at else db.utcnow()
+        except ValueError as exc:
+            raise click.BadParameter("use ISO 8601, e.g. 2026-12-01T12:00+01:00", param_hint="--at") from exc
+        if now.tzinfo is None:
+            raise click.BadParameter("give a time zone, e.g. 2026-12-01T12:00+01:00", param_hint="--at")
+        counts = send_due(now)
+        click.echo(
+            f"Sent {counts['sent']} reminders; {counts['gone']} phones no longer reachable (forgotten); "
+            f"{counts['failed']} failed (tried again next time)."
+        )
+
+    @reminders.command("public-key")
+    def reminders_public_key():
+        """The public VAPID key browsers subscribe with (to check that several servers share one key)."""
+        from .reminders.vapid import public_key
+
+        click.echo(public_key())
+
     passkeys = AppGroup("passkeys", help="Support tooling for passkeys.")
     app.cli.add_command(passkeys)
 

@@ -46,6 +46,18 @@ def from_environment(instance_path: str) -> dict:
         #: How many reverse proxies in front set X-Forwarded-For/-Proto; 0 trusts no such header.
         "PROXY_FIX_HOPS": int(os.environ.get("PROXY_FIX_HOPS", "0")),
         "PREFERRED_URL_SCHEME": "https" if secure else "http",
+        #: Signs push messages (PEM). Without it, one key is made and kept under instance/ (one server only).
+        "VAPID_PRIVATE_KEY": os.environ.get("VAPID_PRIVATE_KEY", ""),
+        #: Who runs the service, sent to the push services with every message (a mailto: or https: address).
+        "VAPID_SUBJECT": os.environ.get("VAPID_SUBJECT", "mailto:familieoverblik@localhost"),
+        #: The release's name (e.g. the deployed commit); a new one makes phones offer "Ny version – opdater".
+        "RELEASE": os.environ.get("FAMILYAPP_RELEASE", ""),
+        #: The browsers' push services a subscription may point to (the server posts there, so nowhere else).
+        "PUSH_SERVICE_HOSTS": os.environ.get(
+            "PUSH_SERVICE_HOSTS",
+            "fcm.googleapis.com,updates.push.services.mozilla.com,web.push.apple.com,*.push.apple.com,"
+            "*.notify.windows.com",
+        ),
     }
 
 

@@ -15,10 +15,14 @@ from .meetings.models import (
 )
 from .network.models import AgencyCase, KinRelation, NetworkPerson, NetworkRevision
 from .plans.models import Agreement, Goal, GoalStep, Plan, PlanRevision, ReadinessItem
+from .reminders.models import PushSubscription, ReminderSent, ReminderSetting
 from .scales.models import ScaleDefinition, ScaleResponse, ScaleSetting
 from .yearwheel.models import YearActivity
 
 __all__ = [
+    "PushSubscription",
+    "ReminderSent",
+    "ReminderSetting",
     "ConsentRecord",
     "ConsentRequest",
     "ConsentTemplate",

@@ -29,6 +29,7 @@ from ..meetings import queries as meeting_queries
 from ..meetings.cadence import follow_up
 from ..network import queries as network_queries
 from ..plans import queries as plan_queries
+from ..reminders import queries as reminder_queries
 from ..scales import queries as scale_queries
 from . import queries, services
 from .forms import CUSTODY, AdultForm, CadenceForm, ChildForm, PhaseForm, custody_choices
@@ -165,10 +166,13 @@ def caseload_overview(families: list, now, sort: str) -> list[dict]:
 
 
 def _people_page(family, adult_form=None, child_form=None, status=200):
+    people = queries.list_people(family)
     return render_template(
         "families/people.html",
         family=family,
-        people=queries.list_people(family),
+        people=people,
+        # Whether each person has reminders on a phone: only that, never what they are reminded of.
+        with_reminders=reminder_queries.with_reminders({user.id for _p, user, _m in people if user}),
         consultants=queries.list_consultants(family),
         adult_form=adult_form or AdultForm(prefix="adult"),
         child_form=child_form or ChildForm(prefix="child"),
