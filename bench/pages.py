@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 from flask import Flask
+from py_vapid import Vapid02
 from sqlalchemy import event
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -67,7 +68,10 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp())
     url = f"sqlite:///{tmp / 'bench.sqlite3'}"
     upgrade_database(url)
-    app = create_app({"SECRET_KEY": "bench", "DATABASE_URL": url, "WTF_CSRF_ENABLED": False})
+    vapid = Vapid02()
+    vapid.generate_keys()
+    config = {"SECRET_KEY": "bench", "DATABASE_URL": url, "WTF_CSRF_ENABLED": False}
+    app = create_app({**config, "VAPID_PRIVATE_KEY": vapid.private_pem().decode()})
     with app.app_context():
         world = factories.make_world()
         family_id, parent, consultant = world.family_a.id, world.parent_a, world.consultant_a
@@ -91,6 +95,9 @@ def main() -> None:
         "parent scales": (parent, f"/families/{family_id}/scales"),
         "consultant scales": (consultant, f"/families/{family_id}/scales"),
         "review queue": (consultant, "/review"),
+        "consent centre": (parent, f"/families/{family_id}/consent"),
+        "reminders": (parent, "/reminders"),
+        "service worker": (None, "/sw.js"),
         "consultant caseload": (consultant, "/caseload"),
         "sign-in page": (None, "/auth/login"),
     }

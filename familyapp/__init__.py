@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 
-from flask import Flask, g, render_template, request
+from flask import Flask, g, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, generate_csrf
 from werkzeug.exceptions import HTTPException
@@ -61,6 +61,15 @@ def register_extensions(app: Flask) -> None:
     # Sessions are server-side and get a new id at sign-in; Flask-Login's own protection adds nothing.
     login_manager.session_protection = None
 
+    @login_manager.unauthorized_handler
+    def _unauthorized():
+        # The outbox asks in JSON and keeps the answer; a page goes to sign-in and comes back.
+        if request.headers.get("X-Outbox"):
+            return {"signin": True}, 401
+        from flask_login.utils import login_url
+
+        return redirect(login_url(login_manager.login_view, next_url=request.url))
+
     @login_manager.user_loader
     def load_user(user_id: str):
         import uuid
@@ -88,12 +97,13 @@ def register_blueprints(app: Flask) -> None:
     from .network.views import bp as network_bp
     from .plans.views import bp as plans_bp
     from .pwa.views import bp as pwa_bp
+    from .reminders.views import bp as reminders_bp
     from .scales.review_views import bp as review_bp
     from .scales.views import bp as scales_bp
     from .yearwheel.views import bp as yearwheel_bp
 
     blueprints = (auth_bp, families_bp, plans_bp, meetings_bp, calendar_bp, yearwheel_bp, network_bp, cases_bp)
-    blueprints += (familytree_bp, scales_bp, review_bp, consent_bp, partner_bp, mydata_bp)
+    blueprints += (familytree_bp, scales_bp, review_bp, consent_bp, partner_bp, mydata_bp, reminders_bp)
     for bp in (*blueprints, admin_bp, i18n_bp, pwa_bp):
         app.register_blueprint(bp)
 
@@ -141,6 +151,9 @@ def register_errorhandlers(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf(_e):
+        if request.headers.get("X-Outbox"):
+            # An answer from the phone's outbox with a token from an ended session: sign in, then it is sent.
+            return {"signin": True}, 401
         return render_error(
             400, _("The page had expired"), _("Please go back, reload the page and try again. Nothing was saved.")
         )

@@ -44,8 +44,21 @@ def _reset_postgres(url: str) -> None:
     engine.dispose()
 
 
+def _vapid_pem() -> str:
+    """A VAPID key for this test run (the app would otherwise make one under instance/)."""
+    from py_vapid import Vapid02
+
+    key = Vapid02()
+    key.generate_keys()
+    return key.private_pem().decode()
+
+
+TEST_VAPID_KEY = _vapid_pem()
 TEST_CONFIG = {
     "TESTING": True,
+    "VAPID_PRIVATE_KEY": TEST_VAPID_KEY,
+    # Push messages go to a test receiver on this machine; a real push service stays allowed for the checks.
+    "PUSH_SERVICE_HOSTS": "localhost,fcm.googleapis.com",
     "SECRET_KEY": "test-secret",
     "WTF_CSRF_ENABLED": False,
     "WEBAUTHN_RP_ID": "localhost",

@@ -161,7 +161,7 @@ def confirm_finish():
 
 @bp.post("/logout")
 def logout():
-    """Sign out: the server-side session is deleted and the browser told to clear its storage."""
+    """Sign out: the server-side session is deleted, and the browser's cache and the pages kept offline go."""
     language = session.get("language")
     if current_user.is_authenticated:
         language = current_user.language or language
@@ -175,7 +175,10 @@ def logout():
         session["language"] = language
         session.regenerate()
     response = redirect(url_for("auth.login", signed_out=1))
-    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    # Not "storage": that would also delete answers waiting on the phone to be sent (anyone's, not only this
+    # person's). The pages kept for offline reading go anyway: the page removes them before signing out, and the
+    # service worker removes them when the sign-in page (nobody's) arrives.
+    response.headers["Clear-Site-Data"] = '"cache"'
     return response
 
 

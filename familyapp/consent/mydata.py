@@ -28,6 +28,7 @@ from ..meetings.models import CalendarFeed, Meeting, MeetingQuestion, MeetingRep
 from ..network import queries as network_queries
 from ..network.models import NetworkRevision
 from ..plans import queries as plan_queries
+from ..plans import services as plan_services
 from ..plans.models import PlanRevision
 from ..scales import queries as scale_queries
 from ..scales.models import ScaleSetting
@@ -200,30 +201,11 @@ def _family(family: Family, people: list, consultants: list, relations: list, na
     }
 
 
-def _plan(family: Family, names: _Names) -> dict:
-    """The plan as the family sees it; the consultants' private notes are left out."""
-    plan = plan_queries.get_plan(family)
-    return {
-        "dreams": plan.dreams,
-        "works": plan.works,
-        "worries": plan.worries,
-        "goals": [
-            {
-                "title": g.title,
-                "person": names.person(g.person_id),
-                "term": g.term.value,
-                "status": g.status.value,
-                "green_looks_like": g.green_looks_like,
-                "steps": [{"text": s.text, "done": s.done} for s in g.steps],
-            }
-            for g in plan_queries.list_goals(family)
-        ],
-        "agreements": [
-            {"what": a.what, "who": plan_queries.who_label(a, names.people), "due": a.due, "done": a.done}
-            for a in plan_queries.list_agreements(family)
-        ],
-        "readiness": _rows(plan_queries.list_readiness(family), ("situation", "what_we_do", "who_we_call")),
-    }
+def _plan(family: Family) -> dict:
+    """The plan as the family sees it (the same data a plan version keeps: never the consultants' private
+    notes), with the readiness plan."""
+    readiness = _rows(plan_queries.list_readiness(family), ("situation", "what_we_do", "who_we_call"))
+    return {**plan_services.snapshot(family), "readiness": readiness}
 
 
 def _plan_snapshot(snapshot: dict) -> dict:
@@ -490,7 +472,7 @@ def export(view) -> dict:
         "generated_at": db.utcnow(),
         "you": _you(user, people),
         "family": _family(family, people, consultants, rows.relations, names),
-        "plan": _plan(family, names),
+        "plan": _plan(family),
         "plan_history": _plan_history(rows.plan_revisions, names),
         "meetings": _meetings(rows.meetings, names),
         **_your_meeting_words(rows.replies, rows.questions, rows.suggestions, names),

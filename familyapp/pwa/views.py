@@ -1,18 +1,108 @@
-"""The installable shell: the manifest, the service worker at the site root, and the offline page."""
+"""The installable shell: the manifest, the service worker at the site root, the offline page, and which pages a
+family member may read offline."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, render_template, url_for
+import hashlib
+import hmac
+from functools import cache
+from pathlib import Path
+
+from flask import Blueprint, current_app, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..auth.models import Role
 
 bp = Blueprint("pwa", __name__)
 
-#: Bump with every release that changes static files: the service worker's cache name carries it.
-APP_VERSION = "0.1.0"
+#: Static files the service worker keeps for offline use (with the offline page).
+STATIC_ASSETS = (
+    "css/app.css",
+    "js/app.js",
+    "js/passkeys.js",
+    "js/scales.js",
+    "js/outbox.js",
+    "js/reminders.js",
+    "icons/icon-192.png",
+    "icons/logo.svg",
+    "icons/nav.svg",
+)
 
-#: Static files the service worker keeps for offline use. Only these and the offline page: family data
-#: is sensitive and phones may be shared, so personal pages are never cached.
-STATIC_ASSETS = ("css/app.css", "js/app.js", "js/passkeys.js", "icons/icon-192.png")
+#: The pages a parent or young person can read offline once they have seen them online: the home screen, the
+#: meetings, the plan, the årshjul, and the scales to fill (an answer filled offline waits in the outbox).
+OFFLINE_PAGES = {
+    "families.home",
+    "meetings.index",
+    "meetings.detail",
+    "plans.detail",
+    "yearwheel.wheel",
+    "scales.index",
+    "scales.fill",
+}
+#: Header that tells the service worker whose page this is: the signed-in family member's offline key, or "-" for
+#: anyone else (signed out, or a professional), whose pages are never kept.
+OFFLINE_HEADER = "X-Offline-User"
+
+
+@cache
+def _version(static_folder: str, templates: str, release: str = "") -> str:
+    """A short hash of the static files, the service worker's own code and the release name (RELEASE, e.g. the
+    deployed commit): every release that changes them gets a new service worker, which takes over when the person
+    taps "Ny version – opdater"."""
+    digest = hashlib.sha256(release.encode())
+    for path in sorted(Path(static_folder).rglob("*")) + [Path(templates) / "pwa" / "sw.js"]:
+        if path.is_file():
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def app_version() -> str:
+    """The running release, as the service worker and the static addresses carry it."""
+    templates = str(Path(current_app.root_path) / "templates")
+    return _version(current_app.static_folder, templates, current_app.config.get("RELEASE", ""))
+
+
+def offline_key(user) -> str:
+    """An opaque name for a person's offline copies on this phone (no id or name in the browser's storage)."""
+    secret = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(secret, f"offline:{user.id}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def family_member() -> bool:
+    """Whether the signed-in person is a parent or young person (whose pages may be kept offline)."""
+    return current_user.is_authenticated and current_user.role in (Role.PARENT, Role.YOUNG_PERSON)
+
+
+@bp.app_url_defaults
+def _static_version(endpoint: str, values: dict) -> None:
+    """Static addresses carry the release (``?v=``), so a new release never runs with an old stylesheet or script
+    from a cache."""
+    if endpoint == "static":
+        values.setdefault("v", app_version())
+
+
+@bp.app_context_processor
+def _offline_user() -> dict:
+    """Every page knows whose offline copies and outbox answers are the signed-in family member's ("" for others)."""
+    return {"offline_user": offline_key(current_user) if family_member() else ""}
+
+
+@bp.after_app_request
+def mark_offline_pages(response):
+    """After every page: tell the service worker whose it is, and whether it may be kept for offline reading."""
+    if request.endpoint in ("static", "pwa.service_worker") or request.method != "GET":
+        return response
+    if not response.mimetype == "text/html":
+        return response
+    if not family_member():
+        response.headers[OFFLINE_HEADER] = "-"
+        return response
+    response.headers[OFFLINE_HEADER] = offline_key(current_user)
+    if request.endpoint in OFFLINE_PAGES and response.status_code == 200:
+        response.headers["X-Offline-Keep"] = "home" if request.endpoint == "families.home" else "1"
+    return response
 
 
 @bp.get("/manifest.webmanifest")
@@ -50,7 +140,7 @@ def manifest():
 @bp.get("/sw.js")
 def service_worker():
     """The service worker, served from the root so that its scope is the whole app."""
-    body = render_template("pwa/sw.js", app_version=APP_VERSION, assets=STATIC_ASSETS)
+    body = render_template("pwa/sw.js", app_version=app_version(), assets=STATIC_ASSETS)
     response = current_app.response_class(body, mimetype="text/javascript")
     response.headers["Cache-Control"] = "no-cache"
     response.headers["Service-Worker-Allowed"] = "/"
@@ -60,7 +150,7 @@ def service_worker():
 @bp.get("/offline")
 def offline():
     """Shown by the service worker when there is no connection; holds no personal data."""
-    return render_template("pwa/offline.html", app_version=APP_VERSION)
+    return render_template("pwa/offline.html")
 
 
 @bp.get("/install")

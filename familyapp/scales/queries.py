@@ -130,6 +130,45 @@ def windows_for(
     return sorted(found, key=lambda pair: pair[0].opens_at)
 
 
+def find_response(family: Family, user: User, window_key: str) -> ScaleResponse | None:
+    """The person's answer row in a window, if the form has been shown (or answered) before (one query)."""
+    stmt = select(ScaleResponse).where(
+        ScaleResponse.family_id == family.id, ScaleResponse.user_id == user.id, ScaleResponse.window_key == window_key
+    )
+    return db.session.scalar(stmt)
+
+
+def earlier_window(
+    family: Family, user: User, key: str, now: datetime
+) -> tuple[schedule.Window, ScaleDefinition] | None:
+    """A window of the person's that has given way to the next one (an answer filled offline and sent much
+    later): rebuilt from their answer row if the form was shown, else from the key of an earlier cadence period."""
+    response = find_response(family, user, key)
+    if response is not None:
+        window = schedule.Window(
+            key=response.window_key,
+            purpose=response.purpose,
+            opens_at=db.as_utc(response.opens_at),
+            closes_at=db.as_utc(response.closes_at),
+            meeting_id=response.meeting_id,
+            about_person_id=response.about_person_id,
+        )
+        return window, db.session.get(ScaleDefinition, response.definition_id)
+    purpose, _c, rest = key.partition(".c.")
+    period, _dot, about = rest.partition(".")
+    if not period.isdigit():
+        return None
+    for current, row in windows_for(family, user, now):
+        same = current.purpose == purpose and str(current.about_person_id or "") == about and ".c." in current.key
+        if same and int(period) < int(current.key.split(".")[2]):
+            rules = parsed(row).schedule
+            earlier = schedule.period_window(
+                purpose, family.start_date, rules["months"], rules["window_days"], int(period), current.about_person_id
+            )
+            return earlier, row
+    return None
+
+
 def responses_of(family: Family, user: User | None = None) -> list[ScaleResponse]:
     """Answers in the family, oldest first: one person's (a family member sees only their own), or everyone's."""
     stmt = select(ScaleResponse).where(ScaleResponse.family_id == family.id).order_by(ScaleResponse.opens_at)

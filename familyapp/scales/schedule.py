@@ -81,6 +81,13 @@ def every_months(
     period = 0
     while add_months(start, (period + 1) * months) <= today:
         period += 1
+    return period_window(purpose, start, months, window_days, period, about)
+
+
+def period_window(
+    purpose: str, start: date, months: int, window_days: int, period: int, about: uuid.UUID | None = None
+) -> Window:
+    """The window of one period of a cadence (0 is the first), also one that has given way to the next."""
     first = add_months(start, period * months)
     suffix = f".{about}" if about else ""
     return Window(

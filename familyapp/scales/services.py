@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from .. import db
 from ..audit import record_event
 from ..families.models import Family
-from . import definitions, scoring
+from . import definitions, queries, scoring
 from .definitions import DefinitionError
 from .models import ScaleDefinition, ScaleResponse, ScaleSetting
 from .schedule import Window
@@ -113,13 +113,28 @@ def open_response(family: Family, user, window: Window, row: ScaleDefinition, *,
 
     :return: the response (new or existing).
     """
-    response = _own(family, user, window.key)
+    response = queries.find_response(family, user, window.key)
     if response is not None:
         if response.submitted_at is None:
             # The meeting may have moved since the form was first shown: the window follows it.
             response.opens_at, response.closes_at = window.opens_at, window.closes_at
+            response.shown_at = response.shown_at or now
         return response
-    response = ScaleResponse(
+    response = blank_response(family, user, window, row)
+    response.shown_at = now
+    try:
+        # Two tabs opening the same form at once: the second uses the first one's row.
+        with db.session.begin_nested():
+            db.session.add(response)
+    except IntegrityError:
+        return queries.find_response(family, user, window.key)
+    record_event(user, "scale.shown", family=family, obj=response, data={"purpose": window.purpose})
+    return response
+
+
+def blank_response(family: Family, user, window: Window, row: ScaleDefinition) -> ScaleResponse:
+    """A person's answer in a window before anything is stored (not added to the session)."""
+    return ScaleResponse(
         family_id=family.id,
         definition_id=row.id,
         user_id=user.id,
@@ -129,23 +144,7 @@ def open_response(family: Family, user, window: Window, row: ScaleDefinition, *,
         window_key=window.key,
         opens_at=window.opens_at,
         closes_at=window.closes_at,
-        shown_at=now,
     )
-    try:
-        # Two tabs opening the same form at once: the second uses the first one's row.
-        with db.session.begin_nested():
-            db.session.add(response)
-    except IntegrityError:
-        return _own(family, user, window.key)
-    record_event(user, "scale.shown", family=family, obj=response, data={"purpose": window.purpose})
-    return response
-
-
-def _own(family: Family, user, window_key: str) -> ScaleResponse | None:
-    stmt = select(ScaleResponse).where(
-        ScaleResponse.family_id == family.id, ScaleResponse.user_id == user.id, ScaleResponse.window_key == window_key
-    )
-    return db.session.scalar(stmt)
 
 
 def save_draft(response: ScaleResponse, pending: dict) -> None:

@@ -7,10 +7,12 @@ rating of the children.
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from .. import db
@@ -31,17 +33,32 @@ def _language() -> str:
     return str(get_locale() or "da")
 
 
-def _own_window(view: FamilyView, key: str):
-    """One of the viewer's own windows, or a 404 (another person's or a made-up key)."""
+def _own_window(view: FamilyView, key: str, sending: bool = False):
+    """One of the viewer's own windows, or a 404 (another person's or a made-up key).
+
+    :param sending: an answer arriving (perhaps long after it was filled offline): a window that has since given
+        way to the next one is still found through the person's own answer row, so the answer is kept, as late.
+    """
     for window, row in queries.windows_for(view.family, view.viewer, _now()):
         if window.key == key:
             return window, row
+    if sending:
+        found = queries.earlier_window(view.family, view.viewer, key, _now())
+        if found is not None:
+            return found
     deny()
 
 
-def _usable(window) -> bool:
+#: An answer that arrives this long after its window closed is still kept (marked late): it may have been filled
+#: in time on a phone without a connection and waited in the outbox.
+SEND_GRACE = timedelta(days=90)
+
+
+def _usable(window, sending: bool = False) -> bool:
     """Open now, or closed lately (an answer is then marked late); a window not yet open or long closed takes
-    no draft, no answer and no "no thanks"."""
+    no draft and no "no thanks". An answer that arrives is taken up to SEND_GRACE after the window closed."""
+    if sending:
+        return window.opens_at <= _now() < window.closes_at + SEND_GRACE
     return window.opens_at <= _now() < window.closes_at + queries.LATE_GRACE
 
 
@@ -142,39 +159,68 @@ def _fill_page(view, window, row, response, typed=None, skips=None, errors=None,
 def fill(family_id: str, key: str):
     """Fill a scale in one of the viewer's windows; a sent answer is read-only afterwards."""
     view = family_screen_or_404(family_id, "scale_fill")
-    window, row = _own_window(view, key)
-    if not _usable(window):
+    sending = request.method == "POST"
+    window, row = _own_window(view, key, sending)
+    if not _usable(window, sending):
+        if _outbox():
+            deny()
         early = _now() < window.opens_at
         return render_template("scales/not_yet.html", view=view, family=view.family, window=window, early=early)
+    if request.headers.get("X-Offline-Prefetch"):
+        # Kept on the phone for filling offline: not "shown" yet, so nothing is stored.
+        response = queries.find_response(view.family, view.viewer, window.key) or services.blank_response(
+            view.family, view.viewer, window, row
+        )
+        if response.submitted_at:
+            deny()
+        return _fill_page(view, window, row, response)
     response = services.open_response(view.family, view.viewer, window, row, now=_now())
     db.session.commit()
-    if request.method == "GET":
+    if not sending:
         if response.submitted_at:
             return redirect(url_for("scales.answer", family_id=view.family.id, response_id=response.id))
         return _fill_page(view, window, row, response)
     return _send(view, window, row, response)
 
 
+_SENT = _l("Thank you. Your answer is sent. Your contact person will talk it through with you.")
+_SENT_LATE = _l("Thank you. Your answer is sent. It came after the time was up, so it is marked as late.")
+
+
+def _outbox() -> str | None:
+    """How the phone sends: "submit" (the page itself, answering in JSON), "replay" (the outbox, later), or None
+    (an ordinary form post, without JavaScript)."""
+    mode = request.headers.get("X-Outbox")
+    return mode if mode in ("submit", "replay") else None
+
+
 def _send(view: FamilyView, window, row, response):
     definition = queries.parsed(row)
     answers, typed, errors = forms.read_answers(definition, request.form)
     skips = {i.key for i in definition.items if request.form.get(f"skip-{i.key}")}
+    mode = _outbox()
     if errors:
+        if mode:
+            return jsonify({"errors": {k: str(v) for k, v in errors.items()}}), 422
         return _fill_page(view, window, row, response, typed, skips, errors, status=400)
     client_id = (request.form.get("client_id") or "")[:36] or None
     try:
         services.submit(view.family, response, definition, answers, actor=current_user, now=_now(), client_id=client_id)
     except services.AlreadySent as exc:
         db.session.rollback()
+        if mode:
+            return jsonify({"already": True}), 409
         return render_template(
             "scales/already_sent.html", view=view, family=view.family, response=exc.response, definition=definition
         ), 409
     db.session.commit()
-    if response.late:
-        flash(_("Thank you. Your answer is sent. It came after the time was up, so it is marked as late."), "success")
-    else:
-        flash(_("Thank you. Your answer is sent. Your contact person will talk it through with you."), "success")
-    return redirect(url_for("scales.answer", family_id=view.family.id, response_id=response.id))
+    url = url_for("scales.answer", family_id=view.family.id, response_id=response.id)
+    if mode != "replay":
+        # A replay from the outbox is told on the page that sent it, not on the next page the person opens.
+        flash(str(_SENT_LATE if response.late else _SENT), "success")
+    if mode:
+        return jsonify({"sent": True, "late": response.late, "url": url})
+    return redirect(url)
 
 
 @bp.post("/fill/<key>/draft")

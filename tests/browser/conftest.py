@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import TEST_VAPID_KEY
 from tests.dbutil import fresh_database_url
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -62,8 +63,8 @@ def _live_database_url(tmp_path_factory) -> str:
 class LiveServer:
     """The app in a subprocess: `flask run` on localhost (a secure context for WebAuthn and service workers)."""
 
-    def __init__(self, database_url: str):
-        self.port = _free_port()
+    def __init__(self, database_url: str, port: int | None = None, **env: str):
+        self.port = port or _free_port()
         self.url = f"http://localhost:{self.port}"
         self.env = {
             **os.environ,
@@ -72,7 +73,10 @@ class LiveServer:
             "WEBAUTHN_ORIGIN": self.url,
             "WEBAUTHN_RP_ID": "localhost",
             "FAMILYAPP_ENV": "test",
+            "VAPID_PRIVATE_KEY": TEST_VAPID_KEY,
+            "PUSH_SERVICE_HOSTS": "localhost",
             "PYTHONPATH": str(ROOT),
+            **env,
         }
         self.process: subprocess.Popen | None = None
 

@@ -24,6 +24,7 @@ def main() -> None:
             starts = db.utcnow().replace(microsecond=0) + timedelta(hours=30)
             meeting = factories.make_meeting(world.family_a, world.parent_a, world.consultant_a, starts_at=starts)
             out["meeting_tomorrow"] = str(meeting.id)
+            out["meeting_tomorrow_at"] = starts.isoformat()
         if "--consent-request" in sys.argv:
             # Nobody has answered this one: sharing the meetings with the caseworker, and his partner link.
             from sqlalchemy import select

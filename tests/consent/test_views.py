@@ -528,4 +528,3 @@ class TestWhoLooked:
         page = client.get(f"/families/{world.family_a.id}/who-looked").get_data(as_text=True)
         assert "Mette A" in page and "looked at your plan" in page and "family consultant" in page
         assert "asked you for consent" in page and "Sara A" not in page.split('class="plain-list who-looked"')[1]
-

@@ -2,10 +2,162 @@
 (function () {
   "use strict";
 
-  if ("serviceWorker" in navigator) {
+  var html = document.documentElement;
+  var sw = "serviceWorker" in navigator ? navigator.serviceWorker : null;
+  var updating = false;
+
+  function meta(name) {
+    var tag = document.querySelector('meta[name="' + name + '"]');
+    return tag ? tag.content : "";
+  }
+
+  // A new release waits until the person taps "Ny version – opdater": this page then reloads, and other open
+  // pages of the app offer the same button (now it only reloads them), so nothing typed there is lost.
+  function offerUpdate(worker) {
+    var prompt = document.querySelector("[data-update]");
+    if (!prompt || !sw.controller) return;
+    prompt.hidden = false;
+    prompt.querySelector("button").onclick = function () {
+      updating = true;
+      if (worker) worker.postMessage({ type: "skip-waiting" });
+      else window.location.reload();
+    };
+  }
+
+  if (sw) {
     window.addEventListener("load", function () {
-      navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () {});
+      sw.register("/sw.js", { scope: "/" }).then(function (registration) {
+        if (registration.waiting) offerUpdate(registration.waiting);
+        registration.addEventListener("updatefound", function () {
+          var worker = registration.installing;
+          worker.addEventListener("statechange", function () {
+            if (worker.state === "installed") offerUpdate(worker);
+          });
+        });
+        document.addEventListener("visibilitychange", function () {
+          if (document.visibilityState === "visible") registration.update().catch(function () {});
+        });
+        warm();
+      }).catch(function () {});
     });
+    var startedWith = sw.controller;
+    sw.addEventListener("controllerchange", function () {
+      if (updating) window.location.reload();
+      else if (startedWith && sw.controller !== startedWith) offerUpdate(null); // another page took the update
+    });
+    sw.addEventListener("message", function (event) {
+      if (event.data && event.data.type === "outbox-changed") showOutbox(null);
+    });
+  }
+
+  // The home screen names the pages to keep for reading offline; the service worker fetches them quietly.
+  function warm() {
+    var list = document.querySelector("[data-offline-warm]");
+    var saving = navigator.connection && navigator.connection.saveData;
+    if (!list || saving || html.hasAttribute("data-offline-saved")) return;
+    sw.ready.then(function (registration) {
+      var urls = list.getAttribute("data-offline-warm").split(" ");
+      if (!sw.controller) urls.unshift(window.location.pathname); // this page came before the worker did
+      registration.active.postMessage({ type: "warm", urls: urls });
+    });
+  }
+
+  // A copy kept on the phone, shown without a connection: say so, with the time it was last updated, and rest
+  // the forms that need the server (answers to questions still go to the outbox).
+  function markOffline() {
+    var saved = html.getAttribute("data-offline-saved");
+    var banner = document.querySelector("[data-offline-banner]");
+    if (!saved || !banner) return;
+    html.classList.add("is-offline");
+    var when = new Date(saved);
+    var zone = { timeZone: "Europe/Copenhagen" };
+    var parts = {};
+    new Intl.DateTimeFormat(html.lang, Object.assign({ hour: "2-digit", minute: "2-digit", hourCycle: "h23" }, zone))
+      .formatToParts(when).forEach(function (p) { parts[p.type] = p.value; });
+    var day = new Intl.DateTimeFormat(html.lang, Object.assign({ day: "numeric", month: "long" }, zone));
+    var today = day.format(when) === day.format(new Date());
+    var text = banner.getAttribute(today ? "data-today" : "data-earlier");
+    banner.textContent = text.replace("{time}", parts.hour + ":" + parts.minute).replace("{date}", day.format(when));
+    banner.hidden = false;
+    document.querySelector("[data-offline-hint]").hidden = false;
+    document.querySelectorAll("form").forEach(function (form) {
+      var keep = form.hasAttribute("data-outbox") || form.hasAttribute("data-signout");
+      if (String(form.method).toLowerCase() !== "post" || keep) return;
+      form.querySelectorAll("button, input, select, textarea").forEach(function (el) { el.disabled = true; });
+    });
+  }
+
+  // Answers waiting on this phone: how many, sent when the connection is back (and when the app is opened).
+  // ``note`` tells what just happened: "sent", "already" (an earlier answer stood) or "draft" (not complete).
+  function showOutbox(note) {
+    var box = document.querySelector("[data-outbox-status]");
+    var user = meta("offline-user");
+    if (!box || !user || !window.familyOutbox) return;
+    window.familyOutbox.count(user).then(function (c) {
+      var text = box.querySelector("[data-outbox-text]");
+      var refused = box.querySelector("[data-outbox-refused]");
+      if (c.waiting) text.textContent = c.waiting === 1 ? box.dataset.one : box.dataset.many.replace("{n}", c.waiting);
+      else if (note) text.textContent = box.dataset[note];
+      text.hidden = !c.waiting && !note;
+      refused.hidden = !c.refused && !c.broken;
+      refused.querySelector("span").textContent = c.refused ? box.dataset.refused : box.dataset.broken;
+    }).catch(function () {});
+  }
+
+  function sendWaiting() {
+    var user = meta("offline-user");
+    if (!user || !window.familyOutbox || html.hasAttribute("data-offline-saved") || !navigator.onLine) return;
+    window.familyOutbox.flush(meta("csrf-token"), user).then(function (results) {
+      showOutbox(["draft", "already", "sent"].filter(function (r) { return results.indexOf(r) >= 0; })[0] || null);
+    }).catch(function () {});
+  }
+
+  // Sign-out on a shared phone: warn about answers not yet sent, stop reminders to this phone, and remove the
+  // pages kept for reading offline. Then the real sign-out.
+  function signOut(form) {
+    var warning = document.querySelector("[data-signout-warning]");
+    var user = meta("offline-user");
+    var outbox = window.familyOutbox;
+    function leave() {
+      form.dataset.busy = "1";
+      if (html.classList.contains("is-offline")) {
+        // Without a connection the server cannot be told, but this phone forgets the pages kept for reading.
+        (outbox ? outbox.forgetPages() : Promise.resolve()).then(function () { window.location.href = "/offline"; });
+        return;
+      }
+      var done = [outbox ? outbox.forgetPages() : Promise.resolve(), stopReminders()];
+      // Never keep someone waiting: sign out after a moment, whatever is still going on.
+      Promise.race([Promise.all(done), new Promise(function (r) { setTimeout(r, 2500); })]).then(function () {
+        form.dataset.ready = "1";
+        form.submit();
+      });
+    }
+    if (!warning || !outbox || form.dataset.confirmed) { leave(); return; }
+    outbox.count(user).then(function (c) {
+      if (!c.waiting) { leave(); return; }
+      warning.setAttribute("role", "alert");
+      warning.hidden = false;
+      warning.querySelector("[data-signout-anyway]").focus();
+      warning.querySelector("[data-signout-anyway]").onclick = function () { form.dataset.confirmed = "1"; leave(); };
+      warning.querySelector("[data-signout-stay]").onclick = function () {
+        warning.hidden = true;
+        form.querySelector("button").focus();
+      };
+    }, leave);
+  }
+
+  function stopReminders() {
+    if (!sw || !("PushManager" in window) || !meta("offline-user")) return Promise.resolve();
+    return sw.ready.then(function (registration) {
+      return registration.pushManager.getSubscription();
+    }).then(function (sub) {
+      if (!sub) return;
+      return fetch("/reminders/unsubscribe", {
+        method: "POST", credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": meta("csrf-token") },
+        body: JSON.stringify({ endpoint: sub.endpoint })
+      }).catch(function () {}).then(function () { return sub.unsubscribe(); });
+    }).catch(function () {});
   }
 
   document.addEventListener("DOMContentLoaded", function () {
@@ -19,6 +171,15 @@
     var standalone = window.navigator.standalone === true || window.matchMedia("(display-mode: standalone)").matches;
     if (hint && ios && !standalone) hint.hidden = false;
 
+    markOffline();
+    showOutbox(false);
+    sendWaiting();
+    window.addEventListener("online", sendWaiting);
+    var forget = document.querySelector("[data-outbox-forget]");
+    if (forget) forget.addEventListener("click", function () {
+      window.familyOutbox.forgetRefused(meta("offline-user")).then(function () { showOutbox(false); });
+    });
+
     // A double tap sends a form once: its buttons rest while the page loads (unless a script took the submit).
     document.addEventListener("submit", function (event) {
       var form = event.target;
@@ -30,14 +191,17 @@
       }, 0);
     });
     window.addEventListener("pageshow", function () {
-      document.querySelectorAll("form button:disabled").forEach(function (b) { b.disabled = false; });
+      document.querySelectorAll("form button:disabled").forEach(function (b) {
+        if (!html.classList.contains("is-offline")) b.disabled = false;
+      });
     });
 
-    // Sign-out also empties this browser's caches, for shared phones.
     var signout = document.querySelector("[data-signout]");
-    if (signout && "caches" in window) {
-      signout.addEventListener("submit", function () {
-        caches.keys().then(function (keys) { keys.forEach(function (k) { caches.delete(k); }); });
+    if (signout) {
+      signout.addEventListener("submit", function (event) {
+        if (signout.dataset.ready) return;
+        event.preventDefault();
+        if (!signout.dataset.busy) signOut(signout);
       });
     }
   });

@@ -137,6 +137,76 @@
     }, 800);
   }
 
+  // Sending: the page sends the answer itself, so that without a connection (or with an ended sign-in) it waits
+  // on the phone instead of being lost. The same id goes with every attempt: the server counts it once.
+  function showQueued() {
+    var queued = document.querySelector("[data-queued]");
+    form.hidden = true;
+    document.querySelectorAll(".decline-form").forEach(function (f) { f.hidden = true; });
+    queued.hidden = false;
+    queued.focus();
+  }
+
+  // Without a connection the server cannot check the answer: keep it only when every question has an answer in
+  // range, or "I do not want to answer".
+  function complete() {
+    var ok = true;
+    form.querySelectorAll("[data-item]").forEach(function (box) {
+      var skip = box.querySelector("[data-skip]");
+      if (skip && skip.checked) return;
+      var typed = box.querySelector("[data-value]");
+      if (typed) {
+        var value = parse(typed.value);
+        var min = parseFloat(box.getAttribute("data-min")), max = parseFloat(box.getAttribute("data-max"));
+        if (value === null || value < min || value > max) ok = false;
+      } else if (!box.querySelector("input[type=radio]:checked")) {
+        ok = false;
+      }
+    });
+    return ok;
+  }
+
+  function send(event) {
+    event.preventDefault();
+    if (form.dataset.busy) return;
+    form.dataset.busy = "1";
+    clearTimeout(timer); // no draft after the answer
+    var fields = [];
+    new FormData(form).forEach(function (value, name) { fields.push([name, String(value)]); });
+    var csrf = token ? token.content : "";
+    var entry = {
+      id: form.elements.client_id.value, url: form.getAttribute("action"), fields: fields, csrf: csrf,
+      user: (document.querySelector('meta[name="offline-user"]') || {}).content || ""
+    };
+    window.familyOutbox.send(entry, csrf, "submit").then(function (answer) {
+      if (answer.result === "sent") {
+        window.location.href = answer.url || window.location.href;
+      } else if ((answer.result === "keep" || answer.result === "signin") && !complete()) {
+        delete form.dataset.busy;
+        var note = document.querySelector("[data-incomplete]");
+        note.setAttribute("role", "alert");
+        note.hidden = false;
+        note.focus();
+      } else if (answer.result === "keep" || answer.result === "signin") {
+        return window.familyOutbox.add(entry).then(function () {
+          if ("serviceWorker" in navigator) {
+            navigator.serviceWorker.ready.then(function (r) { return r.sync && r.sync.register("outbox"); })
+              .catch(function () {});
+          }
+          if (answer.result === "signin") window.location.href = "/auth/login?next=%2F";
+          else showQueued();
+        });
+      } else {
+        form.submit(); // the server's own page says what is wrong, and keeps what was typed
+      }
+    }).catch(function () {
+      delete form.dataset.busy;
+      form.submit();
+    });
+  }
+
+  if (form.hasAttribute("data-outbox") && window.familyOutbox) form.addEventListener("submit", send);
+
   form.querySelectorAll("[data-vas]").forEach(enhance);
   form.querySelectorAll("input[type=radio], [data-skip]").forEach(function (input) {
     input.addEventListener("change", keep);

@@ -1,20 +1,122 @@
-/* Familieoverblik service worker {{ app_version }}.
- * Caches only static files and the offline page: family data is sensitive and phones may be shared. */
-const CACHE = "familyapp-static-{{ app_version }}";
+/* Familieoverblik service worker, release {{ app_version }}.
+ *
+ * - Static files come from this release's cache.
+ * - Pages always come from the network first. A parent's or young person's own home screen, meetings, plan,
+ *   årshjul and scales are also kept, for that person only ("familyapp-pages-<their offline key>"), so they can be
+ *   read without a connection, marked as offline. Another person's pages on the same phone, a sign-out or a
+ *   professional signing in removes them. Professionals' pages are never kept.
+ * - Answers filled without a connection wait in the outbox (outbox.js) and are sent by background sync.
+ * - Push messages become notifications that say only that something is there. */
+importScripts("{{ url_for('static', filename='js/outbox.js') }}");
+
+const RELEASE = "{{ app_version }}";
+const STATIC_CACHE = "familyapp-static-" + RELEASE;
+const PAGES = "familyapp-pages-";
 const OFFLINE_URL = "{{ url_for('pwa.offline') }}";
 const ASSETS = [OFFLINE_URL{% for a in assets %}, "{{ url_for('static', filename=a) }}"{% endfor %}];
+// A slow network is given this long before a kept copy is shown instead (the fresh page is still kept when it
+// arrives, for next time).
+const PATIENCE_MS = 6000;
+// Kept pages older than this are neither shown nor kept.
+const MAX_AGE_MS = 7 * 24 * 3600 * 1000;
 
 self.addEventListener("install", (event) => {
-  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(ASSETS)).then(() => self.skipWaiting()));
+  // No skipWaiting here: an open page keeps its release until the person taps "Ny version – opdater".
+  event.waitUntil(caches.open(STATIC_CACHE).then((cache) => cache.addAll(ASSETS)));
 });
 
 self.addEventListener("activate", (event) => {
+  // A new release drops the old static files and the pages kept by the old release (their HTML points to them).
   event.waitUntil(
     caches.keys()
-      .then((keys) => Promise.all(keys.filter((k) => k !== CACHE).map((k) => caches.delete(k))))
+      .then((keys) => Promise.all(keys.filter((k) => k !== STATIC_CACHE).map((k) => caches.delete(k))))
       .then(() => self.clients.claim())
   );
 });
+
+self.addEventListener("message", (event) => {
+  const data = event.data || {};
+  if (data.type === "skip-waiting") self.skipWaiting();
+  if (data.type === "warm" && Array.isArray(data.urls)) event.waitUntil(warm(data.urls));
+});
+
+/** Remove every person's kept pages except those of ``keep`` (an offline key, or null for everyone's). */
+function forgetPages(keep) {
+  return caches.keys().then((keys) =>
+    Promise.all(keys.filter((k) => k.startsWith(PAGES) && k !== PAGES + keep).map((k) => caches.delete(k)))
+  );
+}
+
+/** Keep a page for its person, if the server says it may be kept; forget other people's pages on this phone. */
+function remember(request, response) {
+  const user = response.headers.get("X-Offline-User");
+  if (!user || !response.ok || response.type !== "basic") return Promise.resolve();
+  if (user === "-") return forgetPages(null);
+  const keep = response.headers.get("X-Offline-Keep");
+  // Copy the body now: the page reads the original at once.
+  const copy = keep ? response.clone() : null;
+  return forgetPages(user).then(() => {
+    if (!keep) return;
+    return copy.text().then((body) => {
+      const headers = {
+        "Content-Type": "text/html; charset=utf-8",
+        "Content-Security-Policy": response.headers.get("Content-Security-Policy") || "default-src 'self'",
+        // The server's clock for "senest opdateret", the phone's own for the age (a wrong phone clock is
+        // wrong by the same amount both times).
+        "X-Saved-Server": response.headers.get("Date") || new Date().toUTCString(),
+        "X-Saved-Local": String(Date.now()),
+      };
+      return caches.open(PAGES + user).then((cache) => {
+        const copies = [cache.put(pageKey(request.url), new Response(body, { headers: headers }))];
+        // The installed app starts at "/": offline, that is the home screen.
+        if (keep === "home") copies.push(cache.put(pageKey(self.registration.scope), new Response(body, { headers: headers })));
+        return Promise.all(copies);
+      });
+    });
+  });
+}
+
+function pageKey(url) {
+  const u = new URL(url);
+  return u.origin + u.pathname;
+}
+
+/** A kept copy of the page, marked as offline with the time it was saved; null when there is none. */
+function keptCopy(url) {
+  return caches.keys().then((keys) => {
+    const mine = keys.filter((k) => k.startsWith(PAGES));
+    return mine.reduce(
+      (found, name) => found.then((hit) => hit || caches.open(name).then((c) => c.match(pageKey(url)))),
+      Promise.resolve(null)
+    );
+  }).then((hit) => {
+    if (!hit) return null;
+    const saved = Number(hit.headers.get("X-Saved-Local")) || 0;
+    if (Math.abs(Date.now() - saved) > MAX_AGE_MS) return forgetPages(null).then(() => null);
+    return hit.text().then((body) => {
+      const stamp = new Date(hit.headers.get("X-Saved-Server")).toISOString();
+      const marked = body.replace("<html ", '<html data-offline-saved="' + stamp + '" ');
+      const policy = hit.headers.get("Content-Security-Policy");
+      return new Response(marked, { headers: { "Content-Type": "text/html; charset=utf-8", "Content-Security-Policy": policy } });
+    });
+  });
+}
+
+function offlinePage() {
+  return caches.match(OFFLINE_URL);
+}
+
+/** Network first; after a while, or without a network, the person's kept copy; else the offline page. */
+function navigate(event) {
+  const request = event.request;
+  const fromNetwork = fetch(request);
+  // Kept for next time even when a kept copy was shown first (the worker stays alive until this is done).
+  event.waitUntil(fromNetwork.then((response) => remember(request, response)).catch(() => {}));
+  const slow = new Promise((resolve) => setTimeout(resolve, PATIENCE_MS)).then(() => keptCopy(request.url));
+  const offline = fromNetwork.catch(() => keptCopy(request.url).then((copy) => copy || offlinePage()));
+  // Whichever comes first: the network's answer, or (if the network is slow) a kept copy.
+  return Promise.race([offline, slow.then((copy) => copy || offline)]);
+}
 
 self.addEventListener("fetch", (event) => {
   const request = event.request;
@@ -22,11 +124,67 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   if (request.mode === "navigate") {
-    // Pages always come from the network; without one, the offline page.
-    event.respondWith(fetch(request).catch(() => caches.match(OFFLINE_URL)));
+    event.respondWith(navigate(event));
     return;
   }
   if (url.pathname.startsWith("/static/")) {
     event.respondWith(caches.match(request).then((hit) => hit || fetch(request)));
   }
+});
+
+/** Fetch pages the person is likely to want offline (linked from the home screen), without showing them. */
+function warm(urls) {
+  const same = urls.filter((u) => new URL(u, self.location.origin).origin === self.location.origin).slice(0, 12);
+  // One at a time, never following a redirect (a sign-in that ended meanwhile stops the round: nothing is
+  // fetched as somebody else, and no sign-in page is opened behind the person's back).
+  return same.reduce((done, u) => done.then((going) => {
+    if (!going) return false;
+    const request = new Request(u, {
+      credentials: "same-origin", redirect: "manual", headers: { "X-Offline-Prefetch": "1" },
+    });
+    return fetch(request).then((response) => remember(request, response).then(() => response.ok), () => false);
+  }), Promise.resolve(true));
+}
+
+// Background sync (where the browser has it): send waiting answers with the tokens they were filled with; an
+// answer the server does not take yet stays for the app to send after sign-in.
+self.addEventListener("sync", (event) => {
+  if (event.tag === "outbox") event.waitUntil(self.familyOutbox.flush(null, null).then(tellPages));
+});
+
+function tellPages() {
+  return self.clients.matchAll({ type: "window" }).then((pages) =>
+    pages.forEach((page) => page.postMessage({ type: "outbox-changed" }))
+  );
+}
+
+// A reminder: only that something is there ("Du har et møde i morgen"); the details are in the app.
+self.addEventListener("push", (event) => {
+  let data = {};
+  try { data = event.data ? event.data.json() : {}; } catch (e) { data = {}; }
+  const title = typeof data.title === "string" ? data.title : "Familieoverblik";
+  const body = typeof data.body === "string" ? data.body : "";
+  event.waitUntil(self.registration.showNotification(title, {
+    body: body,
+    icon: "{{ url_for('static', filename='icons/icon-192.png') }}",
+    tag: typeof data.kind === "string" ? data.kind : "familyapp",
+    data: { url: sameOrigin(data.url) ? data.url : "/" },
+  }));
+});
+
+function sameOrigin(url) {
+  try {
+    return typeof url === "string" && new URL(url, self.location.origin).origin === self.location.origin;
+  } catch (e) {
+    return false;
+  }
+}
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const target = new URL(event.notification.data && event.notification.data.url || "/", self.location.origin).href;
+  event.waitUntil(self.clients.matchAll({ type: "window" }).then((pages) => {
+    const open = pages.find((p) => p.url.startsWith(self.location.origin));
+    return open ? open.navigate(target).then((p) => (p || open).focus()) : self.clients.openWindow(target);
+  }));
 });
