@@ -4,6 +4,8 @@
 
   var html = document.documentElement;
   var sw = "serviceWorker" in navigator ? navigator.serviceWorker : null;
+  // The worker that served this page (null: the page came from the network before a worker was in control).
+  var startedWith = sw ? sw.controller : null;
   var updating = false;
 
   function meta(name) {
@@ -40,7 +42,6 @@
         warm();
       }).catch(function () {});
     });
-    var startedWith = sw.controller;
     sw.addEventListener("controllerchange", function () {
       if (updating) window.location.reload();
       else if (startedWith && sw.controller !== startedWith) offerUpdate(null); // another page took the update
@@ -57,7 +58,8 @@
     if (!list || saving || html.hasAttribute("data-offline-saved")) return;
     sw.ready.then(function (registration) {
       var urls = list.getAttribute("data-offline-warm").split(" ");
-      if (!sw.controller) urls.unshift(window.location.pathname); // this page came before the worker did
+      // This page came before the worker did (it took over afterwards): keep it too.
+      if (!startedWith) urls.unshift(window.location.pathname);
       registration.active.postMessage({ type: "warm", urls: urls });
     });
   }
