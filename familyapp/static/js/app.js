@@ -47,7 +47,7 @@
       else if (startedWith && sw.controller !== startedWith) offerUpdate(null); // another page took the update
     });
     sw.addEventListener("message", function (event) {
-      if (event.data && event.data.type === "outbox-changed") showOutbox(null);
+      if (event.data && event.data.type === "outbox-changed") showOutbox(noteFor(event.data.results || []));
     });
   }
 
@@ -106,11 +106,16 @@
     }).catch(function () {});
   }
 
+  // What to tell after sending: the most important of what happened.
+  function noteFor(results) {
+    return ["draft", "already", "sent"].filter(function (r) { return results.indexOf(r) >= 0; })[0] || null;
+  }
+
   function sendWaiting() {
     var user = meta("offline-user");
     if (!user || !window.familyOutbox || html.hasAttribute("data-offline-saved") || !navigator.onLine) return;
     window.familyOutbox.flush(meta("csrf-token"), user).then(function (results) {
-      showOutbox(["draft", "already", "sent"].filter(function (r) { return results.indexOf(r) >= 0; })[0] || null);
+      showOutbox(noteFor(results));
     }).catch(function () {});
   }
 

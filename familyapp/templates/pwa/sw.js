@@ -152,9 +152,9 @@ self.addEventListener("sync", (event) => {
   if (event.tag === "outbox") event.waitUntil(self.familyOutbox.flush(null, null).then(tellPages));
 });
 
-function tellPages() {
+function tellPages(results) {
   return self.clients.matchAll({ type: "window" }).then((pages) =>
-    pages.forEach((page) => page.postMessage({ type: "outbox-changed" }))
+    pages.forEach((page) => page.postMessage({ type: "outbox-changed", results: results }))
   );
 }
 
