@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import hashlib
 import uuid
 from datetime import UTC, date, datetime
 from typing import Annotated
@@ -88,6 +89,11 @@ def local_today() -> date:
 
 #: The one session the app uses; bound to the engine by init_app, scoped per request thread.
 session: scoped_session = scoped_session(sessionmaker(expire_on_commit=False))
+
+
+def secret_hash(value: str) -> str:
+    """SHA-256 (hex) of a secret or a capability address: the database keeps this, never the value itself."""
+    return hashlib.sha256(value.encode()).hexdigest()
 
 
 def make_engine(url: str) -> Engine:

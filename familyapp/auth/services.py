@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import datetime
 
@@ -35,10 +34,6 @@ class PasskeyError(Exception):
     def __init__(self, key: str):
         super().__init__(key)
         self.key = key
-
-
-def _sha256(value: str) -> str:
-    return hashlib.sha256(value.encode()).hexdigest()
 
 
 def normalise_code(code: str) -> str:
@@ -95,8 +90,8 @@ def issue_activation(user: User, *, actor, family=None, now: datetime | None = N
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
     activation = Activation(
         user_id=user.id,
-        token_hash=_sha256(token),
-        code_hash=_sha256(code),
+        token_hash=db.secret_hash(token),
+        code_hash=db.secret_hash(code),
         issued_by_id=actor.id if actor else None,
         created_at=now,
         expires_at=now + current_app.config["ACTIVATION_LIFETIME"],
@@ -124,7 +119,7 @@ def _check(activation: Activation | None, now: datetime) -> Activation:
 
 def activation_by_token(token: str, now: datetime | None = None) -> Activation:
     """The usable activation behind a link, or ActivationError."""
-    found = db.session.scalar(select(Activation).where(Activation.token_hash == _sha256(token[:100])))
+    found = db.session.scalar(select(Activation).where(Activation.token_hash == db.secret_hash(token[:100])))
     return _check(found, now or db.utcnow())
 
 
@@ -133,7 +128,7 @@ def activation_by_code(code: str, now: datetime | None = None) -> Activation:
     normalised = normalise_code(code[:40])
     found = None
     if len(normalised) == CODE_LENGTH:
-        found = db.session.scalar(select(Activation).where(Activation.code_hash == _sha256(normalised)))
+        found = db.session.scalar(select(Activation).where(Activation.code_hash == db.secret_hash(normalised)))
     return _check(found, now or db.utcnow())
 
 

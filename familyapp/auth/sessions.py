@@ -6,7 +6,6 @@ expiry and revocation delete the row, so a captured cookie is worthless afterwar
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 import uuid
 from datetime import timedelta
@@ -22,10 +21,6 @@ from .models import UserSession
 
 #: Writing last_seen_at on every request would cost a write per page view; a minute is precise enough.
 TOUCH_INTERVAL = timedelta(seconds=60)
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class ServerSession(CallbackDict, SessionMixin):
@@ -64,7 +59,7 @@ class DatabaseSessionInterface(SessionInterface):
         token = request.cookies.get(self.cookie_name(app))
         if not token or len(token) > 100:
             return ServerSession()
-        row = db.session.get(UserSession, _hash(token))
+        row = db.session.get(UserSession, db.secret_hash(token))
         if row is None:
             return ServerSession()
         if self._expired(app, row):
@@ -109,7 +104,7 @@ class DatabaseSessionInterface(SessionInterface):
             row = None
         if row is None:
             session.token = secrets.token_urlsafe(32)
-            row = UserSession(id=_hash(session.token), created_at=now, last_seen_at=now)
+            row = UserSession(id=db.secret_hash(session.token), created_at=now, last_seen_at=now)
             db.session.add(row)
         elif not session.modified and now - row.last_seen_at < TOUCH_INTERVAL:
             return

@@ -370,10 +370,6 @@ def may_share(family: Family, recipient_id: uuid.UUID, kind: str, now: datetime,
 # Partner links --------------------------------------------------------------------------------------------
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def create_link(family: Family, recipient, *, actor, now: datetime, meeting=None) -> tuple[PartnerLink, str]:
     """A new address for a partner (or a meeting's invitation for them). The secret is returned once; only its
     hash is kept.
@@ -385,7 +381,7 @@ def create_link(family: Family, recipient, *, actor, now: datetime, meeting=None
         family_id=family.id,
         recipient_id=recipient.id,
         meeting_id=meeting.id if meeting is not None else None,
-        token_hash=_hash(token),
+        token_hash=db.secret_hash(token),
         created_by_id=actor.id,
         expires_at=now + LINK_LIFETIME,
     )
@@ -411,7 +407,7 @@ def revoke_link(family: Family, link: PartnerLink, *, actor, now: datetime) -> N
 
 def link_for_token(token: str) -> PartnerLink | None:
     """The link behind a secret address, or None."""
-    return db.session.scalar(select(PartnerLink).where(PartnerLink.token_hash == _hash(token[:100])))
+    return db.session.scalar(select(PartnerLink).where(PartnerLink.token_hash == db.secret_hash(token[:100])))
 
 
 class MissingConsent(Exception):

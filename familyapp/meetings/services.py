@@ -3,7 +3,6 @@ subscriptions. Services flush and audit; the view commits."""
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import datetime, timedelta
 
@@ -246,15 +245,11 @@ def mark_seen(meeting: Meeting, now: datetime, hidden: set = frozenset()) -> Non
         db.session.execute(stmt.values(seen_at=now).execution_options(synchronize_session=False))
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def create_feed(user, with_details: bool) -> str:
     """A new private calendar address for the user (an old one stops working). Returns the secret once."""
     revoke_feed(user)
     token = secrets.token_urlsafe(32)
-    db.session.add(CalendarFeed(user_id=user.id, token_hash=_hash(token), with_details=with_details))
+    db.session.add(CalendarFeed(user_id=user.id, token_hash=db.secret_hash(token), with_details=with_details))
     db.session.flush()
     record_event(user, "calendar.feed_created", obj=user, data={"details": with_details})
     return token
@@ -273,7 +268,7 @@ def revoke_feed(user) -> bool:
 
 def feed_for_token(token: str) -> CalendarFeed | None:
     """The subscription behind a secret address, or None."""
-    return db.session.scalar(select(CalendarFeed).where(CalendarFeed.token_hash == _hash(token[:100])))
+    return db.session.scalar(select(CalendarFeed).where(CalendarFeed.token_hash == db.secret_hash(token[:100])))
 
 
 def feed_of(user) -> CalendarFeed | None:

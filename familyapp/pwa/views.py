@@ -12,7 +12,7 @@ from flask import Blueprint, current_app, jsonify, render_template, request, url
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..auth.models import Role
+from ..access import is_family_user
 
 bp = Blueprint("pwa", __name__)
 
@@ -70,11 +70,6 @@ def offline_key(user) -> str:
     return hmac.new(secret, f"offline:{user.id}".encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def family_member() -> bool:
-    """Whether the signed-in person is a parent or young person (whose pages may be kept offline)."""
-    return current_user.is_authenticated and current_user.role in (Role.PARENT, Role.YOUNG_PERSON)
-
-
 @bp.app_url_defaults
 def _static_version(endpoint: str, values: dict) -> None:
     """Static addresses carry the release (``?v=``), so a new release never runs with an old stylesheet or script
@@ -86,7 +81,7 @@ def _static_version(endpoint: str, values: dict) -> None:
 @bp.app_context_processor
 def _offline_user() -> dict:
     """Every page knows whose offline copies and outbox answers are the signed-in family member's ("" for others)."""
-    return {"offline_user": offline_key(current_user) if family_member() else ""}
+    return {"offline_user": offline_key(current_user) if is_family_user(current_user) else ""}
 
 
 @bp.after_app_request
@@ -96,7 +91,7 @@ def mark_offline_pages(response):
         return response
     if not response.mimetype == "text/html":
         return response
-    if not family_member():
+    if not is_family_user(current_user):
         response.headers[OFFLINE_HEADER] = "-"
         return response
     response.headers[OFFLINE_HEADER] = offline_key(current_user)

@@ -5,7 +5,6 @@ pass through the browser makers' push services, so no names, places or times go 
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -21,9 +20,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from .. import db
+from ..access import home_family_id
 from ..audit import record_event
 from ..auth.models import Role, User
-from ..families.models import Family, Membership
+from ..families.models import Family
 from ..meetings import queries as meeting_queries
 from ..scales import queries as scale_queries
 from . import vapid
@@ -41,10 +41,6 @@ MAX_BROWSERS = 5
 
 class BadSubscription(ValueError):
     """What the browser sent is not a push subscription."""
-
-
-def _hash(endpoint: str) -> str:
-    return hashlib.sha256(endpoint.encode()).hexdigest()
 
 
 def _known_push_service(endpoint: str) -> bool:
@@ -95,6 +91,11 @@ def _valid_keys(p256dh, auth) -> bool:
     return True
 
 
+def _browser(endpoint: str) -> PushSubscription | None:
+    """The subscription of one browser, whoever it belongs to."""
+    return db.session.scalar(select(PushSubscription).where(PushSubscription.endpoint_hash == db.secret_hash(endpoint)))
+
+
 def subscribe(user: User, data, *, now: datetime) -> PushSubscription:
     """Keep a browser's push subscription for the signed-in person. A browser that belonged to someone else (a
     shared phone) is theirs no longer.
@@ -102,7 +103,7 @@ def subscribe(user: User, data, *, now: datetime) -> PushSubscription:
     :raises BadSubscription: when the data is not a subscription.
     """
     endpoint, p256dh, auth = _checked(data)
-    existing = db.session.scalar(select(PushSubscription).where(PushSubscription.endpoint_hash == _hash(endpoint)))
+    existing = _browser(endpoint)
     if existing is not None and existing.user_id != user.id:
         record_event(user, "reminders.device_taken_over", obj=existing)
         db.session.delete(existing)
@@ -110,15 +111,13 @@ def subscribe(user: User, data, *, now: datetime) -> PushSubscription:
         existing = None
     if existing is None:
         existing = PushSubscription(
-            user_id=user.id, endpoint=endpoint, endpoint_hash=_hash(endpoint), p256dh=p256dh, auth=auth
+            user_id=user.id, endpoint=endpoint, endpoint_hash=db.secret_hash(endpoint), p256dh=p256dh, auth=auth
         )
         try:
             with db.session.begin_nested():
                 db.session.add(existing)
         except IntegrityError:  # the same browser subscribing twice at once
-            existing = db.session.scalar(
-                select(PushSubscription).where(PushSubscription.endpoint_hash == _hash(endpoint))
-            )
+            existing = _browser(endpoint)
     existing.p256dh, existing.auth = p256dh, auth
     db.session.flush()
     _keep_newest(user)
@@ -139,7 +138,7 @@ def unsubscribe(user: User, endpoint: str | None) -> int:
     """Forget the person's subscription for this browser (or all of theirs without an endpoint)."""
     stmt = select(PushSubscription).where(PushSubscription.user_id == user.id)
     if endpoint:
-        stmt = stmt.where(PushSubscription.endpoint_hash == _hash(endpoint[:2000]))
+        stmt = stmt.where(PushSubscription.endpoint_hash == db.secret_hash(endpoint[:2000]))
     gone = list(db.session.scalars(stmt))
     for row in gone:
         db.session.delete(row)
@@ -177,15 +176,11 @@ class Due:
     key: str
 
 
-def _family_of(user: User) -> Family | None:
-    stmt = select(Family).join(Membership, Membership.family_id == Family.id).where(Membership.user_id == user.id)
-    return db.session.scalars(stmt.order_by(Membership.created_at)).first()
-
-
 def due_for(user: User, now: datetime) -> list[Due]:
     """The reminders a family member has due now: a meeting tomorrow they take part in, a scale window that is
     open and not yet answered, a referat written in the last days."""
-    family = _family_of(user)
+    family_id = home_family_id(user)
+    family = db.session.get(Family, family_id) if family_id else None
     if family is None:
         return []
     wanted, found = settings_of(user), []
