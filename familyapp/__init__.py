@@ -84,12 +84,14 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Every feature's blueprint."""
     from .admin.views import bp as admin_bp
+    from .auth.recovery_views import bp as recovery_bp
     from .auth.views import bp as auth_bp
     from .consent.data_views import bp as mydata_bp
     from .consent.partner_views import bp as partner_bp
     from .consent.views import bp as consent_bp
     from .families.views import bp as families_bp
     from .i18n import bp as i18n_bp
+    from .leader.views import bp as leader_bp
     from .meetings.calendar_views import bp as calendar_bp
     from .meetings.views import bp as meetings_bp
     from .network.case_views import bp as cases_bp
@@ -104,7 +106,7 @@ def register_blueprints(app: Flask) -> None:
 
     blueprints = (auth_bp, families_bp, plans_bp, meetings_bp, calendar_bp, yearwheel_bp, network_bp, cases_bp)
     blueprints += (familytree_bp, scales_bp, review_bp, consent_bp, partner_bp, mydata_bp, reminders_bp)
-    for bp in (*blueprints, admin_bp, i18n_bp, pwa_bp):
+    for bp in (*blueprints, recovery_bp, admin_bp, leader_bp, i18n_bp, pwa_bp):
         app.register_blueprint(bp)
 
 
@@ -167,6 +169,8 @@ def register_errorhandlers(app: Flask) -> None:
             429: (_("Too many attempts"), _("Wait a few minutes and try again.")),
         }
         title, text = texts.get(e.code, (_("Something went wrong"), _("Please try again.")))
+        if e.code == 403:
+            title, text = _("Not allowed"), getattr(e, "text", None) or _("You cannot do that. Nothing was changed.")
         return render_error(e.code or 500, title, text)
 
     @app.errorhandler(Exception)

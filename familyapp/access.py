@@ -10,6 +10,7 @@ from typing import NoReturn
 from flask import abort, request
 from flask_login import current_user, login_required
 from sqlalchemy import Select, exists, select
+from werkzeug.exceptions import Forbidden
 
 from . import db
 from .audit import record_event
@@ -27,6 +28,24 @@ def deny() -> NoReturn:
         record_event(current_user, "access.denied", data={"endpoint": request.endpoint or "-"})
         db.session.commit()
     abort(404)
+
+
+class NotAllowed(Forbidden):
+    """A 403 whose page says, in the reader's language, why the step is not theirs to take."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.text = text
+
+
+def forbid(text: str) -> NoReturn:
+    """Refuse a step to someone who may see the page but not take this step (a co-consultant adding a login):
+    audited like a refused read, answered 403 with the reason. Nothing is changed.
+    """
+    db.session.rollback()
+    record_event(current_user, "access.denied", data={"endpoint": request.endpoint or "-", "why": "not_allowed"})
+    db.session.commit()
+    raise NotAllowed(text)
 
 
 def parse_id(value: str) -> uuid.UUID:
@@ -118,14 +137,10 @@ def family_screen_or_404(family_id, page: str | None = None, *, consultant_only:
 
 
 def family_for_management_or_404(family_id, user: User) -> Family:
-    """Load a family for managing its members and accounts: its assigned consultants and any admin."""
-    fid = parse_id(family_id)
-    stmt = select(Family).where(Family.id == fid)
-    if user.role is Role.CONSULTANT:
-        stmt = stmt.where(is_assigned_clause(user))
-    elif user.role is not Role.ADMIN:
+    """Load a family for its admin pages (consultants and assignments, no content): admins only."""
+    if user.role is not Role.ADMIN:
         deny()
-    family = db.session.scalar(stmt)
+    family = db.session.scalar(select(Family).where(Family.id == parse_id(family_id)))
     if family is None:
         deny()
     return family

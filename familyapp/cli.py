@@ -79,19 +79,29 @@ def register(app: Flask) -> None:
 
         command.check(alembic_config(current_app.config["DATABASE_URL"]))
 
-    @app.cli.command("create-admin")
-    @click.argument("name")
-    def create_admin(name: str):
-        """Create a team leader / administrator and print a one-time activation link."""
+    def _create_professional(role_name: str, name: str, label: str) -> None:
         from .auth.models import Role
         from .auth.services import activation_display, create_user, issue_activation
 
-        user = create_user(Role.ADMIN, name, actor=None)
+        user = create_user(Role(role_name), name, actor=None)
         _a, token, code = issue_activation(user, actor=None)
         db.session.commit()
         shown = activation_display(token, code)
-        click.echo(f"Admin {name} created. Activation link (valid 72 hours, single use):")
+        click.echo(f"{label} {name} created. Activation link (valid 72 hours, single use):")
         click.echo(f"  {shown['url']}\n  code: {shown['code']}")
+
+    @app.cli.command("create-admin")
+    @click.argument("name")
+    def create_admin(name: str):
+        """Create an administrator (cases, assignments, consultants' logins) and print a one-time activation."""
+        _create_professional("admin", name, "Admin")
+
+    @app.cli.command("create-leader")
+    @click.argument("name")
+    def create_leader(name: str):
+        """Create a team leader (confirms recoveries; no family content) and print a one-time activation. Only
+        from the server: an admin who could make leaders could confirm their own recoveries."""
+        _create_professional("leader", name, "Team leader")
 
     @app.cli.command("demo")
     @click.option("--force", is_flag=True, help="Run even though FAMILYAPP_ENV is not development.")

@@ -50,6 +50,9 @@ def from_environment(instance_path: str) -> dict:
         "VAPID_PRIVATE_KEY": os.environ.get("VAPID_PRIVATE_KEY", ""),
         #: Who runs the service, sent to the push services with every message (a mailto: or https: address).
         "VAPID_SUBJECT": os.environ.get("VAPID_SUBJECT", "mailto:familieoverblik@localhost"),
+        #: Whom a person calls when a new phone was added to their login and it was not them, e.g.
+        #: "Familieafdelingen på 70 10 20 30"; without it, the person who confirmed the new activation.
+        "SECURITY_CONTACT": os.environ.get("SECURITY_CONTACT", ""),
         #: The release's name (e.g. the deployed commit); a new one makes phones offer "Ny version – opdater".
         "RELEASE": os.environ.get("FAMILYAPP_RELEASE", ""),
         #: The browsers' push services a subscription may point to (the server posts there, so nowhere else).

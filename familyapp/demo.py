@@ -6,10 +6,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from . import db
-from .auth.models import Passkey, Role, User
+from .auth.models import Passkey, Role, SecurityNotice, User
 from .auth.services import activation_display, create_user, issue_activation
 from .consent import services as consent_services
 from .consent.models import ConsentRequest, ConsentTemplate, PartnerLink
@@ -40,21 +40,24 @@ def _years_ago(years: int, months: int = 0) -> date:
 
 
 def _create() -> None:
-    leader = create_user(Role.ADMIN, "Lene Holm", actor=None, phone="+45 21 00 00 01")
+    admin = create_user(Role.ADMIN, "Per Holt", actor=None, phone="+45 21 00 00 09")
+    create_user(Role.LEADER, "Lene Holm", actor=None, phone="+45 21 00 00 01")
     mette = create_user(Role.CONSULTANT, "Mette Sørensen", actor=None, phone="+45 21 00 00 02")
     ali = create_user(Role.CONSULTANT, "Ali Khan", actor=None, phone="+45 21 00 00 03")
     mette.reachable = "man-tor kl. 9-15, fre kl. 9-12"
     ali.reachable = "man-fre kl. 8.30-14"
 
     nielsen = services.create_family(
-        f"Familien Nielsen {DEMO_MARK}", CaseType.INVESTIGATION, _years_ago(0, 2), actor=leader
+        f"Familien Nielsen {DEMO_MARK}", CaseType.INVESTIGATION, _years_ago(0, 2), actor=admin
     )
     sara = services.add_adult(nielsen, "Sara Nielsen", "mor", actor=mette, custody=True)
     jonas = services.add_adult(nielsen, "Jonas Hansen", "far", actor=mette, custody=True)
+    # Sara hears of a new adult with custody; in the demo both were there from the start, so she has read it.
+    db.session.execute(update(SecurityNotice).where(SecurityNotice.user_id == sara.id).values(read_at=db.utcnow()))
     for name, years in (("Alma", 4), ("Noah", 9), ("Freja", 13)):
         services.add_child(nielsen, name, _years_ago(years, 3), actor=mette)
-    services.assign_consultant(nielsen, mette, AssignmentRole.PRIMARY, actor=leader)
-    services.assign_consultant(nielsen, ali, AssignmentRole.PARTNER, actor=leader)
+    services.assign_consultant(nielsen, mette, AssignmentRole.PRIMARY, actor=admin)
+    services.assign_consultant(nielsen, ali, AssignmentRole.PARTNER, actor=admin)
     services.change_phase(nielsen, Phase.DEVELOPMENT, actor=mette)
     _demo_plan(nielsen, mette, sara)
     map_people = _demo_network(nielsen, mette, sara)
@@ -68,16 +71,16 @@ def _create() -> None:
 
     # A family nobody has met for too long: the caseload marks its follow-up as overdue.
     larsen = services.create_family(
-        f"Familien Larsen {DEMO_MARK}", CaseType.INVESTIGATION, _years_ago(0, 4), actor=leader
+        f"Familien Larsen {DEMO_MARK}", CaseType.INVESTIGATION, _years_ago(0, 4), actor=admin
     )
     services.add_adult(larsen, "Peter Larsen", "far", actor=mette, custody=True)
     services.add_child(larsen, "Emil", _years_ago(11, 2), actor=mette)
-    services.assign_consultant(larsen, mette, AssignmentRole.PRIMARY, actor=leader)
+    services.assign_consultant(larsen, mette, AssignmentRole.PRIMARY, actor=admin)
 
-    berg = services.create_family(f"Familien Berg {DEMO_MARK}", CaseType.SUPPORT, _years_ago(0, 5), actor=leader)
+    berg = services.create_family(f"Familien Berg {DEMO_MARK}", CaseType.SUPPORT, _years_ago(0, 5), actor=admin)
     services.add_adult(berg, "Maria Berg", "mor", actor=ali, custody=True)
     services.add_child(berg, "Oliver", _years_ago(7, 1), actor=ali)
-    services.assign_consultant(berg, ali, AssignmentRole.PRIMARY, actor=leader)
+    services.assign_consultant(berg, ali, AssignmentRole.PRIMARY, actor=admin)
 
 
 def _demo_plan(family: Family, consultant: User, parent: User) -> None:
@@ -498,7 +501,7 @@ def _demo_scales(family: Family, consultant: User, sara: User, jonas: User) -> N
     _demo_answer(family, consultant, f"functioning.c.0.{noah}", (3, 2, 3, 3, 4, 4, 3), sent_at=sent)
 
 
-DEMO_USERS = ("Lene Holm", "Mette Sørensen", "Ali Khan", "Sara Nielsen", "Jonas Hansen", "Maria Berg")
+DEMO_USERS = ("Lene Holm", "Per Holt", "Mette Sørensen", "Ali Khan", "Sara Nielsen", "Jonas Hansen", "Maria Berg")
 
 
 def load_demo() -> list[tuple[str, str, str, str]]:

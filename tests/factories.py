@@ -28,6 +28,9 @@ class World:
     consultant_a: User
     consultant_b: User
     admin: User
+    #: Family A's second consultant ("makker"): sees and edits, but never vouches for a login.
+    co_consultant_a: User
+    leader: User
 
     def by_role(self, name: str) -> User | None:
         """The user for a role name of the access matrix; None is the anonymous visitor."""
@@ -38,6 +41,8 @@ class World:
             "consultant_b": self.consultant_b,
             "admin": self.admin,
             "anonymous": None,
+            "co_consultant_a": self.co_consultant_a,
+            "leader": self.leader,
         }[name]
 
 
@@ -50,8 +55,10 @@ def make_consultant(name: str = "Karin Konsulent", phone: str | None = "+45 11 2
 
 
 def make_world() -> World:
-    """Family A (two parents living apart, a child) with consultant A; family B with consultant B; an admin."""
+    """Family A (two parents living apart, a child) with consultant A and co-consultant A2; family B with
+    consultant B; an admin and a team leader."""
     admin = create_user(Role.ADMIN, "Anne Admin", actor=None)
+    leader = create_user(Role.LEADER, "Lone Leder", actor=None, phone="+45 99 88 77 66")
     family_a = make_family("Familien A")
     family_b = make_family("Familien B", CaseType.SUPPORT)
     parent_a = services.add_adult(family_a, "Sara A", "mor", actor=None, custody=True)
@@ -62,6 +69,8 @@ def make_world() -> World:
     consultant_b = make_consultant("Ali B")
     services.assign_consultant(family_a, consultant_a, AssignmentRole.PRIMARY, actor=admin)
     services.assign_consultant(family_b, consultant_b, AssignmentRole.PRIMARY, actor=admin)
+    co_consultant_a = make_consultant("Kim A2")
+    services.assign_consultant(family_a, co_consultant_a, AssignmentRole.PARTNER, actor=admin)
     for family, parent, consultant in ((family_a, parent_a, consultant_a), (family_b, parent_b, consultant_b)):
         make_plan(family, parent, consultant)
         meeting = make_meeting(family, parent, consultant)
@@ -69,7 +78,9 @@ def make_world() -> World:
         make_answer(family, parent, meeting, (6, 7, 5, 8))
         make_consent(family, parent, consultant)
     db.session.commit()
-    return World(family_a, family_b, parent_a, parent_a2, parent_b, consultant_a, consultant_b, admin)
+    return World(
+        family_a, family_b, parent_a, parent_a2, parent_b, consultant_a, consultant_b, admin, co_consultant_a, leader
+    )
 
 
 #: The session cookie's name without HTTPS (tests run on plain http://localhost).

@@ -15,7 +15,7 @@ def test_demo_is_idempotent_and_prints_links(runner):
     first = runner.invoke(args=["demo"])
     assert first.exit_code == 0, first.output
     links = re.findall(r"http://localhost:5000/auth/activate/\S+", first.output)
-    assert len(links) == 6
+    assert len(links) == 7  # the team leader, the administrator, two consultants, three parents
     second = runner.invoke(args=["demo"])
     assert second.exit_code == 0
     assert db.session.scalar(select(func.count()).select_from(Family).where(Family.name.like("%(demo)"))) == 3
@@ -32,6 +32,18 @@ def test_demo_shape(runner):
         select(User).join(Person, User.person_id == Person.id).where(Person.family_id == nielsen.id)
     ).all()
     assert len(adults) == 2 and all(u.role is Role.PARENT for u in adults)
+
+
+def test_demo_has_a_team_leader_apart_from_the_administrator(runner):
+    runner.invoke(args=["demo"])
+    roles = dict(db.session.execute(select(User.name, User.role).where(User.name.in_(("Lene Holm", "Per Holt")))).all())
+    assert roles == {"Lene Holm": Role.LEADER, "Per Holt": Role.ADMIN}
+
+
+def test_create_leader(runner):
+    result = runner.invoke(args=["create-leader", "Lone Leder"])
+    assert result.exit_code == 0 and "/auth/activate/" in result.output
+    assert db.session.scalar(select(User).where(User.name == "Lone Leder")).role is Role.LEADER
 
 
 def test_create_admin(runner):

@@ -11,9 +11,10 @@ from wtforms.fields.choices import SelectChoice
 from .. import db
 from ..access import deny, family_for_management_or_404, get_in_family_or_404, parse_id, roles_required
 from ..audit import record_event
+from ..auth import recovery
 from ..auth.models import Role, User
 from ..auth.pages import issue_and_show
-from ..auth.services import create_user
+from ..auth.services import create_user, has_passkeys, with_passkeys
 from ..families import queries as family_queries
 from ..families import services as family_services
 from ..families.models import Assignment, AssignmentRole, CaseType, Family
@@ -27,10 +28,15 @@ def _consultants() -> list[User]:
 
 
 def _index_page(consultant_form=None, family_form=None, status=200):
-    families = list(db.session.scalars(select(Family).order_by(Family.name)))
+    families, now = list(db.session.scalars(select(Family).order_by(Family.name))), db.utcnow()
+    consultants = _consultants()
     return render_template(
         "admin/index.html",
-        consultants=_consultants(),
+        consultants=consultants,
+        with_passkeys=with_passkeys({c.id for c in consultants}),
+        asked=recovery.asked_by(current_user, now),
+        to_confirm=recovery.waiting_for(current_user, now),
+        now=now,
         families=families,
         consultant_form=consultant_form or ConsultantForm(prefix="consultant"),
         family_form=family_form or FamilyForm(prefix="family"),
@@ -59,11 +65,23 @@ def add_consultant():
 @bp.post("/consultants/<user_id>/activation")
 @roles_required(Role.ADMIN)
 def consultant_activation(user_id: str):
-    """A new activation for a consultant (lost phone)."""
+    """A consultant's first activation is shown at once; a new one for a consultant who has a passkey (a lost
+    phone) is asked for here and handed out after a team leader or a second admin has confirmed it."""
     user = db.session.scalar(select(User).where(User.id == parse_id(user_id), User.role == Role.CONSULTANT))
     if user is None:
         deny()
-    return issue_and_show(user, actor=current_user)
+    if not has_passkeys(user):
+        return issue_and_show(user, actor=current_user)
+    recovery.request_recovery(user, actor=current_user, family=None, now=db.utcnow())
+    db.session.commit()
+    flash(
+        _(
+            "Asked. When the team leader or another administrator has confirmed it, you can show the new "
+            "activation here."
+        ),
+        "success",
+    )
+    return redirect(url_for("admin.index", _anchor="consultants"))
 
 
 @bp.route("/consultants/<user_id>", methods=["GET", "POST"])

@@ -23,6 +23,12 @@ MESSAGES = {
     "confirm_signin": _l("Please confirm with your passkey that it is you."),
     "account_inactive": _l("This account is not active. Contact your contact person."),
     "passkey_not_yours": _l("That passkey belongs to someone else. Use your own passkey."),
+    "recovery_not_yours": _l("You cannot do this step. Another person must confirm a new activation."),
+    "recovery_waiting": _l("The new activation still waits for a second person to confirm it."),
+    "recovery_confirmed": _l("The new activation is already confirmed."),
+    "recovery_done": _l("The new activation has already been handed out. Ask again if it is needed."),
+    "recovery_cancelled": _l("A newer request has replaced this one."),
+    "recovery_expired": _l("The request has expired. Ask again if it is still needed."),
 }
 
 

@@ -19,10 +19,12 @@ class Role(enum.Enum):
     YOUNG_PERSON = "young_person"
     CONSULTANT = "consultant"
     ADMIN = "admin"
+    #: The team's leader: confirms recoveries, sees figures across families, never a family's content.
+    LEADER = "leader"
 
     @property
     def is_professional(self) -> bool:
-        return self in (Role.CONSULTANT, Role.ADMIN)
+        return self in (Role.CONSULTANT, Role.ADMIN, Role.LEADER)
 
 
 class User(Base):
@@ -147,3 +149,61 @@ class RateLimitHit(Base):
 
     def __repr__(self) -> str:
         return f"<RateLimitHit {self.key} {self.count}>"
+
+
+class RecoveryRequest(Base):
+    """A new activation for a login that already has a passkey (a lost phone). One professional asks, a second
+    one confirms, and only then the one who asked is shown the link and code, once: nobody alone can hand
+    themselves someone else's login."""
+
+    __tablename__ = "recovery_requests"
+
+    id: Mapped[uuidpk]
+    #: The login to recover.
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
+    #: The family of a parent or young person; None for a professional's own login.
+    family_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("families.id"), index=True)
+    requested_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[created_at]
+    #: After this, the request can be neither confirmed nor handed out.
+    expires_at: Mapped[datetime]
+    confirmed_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    confirmed_at: Mapped[datetime | None]
+    #: When the link and code were shown to the one who asked (once).
+    handed_out_at: Mapped[datetime | None]
+    activation_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("activations.id"))
+    #: A newer request for the same login, or the one who asked withdrew it.
+    cancelled_at: Mapped[datetime | None]
+
+    def state(self, now: datetime) -> str:
+        """"waiting" for a second person, "confirmed" (ready to hand out), "done", "cancelled" or "expired"."""
+        if self.handed_out_at is not None:
+            return "done"
+        if self.cancelled_at is not None:
+            return "cancelled"
+        if now >= self.expires_at:
+            return "expired"
+        return "confirmed" if self.confirmed_at is not None else "waiting"
+
+    def __repr__(self) -> str:
+        return f"<RecoveryRequest {self.id} for {self.user_id}>"
+
+
+class SecurityNotice(Base):
+    """Something the owner of a login must hear about: a new phone on their login, a new adult with custody in
+    their family. Shown at their next sign-in on any device until they have read it, and pushed to their phones."""
+
+    __tablename__ = "security_notices"
+
+    id: Mapped[uuidpk]
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
+    family_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("families.id"), index=True)
+    #: "new_passkey" or "custody_added".
+    kind: Mapped[str] = mapped_column(String(40))
+    #: Names to show (who did it, who confirmed it, who was added); never secrets.
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[created_at]
+    read_at: Mapped[datetime | None]
+
+    def __repr__(self) -> str:
+        return f"<SecurityNotice {self.kind} for {self.user_id}>"

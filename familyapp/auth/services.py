@@ -107,6 +107,13 @@ def has_passkeys(user: User) -> bool:
     return db.session.scalar(select(func.count()).where(Passkey.user_id == user.id)) > 0
 
 
+def with_passkeys(user_ids: set) -> set:
+    """Which of these logins have at least one passkey (one query)."""
+    if not user_ids:
+        return set()
+    return set(db.session.scalars(select(Passkey.user_id).where(Passkey.user_id.in_(user_ids)).distinct()))
+
+
 def _check(activation: Activation | None, now: datetime) -> Activation:
     if activation is None:
         raise ActivationError("activation_unknown")

@@ -12,7 +12,7 @@ from .. import db
 from ..access import deny, parse_id
 from ..audit import record_event
 from ..i18n import safe_next
-from . import ceremony, ratelimit, services
+from . import ceremony, ratelimit, recovery, services
 from . import webauthn as wa
 from .forms import ActivationCodeForm, RenamePasskeyForm
 from .messages import message
@@ -42,6 +42,9 @@ def _sign_in(user: User) -> None:
     session.update(keep)
     login_user(user)
     session.mark_signed_in()
+    if recovery.has_unread(user):
+        # Asked once here, so that other pages cost nothing: the notice shows until it is read.
+        session["notice"] = True
 
 
 def recent_signin_required(view):
@@ -289,6 +292,8 @@ def _register_from_activation() -> tuple[User, bool]:
     try:
         new = wa.verify_registration(credential, state["challenge"])
         services.add_passkey(user, new, label, activation=activation)
+        if had_passkeys:
+            recovery.told_new_passkey(user, activation)
     except wa.RegistrationRejected as exc:
         raise Refused("passkey_rejected") from exc
     except (services.PasskeyError, services.ActivationError) as exc:

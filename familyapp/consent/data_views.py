@@ -49,7 +49,19 @@ CHANGES = {
     "activation": _l("gave someone a new way to sign in"),
     "calendar": _l("saw your meetings in their calendar"),
 }
-ROLES = {"consultant": _l("family consultant"), "admin": _l("team leader")}
+#: The steps of a new activation for someone who already has a passkey (a lost phone).
+RECOVERY = {
+    "recovery.requested": _l("asked for a new way to sign in for someone in the family"),
+    "recovery.confirmed": _l("confirmed a new way to sign in for someone in the family"),
+    "recovery.completed": _l("added a new phone to their login"),
+}
+ROLES = {
+    "consultant": _l("family consultant"),
+    "admin": _l("administrator"),
+    "leader": _l("team leader"),
+    "parent": _l("parent"),
+    "young_person": _l("young person"),
+}
 
 
 def _family_member(family_id: str):
@@ -87,6 +99,8 @@ def describe(event) -> str:
         return _("looked at %(what)s", what=what or _("your pages"))
     if event.action == "partner.viewed":
         return _("saw what you have consented to share, through their link")
+    if event.action in RECOVERY:
+        return str(RECOVERY[event.action])
     return str(CHANGES.get(event.action.split(".")[0], _l("changed something in your details")))
 
 

@@ -524,7 +524,10 @@ def who_looked(family: Family, before: datetime | None = None, per_page: int = P
         select(AuditEvent)
         .where(
             AuditEvent.family_id == family.id,
-            or_(AuditEvent.actor_role.in_(("consultant", "admin")), AuditEvent.action == "partner.viewed"),
+            or_(
+                AuditEvent.actor_role.in_(("consultant", "admin", "leader")),
+                AuditEvent.action.in_(("partner.viewed", "recovery.completed")),
+            ),
         )
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
         .limit(per_page + 1)

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from .. import db
 from ..audit import record_event
+from ..auth import recovery
 from ..auth.models import Role, User
 from ..auth.services import create_user
 from .models import Assignment, AssignmentRole, Cadence, CaseType, Family, Membership, Person, PersonKind, Phase
@@ -40,6 +41,7 @@ def add_adult(
     :param actor: who adds them.
     :param young_person: a young person's login instead of a parent's.
     :param custody: whether a parent has custody; None until it is known (then their consent does not count).
+        The adults who already hold custody are told about a new one (not when the CLI sets up a family).
     :return: the new user, linked to a new person and a membership.
     """
     kind = PersonKind.CHILD if young_person else PersonKind.ADULT
@@ -52,6 +54,8 @@ def add_adult(
     db.session.add(Membership(user_id=user.id, family_id=family.id, relation=relation.strip(), custody=custody))
     db.session.flush()
     record_event(actor, "family.member_added", family=family, obj=person)
+    if custody and actor is not None:
+        recovery.tell_custodians(family, user, actor=actor)
     return user
 
 
@@ -122,3 +126,5 @@ def set_custody(family: Family, membership: Membership, custody: bool | None, *,
     membership.custody = custody
     db.session.flush()
     record_event(actor, "family.custody_changed", family=family, obj=membership, data={"custody": custody})
+    if custody and actor is not None:
+        recovery.tell_custodians(family, db.session.get(User, membership.user_id), actor=actor)

@@ -12,15 +12,17 @@ from sqlalchemy import select
 from .. import db
 from ..access import (
     deny,
-    family_for_management_or_404,
+    family_screen_or_404,
     family_view_or_404,
+    forbid,
     get_in_family_or_404,
     home_family_id,
     is_admin,
     is_consultant,
     roles_required,
 )
-from ..audit import record_event
+from ..auth import recovery
+from ..auth import services as auth_services
 from ..auth.models import Role, User
 from ..auth.pages import issue_and_show
 from ..auth.services import has_passkeys
@@ -50,6 +52,8 @@ def index():
         return redirect(url_for("admin.index"))
     if is_consultant(current_user):
         return redirect(url_for("families.caseload"))
+    if current_user.role is Role.LEADER:
+        return redirect(url_for("leader.index"))
     family_id = home_family_id(current_user)
     if family_id is None:
         return render_template("families/no_family.html")
@@ -166,36 +170,47 @@ def caseload_overview(families: list, now, sort: str) -> list[dict]:
 
 
 def _people_page(family, adult_form=None, child_form=None, status=200):
-    people = queries.list_people(family)
+    people, now = queries.list_people(family), db.utcnow()
+    users = {user.id for _p, user, _m in people if user}
     return render_template(
         "families/people.html",
         family=family,
         people=people,
         # Whether each person has reminders on a phone: only that, never what they are reminded of.
-        with_reminders=reminder_queries.with_reminders({user.id for _p, user, _m in people if user}),
+        with_reminders=reminder_queries.with_reminders(users),
+        with_passkeys=auth_services.with_passkeys(users),
         consultants=queries.list_consultants(family),
         adult_form=adult_form or AdultForm(prefix="adult"),
         child_form=child_form or ChildForm(prefix="child"),
-        can_mirror=is_consultant(current_user),
         custody_choices=custody_choices(),
+        can_vouch=recovery.may_vouch(current_user, family),
+        asked=recovery.asked_by(current_user, now),
+        to_confirm=recovery.waiting_for(current_user, now, family),
+        now=now,
     ), status
 
 
+def _family_to_vouch_for(family_id: str):
+    """The family, for its primary consultant: the one who vouches for its logins. Another consultant of the
+    family is told why not (403, audited); anyone else gets a 404."""
+    family = family_screen_or_404(family_id, consultant_only=True).family
+    if not recovery.may_vouch(current_user, family):
+        forbid(_("Only the family's primary consultant can add logins, record custody or hand out activations."))
+    return family
+
+
 @bp.get("/families/<family_id>/people")
-@roles_required(Role.CONSULTANT, Role.ADMIN)
+@roles_required(Role.CONSULTANT)
 def people(family_id: str):
-    """The family's members and their logins, for its consultants and admins."""
-    family = family_for_management_or_404(family_id, current_user)
-    record_event(current_user, "family.viewed", family=family, data={"page": "people"})
-    db.session.commit()
-    return _people_page(family)
+    """The family's members and their logins, for its consultants (audited)."""
+    return _people_page(family_screen_or_404(family_id, "people", consultant_only=True).family)
 
 
 @bp.post("/families/<family_id>/people/adults")
-@roles_required(Role.CONSULTANT, Role.ADMIN)
+@roles_required(Role.CONSULTANT)
 def add_adult(family_id: str):
     """Add an adult or young person with a login, and show their activation link and code once."""
-    family = family_for_management_or_404(family_id, current_user)
+    family = _family_to_vouch_for(family_id)
     form = AdultForm(prefix="adult")
     if not form.validate_on_submit():
         return _people_page(family, adult_form=form, status=400)
@@ -211,10 +226,10 @@ def add_adult(family_id: str):
 
 
 @bp.post("/families/<family_id>/people/children")
-@roles_required(Role.CONSULTANT, Role.ADMIN)
+@roles_required(Role.CONSULTANT)
 def add_child(family_id: str):
-    """Add a child without a login."""
-    family = family_for_management_or_404(family_id, current_user)
+    """Add a child without a login (any of the family's consultants)."""
+    family = family_screen_or_404(family_id, consultant_only=True).family
     form = ChildForm(prefix="child")
     if not form.validate_on_submit():
         return _people_page(family, child_form=form, status=400)
@@ -224,28 +239,34 @@ def add_child(family_id: str):
 
 
 @bp.post("/families/<family_id>/people/<person_id>/activation")
-@roles_required(Role.CONSULTANT, Role.ADMIN)
+@roles_required(Role.CONSULTANT)
 def new_activation(family_id: str, person_id: str):
-    """Issue a new activation for a member (first time, or a lost phone: it also signs out old sessions)."""
-    family = family_for_management_or_404(family_id, current_user)
+    """A first activation is shown at once. For someone who already has a passkey (a lost phone) it is asked for
+    here and handed out only after a second person has confirmed it."""
+    family = _family_to_vouch_for(family_id)
     person = get_in_family_or_404(Person, person_id, family)
     user = db.session.scalar(select(User).where(User.person_id == person.id))
     if user is None:
         deny()
-    if is_admin(current_user) and has_passkeys(user):
-        # Recovery hands over someone's account: only the consultants who know the family may do it.
-        flash(
-            _("Only the family's consultant can give a new activation to someone who already has a passkey."), "error"
-        )
-        return redirect(url_for("families.people", family_id=family.id))
-    return issue_and_show(user, actor=current_user, family=family)
+    if not has_passkeys(user):
+        return issue_and_show(user, actor=current_user, family=family)
+    recovery.request_recovery(user, actor=current_user, family=family, now=db.utcnow())
+    db.session.commit()
+    flash(
+        _(
+            "Asked. When the family's other consultant or the team leader has confirmed it, you can show the new "
+            "activation here."
+        ),
+        "success",
+    )
+    return redirect(url_for("families.people", family_id=family.id, _anchor="members"))
 
 
 @bp.post("/families/<family_id>/people/<person_id>/custody")
 @roles_required(Role.CONSULTANT)
 def set_custody(family_id: str, person_id: str):
-    """The consultant records whether a parent has custody (consents about the children count theirs)."""
-    family = family_for_management_or_404(family_id, current_user)
+    """The primary consultant records whether a parent has custody (consents about the children count theirs)."""
+    family = _family_to_vouch_for(family_id)
     person = get_in_family_or_404(Person, person_id, family)
     membership = db.session.scalar(
         select(Membership)

@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from .. import db
 from ..access import home_family_id
 from ..audit import record_event
-from ..auth.models import Role, User
+from ..auth.models import Role, SecurityNotice, User
 from ..families.models import Family
 from ..meetings import queries as meeting_queries
 from ..scales import queries as scale_queries
@@ -30,7 +30,9 @@ from . import vapid
 from .models import KINDS, PushSubscription, ReminderSent, ReminderSetting
 
 #: How long a push service keeps trying to deliver a reminder before it is dropped (the message's TTL).
-TTL = {"meeting": 12 * 3600, "scale": 24 * 3600, "referat": 24 * 3600}
+TTL = {"meeting": 12 * 3600, "scale": 24 * 3600, "referat": 24 * 3600, "security": 24 * 3600}
+#: A notice about a login (a new phone on it) is pushed while it is this fresh and not yet read.
+NOTICE_PUSHED_WITHIN = timedelta(days=3)
 #: A new referat is worth a reminder this long after it is written.
 REFERAT_NEWS = timedelta(days=3)
 #: Reminders go out in the daytime only (Danish time): nobody is woken by one.
@@ -209,6 +211,7 @@ def message(kind: str, language: str | None) -> dict:
             "meeting": _("You have a meeting tomorrow"),
             "scale": _("There are a few questions for you"),
             "referat": _("There is a new referat"),
+            "security": _("Something changed on your login. Open Familieoverblik to see what."),
         }[kind]
         return {"title": "Familieoverblik", "body": body, "url": "/", "kind": kind}
 
@@ -240,7 +243,8 @@ def _ttl(kind: str, now: datetime) -> int:
 
 def send_due(now: datetime, sender=None) -> dict:
     """Send every reminder that is due and not sent before, to every browser of each person; forget browsers the
-    push service no longer knows. Run from cron (``flask reminders send``); between 20 and 8 o'clock it waits.
+    push service no longer knows. Run from cron (``flask reminders send``); between 20 and 8 o'clock it waits,
+    except for notices about a login (a new phone on it), which cannot wait for the morning.
 
     :param sender: the function that posts to a push service (``pywebpush.webpush``; tests pass their own).
     :return: counts of "sent", "gone" and "failed".
@@ -249,6 +253,8 @@ def send_due(now: datetime, sender=None) -> dict:
 
     sender = sender or webpush
     counts = {"sent": 0, "gone": 0, "failed": 0}
+    for user, due in _notices_due(now):
+        _send_one(user, due, now, sender, counts)
     if now.astimezone(db.LOCAL_ZONE).hour not in DAYTIME:
         return counts
     users = list(
@@ -259,29 +265,46 @@ def send_due(now: datetime, sender=None) -> dict:
         )
     )
     for user in users:
-        sent_before = set(db.session.scalars(select(ReminderSent.key).where(ReminderSent.user_id == user.id)))
-        browsers = list(db.session.scalars(select(PushSubscription).where(PushSubscription.user_id == user.id)))
         for due in due_for(user, now):
-            if due.key in sent_before or not browsers:
-                continue
-            claim = _claim(user, due.key, now)
-            if claim is None:
-                continue  # another run is sending it
-            payload = message(due.kind, user.language)
-            results = [(row, _deliver(row, payload, _ttl(due.kind, now), sender)) for row in browsers]
-            for row, result in results:
-                counts[result] += 1
-                if result == "gone":
-                    db.session.delete(row)
-                elif result == "sent":
-                    row.last_sent_at = now
-            browsers = [row for row, result in results if result != "gone"]
-            if any(result == "sent" for _row, result in results):
-                record_event(None, "reminders.sent", obj=user, data={"kind": due.kind})
-            else:
-                db.session.delete(claim)  # nothing arrived: try again on the next run
-            db.session.commit()
+            _send_one(user, due, now, sender, counts)
     return counts
+
+
+def _notices_due(now: datetime) -> list[tuple[User, Due]]:
+    """Unread, fresh notices about a login, for people with reminders on a phone (any role)."""
+    stmt = (
+        select(User, SecurityNotice.id)
+        .join(SecurityNotice, SecurityNotice.user_id == User.id)
+        .where(SecurityNotice.read_at.is_(None), SecurityNotice.created_at > now - NOTICE_PUSHED_WITHIN)
+        .where(User.active.is_(True), User.id.in_(select(PushSubscription.user_id)))
+    )
+    return [(user, Due(user, "security", f"notice:{notice_id}")) for user, notice_id in db.session.execute(stmt)]
+
+
+def _send_one(user: User, due: Due, now: datetime, sender, counts: dict) -> None:
+    """Send one reminder to each of the person's browsers, once: claimed first, released when nothing arrived."""
+    browsers = list(db.session.scalars(select(PushSubscription).where(PushSubscription.user_id == user.id)))
+    if not browsers or db.session.scalar(
+        select(ReminderSent.id).where(ReminderSent.user_id == user.id, ReminderSent.key == due.key)
+    ):
+        return
+    claim = _claim(user, due.key, now)
+    if claim is None:
+        return  # another run is sending it
+    payload = message(due.kind, user.language)
+    ttl = TTL[due.kind] if due.kind == "security" else _ttl(due.kind, now)
+    results = [(row, _deliver(row, payload, ttl, sender)) for row in browsers]
+    for row, result in results:
+        counts[result] += 1
+        if result == "gone":
+            db.session.delete(row)
+        elif result == "sent":
+            row.last_sent_at = now
+    if any(result == "sent" for _row, result in results):
+        record_event(None, "reminders.sent", obj=user, data={"kind": due.kind})
+    else:
+        db.session.delete(claim)  # nothing arrived: try again on the next run
+    db.session.commit()
 
 
 def _claim(user: User, key: str, now: datetime) -> ReminderSent | None:

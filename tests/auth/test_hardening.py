@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from familyapp import db
 from familyapp.audit import AuditEvent
-from familyapp.auth.models import Passkey, UserSession
+from familyapp.auth.models import Activation, Passkey, UserSession
 from familyapp.i18n import safe_next
 from tests.auth.helpers import new_activation, register, sign_in
 from tests.factories import COOKIE
@@ -103,18 +103,18 @@ def test_probing_another_familys_ids_is_audited_without_the_id(client, world, lo
     assert str(world.family_a.id) not in str(event.data) and event.family_id is None
 
 
-def test_admin_cannot_hand_out_a_recovery_activation(app, client, world, login):
+def test_admin_never_hands_out_a_family_login(app, client, world, login):
     _enrol(app, app.test_client(), world.parent_a)
+    before = db.session.scalar(select(func.count()).select_from(Activation))
     login(world.admin)
-    response = client.post(f"/families/{world.family_a.id}/people/{world.parent_a.person_id}/activation")
-    assert response.status_code == 302
-    assert "/auth/activate/" not in client.get(response.location).get_data(as_text=True)
-    # A first activation (no passkey yet) is fine.
+    for person in (world.parent_a, world.parent_a2):  # a recovery and a first activation alike
+        response = client.post(f"/families/{world.family_a.id}/people/{person.person_id}/activation")
+        assert response.status_code == 404
+    assert db.session.scalar(select(func.count()).select_from(Activation)) == before
+    # The family's primary consultant hands out a first activation at once.
+    login(world.consultant_a)
     response = client.post(f"/families/{world.family_a.id}/people/{world.parent_a2.person_id}/activation")
     assert response.status_code == 200 and "/auth/activate/" in response.get_data(as_text=True)
-    login(world.consultant_a)
-    response = client.post(f"/families/{world.family_a.id}/people/{world.parent_a.person_id}/activation")
-    assert response.status_code == 200
 
 
 def test_audit_rows_cannot_be_changed(client, world, login):

@@ -1,0 +1,1 @@
+"""The team leader's pages: recoveries to confirm; never a family's content."""
