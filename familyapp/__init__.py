@@ -74,11 +74,16 @@ def register_extensions(app: Flask) -> None:
     def load_user(user_id: str):
         import uuid
 
+        from .viewer import set_viewer
+
         try:
             user = db.session.get(User, uuid.UUID(user_id))
         except ValueError:
             return None
-        return user if user is not None and user.active else None
+        if user is None or not user.active:
+            return None
+        set_viewer(user)  # from here on, every query of the request follows this viewer's rules
+        return user
 
 
 def register_blueprints(app: Flask) -> None:

@@ -10,7 +10,6 @@ from ..audit import record_event
 from ..families import queries as family_queries
 from ..families.models import Family
 from ..meetings import queries as meeting_queries
-from ..meetings.models import MeetingType
 from ..network.models import NetworkPerson
 from ..plans import queries as plan_queries
 from ..scales import queries as scale_queries
@@ -37,19 +36,21 @@ def view(token: str):
     if link.revoked_at is not None or link.expires_at <= now or recipient.removed_at is not None:
         return _refused(family, link, "stopped")
     allowed = services.permission(family, recipient.id, now)
-    meetings = [m for m in meeting_queries.list_meetings(family) if not m.cancelled and m.type.with_family]
     if link.meeting_id is not None:
         # An invitation: that meeting only, while it is still a network meeting the person is invited to and the
         # parents' consent to invite them to it holds.
-        meetings = [m for m in meetings if m.id == link.meeting_id and _invited(m, recipient)]
-        kinds = {"meeting_invitation"} if meetings and link.meeting_id in allowed.invitations else set()
+        meetings = meeting_queries.shared_with_partner(
+            family, now, referat=False, meeting_id=link.meeting_id, invited=recipient.id
+        )
+        kinds = {"meeting_invitation"} if meetings and allowed.allows("meeting_invitation", link.meeting_id) else set()
     else:
-        kinds = {"plan", "meetings", "referat", "scales"} & allowed.kinds
+        kinds = {kind for kind in services.SHAREABLE if allowed.allows(kind)}
+        meetings = meeting_queries.shared_with_partner(family, now, referat="referat" in kinds)
     if not kinds:
         return _refused(family, link, "no_consent")
     record_event(None, "partner.viewed", family=family, obj=link, data={"shown": sorted(kinds)})
     db.session.commit()
-    answers = _scale_answers(family, allowed.consented.get("scales", set())) if "scales" in kinds else []
+    answers = scale_queries.shared_totals(family, allowed.consented.get("scales", set())) if "scales" in kinds else []
     return render_template(
         "consent/partner.html",
         family=family,
@@ -76,19 +77,3 @@ def _refused(family: Family, link, why: str):
     db.session.commit()
     return _gone()
 
-
-def _invited(meeting, recipient: NetworkPerson) -> bool:
-    """Whether the meeting is still a network meeting with this person among its participants."""
-    return meeting.type is MeetingType.NETWORK and any(
-        p.network_person_id == recipient.id for p in meeting.participants
-    )
-
-
-def _scale_answers(family: Family, parents: set) -> list:
-    """The scale totals of the parents who themselves consented to share them (never the other parent's), without
-    their ratings of the work with the consultant (the family sees those only if it chooses)."""
-    return [
-        r
-        for r in scale_queries.responses_of(family)
-        if r.user_id in parents and r.submitted_at and r.total is not None and r.purpose != "alliance"
-    ]

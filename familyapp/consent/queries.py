@@ -7,9 +7,27 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from .. import db
+from .. import db, viewer
 from ..families.models import Family
+from ..network.queries import points_at_visible
 from .models import ConsentRecord, ConsentRequest, ConsentTemplate, PartnerLink
+
+
+@viewer.rule(ConsentRequest)
+def _requests_rule(viewer_id):
+    # A consent about a person the family hides from the co-consultant would name that person.
+    return lambda cls: points_at_visible(cls.recipient_id, viewer_id)
+
+
+@viewer.rule(PartnerLink)
+def _links_rule(viewer_id):
+    return lambda cls: points_at_visible(cls.recipient_id, viewer_id)
+
+
+@viewer.rule(ConsentRecord)
+def _records_rule(viewer_id):
+    visible_requests = select(ConsentRequest.id).where(points_at_visible(ConsentRequest.recipient_id, viewer_id))
+    return lambda cls: cls.request_id.in_(visible_requests)
 
 
 def list_requests(family: Family) -> list[ConsentRequest]:

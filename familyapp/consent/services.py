@@ -300,6 +300,16 @@ class Permission:
     #: The network meetings the recipient may be invited to (an invitation consent is for one meeting).
     invitations: frozenset = frozenset()
 
+    def allows(self, kind: str, meeting_id=None) -> bool:
+        """The gate's answer for one kind of information; anything it does not know is refused."""
+        if kind == "meeting_invitation":
+            return meeting_id is not None and meeting_id in self.invitations
+        return kind in SHAREABLE and kind in self.kinds
+
+
+#: What a consent can share with a partner; a text covering anything else shares nothing of it.
+SHAREABLE = frozenset({"plan", "meetings", "referat", "scales"})
+
 
 def permissions(family: Family, recipient_ids: set[uuid.UUID], now: datetime) -> dict[uuid.UUID, Permission]:
     """Everything the family has consented to share with each of these recipients now (four queries, however
@@ -345,8 +355,9 @@ def permissions(family: Family, recipient_ids: set[uuid.UUID], now: datetime) ->
                 if request.meeting_id is not None:
                     invitations.add(request.meeting_id)
                 continue
-            kinds.add(kind)
-            consented.setdefault(kind, set()).update(given)
+            if kind in SHAREABLE:
+                kinds.add(kind)
+                consented.setdefault(kind, set()).update(given)
     return {
         rid: Permission(frozenset(kinds), consented, frozenset(invitations))
         for rid, (kinds, consented, invitations) in found.items()
@@ -361,10 +372,7 @@ def permission(family: Family, recipient_id: uuid.UUID, now: datetime) -> Permis
 def may_share(family: Family, recipient_id: uuid.UUID, kind: str, now: datetime, meeting_id=None) -> bool:
     """The one gate: may this kind of information ("plan", "meetings", "referat", "scales") be shared with this
     recipient now, or ("meeting_invitation") may they be invited to this meeting? Every sharing feature asks here."""
-    allowed = permission(family, recipient_id, now)
-    if kind == "meeting_invitation":
-        return meeting_id is not None and meeting_id in allowed.invitations
-    return kind in allowed.kinds
+    return permission(family, recipient_id, now).allows(kind, meeting_id)
 
 
 # Partner links --------------------------------------------------------------------------------------------
@@ -428,7 +436,7 @@ def send_invitations(family: Family, meeting, people: list, *, actor, now: datet
     :raises MissingConsent: naming everyone without consent; then nothing is sent.
     """
     allowed = permissions(family, {p.id for p in people}, now)
-    missing = [p.name for p in people if meeting.id not in allowed[p.id].invitations]
+    missing = [p.name for p in people if not allowed[p.id].allows("meeting_invitation", meeting.id)]
     if missing:
         raise MissingConsent(missing)
     earlier = select(PartnerLink).where(

@@ -91,15 +91,15 @@ def _link_form(view: FamilyView, **kwargs) -> LinkForm:
 def _centre(view: FamilyView, request_form=None, link_form=None, status: int = 200):
     """The requests with each parent's answer, the full history, and (for the consultant) the forms."""
     family, now = view.family, db.utcnow()
-    # A partner consultant does not see consents about people the family has hidden from them.
-    hidden = network_queries.hidden_ids(view)
-    requests = [r for r in queries.list_requests(family) if r.recipient_id not in hidden]
-    records = [r for r in queries.history(family) if r.request_id in {q.id for q in requests}]
+    # A co-consultant does not see consents about people the family hides from them: the viewer's rules
+    # (consent.queries) leave those requests, records and links out of the queries.
+    requests = queries.list_requests(family)
+    records = queries.history(family)
     latest = {(r.request_id, r.user_id): r for r in records}
     # What waits for this parent's answer comes first.
     requests.sort(key=lambda r: (r.id, view.viewer.id) in latest)
     templates = queries.templates_by_id({r.template_id for r in requests} | {r.template_id for r in records})
-    links = [link for link in queries.links_of(family) if link.recipient_id not in hidden] if view.can_edit else []
+    links = queries.links_of(family) if view.can_edit else []
     recipients = network_queries.people_by_id(
         family, {r.recipient_id for r in requests} | {k.recipient_id for k in links}
     )
@@ -228,8 +228,6 @@ def receipt(family_id: str, record_id: str):
     own = () if view.can_edit else (ConsentRecord.user_id == view.viewer.id,)
     record = get_in_family_or_404(ConsentRecord, record_id, view.family, where=own)
     consent_request = db.session.get(ConsentRequest, record.request_id)
-    if consent_request.recipient_id in network_queries.hidden_ids(view):
-        deny()
     template = db.session.get(ConsentTemplate, record.template_id)
     # What the parent was shown, as it was; records from before that was kept fall back to today's details.
     shown = record.shown or services.what_is_shown(view.family, consent_request, template, record.language)

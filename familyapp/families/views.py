@@ -29,7 +29,6 @@ from ..auth.services import has_passkeys
 from ..consent import queries as consent_queries
 from ..meetings import queries as meeting_queries
 from ..meetings.cadence import follow_up
-from ..network import queries as network_queries
 from ..plans import queries as plan_queries
 from ..reminders import queries as reminder_queries
 from ..scales import queries as scale_queries
@@ -78,7 +77,6 @@ def home(family_id: str):
         goals=plan_queries.list_goals(family),
         due=plan_queries.agreements_due(family, today),
         names=queries.names(family),
-        hidden=network_queries.hidden_ids(view),
         today=today,
         phase_form=PhaseForm(phase=family.phase.value) if view.can_edit else None,
         cadence_form=CadenceForm(cadence=family.cadence.value) if view.can_edit else None,

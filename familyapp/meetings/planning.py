@@ -27,19 +27,15 @@ def map_choices(people) -> list[SelectChoice]:
 def offer_map(view: FamilyView, form: MeetingForm, meeting: Meeting | None) -> None:
     """The map people the consultant can invite: everyone on the map they may see, plus this meeting's
     participants who have left the map since (shown as such, so they can be kept or taken off). Participants
-    hidden from this consultant (a partner) are not offered and are kept as they are (``form.kept``)."""
+    hidden from this consultant (a co-consultant) are never loaded for them, so never offered, and stay as they
+    are when the meeting is saved."""
     offered = {str(p.id): (p.label, services.participant_from_map(p)) for p in network_queries.list_people(view)}
-    form.kept = []
     if meeting is not None:
-        hidden = network_queries.hidden_ids(view)
         for part in meeting.participants:
             if part.network_person_id is None or str(part.network_person_id) in offered:
                 continue
-            if part.network_person_id in hidden:
-                form.kept.append(services.participant_as_before(part))
-            else:
-                label = _("%(name)s (no longer on the map)", name=part.name)
-                offered[str(part.network_person_id)] = (label, services.participant_as_before(part))
+            label = _("%(name)s (no longer on the map)", name=part.name)
+            offered[str(part.network_person_id)] = (label, services.participant_as_before(part))
     form.offered = {key: data for key, (_label, data) in offered.items()}
     form.network.choices = [SelectChoice(key, label) for key, (label, _data) in offered.items()]
 
@@ -99,7 +95,7 @@ def meeting_data(view: FamilyView, form: MeetingForm) -> tuple[dict, list[dict]]
         for o in form.others
         if o.form.name.data
     ]
-    participants += [form.offered[key] for key in dict.fromkeys(form.network.data)] + form.kept
+    participants += [form.offered[key] for key in dict.fromkeys(form.network.data)]
     return data, participants
 
 

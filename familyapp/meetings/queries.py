@@ -5,12 +5,26 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import selectinload
 
-from .. import db
+from .. import db, viewer
 from ..families.models import Family
-from .models import Answer, Meeting, MeetingQuestion, MeetingReply, MeetingSuggestion, MeetingType
+from ..network.queries import points_at_visible
+from .models import Answer, Meeting, MeetingParticipant, MeetingQuestion, MeetingReply, MeetingSuggestion, MeetingType
+
+
+@viewer.rule(MeetingParticipant)
+def _participants_rule(viewer_id):
+    # A person the family hides from the co-consultant is not at the meeting for them: never listed, never
+    # offered, and kept as they are when the co-consultant changes the meeting (an unloaded row is untouched).
+    return lambda cls: points_at_visible(cls.network_person_id, viewer_id)
+
+
+@viewer.rule(MeetingSuggestion)
+def _suggestions_rule(viewer_id):
+    # Suggestions of a hidden person wait for the consultant who may see them.
+    return lambda cls: points_at_visible(cls.network_person_id, viewer_id)
 
 
 def list_meetings(family: Family) -> list[Meeting]:
@@ -21,6 +35,33 @@ def list_meetings(family: Family) -> list[Meeting]:
         .options(selectinload(Meeting.participants))
         .order_by(Meeting.starts_at)
     )
+    return list(db.session.scalars(stmt))
+
+
+def shared_with_partner(
+    family: Family, now: datetime, *, referat: bool, meeting_id=None, invited=None
+) -> list[Meeting]:
+    """The meetings a partner's link may show, decided here in SQL: the family's own meetings (never work
+    meetings between professionals), not cancelled; past ones only when the referat is shared; an invitation
+    shows its one network meeting. Two queries, in time order.
+
+    :param referat: the parents have consented to sharing the referat (past meetings then count too).
+    :param meeting_id: an invitation's meeting, shown only while ``invited`` (a person on the map) is among its
+        participants.
+    """
+    stmt = (
+        select(Meeting)
+        .where(Meeting.family_id == family.id, Meeting.cancelled_at.is_(None), Meeting.type != MeetingType.WORK)
+        .options(selectinload(Meeting.participants))
+        .order_by(Meeting.starts_at)
+    )
+    if meeting_id is not None:
+        still_invited = exists().where(
+            MeetingParticipant.meeting_id == Meeting.id, MeetingParticipant.network_person_id == invited
+        )
+        stmt = stmt.where(Meeting.id == meeting_id, Meeting.type == MeetingType.NETWORK, still_invited)
+    elif not referat:
+        stmt = stmt.where(Meeting.ends_at >= now)
     return list(db.session.scalars(stmt))
 
 

@@ -233,15 +233,11 @@ def suggest_participants(family: Family, meeting: Meeting, user, people: list, *
     return len(new)
 
 
-def mark_seen(meeting: Meeting, now: datetime, hidden: set = frozenset()) -> None:
+def mark_seen(meeting: Meeting, now: datetime) -> None:
     """The consultant has seen the family's replies, questions and suggestions: they stop waiting in the caseload.
-
-    :param hidden: network map people the consultant may not see; suggestions of them stay waiting.
-    """
+    Suggestions of people hidden from this consultant are left waiting by the viewer's rules."""
     for model in (MeetingReply, MeetingQuestion, MeetingSuggestion):
         stmt = update(model).where(model.meeting_id == meeting.id, model.seen_at.is_(None))
-        if model is MeetingSuggestion and hidden:
-            stmt = stmt.where(MeetingSuggestion.network_person_id.not_in(hidden))
         db.session.execute(stmt.values(seen_at=now).execution_options(synchronize_session=False))
 
 

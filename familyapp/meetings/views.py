@@ -64,7 +64,6 @@ def _meeting_page(
     my_reply = None
     replies = queries.replies_for(meeting)
     on_map = network_queries.list_people(view)
-    hidden = network_queries.hidden_ids(view)
     if suggest_form is None:
         suggest_form = SuggestForm(formdata=None)
     suggest_form.people.choices = planning.map_choices(on_map)
@@ -83,8 +82,7 @@ def _meeting_page(
         reply_form=form,
         question_form=question_form or QuestionForm(formdata=None),
         suggest_form=suggest_form,
-        suggestions=_suggestions(view, meeting, hidden),
-        hidden=hidden,
+        suggestions=_suggestions(view, meeting),
         on_map={p.id for p in on_map},
         my_reply=my_reply,
         open_for_family=not meeting.cancelled and meeting.ends_at >= _now(),
@@ -102,7 +100,7 @@ def _invitees(view: FamilyView, meeting: Meeting) -> list[tuple]:
     people = _invited_from_map(view, meeting)
     allowed = consent_services.permissions(view.family, {p.id for p in people}, _now())
     asked = consent_queries.asked_about_meeting(meeting)
-    return [(p, meeting.id in allowed[p.id].invitations, p.id in asked) for p in people]
+    return [(p, allowed[p.id].allows("meeting_invitation", meeting.id), p.id in asked) for p in people]
 
 
 def _invited_from_map(view: FamilyView, meeting: Meeting) -> list:
@@ -138,9 +136,9 @@ def invite(family_id: str, meeting_id: str):
     )
 
 
-def _suggestions(view: FamilyView, meeting: Meeting, hidden: set) -> list[tuple]:
-    """The family's suggestions with the suggested person's name, without anyone hidden from the viewer."""
-    suggestions = [s for s in queries.suggestions_for(meeting) if s.network_person_id not in hidden]
+def _suggestions(view: FamilyView, meeting: Meeting) -> list[tuple]:
+    """The family's suggestions with the suggested person's name (the viewer's rules leave out hidden people)."""
+    suggestions = queries.suggestions_for(meeting)
     people = network_queries.people_by_id(view.family, {s.network_person_id for s in suggestions})
     return [(s, people[s.network_person_id].name) for s in suggestions]
 
@@ -157,8 +155,9 @@ def detail(family_id: str, meeting_id: str):
     meeting = _meeting_or_404(view, meeting_id)
     page = _meeting_page(view, meeting)
     if view.can_edit:
-        # Suggestions of people hidden from this consultant stay waiting for the one who may see them.
-        services.mark_seen(meeting, _now(), hidden=network_queries.hidden_ids(view))
+        # Suggestions of people hidden from this consultant stay waiting for the one who may see them (the
+        # viewer's rules keep the update away from them).
+        services.mark_seen(meeting, _now())
         db.session.commit()
     return page
 

@@ -30,14 +30,16 @@ class Diff:
         return bool(self.new or self.gone or self.closer or self.further or self.moved)
 
 
-def visible_snapshot(snapshot: list[dict], hidden: set[uuid.UUID]) -> list[MapItem]:
-    """The people of an earlier version the viewer may see: none that are hidden from them now.
+def visible_snapshot(snapshot: list[dict], visible: set[uuid.UUID] | None) -> list[MapItem]:
+    """The people of an earlier version the viewer may see: only those the viewer may see today.
 
     :param snapshot: a NetworkRevision's snapshot.
-    :param hidden: ids the viewer may not see today (network.queries.hidden_ids).
+    :param visible: ids the viewer may see (network.queries.visible_ids_of); None for the family (everyone).
     """
-    hidden_keys = {str(i) for i in hidden}
-    return [item_from_snapshot(entry) for entry in snapshot if entry["id"] not in hidden_keys]
+    if visible is None:
+        return [item_from_snapshot(entry) for entry in snapshot]
+    keys = {str(i) for i in visible}
+    return [item_from_snapshot(entry) for entry in snapshot if entry["id"] in keys]
 
 
 def compare(then: list[MapItem], now: list[MapItem]) -> Diff:

@@ -1,44 +1,75 @@
 """Read-only queries over the network map, for its own screens and for others (meetings pick participants here).
 
-Who sees whom is decided in the query: a private person is hidden from the family's partner consultant
-("makker") unless the family allows it.
+Who sees whom is decided in SQL, once: a private person is hidden from the family's co-consultant ("makker")
+unless the family allows it. The rules below (``familyapp.viewer``) leave such a person, and the map's history and
+family relations about them, out of every query a co-consultant's request makes.
 """
 
 from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import defer
 
-from .. import db
+from .. import db, viewer
 from ..access import FamilyView, get_in_family_or_404, is_partner_clause
-from ..families.models import Family
+from ..families.models import Assignment, AssignmentRole, Family
+from . import compare
 from .models import AgencyCase, KinRelation, NetworkPerson, NetworkRevision, PersonKind
 
 
-def visible_clause(view: FamilyView):
-    """SQL condition: the viewer may see this person on the family's map."""
+def visible_to(viewer_id, person=NetworkPerson):
+    """SQL condition: this viewer may see the person. Professionals and people the family shares with the
+    co-consultant are seen by all of the family's consultants; a private person only by the primary one."""
     return or_(
-        NetworkPerson.kind == PersonKind.PROFESSIONAL,
-        NetworkPerson.partner_may_see.is_(True),
-        ~is_partner_clause(view.viewer, NetworkPerson.family_id),
+        person.kind == PersonKind.PROFESSIONAL,
+        person.partner_may_see.is_(True),
+        ~exists().where(
+            Assignment.family_id == person.family_id,
+            Assignment.consultant_id == viewer_id,
+            Assignment.role == AssignmentRole.PARTNER,
+        ),
+    )
+
+
+def visible_ids(viewer_id):
+    """SQL: the ids of the people this viewer may see (for rows that point at a person)."""
+    return select(NetworkPerson.id).where(visible_to(viewer_id))
+
+
+def points_at_visible(column, viewer_id):
+    """SQL condition for a row that may point at a person: it points at none, or at one the viewer may see."""
+    return or_(column.is_(None), column.in_(visible_ids(viewer_id)))
+
+
+@viewer.rule(NetworkPerson)
+def _people_rule(viewer_id):
+    return lambda cls: visible_to(viewer_id, cls)
+
+
+@viewer.rule(NetworkRevision)
+def _revisions_rule(viewer_id):
+    # A version made by a change about a hidden person would name them by its very existence.
+    return lambda cls: points_at_visible(cls.person_id, viewer_id)
+
+
+@viewer.rule(KinRelation)
+def _relations_rule(viewer_id):
+    return lambda cls: and_(
+        points_at_visible(cls.a_network_id, viewer_id), points_at_visible(cls.b_network_id, viewer_id)
     )
 
 
 def list_people(view: FamilyView) -> list[NetworkPerson]:
     """The people on the map that the viewer may see, closest first, then by name (one query)."""
-    stmt = select(NetworkPerson).where(
-        NetworkPerson.family_id == view.family.id, NetworkPerson.removed_at.is_(None), visible_clause(view)
-    )
+    stmt = select(NetworkPerson).where(NetworkPerson.family_id == view.family.id, NetworkPerson.removed_at.is_(None))
     return sorted(db.session.scalars(stmt), key=lambda p: (p.ring.rank, p.name.casefold()))
 
 
 def get_person_or_404(view: FamilyView, person_id) -> NetworkPerson:
     """One person on the map, if the viewer may see it; removed people and other families' are a 404."""
-    return get_in_family_or_404(
-        NetworkPerson, person_id, view.family, where=(NetworkPerson.removed_at.is_(None), visible_clause(view))
-    )
+    return get_in_family_or_404(NetworkPerson, person_id, view.family, where=(NetworkPerson.removed_at.is_(None),))
 
 
 def is_partner(view: FamilyView) -> bool:
@@ -54,18 +85,15 @@ def people_by_id(family: Family, ids: set[uuid.UUID]) -> dict[uuid.UUID, Network
     return {p.id: p for p in db.session.scalars(stmt)}
 
 
-def hidden_ids(view: FamilyView) -> set[uuid.UUID]:
-    """Ids of the family's people this viewer may not see (only a partner consultant has any); one query for a
-    consultant, none for the family, who sees its whole map."""
-    if not view.can_edit:
-        return set()
-    stmt = select(NetworkPerson.id).where(NetworkPerson.family_id == view.family.id, ~visible_clause(view))
-    return set(db.session.scalars(stmt))
+def visible_ids_of(family: Family) -> set[uuid.UUID]:
+    """Ids of the family's people, removed ones included, that the viewer may see (one query; the rules above
+    leave the others out)."""
+    return set(db.session.scalars(select(NetworkPerson.id).where(NetworkPerson.family_id == family.id)))
 
 
-def list_revisions(view: FamilyView, hidden: set[uuid.UUID], limit: int = 100) -> list[NetworkRevision]:
+def list_revisions(view: FamilyView, limit: int = 100) -> list[NetworkRevision]:
     """Earlier versions of the map, newest first, without their contents (loaded only for the one compared);
-    versions made by a change about someone hidden from the viewer are left out."""
+    for a co-consultant, versions made by a change about someone hidden from them are left out by the rules."""
     stmt = (
         select(NetworkRevision)
         .where(NetworkRevision.family_id == view.family.id)
@@ -73,15 +101,44 @@ def list_revisions(view: FamilyView, hidden: set[uuid.UUID], limit: int = 100) -
         .order_by(NetworkRevision.at.desc())
         .limit(limit)
     )
-    if hidden:
-        stmt = stmt.where(or_(NetworkRevision.person_id.is_(None), NetworkRevision.person_id.not_in(hidden)))
     return list(db.session.scalars(stmt))
+
+
+def snapshot_items(view: FamilyView, revision: NetworkRevision) -> list:
+    """The people of an earlier version whom the viewer may see: a version is kept whole as data, so the people
+    hidden from the viewer today are left out by the ids the rules let through."""
+    return compare.visible_snapshot(revision.snapshot, visible_ids_of(view.family) if view.can_edit else None)
 
 
 def list_relations(family: Family) -> list[KinRelation]:
     """The family relations of the family tree (one query)."""
     stmt = select(KinRelation).where(KinRelation.family_id == family.id).order_by(KinRelation.created_at)
     return list(db.session.scalars(stmt))
+
+
+def _on_the_map(column):
+    """SQL condition: the relation's side is a household member, or a person still on the map."""
+    return or_(column.is_(None), column.in_(select(NetworkPerson.id).where(NetworkPerson.removed_at.is_(None))))
+
+
+def tree_relations(family: Family) -> list[KinRelation]:
+    """The relations the family tree shows: both people still there (and, by the rules, seen by the viewer)."""
+    stmt = (
+        select(KinRelation)
+        .where(
+            KinRelation.family_id == family.id,
+            _on_the_map(KinRelation.a_network_id),
+            _on_the_map(KinRelation.b_network_id),
+        )
+        .order_by(KinRelation.created_at)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def get_tree_relation_or_404(view: FamilyView, relation_id) -> KinRelation:
+    """One relation of the family tree, as the viewer may see it; any other is a 404."""
+    where = (_on_the_map(KinRelation.a_network_id), _on_the_map(KinRelation.b_network_id))
+    return get_in_family_or_404(KinRelation, relation_id, view.family, where=where)
 
 
 def list_cases(family: Family) -> list[AgencyCase]:

@@ -9,12 +9,12 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from .. import db
-from ..access import FamilyView, deny, family_screen_or_404, get_in_family_or_404
+from ..access import FamilyView, family_screen_or_404
 from ..families import queries as family_queries
 from ..families.models import PersonKind as HouseholdKind
 from . import queries, services, tree
 from .forms import RelationForm
-from .models import KinRelation, PersonKind, RelationKind
+from .models import PersonKind, RelationKind
 from .views import save
 
 bp = Blueprint("familytree", __name__, url_prefix="/families/<family_id>/network/family-tree")
@@ -36,11 +36,6 @@ def _nodes(view: FamilyView) -> dict[str, tree.Node]:
     return nodes
 
 
-def _visible_relations(view: FamilyView, nodes: dict) -> list[KinRelation]:
-    """The relations whose two people the viewer may see."""
-    return [r for r in queries.list_relations(view.family) if r.a_key in nodes and r.b_key in nodes]
-
-
 def _form(nodes: dict, **kwargs) -> RelationForm:
     form = RelationForm(**kwargs)
     choices = [SelectChoice("", _("Choose"))] + [
@@ -52,7 +47,7 @@ def _form(nodes: dict, **kwargs) -> RelationForm:
 
 def _page(view: FamilyView, form=None, status: int = 200):
     nodes = _nodes(view)
-    relations = _visible_relations(view, nodes)
+    relations = queries.tree_relations(view.family)
     family_tree = tree.build(nodes, [(r.kind, r.a_key, r.b_key) for r in relations])
     return render_template(
         "network/tree.html",
@@ -99,10 +94,7 @@ def add_relation(family_id: str):
 def remove_relation(family_id: str, relation_id: str):
     """Take a relation out of the family tree."""
     view = family_screen_or_404(family_id)
-    relation = get_in_family_or_404(KinRelation, relation_id, view.family)
-    nodes = _nodes(view)
-    if relation.a_key not in nodes or relation.b_key not in nodes:
-        deny()  # a relation to someone hidden from this viewer does not exist for them
+    relation = queries.get_tree_relation_or_404(view, relation_id)
     services.remove_relation(view.family, relation, actor=current_user)
     db.session.commit()
     flash(_("The relation is removed."), "success")

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from .. import db
-from ..access import FamilyView, deny, family_screen_or_404, get_in_family_or_404
+from ..access import FamilyView, family_screen_or_404, get_in_family_or_404
 from ..auth.models import Role
 from ..families import queries as family_queries
 from ..families.models import AssignmentRole
@@ -225,14 +225,12 @@ def remove_person(family_id: str, person_id: str):
     return _to_map(view)
 
 
-def _chosen_revision(view: FamilyView, revisions: list, wanted: str | None, hidden: set):
-    """The version to compare with: the one asked for (loaded within the family, so another family's is a 404),
-    else the newest that is at least 30 days old, else the oldest."""
+def _chosen_revision(view: FamilyView, revisions: list, wanted: str | None):
+    """The version to compare with: the one asked for (loaded within the family, and within what the viewer may
+    see, so another family's or one about a hidden person is a 404), else the newest that is at least 30 days
+    old, else the oldest."""
     if wanted:
-        revision = get_in_family_or_404(NetworkRevision, wanted, view.family)
-        if revision.person_id in hidden:
-            deny()
-        return revision
+        return get_in_family_or_404(NetworkRevision, wanted, view.family)
     month_ago = db.utcnow() - compare.DEFAULT_AGE
     return next((r for r in revisions if r.at <= month_ago), revisions[-1] if revisions else None)
 
@@ -242,11 +240,10 @@ def _chosen_revision(view: FamilyView, revisions: list, wanted: str | None, hidd
 def history(family_id: str):
     """Today's map beside an earlier one: who is new, who came closer, who moved away, who is gone."""
     view = family_screen_or_404(family_id, "network_history")
-    hidden = queries.hidden_ids(view)
-    revisions = queries.list_revisions(view, hidden)
-    earlier = _chosen_revision(view, revisions, request.args.get("version"), hidden)
+    revisions = queries.list_revisions(view)
+    earlier = _chosen_revision(view, revisions, request.args.get("version"))
     now_items = [svg.item_from_person(p) for p in queries.list_people(view)]
-    then_items = compare.visible_snapshot(earlier.snapshot, hidden) if earlier else []
+    then_items = queries.snapshot_items(view, earlier) if earlier else []
     return render_template(
         "network/history.html",
         view=view,

@@ -177,6 +177,25 @@ def responses_of(family: Family, user: User | None = None) -> list[ScaleResponse
     return list(db.session.scalars(stmt))
 
 
+def shared_totals(family: Family, parent_ids: set) -> list[ScaleResponse]:
+    """The sent totals a partner's link may show: only of the parents who themselves consented (never the other
+    parent's), and never their ratings of the work with the consultant. Oldest first, one query."""
+    if not parent_ids:
+        return []
+    stmt = (
+        select(ScaleResponse)
+        .where(
+            ScaleResponse.family_id == family.id,
+            ScaleResponse.user_id.in_(parent_ids),
+            ScaleResponse.submitted_at.is_not(None),
+            ScaleResponse.total.is_not(None),
+            ScaleResponse.purpose != "alliance",
+        )
+        .order_by(ScaleResponse.opens_at)
+    )
+    return list(db.session.scalars(stmt))
+
+
 def definitions_by_id(ids: set[uuid.UUID]) -> dict[uuid.UUID, ScaleDefinition]:
     """Definitions by id, used or not (an old answer keeps its own version); one query."""
     if not ids:

@@ -104,5 +104,7 @@ def test_an_earlier_version_hides_who_is_hidden_today():
             "decides": False,
         },
     ]
-    items = compare.visible_snapshot(snapshot, {uuid.UUID("11111111-1111-1111-1111-111111111111")})
+    # Bente is hidden from the viewer today: only the people the viewer may see are kept.
+    items = compare.visible_snapshot(snapshot, {uuid.UUID("22222222-2222-2222-2222-222222222222")})
     assert [(i.name, i.role) for i in items] == [("Lise", "Skolen")]
+    assert len(compare.visible_snapshot(snapshot, None)) == 2  # the family sees its whole map
