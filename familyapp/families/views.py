@@ -134,7 +134,14 @@ def caseload():
     ids = [row["family"].id for row in rows]
     reviews = scale_queries.waiting_review(ids)
     withdrawn = consent_queries.recent_withdrawals(ids, db.utcnow() - WITHDRAWALS_SHOWN)
-    return render_template("families/caseload.html", rows=rows, sort=sort, reviews=reviews, withdrawn=withdrawn)
+    return render_template(
+        "families/caseload.html",
+        rows=rows,
+        sort=sort,
+        reviews=reviews,
+        withdrawn=withdrawn,
+        to_confirm=recovery.waiting_for(current_user, db.utcnow()),
+    )
 
 
 SORTS = {
