@@ -45,7 +45,7 @@ def main() -> None:
             )
             out["consent_request"] = str(request.id)
             out["partner_link"] = consent_services.partner_url(token)
-        for name in ("parent_a", "parent_b", "consultant_a", "consultant_b", "admin"):
+        for name in ("parent_a", "parent_b", "consultant_a", "consultant_b", "admin", "co_consultant_a", "leader"):
             user = getattr(world, name)
             _a, token, code = issue_activation(user, actor=None)
             out["links"][name] = {**activation_display(token, code), "qr": None, "name": user.name}
