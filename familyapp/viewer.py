@@ -23,7 +23,8 @@ from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 from . import db
 from .auth.models import Role
 
-#: (model, rule): the rule takes the viewer's user id and returns a lambda ``cls -> SQL condition``.
+#: (model, rule): the rule takes the viewer's user id and returns a SQL condition on the model (or a lambda
+#: ``cls -> condition``, as ``with_loader_criteria`` takes either).
 _RULES: list[tuple[type, Callable]] = []
 
 

@@ -9,19 +9,12 @@ from sqlalchemy import func, select
 
 from .. import db, viewer
 from ..families.models import Family
-from ..network.queries import points_at_visible
+from ..network.queries import follows_the_map, points_at_visible
 from .models import ConsentRecord, ConsentRequest, ConsentTemplate, PartnerLink
 
-
-@viewer.rule(ConsentRequest)
-def _requests_rule(viewer_id):
-    # A consent about a person the family hides from the co-consultant would name that person.
-    return lambda cls: points_at_visible(cls.recipient_id, viewer_id)
-
-
-@viewer.rule(PartnerLink)
-def _links_rule(viewer_id):
-    return lambda cls: points_at_visible(cls.recipient_id, viewer_id)
+# A consent about a person the family hides from the co-consultant would name that person.
+follows_the_map(ConsentRequest, "recipient_id")
+follows_the_map(PartnerLink, "recipient_id")
 
 
 @viewer.rule(ConsentRecord)

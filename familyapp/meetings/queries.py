@@ -8,23 +8,16 @@ from datetime import datetime
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import selectinload
 
-from .. import db, viewer
+from .. import db
 from ..families.models import Family
-from ..network.queries import points_at_visible
+from ..network.queries import follows_the_map
 from .models import Answer, Meeting, MeetingParticipant, MeetingQuestion, MeetingReply, MeetingSuggestion, MeetingType
 
-
-@viewer.rule(MeetingParticipant)
-def _participants_rule(viewer_id):
-    # A person the family hides from the co-consultant is not at the meeting for them: never listed, never
-    # offered, and kept as they are when the co-consultant changes the meeting (an unloaded row is untouched).
-    return lambda cls: points_at_visible(cls.network_person_id, viewer_id)
-
-
-@viewer.rule(MeetingSuggestion)
-def _suggestions_rule(viewer_id):
-    # Suggestions of a hidden person wait for the consultant who may see them.
-    return lambda cls: points_at_visible(cls.network_person_id, viewer_id)
+# A person the family hides from the co-consultant is not at the meeting for them: never listed, never offered,
+# and kept as they are when the co-consultant changes the meeting (an unloaded row is untouched). Suggestions of
+# a hidden person wait for the consultant who may see them.
+follows_the_map(MeetingParticipant, "network_person_id")
+follows_the_map(MeetingSuggestion, "network_person_id")
 
 
 def list_meetings(family: Family) -> list[Meeting]:

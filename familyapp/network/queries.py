@@ -48,17 +48,19 @@ def _people_rule(viewer_id):
     return lambda cls: visible_to(viewer_id, cls)
 
 
-@viewer.rule(NetworkRevision)
-def _revisions_rule(viewer_id):
-    # A version made by a change about a hidden person would name them by its very existence.
-    return lambda cls: points_at_visible(cls.person_id, viewer_id)
+def follows_the_map(model, *columns: str) -> None:
+    """Register the viewer's rule for a table whose columns may point at a person on the map: a row pointing at
+    someone hidden from the viewer is hidden with them (a meeting participant, a consent about them ...)."""
+
+    def make_condition(viewer_id):
+        return and_(*(points_at_visible(getattr(model, column), viewer_id) for column in columns))
+
+    viewer.rule(model)(make_condition)
 
 
-@viewer.rule(KinRelation)
-def _relations_rule(viewer_id):
-    return lambda cls: and_(
-        points_at_visible(cls.a_network_id, viewer_id), points_at_visible(cls.b_network_id, viewer_id)
-    )
+# A version made by a change about a hidden person would name them by its very existence.
+follows_the_map(NetworkRevision, "person_id")
+follows_the_map(KinRelation, "a_network_id", "b_network_id")
 
 
 def list_people(view: FamilyView) -> list[NetworkPerson]:
