@@ -169,6 +169,8 @@ MATRIX = {
     "pwa.offline": ("GET", "/offline", everyone(200)),
     "pwa.install": ("GET", "/install", everyone(200)),
 }
+# The consultant's "mark as seen" on a meeting (opening the meeting used to do it, and a GET writes nothing).
+MATRIX["meetings.mark_seen"] = ("POST", M + "/{meeting}/seen", CONSULTANT_A(302))
 
 
 def test_every_route_is_in_the_matrix(app):

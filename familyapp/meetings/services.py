@@ -235,6 +235,8 @@ def suggest_participants(family: Family, meeting: Meeting, user, people: list, *
 
 def mark_seen(meeting: Meeting, now: datetime, hidden: set = frozenset()) -> None:
     """The consultant has seen the family's replies, questions and suggestions: they stop waiting in the caseload.
+    Not audited: it changes nothing of the family's, only what waits for the consultants (reading the meeting
+    was audited as a page view).
 
     :param hidden: network map people the consultant may not see; suggestions of them stay waiting.
     """
