@@ -78,6 +78,8 @@ class Defaults:
     SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
     #: ... and after this long in any case (ASVS 7.3.2).
     SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
+    #: An anonymous visitor's signed cookie (CSRF token, language) is good this long after it last changed.
+    ANONYMOUS_SESSION_LIFETIME = timedelta(hours=12)
     #: Passkey management asks for a fresh passkey confirmation when sign-in is older than this.
     RECENT_SIGNIN = timedelta(minutes=10)
     #: A passkey confirmation (giving or withdrawing consent) counts this long, once.
@@ -86,7 +88,7 @@ class Defaults:
     #: Attempts per window on the sign-in and activation endpoints, counted in the database.
     RATE_LIMIT_ATTEMPTS = 10
     RATE_LIMIT_WINDOW_SECONDS = 300
-    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the server-side session
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session (or the anonymous cookie)
     MAX_CONTENT_LENGTH = 256 * 1024
     MAX_FORM_MEMORY_SIZE = 64 * 1024
     TEMPLATES_AUTO_RELOAD = False

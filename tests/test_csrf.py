@@ -46,3 +46,12 @@ def test_form_with_token_works(csrf_client, world):
 def test_missing_token_page_is_translated_and_calm(csrf_client, world):
     response = csrf_client.post("/language", data={"language": "en"}, headers={"Accept-Language": "da"})
     assert response.status_code == 400 and "Intet blev gemt" in response.get_data(as_text=True)
+
+
+def test_the_anonymous_token_still_counts_once_the_session_is_in_the_database(csrf_client, world):
+    """The token is kept in the signed cookie first; the ceremony's begin moves it into the database with it."""
+    page = csrf_client.get("/auth/login").get_data(as_text=True)
+    token = re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)
+    assert csrf_client.post("/auth/login/begin", headers={"X-CSRFToken": token}).status_code == 200
+    response = csrf_client.post("/language", data={"language": "da", "csrf_token": token})
+    assert response.status_code == 302

@@ -20,7 +20,11 @@ MAX_PENDING = 4
 
 
 def store_challenge(name: str, challenge: str, **extra) -> None:
-    """Remember a new challenge for a ceremony (``"webauthn_login"``, ``"webauthn_register"``)."""
+    """Remember a new challenge for a ceremony (``"webauthn_login"``, ``"webauthn_register"``).
+
+    A challenge is never kept in the anonymous visitor's cookie (auth.sessions.COOKIE_KEYS): storing one here is
+    what moves the session, with its CSRF token and language, into the database, where it is used only once.
+    """
     now = time.time()
     pending = [s for s in session.get(name, []) if isinstance(s, dict) and s.get("expires", 0) > now]
     pending = pending[-(MAX_PENDING - 1) :] + [{"challenge": challenge, "expires": now + wa.TIMEOUT_MS / 1000, **extra}]

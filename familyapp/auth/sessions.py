@@ -1,17 +1,24 @@
 """Server-side sessions: the cookie holds only a random id; the data and the expiry live in the database.
 
-Flask's default session is a signed cookie that keeps working after sign-out (ASVS 7.4.1). Here sign-out,
-expiry and revocation delete the row, so a captured cookie is worthless afterwards.
+Flask's default session is a signed cookie that keeps working after sign-out (ASVS 7.4.1). Here sign-out and
+revocation delete the row and expiry refuses it, so a captured cookie is worthless afterwards.
+
+An anonymous visitor's few small things (the CSRF token, the chosen language, a message, the activation being
+opened) stay in a signed cookie instead, as Flask's default session keeps them: a GET writes nothing (DESIGN §6),
+so looking at the sign-in page stores no row. The session moves into the database when a passkey ceremony begins
+(a challenge in a cookie could be replayed) and gets a new id in it at sign-in.
 """
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import uuid
 from datetime import timedelta
 
 from flask import Flask, Request, Response
-from flask.sessions import SessionInterface, SessionMixin
+from flask.sessions import SessionInterface, SessionMixin, session_json_serializer
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import delete
 from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 from werkzeug.datastructures import CallbackDict
@@ -21,18 +28,29 @@ from .models import UserSession
 
 #: Writing last_seen_at on every request would cost a write per page view; a minute is precise enough.
 TOUCH_INTERVAL = timedelta(seconds=60)
+#: What an anonymous session may keep in its signed cookie. Anything else (a ceremony's challenge, a signed-in
+#: user) puts the session in the database; a cookie that claims anything else is not believed.
+COOKIE_KEYS = frozenset({"csrf_token", "language", "_flashes", "activation_id"})
 
 
 class ServerSession(CallbackDict, SessionMixin):
     """Session data with a flag for "give me a new id" (at sign-in) and "forget me" (at sign-out)."""
 
-    def __init__(self, initial=None, token: str | None = None, row: UserSession | None = None):
+    def __init__(
+        self,
+        initial=None,
+        token: str | None = None,
+        row: UserSession | None = None,
+        from_cookie: bool = False,
+    ):
         def on_update(self):
             self.modified = True
 
         super().__init__(initial, on_update)
         self.token = token
         self.row = row
+        #: Came from an anonymous signed cookie (no row).
+        self.from_cookie = from_cookie
         self.modified = False
         self.regenerate_requested = False
         self.signed_in = False
@@ -49,24 +67,49 @@ class ServerSession(CallbackDict, SessionMixin):
 
 
 class DatabaseSessionInterface(SessionInterface):
-    """Store sessions in the user_sessions table."""
+    """Store sessions in the user_sessions table; an anonymous one in a signed cookie until it needs the table."""
 
     def cookie_name(self, app: Flask) -> str:
         # The __Host- prefix needs Secure; without HTTPS (local development) use a plain name.
         return "__Host-session" if app.config["SESSION_COOKIE_SECURE"] else "familyapp_session"
 
+    @staticmethod
+    def _serializer(app: Flask) -> URLSafeTimedSerializer:
+        """Signs an anonymous session's cookie as Flask's own cookie session does (its own salt, so no other
+        signed value of the app is ever taken for a session)."""
+        return URLSafeTimedSerializer(
+            app.secret_key,
+            salt="familyapp-anonymous-session",
+            serializer=session_json_serializer,
+            signer_kwargs={"key_derivation": "hmac", "digest_method": hashlib.sha256},
+        )
+
     def open_session(self, app: Flask, request: Request) -> ServerSession:
-        token = request.cookies.get(self.cookie_name(app))
-        if not token or len(token) > 100:
+        value = request.cookies.get(self.cookie_name(app))
+        if not value:
             return ServerSession()
-        row = db.session.get(UserSession, db.secret_hash(token))
-        if row is None:
+        if "." in value:
+            # A database session's id is URL-safe base64, which has no dot; a signed cookie always has two.
+            return self._open_cookie(app, value)
+        if len(value) > 100:
             return ServerSession()
-        if self._expired(app, row):
-            db.session.delete(row)
-            db.session.commit()
+        row = db.session.get(UserSession, db.secret_hash(value))
+        if row is None or self._expired(app, row):
+            # Refused at once; an expired row is deleted by `flask sessions purge`, not here (a GET writes
+            # nothing, and the row can never be used again anyway).
             return ServerSession()
-        return ServerSession(dict(row.data or {}), token=token, row=row)
+        return ServerSession(dict(row.data or {}), token=value, row=row)
+
+    def _open_cookie(self, app: Flask, value: str) -> ServerSession:
+        max_age = app.config["ANONYMOUS_SESSION_LIFETIME"].total_seconds()
+        try:
+            data = self._serializer(app).loads(value, max_age=max_age)
+        except BadSignature:
+            return ServerSession()
+        if not isinstance(data, dict):
+            return ServerSession()
+        # Even a validly signed cookie never carries a sign-in or a challenge: those live only in the database.
+        return ServerSession({k: v for k, v in data.items() if k in COOKIE_KEYS}, from_cookie=True)
 
     @staticmethod
     def _expired(app: Flask, row: UserSession) -> bool:
@@ -88,16 +131,47 @@ class DatabaseSessionInterface(SessionInterface):
             response.delete_cookie(self.cookie_name(app), path="/", secure=app.config["SESSION_COOKIE_SECURE"])
 
     def _save(self, app: Flask, session: ServerSession, response: Response) -> None:
-        name = self.cookie_name(app)
-        now = db.utcnow()
         if not session:
-            # Emptied (signed out or never used): forget the row and the cookie.
-            if session.row is not None:
-                db.session.delete(session.row)
-                db.session.commit()
-            if session.token:
-                response.delete_cookie(name, path="/", secure=app.config["SESSION_COOKIE_SECURE"], httponly=True)
+            self._forget(app, session, response)
+        elif self._in_cookie(session):
+            self._save_cookie(app, session, response)
+        else:
+            self._save_row(app, session, response)
+
+    @staticmethod
+    def _in_cookie(session: ServerSession) -> bool:
+        """Whether the session is kept in a signed cookie: anonymous, holding only COOKIE_KEYS, and not already
+        in the database (a session that has a row keeps it until it ends or gets a new id)."""
+        if session.row is not None and not session.regenerate_requested:
+            return False
+        return not session.signed_in and set(session) <= COOKIE_KEYS
+
+    def _forget(self, app: Flask, session: ServerSession, response: Response) -> None:
+        """Emptied (signed out or never used): forget the row and the cookie."""
+        if session.row is not None:
+            db.session.delete(session.row)
+            db.session.commit()
+        if session.token or session.from_cookie:
+            response.delete_cookie(
+                self.cookie_name(app), path="/", secure=app.config["SESSION_COOKIE_SECURE"], httponly=True
+            )
+
+    def _save_cookie(self, app: Flask, session: ServerSession, response: Response) -> None:
+        """An anonymous session: signed into the cookie when it changed. An unchanged one is not sent again, so a
+        slow response (a picture, say) can never overwrite the id of a ceremony that began meanwhile."""
+        if session.row is not None:
+            # A new id asked for a session that needs no row any more (sign-out keeping the language): the old
+            # id ends now.
+            db.session.delete(session.row)
+            db.session.commit()
+            session.row, session.token = None, None
+        elif not session.modified:
             return
+        self._set_cookie(app, response, self._serializer(app).dumps(dict(session)))
+
+    def _save_row(self, app: Flask, session: ServerSession, response: Response) -> None:
+        """A signed-in session, or an anonymous one whose passkey ceremony has begun: kept in the database."""
+        now = db.utcnow()
         row = session.row
         if session.regenerate_requested and row is not None:
             db.session.delete(row)
@@ -108,15 +182,21 @@ class DatabaseSessionInterface(SessionInterface):
             db.session.add(row)
         elif not session.modified and now - row.last_seen_at < TOUCH_INTERVAL:
             return
+        # A signed-in session's own bookkeeping (its data and last_seen_at for the idle timeout) is written on
+        # any request, a GET too: it is the visitor's session, not the family's data.
         row.data = dict(session)
         row.last_seen_at = now
         row.user_id = _user_id(session)
         if session.signed_in:
             row.signed_in_at = now
         db.session.commit()
+        self._set_cookie(app, response, session.token)
+
+    def _set_cookie(self, app: Flask, response: Response, value: str) -> None:
+        """The same cookie for both kinds: HttpOnly, SameSite=Lax, and Secure (and __Host-) behind HTTPS."""
         response.set_cookie(
-            name,
-            session.token,
+            self.cookie_name(app),
+            value,
             path="/",
             secure=app.config["SESSION_COOKIE_SECURE"],
             httponly=True,

@@ -318,7 +318,7 @@ def _answers(family: Family, user: User, names: _Names) -> list[dict]:
                 "about": names.person(r.about_person_id),
                 "meeting": names.meeting(r.meeting_id),
                 "opened_at": r.opens_at,
-                "shown_at": r.shown_at,
+                "started_at": r.shown_at,
                 "sent_at": r.submitted_at,
                 "declined_at": r.declined_at,
                 "late": r.late,

@@ -235,7 +235,9 @@ def suggest_participants(family: Family, meeting: Meeting, user, people: list, *
 
 def mark_seen(meeting: Meeting, now: datetime) -> None:
     """The consultant has seen the family's replies, questions and suggestions: they stop waiting in the caseload.
-    Suggestions of people hidden from this consultant are left waiting by the viewer's rules."""
+    Suggestions of people hidden from this consultant are left waiting by the viewer's rules. Not audited: it
+    changes nothing of the family's, only what waits for the consultants (reading the meeting was audited).
+    """
     for model in (MeetingReply, MeetingQuestion, MeetingSuggestion):
         stmt = update(model).where(model.meeting_id == meeting.id, model.seen_at.is_(None))
         db.session.execute(stmt.values(seen_at=now).execution_options(synchronize_session=False))

@@ -71,6 +71,7 @@ def _meeting_page(
         my_reply = next((r for r in replies if r.user_id == view.viewer.id), None)
     saved = {"answer": my_reply.answer.value, "reason": my_reply.reason, "wish": my_reply.wish} if my_reply else None
     form = reply_form or ReplyForm(data=saved)
+    questions, suggestions = queries.questions_for(meeting), _suggestions(view, meeting)
     return render_template(
         "meetings/detail.html",
         view=view,
@@ -78,11 +79,13 @@ def _meeting_page(
         meeting=meeting,
         names=family_queries.names(view.family),
         replies=replies,
-        questions=queries.questions_for(meeting),
+        questions=questions,
         reply_form=form,
         question_form=question_form or QuestionForm(formdata=None),
         suggest_form=suggest_form,
-        suggestions=_suggestions(view, meeting),
+        suggestions=suggestions,
+        # For the consultant: something from the family not yet marked as seen (it waits in the caseload).
+        unseen=view.can_edit and any(x.seen_at is None for x in [*replies, *questions, *(s for s, _n in suggestions)]),
         on_map={p.id for p in on_map},
         my_reply=my_reply,
         open_for_family=not meeting.cancelled and meeting.ends_at >= _now(),
@@ -152,14 +155,22 @@ def _meeting_or_404(view: FamilyView, meeting_id: str) -> Meeting:
 def detail(family_id: str, meeting_id: str):
     """When, where, who comes and why, how to prepare, the family's answers and questions, and the referat."""
     view = family_screen_or_404(family_id, "meeting")
+    return _meeting_page(view, _meeting_or_404(view, meeting_id))
+
+
+@bp.post("/<meeting_id>/seen")
+@login_required
+def mark_seen(family_id: str, meeting_id: str):
+    """The consultant has seen the family's new answers, questions and suggestions: they stop waiting in the
+    caseload. A button of its own, as opening the meeting writes nothing (a GET stores only the audit of a read)."""
+    view = family_screen_or_404(family_id, consultant_only=True)
     meeting = _meeting_or_404(view, meeting_id)
-    page = _meeting_page(view, meeting)
-    if view.can_edit:
-        # Suggestions of people hidden from this consultant stay waiting for the one who may see them (the
-        # viewer's rules keep the update away from them).
-        services.mark_seen(meeting, _now())
-        db.session.commit()
-    return page
+    # Suggestions of people hidden from this consultant stay waiting for the one who may see them (the viewer's
+    # rules keep the update away from them).
+    services.mark_seen(meeting, _now())
+    db.session.commit()
+    flash(_("Marked as seen."), "success")
+    return redirect(url_for("meetings.detail", family_id=view.family.id, meeting_id=meeting.id, _anchor="answers"))
 
 
 def _family_change(view: FamilyView, meeting: Meeting, form, act):

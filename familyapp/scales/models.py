@@ -42,8 +42,9 @@ class ScaleDefinition(Base):
 class ScaleResponse(Base):
     """One person's answer in one window (before a meeting, after it, or in a cadence period).
 
-    The row is made when the form is first shown (``shown_at``); it holds the draft until it is sent
-    (``submitted_at``) or declined. A sent answer never changes; the consultant marks it as discussed.
+    The row is made by the person's first draft, answer or "no thanks" (opening the form stores nothing); it holds
+    the draft until it is sent (``submitted_at``) or declined. A sent answer never changes; the consultant marks it
+    as discussed.
     """
 
     __tablename__ = "scale_responses"
@@ -63,6 +64,8 @@ class ScaleResponse(Base):
     #: When the window opened (the intended time) and closes.
     opens_at: Mapped[datetime]
     closes_at: Mapped[datetime]
+    #: When the person started the answer: their first draft, answer or "no thanks" made the row. (Older rows:
+    #: when the form was first shown, as opening it used to make the row.)
     shown_at: Mapped[datetime | None]
     submitted_at: Mapped[datetime | None]
     declined_at: Mapped[datetime | None]

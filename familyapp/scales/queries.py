@@ -131,7 +131,7 @@ def windows_for(
 
 
 def find_response(family: Family, user: User, window_key: str) -> ScaleResponse | None:
-    """The person's answer row in a window, if the form has been shown (or answered) before (one query)."""
+    """The person's answer row in a window, if they have kept a draft, answered or declined there (one query)."""
     stmt = select(ScaleResponse).where(
         ScaleResponse.family_id == family.id, ScaleResponse.user_id == user.id, ScaleResponse.window_key == window_key
     )
@@ -142,7 +142,7 @@ def earlier_window(
     family: Family, user: User, key: str, now: datetime
 ) -> tuple[schedule.Window, ScaleDefinition] | None:
     """A window of the person's that has given way to the next one (an answer filled offline and sent much
-    later): rebuilt from their answer row if the form was shown, else from the key of an earlier cadence period."""
+    later): rebuilt from their answer row if a draft was kept, else from the key of an earlier cadence period."""
     response = find_response(family, user, key)
     if response is not None:
         window = schedule.Window(

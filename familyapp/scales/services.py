@@ -1,4 +1,4 @@
-"""Loading scale definitions, and a person's answers: shown, drafted, sent once, declined, discussed.
+"""Loading scale definitions, and a person's answers: drafted, sent once, declined, discussed.
 
 Services flush and audit; the view (or the CLI command) commits. Audit data holds the scale's purpose and the
 alerts, never the answers.
@@ -109,26 +109,27 @@ def store_activate(session: Session, row: ScaleDefinition) -> None:
 
 
 def open_response(family: Family, user, window: Window, row: ScaleDefinition, *, now: datetime) -> ScaleResponse:
-    """The person's answer in a window, made the first time the form is shown (that time is kept).
+    """The person's answer row in a window, made by their first draft, answer or "no thanks" (a POST). Showing the
+    form stores nothing, so neither the row nor a "shown" event comes from merely opening it: a family member's
+    read is not audited, and the consultant's is audited as a page view.
 
+    :param now: when the row is made; kept as ``shown_at`` (when the person first started the answer).
     :return: the response (new or existing).
     """
     response = queries.find_response(family, user, window.key)
     if response is not None:
         if response.submitted_at is None:
-            # The meeting may have moved since the form was first shown: the window follows it.
+            # The meeting may have moved since the draft was kept: the window follows it.
             response.opens_at, response.closes_at = window.opens_at, window.closes_at
-            response.shown_at = response.shown_at or now
         return response
     response = blank_response(family, user, window, row)
     response.shown_at = now
     try:
-        # Two tabs opening the same form at once: the second uses the first one's row.
+        # Two tabs starting the same answer at once: the second uses the first one's row.
         with db.session.begin_nested():
             db.session.add(response)
     except IntegrityError:
         return queries.find_response(family, user, window.key)
-    record_event(user, "scale.shown", family=family, obj=response, data={"purpose": window.purpose})
     return response
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -166,21 +166,29 @@ def fill(family_id: str, key: str):
             deny()
         early = _now() < window.opens_at
         return render_template("scales/not_yet.html", view=view, family=view.family, window=window, early=early)
-    if request.headers.get("X-Offline-Prefetch"):
-        # Kept on the phone for filling offline: not "shown" yet, so nothing is stored.
-        response = queries.find_response(view.family, view.viewer, window.key) or services.blank_response(
-            view.family, view.viewer, window, row
-        )
-        if response.submitted_at:
-            deny()
-        return _fill_page(view, window, row, response)
-    response = services.open_response(view.family, view.viewer, window, row, now=_now())
-    db.session.commit()
-    if not sending:
-        if response.submitted_at:
-            return redirect(url_for("scales.answer", family_id=view.family.id, response_id=response.id))
-        return _fill_page(view, window, row, response)
-    return _send(view, window, row, response)
+    if sending:
+        return _send(view, window, row)
+    return _show(view, window, row)
+
+
+def _kept_or_blank(view: FamilyView, window, row) -> ScaleResponse:
+    """The person's answer row in the window (a draft, or one already sent), or a blank one that is not stored."""
+    return queries.find_response(view.family, view.viewer, window.key) or services.blank_response(
+        view.family, view.viewer, window, row
+    )
+
+
+def _show(view: FamilyView, window, row):
+    """The form, with the draft if there is one. Showing it stores nothing (a GET writes nothing): the answer row
+    is made by the first draft, answer or "no thanks" (services.open_response)."""
+    response = _kept_or_blank(view, window, row)
+    if response.submitted_at:
+        if request.headers.get("X-Offline-Prefetch"):
+            # Nothing to keep on the phone for filling offline. A plain 404, not deny(): this is not a refused
+            # attempt, so there is nothing to audit.
+            abort(404)
+        return redirect(url_for("scales.answer", family_id=view.family.id, response_id=response.id))
+    return _fill_page(view, window, row, response)
 
 
 _SENT = _l("Thank you. Your answer is sent. Your contact person will talk it through with you.")
@@ -194,7 +202,9 @@ def _outbox() -> str | None:
     return mode if mode in ("submit", "replay") else None
 
 
-def _send(view: FamilyView, window, row, response):
+def _send(view: FamilyView, window, row):
+    """Take a sent answer: an error page (or 422) for bad values, which stores nothing; else the answer row (made
+    now if no draft made it earlier) is sent once."""
     definition = queries.parsed(row)
     answers, typed, errors = forms.read_answers(definition, request.form)
     skips = {i.key for i in definition.items if request.form.get(f"skip-{i.key}")}
@@ -202,7 +212,9 @@ def _send(view: FamilyView, window, row, response):
     if errors:
         if mode:
             return jsonify({"errors": {k: str(v) for k, v in errors.items()}}), 422
+        response = _kept_or_blank(view, window, row)
         return _fill_page(view, window, row, response, typed, skips, errors, status=400)
+    response = services.open_response(view.family, view.viewer, window, row, now=_now())
     client_id = (request.form.get("client_id") or "")[:36] or None
     try:
         services.submit(view.family, response, definition, answers, actor=current_user, now=_now(), client_id=client_id)

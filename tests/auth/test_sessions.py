@@ -122,3 +122,64 @@ def test_sign_in_after_sign_out_works(app, client, world):
     client.post("/auth/logout")
     assert sign_in(client, phone).status_code == 200
     assert client.get(_home(world)).status_code == 200
+
+
+def _session_rows() -> int:
+    return db.session.scalar(select(func.count()).select_from(UserSession))
+
+
+class TestAnonymous:
+    """An anonymous visitor's CSRF token and language live in a signed cookie until a passkey ceremony begins."""
+
+    def test_the_sign_in_page_stores_no_session(self, client, world):
+        first = client.get("/auth/login")
+        assert first.status_code == 200 and _session_rows() == 0
+        cookie = next(h for h in first.headers.getlist("Set-Cookie") if h.startswith(COOKIE))
+        assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Path=/" in cookie
+        # Unchanged, the cookie is not sent again (so a slow response cannot overwrite a newer one).
+        assert not client.get("/auth/login").headers.getlist("Set-Cookie")
+        for page in ("/auth/activate", "/install", "/offline", "/auth/activate/register", "/no-such-page"):
+            client.get(page)
+        assert _session_rows() == 0
+
+    def test_the_language_is_kept_in_the_cookie_and_moves_with_the_ceremony(self, client, world):
+        client.get("/auth/login")
+        client.post("/language", data={"language": "da", "next": "/auth/login"})
+        assert _session_rows() == 0
+        assert "Log ind" in client.get("/auth/login").get_data(as_text=True)
+        options = client.post("/auth/login/begin")
+        assert options.status_code == 200 and _session_rows() == 1
+        row = db.session.scalar(select(UserSession))
+        assert row.user_id is None and row.data["language"] == "da" and "csrf_token" in row.data
+        assert "webauthn_login" in row.data
+        assert "." not in client.get_cookie(COOKIE).value  # now only the id of the row
+
+    def test_activation_moves_into_the_database_when_registration_begins(self, app, client, world):
+        token, _ = new_activation(app, world.parent_a)
+        assert client.get(f"/auth/activate/{token}").status_code == 302
+        assert client.get("/auth/activate/register").status_code == 200 and _session_rows() == 0
+        register(client, SoftAuthenticator())
+        rows = db.session.scalars(select(UserSession)).all()
+        assert len(rows) == 1 and rows[0].user_id == world.parent_a.id and rows[0].signed_in_at is not None
+
+    def test_a_signed_cookie_never_signs_anyone_in(self, app, client, world):
+        # Even signed with the app's key, a cookie cannot carry a sign-in: that lives only in the database.
+        forged = app.session_interface._serializer(app).dumps({"_user_id": str(world.parent_a.id), "_fresh": True})
+        client.set_cookie(COOKIE, forged)
+        assert client.get(_home(world)).status_code == 302
+        client.set_cookie(COOKIE, forged[:-3] + "abc")  # a broken signature is an empty session
+        assert client.get("/auth/login").status_code == 200 and _session_rows() == 0
+
+    def test_sign_out_keeps_the_language_in_a_cookie_and_no_row(self, client, world, login):
+        login(world.parent_a)
+        client.post("/language", data={"language": "da"})
+        client.post("/auth/logout")
+        assert _session_rows() == 0
+        assert "Log ind" in client.get("/auth/login").get_data(as_text=True) and _session_rows() == 0
+
+    def test_an_expired_session_is_refused_by_a_get_without_writing(self, app, client, world, login):
+        login(world.parent_a)
+        _age_session(world.parent_a, last_seen_at=app.config["SESSION_IDLE_TIMEOUT"] + timedelta(seconds=5))
+        assert client.get(_home(world)).status_code == 302
+        assert _session_rows() == 1  # refused, and left for `flask sessions purge`
+        assert client.get(_home(world)).status_code == 302

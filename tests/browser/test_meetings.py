@@ -82,6 +82,15 @@ def test_parent_answers_and_asks_on_a_phone_and_the_consultant_sees_it(live_serv
         expect(consultant.locator("#answers")).to_contain_text(question)
         expect(consultant.locator("form.reply-form")).to_have_count(0)  # answering is for the family
 
+        # Opening the meeting marks nothing: the answer and the question are new until the consultant says so.
+        expect(consultant.locator("#answers .tag-waiting")).to_have_count(2)
+        with consultant.expect_response(re.compile(r"/seen$")) as seen:
+            consultant.locator("form.mark-seen button").click()
+        assert seen.value.status == 302
+        expect(consultant).to_have_url(f"{meeting_url}#answers")
+        expect(consultant.locator("#answers .tag-waiting")).to_have_count(0)
+        expect(consultant.locator("form.mark-seen")).to_have_count(0)
+
         # Seen: the waiting tag is gone from the caseload.
         consultant.goto(f"{base}/caseload")
         row = consultant.locator(".family-list > li").filter(has=consultant.locator(f"a[href$='/families/{family}/']"))

@@ -121,6 +121,8 @@ class TestSuggestions:
         assert "The family suggests inviting" in detail and "suggested by Sara A" in detail
         edit = client.get(m_url(world, f"/{meeting.id}/edit")).get_data(as_text=True)
         assert edit.count("suggested by the family") == 2
+        assert all(s.seen_at is None for s in db.session.scalars(select(MeetingSuggestion)))  # reading is no mark
+        client.post(m_url(world, f"/{meeting.id}/seen"))
         assert all(s.seen_at is not None for s in db.session.scalars(select(MeetingSuggestion)))
 
     def test_bad_suggestions(self, client, world, login):

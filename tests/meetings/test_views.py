@@ -54,9 +54,29 @@ class TestFamily:
         reply = db.session.scalar(select(MeetingReply).where(MeetingReply.meeting_id == meeting.id))
         assert reply.answer.value == "coming" and reply.seen_at is None
         login(world.consultant_a)
+        assert "1 answer waiting" not in client.get("/caseload").get_data(as_text=True)  # a reply and a question
+        assert "2 answers waiting" in client.get("/caseload").get_data(as_text=True)
         page = client.get(m_url(world, f"/{meeting.id}")).get_data(as_text=True)
         assert "Kan vi tale om Noah?" in page and "is coming" in page
+        assert page.count(">new</span>") == 2 and "Mark as seen" in page
+        assert db.session.get(MeetingReply, reply.id).seen_at is None  # opening the meeting writes nothing
+        seen = client.post(m_url(world, f"/{meeting.id}/seen"))
+        assert seen.status_code == 302 and seen.location.endswith(f"/meetings/{meeting.id}#answers")
         assert db.session.get(MeetingReply, reply.id).seen_at is not None  # no longer waiting in the caseload
+        assert "answers waiting" not in client.get("/caseload").get_data(as_text=True)
+        page = client.get(m_url(world, f"/{meeting.id}")).get_data(as_text=True)
+        assert ">new</span>" not in page and "Mark as seen" not in page
+
+    def test_only_the_consultant_marks_as_seen(self, client, world, login):
+        meeting = meeting_of(world)
+        login(world.parent_a)
+        client.post(m_url(world, f"/{meeting.id}/reply"), data={"answer": "coming"})
+        page = client.get(m_url(world, f"/{meeting.id}")).get_data(as_text=True)
+        assert ">new</span>" not in page and "Mark as seen" not in page
+        assert client.post(m_url(world, f"/{meeting.id}/seen")).status_code == 404
+        login(world.consultant_b)
+        assert client.post(m_url(world, f"/{meeting.id}/seen")).status_code == 404
+        assert db.session.scalar(select(MeetingReply.seen_at).where(MeetingReply.meeting_id == meeting.id)) is None
 
     def test_cannot_come_with_reason_and_wish_replaces_the_answer(self, client, world, login):
         login(world.parent_a)

@@ -263,11 +263,14 @@ class TestPartnerConsultant:
         client.post(
             f"/families/{world.family_a.id}/meetings/{meeting.id}/suggestions", data={"people": [str(bente.id)]}
         )
+        url = f"/families/{world.family_a.id}/meetings/{meeting.id}"
         login(make_partner(world))
-        client.get(f"/families/{world.family_a.id}/meetings/{meeting.id}")
+        assert "Mark as seen" not in client.get(url).get_data(as_text=True)  # nothing new the partner may see
+        client.post(f"{url}/seen")
         assert db.session.scalar(select(MeetingSuggestion.seen_at)) is None
         login(world.consultant_a)
-        client.get(f"/families/{world.family_a.id}/meetings/{meeting.id}")
+        assert "Mark as seen" in client.get(url).get_data(as_text=True)
+        client.post(f"{url}/seen")
         assert db.session.scalar(select(MeetingSuggestion.seen_at)) is not None
 
     def test_the_history_hides_changes_about_hidden_people(self, client, world, login):

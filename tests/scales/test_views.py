@@ -13,8 +13,10 @@ from familyapp.audit import AuditEvent
 from familyapp.families import services as family_services
 from familyapp.meetings import services as meeting_services
 from familyapp.meetings.models import Meeting, MeetingMode, MeetingType
+from familyapp.scales import queries
 from familyapp.scales.models import ScaleResponse
 from tests import factories
+from tests.dbutil import snapshot, writes_since
 
 
 def s_url(world, rest=""):
@@ -83,12 +85,11 @@ class TestFilling:
         login(world.parent_a)
         page = client.get(s_url(world, f"/fill/{key}")).get_data(as_text=True)
         assert "How I am doing" in page and 'name="item-me"' in page and "I do not want to answer" in page
-        shown = response_for(world.parent_a, key)
-        assert shown.shown_at is not None and shown.submitted_at is None
-        assert shown.opens_at == meeting.starts_at - timedelta(hours=48)
+        assert response_for(world.parent_a, key) is None  # opening the form stores nothing
         response = client.post(s_url(world, f"/fill/{key}"), data=fill(("6,5", "7", "5.5", "8")))
         assert response.status_code == 302
         sent = response_for(world.parent_a, key)
+        assert sent.opens_at == meeting.starts_at - timedelta(hours=48) and sent.shown_at is not None
         assert sent.answers == {"me": 6.5, "close": 7.0, "everyday": 5.5, "overall": 8.0}
         assert sent.total == 27.0 and sent.submitted_at and not sent.late and sent.alerts == []
         assert client.get(s_url(world, f"/fill/{key}")).location.endswith(f"/scales/answers/{sent.id}")
@@ -115,6 +116,28 @@ class TestFilling:
             == 1
         )
 
+    def test_opening_the_form_stores_nothing(self, app, client, world, login):
+        """A GET writes nothing (DESIGN §6): not the answer row, not a "shown" event. The consultant's read of
+        their own rating form is audited as a page view, which a GET may add."""
+        meeting = meeting_in(world, 30)
+        key = f"wellbeing.m.{meeting.id}"
+        login(world.parent_a)
+        for headers in ({}, {"X-Offline-Prefetch": "1"}):
+            before = snapshot()
+            assert client.get(s_url(world, f"/fill/{key}"), headers=headers).status_code == 200
+            assert writes_since(before) == [] and response_for(world.parent_a, key) is None
+        client.post(s_url(world, f"/fill/{key}/draft"), json={"values": {"me": "3"}})
+        before = snapshot()
+        assert 'value="3"' in client.get(s_url(world, f"/fill/{key}")).get_data(as_text=True)
+        assert writes_since(before) == [] and response_for(world.parent_a, key).pending["values"] == {"me": "3"}
+        with app.test_request_context():
+            windows = queries.windows_for(world.family_a, world.consultant_a, db.utcnow())
+            rating = next(w.key for w, _row in windows if w.purpose == "functioning")
+        login(world.consultant_a)
+        before = snapshot()
+        assert client.get(s_url(world, f"/fill/{rating}")).status_code == 200
+        assert writes_since(before) == [] and response_for(world.consultant_a, rating) is None
+
     def test_bad_values_keep_what_was_typed(self, client, world, login):
         meeting = meeting_in(world, 30)
         key = f"wellbeing.m.{meeting.id}"
@@ -127,7 +150,7 @@ class TestFilling:
         assert page.count("Write a number from 0 to 10, for example 6.5.") == 6  # in the summary and at the item
         assert "Answer, or tick “I do not want to answer”." in page
         assert 'value="11"' in page and 'value="abc"' in page and 'value="6,35"' in page
-        assert response_for(world.parent_a, key).submitted_at is None
+        assert response_for(world.parent_a, key) is None  # nothing valid was sent: nothing is stored
 
     def test_not_answered_is_never_zero(self, client, world, login):
         meeting = meeting_in(world, 30)
@@ -168,6 +191,7 @@ class TestFilling:
         key = f"wellbeing.m.{meeting.id}"
         login(world.parent_a)
         client.get(s_url(world, f"/fill/{key}"))
+        assert response_for(world.parent_a, key) is None  # the first draft makes the row, not the page
         saved = client.post(
             s_url(world, f"/fill/{key}/draft"), json={"values": {"me": "4,2", "bogus": "9"}, "skips": ["close", "nope"]}
         )
@@ -207,7 +231,7 @@ class TestFilling:
         meeting = meeting_in(world, 30)
         key = f"wellbeing.m.{meeting.id}"
         login(world.parent_a)
-        client.get(s_url(world, f"/fill/{key}"))
+        client.post(s_url(world, f"/fill/{key}/draft"), json={"values": {"me": "5"}})  # the row, with the old window
         earlier = timedelta(hours=5)  # still open, but it now closes five hours sooner
         meeting = db.session.get(Meeting, meeting.id)
         meeting.starts_at, meeting.ends_at = meeting.starts_at - earlier, meeting.ends_at - earlier
@@ -320,7 +344,7 @@ class TestReview:
         assert "Familien A" in client.get("/review").get_data(as_text=True)
 
     def test_the_consultants_own_ratings_are_not_in_the_queue(self, app, client, world, login):
-        from familyapp.scales import queries, services
+        from familyapp.scales import services
 
         with app.test_request_context():
             window, row = next(
