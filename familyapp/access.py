@@ -66,12 +66,12 @@ def is_assigned_clause(user: User, family_id_column=Family.id):
     return exists().where(Assignment.family_id == family_id_column, Assignment.consultant_id == user.id)
 
 
-def is_partner_clause(user: User, family_id_column=Family.id):
-    """SQL condition: the user is the family's partner consultant ("makker"), not its primary one."""
+def is_co_consultant_clause(user: User, family_id_column=Family.id):
+    """SQL condition: the user is the family's co-consultant ("makker"), not its primary one."""
     return exists().where(
         Assignment.family_id == family_id_column,
         Assignment.consultant_id == user.id,
-        Assignment.role == AssignmentRole.PARTNER,
+        Assignment.role == AssignmentRole.CO_CONSULTANT,
     )
 
 
@@ -148,7 +148,7 @@ def family_for_management_or_404(family_id, user: User) -> Family:
 
 def get_in_family_or_404(model, obj_id, family: Family, *options, where=()):
     """Load a family-owned row by id, only within the given family (``options``: loader options; ``where``:
-    further conditions the viewer's access puts on the row, e.g. a private person hidden from a partner)."""
+    further conditions the viewer's access puts on the row, e.g. a private person hidden from a co-consultant)."""
     stmt = select(model).where(model.id == parse_id(obj_id), model.family_id == family.id, *where).options(*options)
     obj = db.session.scalar(stmt)
     if obj is None:

@@ -57,7 +57,7 @@ def _create() -> None:
     for name, years in (("Alma", 4), ("Noah", 9), ("Freja", 13)):
         services.add_child(nielsen, name, _years_ago(years, 3), actor=mette)
     services.assign_consultant(nielsen, mette, AssignmentRole.PRIMARY, actor=admin)
-    services.assign_consultant(nielsen, ali, AssignmentRole.PARTNER, actor=admin)
+    services.assign_consultant(nielsen, ali, AssignmentRole.CO_CONSULTANT, actor=admin)
     services.change_phase(nielsen, Phase.DEVELOPMENT, actor=mette)
     _demo_plan(nielsen, mette, sara)
     map_people = _demo_network(nielsen, mette, sara)
@@ -150,12 +150,12 @@ _MAP_BEFORE = [
             Sector.FAMILY,
             helps_with="Henter Alma om torsdagen",
             phone="20 11 22 33",
-            partner_may_see=True,
+            co_consultant_may_see=True,
         ),
     ),
-    (PersonKind.PRIVATE, _person("Erik", "morfar", Ring.MIDDLE, Sector.FAMILY, partner_may_see=True)),
+    (PersonKind.PRIVATE, _person("Erik", "morfar", Ring.MIDDLE, Sector.FAMILY, co_consultant_may_see=True)),
     (PersonKind.PRIVATE, _person("Kim", "Jonas' bror", Ring.FAR, Sector.FAMILY)),
-    (PersonKind.PRIVATE, _person("Bo", "Noahs fodboldtræner", Ring.MIDDLE, Sector.LEISURE, partner_may_see=True)),
+    (PersonKind.PRIVATE, _person("Bo", "Noahs fodboldtræner", Ring.MIDDLE, Sector.LEISURE, co_consultant_may_see=True)),
     (
         PersonKind.PROFESSIONAL,
         _person(
@@ -242,7 +242,7 @@ def _demo_network(family: Family, consultant: User, parent: User) -> dict[str, N
     network_services.update_person(family, made["Bente"], {"ring": Ring.CLOSE}, actor=parent, among=[])
     for data in (
         _person("Hanne", "veninde", Ring.MIDDLE, Sector.FRIENDS, helps_with="Lytter, når det er svært"),
-        _person("Louise", "Saras søster", Ring.CLOSE, Sector.FAMILY, partner_may_see=True),
+        _person("Louise", "Saras søster", Ring.CLOSE, Sector.FAMILY, co_consultant_may_see=True),
     ):
         made[data["name"]] = network_services.add_person(
             family, PersonKind.PRIVATE, data, actor=parent, among=list(made.values())

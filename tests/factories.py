@@ -70,7 +70,7 @@ def make_world() -> World:
     services.assign_consultant(family_a, consultant_a, AssignmentRole.PRIMARY, actor=admin)
     services.assign_consultant(family_b, consultant_b, AssignmentRole.PRIMARY, actor=admin)
     co_consultant_a = make_consultant("Kim A2")
-    services.assign_consultant(family_a, co_consultant_a, AssignmentRole.PARTNER, actor=admin)
+    services.assign_consultant(family_a, co_consultant_a, AssignmentRole.CO_CONSULTANT, actor=admin)
     for family, parent, consultant in ((family_a, parent_a, consultant_a), (family_b, parent_b, consultant_b)):
         make_plan(family, parent, consultant)
         meeting = make_meeting(family, parent, consultant)

@@ -47,7 +47,7 @@ class AssignForm(FlaskForm):
         _l("Role"),
         choices=[
             SelectChoice(AssignmentRole.PRIMARY.value, _l("Primary consultant")),
-            SelectChoice(AssignmentRole.PARTNER.value, _l("Partner")),
+            SelectChoice(AssignmentRole.CO_CONSULTANT.value, _l("Co-consultant (makker)")),
         ],
         validators=[DataRequired()],
     )

@@ -44,7 +44,7 @@ PLAN_WORDS = ("dreams", "works", "worries")
 GOAL_FIELDS = ("title", "term", "person", "status", "green_looks_like")
 AGREEMENT_FIELDS = ("what", "who", "due", "done")
 #: The parts of a kept map version that describe a person (its row id is left out).
-MAP_FIELDS = ("kind", "name", "ring", "sector", "relation", "organisation", "decides", "partner_may_see")
+MAP_FIELDS = ("kind", "name", "ring", "sector", "relation", "organisation", "decides", "co_consultant_may_see")
 #: "Who has looked" shows this many events a page.
 PER_PAGE = 100
 

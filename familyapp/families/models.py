@@ -54,7 +54,7 @@ class PersonKind(enum.Enum):
 class AssignmentRole(enum.Enum):
     PRIMARY = "primary"
     #: The "makker": a second consultant who knows the family.
-    PARTNER = "partner"
+    CO_CONSULTANT = "co_consultant"
 
 
 class Family(Base):

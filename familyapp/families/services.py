@@ -100,7 +100,7 @@ def assign_consultant(family: Family, consultant: User, role: AssignmentRole, *,
     if role is AssignmentRole.PRIMARY:
         for other in assignments:
             if other is not current and other.role is AssignmentRole.PRIMARY:
-                other.role = AssignmentRole.PARTNER
+                other.role = AssignmentRole.CO_CONSULTANT
     if current is None:
         current = Assignment(consultant_id=consultant.id, family_id=family.id, role=role)
         db.session.add(current)

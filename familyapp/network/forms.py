@@ -74,7 +74,7 @@ class PersonForm(FlaskForm):
         _l("What they help with"), description=_l("Optional. For example picks up Alma on Thursdays.")
     )
     phone = phone_field()
-    partner_may_see = BooleanField(_l("Our consultant's partner may also see this person"))
+    co_consultant_may_see = BooleanField(_l("Our consultant's co-consultant (makker) may also see this person"))
 
 
 class ProfessionalForm(FlaskForm):

@@ -69,8 +69,8 @@ class NetworkPerson(Base):
     email: Mapped[str] = mapped_column(String(120), default="")
     #: Professionals: True when they make decisions about the family (myndighed), False when they support.
     decides: Mapped[bool] = mapped_column(default=False)
-    #: Private people: the family lets the consultant's partner ("makker") see this person too.
-    partner_may_see: Mapped[bool] = mapped_column(default=False)
+    #: Private people: the family lets its co-consultant ("makker") see this person too.
+    co_consultant_may_see: Mapped[bool] = mapped_column(default=False)
     added_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[created_at]
     removed_at: Mapped[datetime | None]

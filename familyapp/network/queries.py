@@ -13,7 +13,7 @@ from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import defer
 
 from .. import db, viewer
-from ..access import FamilyView, get_in_family_or_404, is_partner_clause
+from ..access import FamilyView, get_in_family_or_404, is_co_consultant_clause
 from ..families.models import Assignment, AssignmentRole, Family
 from . import compare
 from .models import AgencyCase, KinRelation, NetworkPerson, NetworkRevision, PersonKind
@@ -24,11 +24,11 @@ def visible_to(viewer_id, person=NetworkPerson):
     co-consultant are seen by all of the family's consultants; a private person only by the primary one."""
     return or_(
         person.kind == PersonKind.PROFESSIONAL,
-        person.partner_may_see.is_(True),
+        person.co_consultant_may_see.is_(True),
         ~exists().where(
             Assignment.family_id == person.family_id,
             Assignment.consultant_id == viewer_id,
-            Assignment.role == AssignmentRole.PARTNER,
+            Assignment.role == AssignmentRole.CO_CONSULTANT,
         ),
     )
 
@@ -74,9 +74,9 @@ def get_person_or_404(view: FamilyView, person_id) -> NetworkPerson:
     return get_in_family_or_404(NetworkPerson, person_id, view.family, where=(NetworkPerson.removed_at.is_(None),))
 
 
-def is_partner(view: FamilyView) -> bool:
-    """True when the viewer is the family's partner consultant ("makker")."""
-    return view.can_edit and bool(db.session.scalar(select(is_partner_clause(view.viewer, view.family.id))))
+def is_co_consultant(view: FamilyView) -> bool:
+    """True when the viewer is the family's co-consultant ("makker")."""
+    return view.can_edit and bool(db.session.scalar(select(is_co_consultant_clause(view.viewer, view.family.id))))
 
 
 def people_by_id(family: Family, ids: set[uuid.UUID]) -> dict[uuid.UUID, NetworkPerson]:

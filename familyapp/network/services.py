@@ -28,7 +28,7 @@ PERSON_FIELDS = (
     "phone",
     "email",
     "decides",
-    "partner_may_see",
+    "co_consultant_may_see",
 )
 CASE_FIELDS = ("authority", "about", "contact_id", "decided_by", "next_step")
 
@@ -74,7 +74,7 @@ def snapshot(family: Family) -> list[dict]:
             "relation": p.relation,
             "organisation": p.organisation,
             "decides": p.decides,
-            "partner_may_see": p.partner_may_see,
+            "co_consultant_may_see": p.co_consultant_may_see,
         }
         for p in db.session.scalars(stmt)
     ]
@@ -128,7 +128,7 @@ def update_person(
 ) -> NetworkPerson:
     """Change a person's details or place on the map (a change of ring or sector is kept as a move).
 
-    :param data: some of the PERSON_FIELDS (``partner_may_see`` only from the family).
+    :param data: some of the PERSON_FIELDS (``co_consultant_may_see`` only from the family).
     :return: the person.
     """
     merged = {"name": person.name, "relation": person.relation, "organisation": person.organisation, **data}

@@ -1,7 +1,7 @@
 """The network map: one set of screens for the family and, mirrored, for its consultants.
 
 The family and the consultant both add, move and remove people; the family decides whether a private person is
-shown to the consultant's partner ("makker"). Today's map can be compared with an earlier one.
+shown to the family's co-consultant ("makker"). Today's map can be compared with an earlier one.
 """
 
 from __future__ import annotations
@@ -58,24 +58,24 @@ def _to_map(view: FamilyView, anchor: str = ""):
 
 
 def _decides_visibility(view: FamilyView) -> bool:
-    """Only the parents decide whether the consultant's partner may see someone from their own life."""
+    """Only the parents decide whether the co-consultant may see someone from their own life."""
     return view.viewer.role is Role.PARENT
 
 
 def _person_form(view: FamilyView, kind: PersonKind, **kwargs):
-    """The form for a kind of person, with "the partner may see" for the parents only."""
+    """The form for a kind of person, with "the co-consultant may see" for the parents only."""
     if kind is PersonKind.PROFESSIONAL:
         return ProfessionalForm(**kwargs)
     form = PersonForm(**kwargs)
     if not _decides_visibility(view):
-        del form.partner_may_see
+        del form.co_consultant_may_see
     return form
 
 
-def _partner_names(view: FamilyView) -> list[str]:
-    """The family's partner consultants, named in the hint beside "the partner may see"."""
+def _co_consultant_names(view: FamilyView) -> list[str]:
+    """The family's co-consultants, named in the hint beside "the co-consultant may see"."""
     _people, consultants = family_queries.household(view.family)
-    return [a.consultant.name for a in consultants if a.role is AssignmentRole.PARTNER]
+    return [a.consultant.name for a in consultants if a.role is AssignmentRole.CO_CONSULTANT]
 
 
 def _by_sector(people: list[NetworkPerson]) -> list[tuple[str, str, list[NetworkPerson]]]:
@@ -102,7 +102,7 @@ def _map_page(view: FamilyView, private_form=None, professional_form=None, statu
         private_form=private_form or _person_form(view, PersonKind.PRIVATE, prefix="private", formdata=None),
         professional_form=professional_form
         or _person_form(view, PersonKind.PROFESSIONAL, prefix="professional", formdata=None),
-        partners=_partner_names(view) if _decides_visibility(view) else [],
+        co_consultants=_co_consultant_names(view) if _decides_visibility(view) else [],
     ), status
 
 
@@ -123,8 +123,8 @@ def _person_data(form) -> dict:
             "email": form.email.data or "",
             "decides": form.decides.data == "yes",
         }
-    if "partner_may_see" in form:
-        data["partner_may_see"] = bool(form.partner_may_see.data)
+    if "co_consultant_may_see" in form:
+        data["co_consultant_may_see"] = bool(form.co_consultant_may_see.data)
     return data
 
 
@@ -152,8 +152,8 @@ def add_person(family_id: str):
     form = _person_form(view, kind, prefix=kind.value)
     if form.validate_on_submit():
         data = _person_data(form)
-        if kind is PersonKind.PRIVATE and queries.is_partner(view):
-            data["partner_may_see"] = True  # the partner added them, so the partner may see them
+        if kind is PersonKind.PRIVATE and queries.is_co_consultant(view):
+            data["co_consultant_may_see"] = True  # the co-consultant added them, so may see them
         person = save(
             form,
             lambda: services.add_person(view.family, kind, data, actor=current_user, among=queries.list_people(view)),
@@ -181,7 +181,7 @@ def _prefill(view: FamilyView, person: NetworkPerson):
             "decides": "yes" if person.decides else "no",
         }
     else:
-        values["partner_may_see"] = person.partner_may_see
+        values["co_consultant_may_see"] = person.co_consultant_may_see
     return _person_form(view, person.kind, formdata=None, **values)
 
 
@@ -209,7 +209,7 @@ def edit_person(family_id: str, person_id: str):
         family=view.family,
         person=person,
         form=form,
-        partners=_partner_names(view) if _decides_visibility(view) else [],
+        co_consultants=_co_consultant_names(view) if _decides_visibility(view) else [],
     ), status
 
 

@@ -48,7 +48,7 @@ def test_create_family_and_assign(client, world, login):
         ).all()
     )
     # One primary per family: the newest primary demotes the earlier one to partner.
-    assert roles == {world.consultant_a.id: AssignmentRole.PARTNER, world.consultant_b.id: AssignmentRole.PRIMARY}
+    assert roles == {world.consultant_a.id: AssignmentRole.CO_CONSULTANT, world.consultant_b.id: AssignmentRole.PRIMARY}
 
 
 def test_bad_family_input(client, world, login):

@@ -260,14 +260,16 @@ class TestCentre:
         self, app, client, world, login
     ):
         bente = person(world, "Bente")
-        bente.partner_may_see = False
+        bente.co_consultant_may_see = False
         with app.test_request_context():
             request = services.create_request(world.family_a, template("share-plan"), bente, actor=world.consultant_a)
             record = services.give(
                 world.family_a, request, world.parent_a, language="da", now=db.utcnow(), confirmed_by="passkey"
             )
         db.session.commit()
-        family_services.assign_consultant(world.family_a, world.consultant_b, AssignmentRole.PARTNER, actor=world.admin)
+        family_services.assign_consultant(
+            world.family_a, world.consultant_b, AssignmentRole.CO_CONSULTANT, actor=world.admin
+        )
         db.session.commit()
         login(world.consultant_b)
         page = client.get(c_url(world)).get_data(as_text=True)

@@ -66,7 +66,7 @@ class TestHome:
             for i in range(5):
                 services.add_child(family, f"Barn {i}", None, actor=None)
                 services.assign_consultant(
-                    family, make_consultant(f"K{i}"), services.AssignmentRole.PARTNER, actor=None
+                    family, make_consultant(f"K{i}"), services.AssignmentRole.CO_CONSULTANT, actor=None
                 )
             db.session.commit()
         with count_queries() as many:

@@ -90,7 +90,9 @@ class TestInviteFromTheMap:
         bente, lise = map_people(world, "Bente", "Lise Lærer")
         network_meeting(client, world, bente, lise)
         meeting = db.session.scalar(select(Meeting).where(Meeting.type == MeetingType.NETWORK))
-        family_services.assign_consultant(world.family_a, world.consultant_b, AssignmentRole.PARTNER, actor=world.admin)
+        family_services.assign_consultant(
+            world.family_a, world.consultant_b, AssignmentRole.CO_CONSULTANT, actor=world.admin
+        )
         db.session.commit()
         login(world.consultant_b)
         edit = client.get(m_url(world, f"/{meeting.id}/edit")).get_data(as_text=True)

@@ -72,7 +72,7 @@ def test_an_agreement_keeps_a_former_consultant(app, client, world, login):
 
         fam = db.session.merge(world.family_a)
         former = factories.make_consultant("Tidligere Konsulent")
-        services.assign_consultant(fam, former, AssignmentRole.PARTNER, actor=None)
+        services.assign_consultant(fam, former, AssignmentRole.CO_CONSULTANT, actor=None)
         a = db.session.get(Agreement, agreement.id)
         plan_services.update_agreement(
             fam,

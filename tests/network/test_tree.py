@@ -91,7 +91,7 @@ def test_an_earlier_version_hides_who_is_hidden_today():
             "ring": "close",
             "sector": "family",
             "relation": "mormor",
-            "partner_may_see": True,
+            "co_consultant_may_see": True,
         },
         {
             "id": "22222222-2222-2222-2222-222222222222",

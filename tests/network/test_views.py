@@ -27,7 +27,9 @@ def events(action: str) -> list[AuditEvent]:
 
 def make_partner(world):
     """Consultant B becomes family A's partner consultant ("makker")."""
-    family_services.assign_consultant(world.family_a, world.consultant_b, AssignmentRole.PARTNER, actor=world.admin)
+    family_services.assign_consultant(
+        world.family_a, world.consultant_b, AssignmentRole.CO_CONSULTANT, actor=world.admin
+    )
     db.session.commit()
     return world.consultant_b
 
@@ -54,7 +56,7 @@ class TestMap:
         login(world.consultant_a)
         page = client.get(n_url(world.family_a)).get_data(as_text=True)
         assert "mirror-banner" in page and "Bente" in page and "Add a professional" in page
-        assert 'name="private-partner_may_see"' not in page  # only the family decides that
+        assert 'name="private-co_consultant_may_see"' not in page  # only the family decides that
         assert events("family.viewed")[-1].data == {"page": "network"}
 
     def test_parent_adds_a_neighbour_in_the_close_ring(self, client, world, login):
@@ -68,7 +70,7 @@ class TestMap:
             Sector.FRIENDS,
             "12 34 56 78",
         )
-        assert hanne.added_by_id == world.parent_a.id and not hanne.partner_may_see
+        assert hanne.added_by_id == world.parent_a.id and not hanne.co_consultant_may_see
         page = client.get(n_url(world.family_a)).get_data(as_text=True)
         assert str(hanne.id) in svg_people(page) and 'href="tel:12345678"' in page
         event = events("network.person_added")[-1]
@@ -197,8 +199,8 @@ class TestBadInput:
 
     def test_a_consultant_cannot_set_what_the_partner_sees(self, client, world, login):
         login(world.consultant_a)
-        client.post(n_url(world.family_a, "/people"), data=private(partner_may_see="y"))
-        assert person_named(world.family_a, "Hanne").partner_may_see is False
+        client.post(n_url(world.family_a, "/people"), data=private(co_consultant_may_see="y"))
+        assert person_named(world.family_a, "Hanne").co_consultant_may_see is False
 
 
 class TestPartnerConsultant:
@@ -214,7 +216,13 @@ class TestPartnerConsultant:
         assert "Bente" not in client.get(f"/families/{world.family_a.id}/meetings/new").get_data(as_text=True)
 
         login(world.parent_a)
-        data = {"name": "Bente", "relation": "mormor", "ring": "close", "sector": "family", "partner_may_see": "y"}
+        data = {
+            "name": "Bente",
+            "relation": "mormor",
+            "ring": "close",
+            "sector": "family",
+            "co_consultant_may_see": "y",
+        }
         assert client.post(n_url(world.family_a, f"/people/{bente.id}"), data=data).status_code == 302
         login(partner)
         assert "Bente" in client.get(n_url(world.family_a)).get_data(as_text=True)
@@ -233,7 +241,7 @@ class TestPartnerConsultant:
         login(partner)
         assert client.post(n_url(world.family_a, "/people"), data=private(name="Ole")).status_code == 302
         ole = person_named(world.family_a, "Ole")
-        assert ole.partner_may_see and client.get(n_url(world.family_a, f"/people/{ole.id}")).status_code == 200
+        assert ole.co_consultant_may_see and client.get(n_url(world.family_a, f"/people/{ole.id}")).status_code == 200
 
     def test_meetings_and_home_never_name_a_hidden_participant(self, client, world, login):
         from familyapp.meetings.models import Meeting
@@ -288,7 +296,7 @@ class TestPartnerConsultant:
         db.session.commit()
         login(young)
         page = client.get(n_url(world.family_a)).get_data(as_text=True)
-        assert "Bente" in page and 'name="private-partner_may_see"' not in page
+        assert "Bente" in page and 'name="private-co_consultant_may_see"' not in page
 
     def test_primary_consultant_sees_everyone(self, client, world, login):
         make_partner(world)

@@ -337,7 +337,7 @@ class TestReview:
 
     def test_a_partner_consultant_reviews_too(self, client, world, login):
         family_services.assign_consultant(
-            world.family_a, world.consultant_b, family_services.AssignmentRole.PARTNER, actor=world.admin
+            world.family_a, world.consultant_b, family_services.AssignmentRole.CO_CONSULTANT, actor=world.admin
         )
         db.session.commit()
         login(world.consultant_b)
