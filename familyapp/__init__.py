@@ -11,7 +11,7 @@ from flask_wtf.csrf import CSRFError, generate_csrf
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import db
+from . import db, jsonlimit
 from .config import Defaults, from_environment
 from .extensions import babel, csrf, login_manager
 
@@ -37,6 +37,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         hops = app.config["PROXY_FIX_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     db.init_app(app)
+    jsonlimit.init_app(app)
     register_extensions(app)
     register_blueprints(app)
     register_security(app)

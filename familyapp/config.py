@@ -85,5 +85,7 @@ class Defaults:
     RATE_LIMIT_WINDOW_SECONDS = 300
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the server-side session
     MAX_CONTENT_LENGTH = 256 * 1024
+    #: JSON nested deeper than this is refused with a 400 (Python's parser would otherwise recurse until it fails).
+    JSON_MAX_DEPTH = 32
     MAX_FORM_MEMORY_SIZE = 64 * 1024
     TEMPLATES_AUTO_RELOAD = False
