@@ -45,6 +45,9 @@ def from_environment(instance_path: str) -> dict:
         },
         #: How many reverse proxies in front set X-Forwarded-For/-Proto; 0 trusts no such header.
         "PROXY_FIX_HOPS": int(os.environ.get("PROXY_FIX_HOPS", "0")),
+        #: The proxies whose X-Forwarded-* headers are believed (addresses or networks, comma-separated); from
+        #: any other peer the headers are ignored, so a client cannot choose its own address.
+        "TRUSTED_PROXIES": os.environ.get("TRUSTED_PROXIES", "127.0.0.1,::1"),
         "PREFERRED_URL_SCHEME": "https" if secure else "http",
         #: Signs push messages (PEM). Without it, one key is made and kept under instance/ (one server only).
         "VAPID_PRIVATE_KEY": os.environ.get("VAPID_PRIVATE_KEY", ""),
