@@ -18,6 +18,16 @@ def _bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _whole_number(name: str, default: int) -> int:
+    """Read a whole number of 0 or more from the environment; anything else stops the start with its name."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit():
+        raise ValueError(f"{name} must be a whole number of 0 or more, not {raw!r}")
+    return int(raw)
+
+
 def from_environment(instance_path: str) -> dict:
     """Build the configuration from the environment, with safe defaults for one machine.
 
@@ -53,6 +63,8 @@ def from_environment(instance_path: str) -> dict:
         "VAPID_PRIVATE_KEY": os.environ.get("VAPID_PRIVATE_KEY", ""),
         #: Who runs the service, sent to the push services with every message (a mailto: or https: address).
         "VAPID_SUBJECT": os.environ.get("VAPID_SUBJECT", "mailto:familieoverblik@localhost"),
+        #: Pages kept on a phone for reading offline are neither shown nor kept after this many days (0: none).
+        "OFFLINE_MAX_AGE_DAYS": _whole_number("OFFLINE_MAX_AGE_DAYS", 3),
         #: The release's name (e.g. the deployed commit); a new one makes phones offer "Ny version – opdater".
         "RELEASE": os.environ.get("FAMILYAPP_RELEASE", ""),
         #: The browsers' push services a subscription may point to (the server posts there, so nowhere else).
