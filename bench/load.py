@@ -24,6 +24,7 @@ import os
 import random
 import re
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -40,7 +41,7 @@ sys.path.insert(0, str(ROOT))
 HOST = "127.0.0.1"  # loopback only: the bench never sends anything off this machine
 WORKERS = 4
 COOKIE = "familyapp_session"  # plain-HTTP name (no __Host- prefix without HTTPS)
-HELLO = '''from flask import Flask
+HELLO = """from flask import Flask
 
 app = Flask(__name__)
 
@@ -48,7 +49,7 @@ app = Flask(__name__)
 @app.get("/")
 def hello():
     return "hello"
-'''
+"""
 
 
 # --- the database ------------------------------------------------------------------------------------------
@@ -136,7 +137,11 @@ def seed(env: dict, families: int) -> list[dict]:
             data = {"_user_id": str(user.id), "_fresh": True}
             db.session.add(
                 UserSession(
-                    id=db.secret_hash(token), user_id=user.id, data=data, created_at=now, last_seen_at=now,
+                    id=db.secret_hash(token),
+                    user_id=user.id,
+                    data=data,
+                    created_at=now,
+                    last_seen_at=now,
                     signed_in_at=now,
                 )
             )
@@ -157,8 +162,20 @@ class Gunicorn:
         self.port = _free_port()
         self.env = {**env, "WEBAUTHN_ORIGIN": f"http://localhost:{self.port}"}
         self.cmd = [
-            sys.executable, "-m", "gunicorn", "--workers", str(WORKERS), "--worker-class", "sync",
-            "--bind", f"{HOST}:{self.port}", "--log-level", "warning", "--timeout", "60", target,
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            str(WORKERS),
+            "--worker-class",
+            "sync",
+            "--bind",
+            f"{HOST}:{self.port}",
+            "--log-level",
+            "warning",
+            "--timeout",
+            "60",
+            target,
         ]
         self.cwd = cwd
         self.process: subprocess.Popen | None = None
@@ -401,10 +418,13 @@ def main() -> int:
         "VAPID_PRIVATE_KEY": _vapid_pem(),
         "PYTHONPATH": str(ROOT),
     }
-    results = [bench_hello(args, base_env, tmp)]
-    results.append(bench_app("app on SQLite", f"sqlite:///{tmp / 'load.sqlite3'}", args, base_env, tmp))
-    if args.postgres:
-        results.append(bench_app("app on PostgreSQL", args.postgres, args, base_env, tmp))
+    try:
+        results = [bench_hello(args, base_env, tmp)]
+        results.append(bench_app("app on SQLite", f"sqlite:///{tmp / 'load.sqlite3'}", args, base_env, tmp))
+        if args.postgres:
+            results.append(bench_app("app on PostgreSQL", args.postgres, args, base_env, tmp))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
     report(results, args.clients)
     return 0 if all(r.server_errors == 0 and r.signed_out == 0 for r in results) else 1
 

@@ -27,9 +27,7 @@ TOUCH_INTERVAL = timedelta(seconds=60)
 class ServerSession(CallbackDict, SessionMixin):
     """Session data with a flag for "give me a new id" (at sign-in) and "forget me" (at sign-out)."""
 
-    def __init__(
-        self, initial=None, token: str | None = None, row: UserSession | None = None, ended: bool = False
-    ):
+    def __init__(self, initial=None, token: str | None = None, row: UserSession | None = None, ended: bool = False):
         def on_update(self):
             self.modified = True
 
