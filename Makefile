@@ -54,5 +54,10 @@ lint: install-test
 bench: install-test translations
 	$(PY) bench/pages.py
 
+# gunicorn (4 workers) under 20 clients against a bare Flask hello; also PostgreSQL with BENCH_POSTGRES_URL (emptied).
+.PHONY: bench-load
+bench-load: install-test translations
+	$(PY) bench/load.py
+
 clean:
 	rm -rf $(VENV) node_modules instance .pytest_cache

@@ -9,9 +9,8 @@ from flask import Flask, g, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, generate_csrf
 from werkzeug.exceptions import HTTPException
-from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import db
+from . import db, jsonlimit, proxies
 from .config import Defaults, from_environment
 from .extensions import babel, csrf, login_manager
 
@@ -33,10 +32,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY must be set (outside development and tests). See README.md.")
     if app.config.get("PROXY_FIX_HOPS"):
-        # Behind a reverse proxy the client address (rate limits, audit) and HTTPS come from its headers.
-        hops = app.config["PROXY_FIX_HOPS"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+        # Behind a reverse proxy the client address (rate limits, audit) and HTTPS come from its headers, but only
+        # when the request really comes from one of our proxies: anyone can send those headers.
+        trusted = proxies.parse_networks(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = proxies.TrustedProxyFix(app.wsgi_app, trusted, app.config["PROXY_FIX_HOPS"])
     db.init_app(app)
+    jsonlimit.init_app(app)
     register_extensions(app)
     register_blueprints(app)
     register_security(app)

@@ -18,6 +18,16 @@ def _bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _whole_number(name: str, default: int) -> int:
+    """Read a whole number of 0 or more from the environment; anything else stops the start with its name."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit():
+        raise ValueError(f"{name} must be a whole number of 0 or more, not {raw!r}")
+    return int(raw)
+
+
 def from_environment(instance_path: str) -> dict:
     """Build the configuration from the environment, with safe defaults for one machine.
 
@@ -45,6 +55,9 @@ def from_environment(instance_path: str) -> dict:
         },
         #: How many reverse proxies in front set X-Forwarded-For/-Proto; 0 trusts no such header.
         "PROXY_FIX_HOPS": int(os.environ.get("PROXY_FIX_HOPS", "0")),
+        #: The proxies whose X-Forwarded-* headers are believed (addresses or networks, comma-separated); from
+        #: any other peer the headers are ignored, so a client cannot choose its own address.
+        "TRUSTED_PROXIES": os.environ.get("TRUSTED_PROXIES", "127.0.0.1,::1"),
         "PREFERRED_URL_SCHEME": "https" if secure else "http",
         #: Signs push messages (PEM). Without it, one key is made and kept under instance/ (one server only).
         "VAPID_PRIVATE_KEY": os.environ.get("VAPID_PRIVATE_KEY", ""),
@@ -53,6 +66,8 @@ def from_environment(instance_path: str) -> dict:
         #: Whom a person calls when a new phone was added to their login and it was not them, e.g.
         #: "Familieafdelingen på 70 10 20 30"; without it, the person who confirmed the new activation.
         "SECURITY_CONTACT": os.environ.get("SECURITY_CONTACT", ""),
+        #: Pages kept on a phone for reading offline are neither shown nor kept after this many days (0: none).
+        "OFFLINE_MAX_AGE_DAYS": _whole_number("OFFLINE_MAX_AGE_DAYS", 3),
         #: The release's name (e.g. the deployed commit); a new one makes phones offer "Ny version – opdater".
         "RELEASE": os.environ.get("FAMILYAPP_RELEASE", ""),
         #: The browsers' push services a subscription may point to (the server posts there, so nowhere else).
@@ -90,5 +105,7 @@ class Defaults:
     RATE_LIMIT_WINDOW_SECONDS = 300
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session (or the anonymous cookie)
     MAX_CONTENT_LENGTH = 256 * 1024
+    #: JSON nested deeper than this is refused with a 400 (Python's parser would otherwise recurse until it fails).
+    JSON_MAX_DEPTH = 32
     MAX_FORM_MEMORY_SIZE = 64 * 1024
     TEMPLATES_AUTO_RELOAD = False

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import re
 import uuid
 from datetime import UTC, date, datetime
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from flask import Flask
+from flask import Flask, has_request_context, request
 from sqlalchemy import DateTime, Enum, MetaData, String, TypeDecorator, Uuid, create_engine, event, func
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, mapped_column, scoped_session, sessionmaker
@@ -96,13 +97,32 @@ def secret_hash(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
 
 
+#: Requests with these methods only read (a professional's audit row aside): on SQLite they never take the
+#: write lock until they write.
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+#: How long a SQLite connection waits for the write lock (or a passing checkpoint) before "database is locked".
+SQLITE_BUSY_TIMEOUT_MS = 5000
+#: Statements that write (or open a savepoint, which a write follows); ORM and Core DML are also known by their
+#: execution context.
+_WRITES = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE|SAVEPOINT|CREATE|DROP|ALTER)\b", re.IGNORECASE)
+
+
+def _in_read_request() -> bool:
+    return has_request_context() and request.method in READ_METHODS
+
+
+def _writes(statement: str, context) -> bool:
+    if context is not None and (context.isinsert or context.isupdate or context.isdelete):
+        return True
+    return bool(_WRITES.match(statement))
+
+
 def make_engine(url: str) -> Engine:
-    """Create an engine; for SQLite, enable foreign keys and make transactions explicit.
+    """Create an engine; for SQLite, enable foreign keys, WAL, and transactions that begin explicitly.
 
     pysqlite would otherwise start transactions lazily, which breaks SAVEPOINT-based test isolation
-    (STYLE.md B.12): a released outermost SAVEPOINT commits. The transaction is IMMEDIATE because two
-    concurrent requests that both read and then write would otherwise fail with "database is locked"
-    (a read transaction cannot be upgraded once another one has written); busy_timeout makes them queue.
+    (STYLE.md B.12): a released outermost SAVEPOINT commits. See ``_sqlite_transactions`` for how reads and
+    writes take (or do not take) the write lock.
     """
     engine = create_engine(url, future=True)
     if engine.dialect.name == "sqlite":
@@ -113,14 +133,39 @@ def make_engine(url: str) -> Engine:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA busy_timeout=5000")
+            cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
             cursor.close()
 
-        @event.listens_for(engine, "begin")
-        def _begin(connection):
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-
+        _sqlite_transactions(engine)
     return engine
+
+
+def _sqlite_transactions(engine: Engine) -> None:
+    """Reads never wait for a writer; a write waits its turn for the lock and holds it briefly.
+
+    - A GET or HEAD begins DEFERRED: in WAL mode it reads a snapshot without any lock, whatever is being written.
+    - Everything else (a POST, the CLI, the tests' outer transaction) begins IMMEDIATE: it takes the write lock
+      first (busy_timeout queues it), so two requests that read and then write cannot deadlock.
+    - When a read transaction is about to write (a professional's audit row, a session touched, a refused access),
+      it ends its snapshot and begins IMMEDIATE first. Writing from the snapshot would fail at once with
+      SQLITE_BUSY_SNAPSHOT whenever another connection had committed since the first read, and busy_timeout
+      does not help there. Nothing was written yet, so ending it loses nothing: the write then sees the latest
+      data, like a transaction on PostgreSQL (READ COMMITTED).
+    """
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection):
+        reading = _in_read_request()
+        connection.info["sqlite_reading"] = reading
+        connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _before_write(connection, _cursor, statement, _parameters, context, _many):
+        if connection.info.get("sqlite_reading") and _writes(statement, context):
+            connection.info["sqlite_reading"] = False
+            raw = connection.connection.dbapi_connection
+            raw.execute("COMMIT")  # only reads so far: this just lets go of the snapshot
+            raw.execute("BEGIN IMMEDIATE")
 
 
 def init_app(app: Flask) -> None:

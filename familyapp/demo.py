@@ -95,7 +95,7 @@ def _demo_plan(family: Family, consultant: User, parent: User) -> None:
             "worries": "Morgenerne er kaotiske\nNoah er meget alene i frikvartererne\nØkonomien",
         },
         actor=parent,
-        version=None,
+        version=0,  # the plan is still blank
     )
     goals = [
         ("Vi kommer op og ud ad døren til tiden", GoalStatus.YELLOW, None, "Alle er i skole og børnehave kl. 8."),
@@ -341,6 +341,7 @@ def _demo_meetings(family: Family, consultant: User, parent: User, map_people: d
             "next_step": "Opfølgningsmøde med skolen. Kontaktperson: Mette.",
         },
         actor=consultant,
+        version=held.version,
     )
     school = meeting_services.participant_from_map(map_people["Lise Holm"])
     caseworker = meeting_services.participant_from_map(map_people["Karsten Berg"])

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 
+from flask import has_request_context, request
 from flask_babel import lazy_gettext as _l
-from wtforms import StringField
+from wtforms import IntegerField, StringField
+from wtforms.utils import unset_value
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.widgets import HiddenInput
 
 
 def strip(value):
@@ -95,3 +98,30 @@ def phone_field(label=None, description=None) -> StringField:
         filters=[strip, _tidy_phone],
         validators=[Optional(), _check_phone],
     )
+
+
+class VersionField(IntegerField):
+    """The hidden version of the thing when its edit form was opened (optimistic locking).
+
+    On a post only the posted value counts. A missing or unreadable one is None, which the services refuse as a
+    conflict. Without this, WTForms would fall back to the stored version that ``obj=`` filled in, and a post
+    without a version would silently overwrite someone else's change.
+    """
+
+    widget = HiddenInput()
+
+    def process(self, formdata, data=unset_value, extra_filters=None):
+        super().process(formdata, data, extra_filters)
+        if has_request_context() and request.method == "POST":
+            # Also when the post has no form fields at all (Flask-WTF then passes no formdata).
+            posted = formdata.get(self.name) if formdata is not None else None
+            try:
+                self.data = int(posted)
+            except (TypeError, ValueError):
+                self.data = None
+            self.process_errors = []
+
+
+def version_field() -> VersionField:
+    """A hidden version field for an edit form; the view passes ``form.version.data`` to the service."""
+    return VersionField()

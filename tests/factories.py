@@ -90,7 +90,7 @@ COOKIE = "familyapp_session"
 def make_plan(family: Family, parent: User, consultant: User) -> dict:
     """A plan with one goal and step, one agreement and one readiness item (each change keeps a revision)."""
     plan_services.update_words(
-        family, {"dreams": "Ro", "works": "Aftensmad", "worries": "Morgener"}, actor=parent, version=None
+        family, {"dreams": "Ro", "works": "Aftensmad", "worries": "Morgener"}, actor=parent, version=0
     )
     goal = plan_services.add_goal(family, {"title": "Op til tiden", "private_note": ""}, actor=consultant)
     step = plan_services.add_step(family, goal, "Vækkeur", actor=parent)

@@ -54,10 +54,10 @@ def test_default_database_is_sqlite_under_instance(monkeypatch, tmp_path):
 
 
 def test_proxy_fix_only_when_configured(monkeypatch, tmp_path):
-    from werkzeug.middleware.proxy_fix import ProxyFix
+    from familyapp.proxies import TrustedProxyFix
 
     monkeypatch.setenv("SECRET_KEY", "x" * 32)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'a.db'}")
-    assert not isinstance(create_app().wsgi_app, ProxyFix)
+    assert not isinstance(create_app().wsgi_app, TrustedProxyFix)
     monkeypatch.setenv("PROXY_FIX_HOPS", "1")
-    assert isinstance(create_app().wsgi_app, ProxyFix)
+    assert isinstance(create_app().wsgi_app, TrustedProxyFix)

@@ -3,11 +3,10 @@
 from flask_babel import lazy_gettext as _l
 
 MESSAGES = {
-    "activation_unknown": _l(
-        "We do not recognise that code or link. Check it, or ask your contact person for a new one."
+    # One answer for an unknown, used, replaced or expired code or link: a prober learns nothing from it.
+    "activation_invalid": _l(
+        "This code or link cannot be used. It may be mistyped, used or too old. Ask your contact person for a new one."
     ),
-    "activation_used": _l("This code or link has already been used. Ask your contact person for a new one."),
-    "activation_expired": _l("This code or link has expired. Ask your contact person for a new one."),
     "activation_needed": _l("Open your activation link or type your code first."),
     "too_many_attempts": _l("Too many attempts. Wait a few minutes and try again."),
     "passkey_rejected": _l("Your passkey could not be checked. Please try again."),

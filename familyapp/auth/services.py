@@ -21,11 +21,10 @@ CODE_LENGTH = 8
 
 
 class ActivationError(Exception):
-    """An activation that cannot be used; ``key`` is a message key from auth.messages."""
+    """An activation that cannot be used. Unknown, used, replaced and expired all give the same message key
+    (auth.messages "activation_invalid"), so whoever tries codes or links cannot tell which ones exist."""
 
-    def __init__(self, key: str):
-        super().__init__(key)
-        self.key = key
+    key = "activation_invalid"
 
 
 class PasskeyError(Exception):
@@ -115,12 +114,11 @@ def with_passkeys(user_ids: set) -> set:
 
 
 def _check(activation: Activation | None, now: datetime) -> Activation:
-    if activation is None:
-        raise ActivationError("activation_unknown")
-    if activation.used_at is not None or activation.revoked_at is not None:
-        raise ActivationError("activation_used")
-    if now >= activation.expires_at:
-        raise ActivationError("activation_expired")
+    """The activation if it can be used now; ActivationError (one and the same) for every reason it cannot."""
+    if activation is None or activation.used_at is not None or activation.revoked_at is not None:
+        raise ActivationError()
+    if now >= activation.expires_at:  # the same answer: nothing tells an old code from a wrong one
+        raise ActivationError()
     return activation
 
 
@@ -185,7 +183,7 @@ def spend_activation(activation: Activation) -> None:
         .execution_options(synchronize_session=False)
     )
     if spent.rowcount != 1:
-        raise ActivationError("activation_used")
+        raise ActivationError()
     activation.used_at = now
 
 

@@ -15,8 +15,9 @@ import hashlib
 import secrets
 import uuid
 from datetime import timedelta
+from urllib.parse import urlsplit
 
-from flask import Flask, Request, Response
+from flask import Flask, Request, Response, url_for
 from flask.sessions import SessionInterface, SessionMixin, session_json_serializer
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import delete
@@ -42,6 +43,7 @@ class ServerSession(CallbackDict, SessionMixin):
         token: str | None = None,
         row: UserSession | None = None,
         from_cookie: bool = False,
+        ended: bool = False,
     ):
         def on_update(self):
             self.modified = True
@@ -51,6 +53,8 @@ class ServerSession(CallbackDict, SessionMixin):
         self.row = row
         #: Came from an anonymous signed cookie (no row).
         self.from_cookie = from_cookie
+        #: The cookie named a session that no longer exists (signed out elsewhere, ended by a recovery, expired).
+        self.ended = ended
         self.modified = False
         self.regenerate_requested = False
         self.signed_in = False
@@ -96,8 +100,8 @@ class DatabaseSessionInterface(SessionInterface):
         row = db.session.get(UserSession, db.secret_hash(value))
         if row is None or self._expired(app, row):
             # Refused at once; an expired row is deleted by `flask sessions purge`, not here (a GET writes
-            # nothing, and the row can never be used again anyway).
-            return ServerSession()
+            # nothing, and the row can never be used again anyway). The phone is told to drop its offline copies.
+            return ServerSession(ended=True)
         return ServerSession(dict(row.data or {}), token=value, row=row)
 
     def _open_cookie(self, app: Flask, value: str) -> ServerSession:
@@ -119,6 +123,8 @@ class DatabaseSessionInterface(SessionInterface):
         return row.signed_in_at is not None and now - row.signed_in_at > app.config["SESSION_ABSOLUTE_TIMEOUT"]
 
     def save_session(self, app: Flask, session: ServerSession, response: Response) -> None:
+        if session.ended and _asks_for_sign_in(response):
+            _forget_offline_copies(response)
         # Views commit their own work; anything still pending here was meant to be thrown away (a form that
         # failed validation, say), and committing the session row must not save it by accident.
         if db.session.new or db.session.dirty or db.session.deleted:
@@ -203,6 +209,26 @@ class DatabaseSessionInterface(SessionInterface):
             samesite=app.config["SESSION_COOKIE_SAMESITE"],
         )
         response.vary.add("Cookie")
+
+
+def _asks_for_sign_in(response: Response) -> bool:
+    """A 401 (the outbox's JSON) or a redirect to the sign-in page."""
+    if response.status_code == 401:
+        return True
+    return response.status_code in (301, 302, 303, 307, 308) and urlsplit(response.location or "").path == url_for(
+        "auth.login"
+    )
+
+
+def _forget_offline_copies(response: Response) -> None:
+    """This phone's session was ended elsewhere (a recovery after a lost phone, sign-out elsewhere, expiry).
+
+    Clear-Site-Data empties the browser's cache; not "storage", as answers waiting in the outbox (IndexedDB) must
+    survive until the next sign-in. Browsers hide that header from scripts, so "X-Offline-User: -" (this is
+    nobody's page) tells the service worker and the outbox to drop the pages kept for reading offline.
+    """
+    response.headers["Clear-Site-Data"] = '"cache"'
+    response.headers["X-Offline-User"] = "-"
 
 
 def _user_id(session: ServerSession) -> uuid.UUID | None:

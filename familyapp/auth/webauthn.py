@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from flask import current_app
@@ -22,6 +21,8 @@ from webauthn.helpers.structs import (
     ResidentKeyRequirement,
     UserVerificationRequirement,
 )
+
+from .. import jsonlimit
 
 #: How long the browser prompt may stay open, in milliseconds; the stored challenge lives as long.
 TIMEOUT_MS = 120_000
@@ -109,7 +110,8 @@ def authentication_options() -> tuple[str, str]:
 def challenge_in(credential: dict) -> str | None:
     """The challenge a browser response answers, read from its clientDataJSON (checked again on verify)."""
     try:
-        client_data = json.loads(base64url_to_bytes(credential["response"]["clientDataJSON"]))
+        # The browser's JSON inside the JSON body: depth-checked too (TooDeep is a ValueError).
+        client_data = jsonlimit.loads(base64url_to_bytes(credential["response"]["clientDataJSON"]))
         challenge = client_data["challenge"]
     except (KeyError, TypeError, ValueError):
         return None

@@ -10,7 +10,6 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
-    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -18,10 +17,10 @@ from wtforms import (
     TimeField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
-from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
+from wtforms.validators import DataRequired, Length
+from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..forms import optional_text, required_text, strip
+from ..forms import optional_text, required_text, strip, version_field
 from .models import LONG_TEXT, SHORT_TEXT
 
 
@@ -80,7 +79,7 @@ class MeetingForm(FlaskForm):
         _l("From the network map"), choices=[], invalid_choice_message=_l("Choose people from the network map.")
     )
     others = FieldList(FormField(OtherParticipantForm), min_entries=3, max_entries=3)
-    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    version = version_field()
 
 
 class ReplyForm(FlaskForm):
@@ -116,7 +115,7 @@ class ReferatForm(FlaskForm):
     minutes = _long(_l("What we talked about"))
     decisions = _long(_l("What we agreed"))
     next_step = _long(_l("Next step"), _l("For example the next meeting and who the contact person is."))
-    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    version = version_field()
 
 
 class FeedForm(FlaskForm):

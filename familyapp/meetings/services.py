@@ -125,8 +125,9 @@ def create_meeting(family: Family, data: dict, participants: list[dict], *, acto
 def update_meeting(
     family: Family, meeting: Meeting, data: dict, participants: list[dict], *, actor, now: datetime, version
 ) -> Meeting:
-    """Change a meeting; a new time marks it as moved, and the old time stays visible."""
-    if version is not None and version != meeting.version:
+    """Change a meeting; a new time marks it as moved, and the old time stays visible. ``version`` is the one
+    the form showed: another one, or None, raises Conflict."""
+    if version is None or version != meeting.version:
         raise Conflict()
     if meeting.cancelled:
         raise MeetingError("cancelled")
@@ -150,9 +151,10 @@ def cancel_meeting(family: Family, meeting: Meeting, reason: str, *, actor) -> N
     record_event(actor, "meeting.cancelled", family=family, obj=meeting)
 
 
-def save_referat(family: Family, meeting: Meeting, data: dict, *, actor, version: int | None = None) -> None:
-    """Write the referat; the family always gets it in full, also for meetings without them."""
-    if version is not None and version != meeting.version:
+def save_referat(family: Family, meeting: Meeting, data: dict, *, actor, version: int | None) -> None:
+    """Write the referat; the family always gets it in full, also for meetings without them. ``version`` is the
+    meeting's version the form showed: another one, or None, raises Conflict."""
+    if version is None or version != meeting.version:
         raise Conflict()
     meeting.minutes, meeting.decisions, meeting.next_step = data["minutes"], data["decisions"], data["next_step"]
     meeting.referat_at = db.utcnow()

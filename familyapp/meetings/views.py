@@ -296,6 +296,7 @@ def edit(family_id: str, meeting_id: str):
     view = family_screen_or_404(family_id, "meeting_edit", consultant_only=True)
     meeting = _meeting_or_404(view, meeting_id)
     form = planning.prefill(view, meeting) if request.method == "GET" else planning.meeting_form(view, meeting)
+    conflict = False
     if form.validate_on_submit() and planning.check_clock(form):
         data, participants = planning.meeting_data(view, form)
         try:
@@ -310,6 +311,7 @@ def edit(family_id: str, meeting_id: str):
             )
             meeting = _meeting_or_404(view, meeting_id)
             form.version.data, form.version.raw_data = meeting.version, None
+            conflict = True
         except services.MeetingError as exc:
             db.session.rollback()
             form.form_errors.append(str(MESSAGES[exc.key]))
@@ -317,7 +319,7 @@ def edit(family_id: str, meeting_id: str):
             _warn_overlaps(view, meeting)
             flash(_("Saved."), "success")
             return redirect(url_for("meetings.detail", family_id=view.family.id, meeting_id=meeting.id))
-    status = 400 if form.errors or form.form_errors else 200
+    status = 409 if conflict else (400 if form.errors or form.form_errors else 200)
     suggested = {str(s.network_person_id) for s in queries.suggestions_for(meeting)}
     return render_template(
         "meetings/form.html", view=view, family=view.family, form=form, meeting=meeting, suggested=suggested
@@ -350,6 +352,7 @@ def referat(family_id: str, meeting_id: str):
     view = family_screen_or_404(family_id, "meeting_referat", consultant_only=True)
     meeting = _meeting_or_404(view, meeting_id)
     form = ReferatForm(obj=meeting)
+    conflict = False
     if form.validate_on_submit():
         try:
             services.save_referat(view.family, meeting, form.data, actor=current_user, version=form.version.data)
@@ -362,11 +365,12 @@ def referat(family_id: str, meeting_id: str):
                 _("Someone else saved the referat while you were writing. Your text is kept below.")
             )
             form.version.data, form.version.raw_data = meeting.version, None
+            conflict = True
         else:
             flash(_("The referat is saved. The family can read it now."), "success")
             anchor = "referat"
             return redirect(url_for("meetings.detail", family_id=view.family.id, meeting_id=meeting.id, _anchor=anchor))
-    status = 400 if form.errors or form.form_errors else 200
+    status = 409 if conflict else (400 if form.errors or form.form_errors else 200)
     return render_template("meetings/referat.html", view=view, family=view.family, form=form, meeting=meeting), status
 
 

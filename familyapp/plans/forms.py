@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
-from wtforms.widgets import HiddenInput
 
-from ..forms import required_text, strip
+from ..forms import required_text, strip, version_field
 from .models import LONG_TEXT, SHORT_TEXT
 
 
@@ -23,8 +22,8 @@ def _long(label, description=None):
 
 
 def _version():
-    """The version of the thing when the form was opened (optimistic locking)."""
-    return IntegerField(widget=HiddenInput(), validators=[Optional()])
+    """The version of the thing when the form was opened (optimistic locking); required on a post."""
+    return version_field()
 
 
 STATUS_CHOICES = [

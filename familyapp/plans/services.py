@@ -20,8 +20,9 @@ class Conflict(Exception):
 
 
 def _check_version(obj, version: int | None) -> None:
-    """Refuse an edit made from a form that showed an older version."""
-    if version is not None and version != obj.version:
+    """Refuse an edit made from a form that showed an older version, or that does not say which (None): it
+    could overwrite a change it never saw."""
+    if version is None or version != obj.version:
         raise Conflict()
 
 
@@ -67,11 +68,12 @@ def update_words(family: Family, data: dict, *, actor, version: int | None) -> P
     """Change the dreams, what works and what worries.
 
     :param data: ``dreams``, ``works`` and ``worries`` texts.
-    :param version: the plan version the form showed; a different current version raises Conflict.
+    :param version: the plan version the form showed (0 for a plan nobody has written in yet); a different
+        current version, or None, raises Conflict.
     :return: the plan.
     """
     plan = get_plan(family)
-    _check_version(plan, version or 0)
+    _check_version(plan, version)
     plan.dreams, plan.works, plan.worries = data["dreams"], data["works"], data["worries"]
     plan.updated_at = db.utcnow()
     if plan.version == 0:

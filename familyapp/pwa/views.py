@@ -59,9 +59,16 @@ def _version(static_folder: str, templates: str, release: str = "") -> str:
 
 
 def app_version() -> str:
-    """The running release, as the service worker and the static addresses carry it."""
+    """The running release, as the service worker and the static addresses carry it (a changed offline age is a
+    new worker too, so phones take it up like any other change)."""
     templates = str(Path(current_app.root_path) / "templates")
-    return _version(current_app.static_folder, templates, current_app.config.get("RELEASE", ""))
+    release = f"{current_app.config.get('RELEASE', '')}|{offline_max_age_ms()}"
+    return _version(current_app.static_folder, templates, release)
+
+
+def offline_max_age_ms() -> int:
+    """How long a kept page may be shown offline, in milliseconds (OFFLINE_MAX_AGE_DAYS)."""
+    return int(current_app.config.get("OFFLINE_MAX_AGE_DAYS", 3)) * 24 * 3600 * 1000
 
 
 def offline_key(user) -> str:
@@ -135,7 +142,9 @@ def manifest():
 @bp.get("/sw.js")
 def service_worker():
     """The service worker, served from the root so that its scope is the whole app."""
-    body = render_template("pwa/sw.js", app_version=app_version(), assets=STATIC_ASSETS)
+    body = render_template(
+        "pwa/sw.js", app_version=app_version(), assets=STATIC_ASSETS, max_age_ms=offline_max_age_ms()
+    )
     response = current_app.response_class(body, mimetype="text/javascript")
     response.headers["Cache-Control"] = "no-cache"
     response.headers["Service-Worker-Allowed"] = "/"

@@ -210,6 +210,60 @@ def test_an_answer_filled_offline_arrives_once_after_a_new_sign_in(live_server, 
         consultant.close()
 
 
+def service_worker_registration(context, page, live_server) -> tuple:
+    """A DevTools session on the page and the service worker's registration id (to send it events)."""
+    cdp = context.new_cdp_session(page)
+    registrations = []
+    cdp.on("ServiceWorker.workerRegistrationUpdated", lambda e: registrations.extend(e["registrations"]))
+    cdp.send("ServiceWorker.enable")
+    page.wait_for_timeout(300)
+    return cdp, next(r for r in registrations if not r.get("isDeleted"))["registrationId"]
+
+
+def test_a_phone_whose_session_was_ended_elsewhere_drops_its_copies_but_keeps_its_answer(live_server, browser):
+    """A recovery on another phone ends this one's session. Its next contact is background sync sending the
+    answer filled offline: the server's 401 says so (Clear-Site-Data), the kept pages go, the answer stays."""
+    world = live_server.seed("--meeting-tomorrow")
+    family = world["family_a"]
+    key = f"wellbeing.m.{world['meeting_tomorrow']}"
+    base = f"{live_server.url}/families/{family}"
+    context, page = parent_phone(browser, live_server, world)
+    try:
+        wait_until_kept(page, f"/families/{family}/plan", f"/families/{family}/scales/fill/{key}")
+        context.set_offline(True)
+        page.goto(f"{base}/scales/fill/{key}")
+        fill_typed(page, {"me": "6", "close": "7", "everyday": "5", "overall": "8"})
+        page.click("[data-scale-form] button.button-primary")
+        expect(page.locator("[data-queued]")).to_be_visible()
+
+        query(live_server, "DELETE FROM user_sessions")  # what a recovery activation elsewhere does
+        context.set_offline(False)
+        cdp, registration = service_worker_registration(context, page, live_server)
+        cdp.send(
+            "ServiceWorker.dispatchSyncEvent",
+            {"origin": live_server.url, "registrationId": registration, "tag": "outbox", "lastChance": False},
+        )
+        page.wait_for_function(
+            "caches.keys().then((k) => !k.some((n) => n.startsWith('familyapp-pages-')))", timeout=15000
+        )
+        assert page.evaluate("familyOutbox.all().then((all) => all.length)") == 1  # the answer waits for sign-in
+        sent = query(live_server, "SELECT count(*) FROM scale_responses WHERE submitted_at IS NOT NULL")[0][0]
+
+        context.set_offline(True)
+        page.goto(base + "/plan")
+        expect(page.locator("h1")).to_have_text("Ingen forbindelse")
+        context.set_offline(False)
+        page.goto(base + "/")
+        expect(page).to_have_url(re.compile(r"/auth/login"))
+        sign_in(page)
+        expect(page.locator("[data-outbox-text]")).to_have_text(re.compile(r"^Dit svar er sendt"))
+        assert query(live_server, "SELECT count(*) FROM scale_responses WHERE submitted_at IS NOT NULL")[0][0] == (
+            sent + 1
+        )
+    finally:
+        context.close()
+
+
 def test_reminders_are_switched_on_with_a_tap_and_arrive_without_personal_details(live_server, browser):
     world = live_server.seed("--meeting-tomorrow")
     meeting_start = datetime.fromisoformat(world["meeting_tomorrow_at"])

@@ -56,7 +56,7 @@ def test_referat_written_by_two_consultants_is_a_conflict_not_an_overwrite(clien
     second = {"minutes": "Andet referat", "decisions": "", "next_step": "", "version": opened}
     response = client.post(url(world, f"/meetings/{meeting.id}/referat"), data=second)
     page = response.get_data(as_text=True)
-    assert response.status_code == 400 and "Andet referat" in page and "Første referat" in page
+    assert response.status_code == 409 and "Andet referat" in page and "Første referat" in page
     assert db.session.get(Meeting, meeting.id).minutes == "Første referat"
 
 

@@ -73,11 +73,22 @@
         }, function () { return { result: "keep" }; });
       }
       if (response.status === 409) return { result: "already" };
-      if (response.status === 401 || response.type === "opaqueredirect") return { result: "signin" };
+      if (response.status === 401 || response.type === "opaqueredirect") {
+        // The session was ended elsewhere (a recovery, a sign-out, expiry): the pages kept for reading offline go
+        // at once. The answer stays here until the next sign-in.
+        var ended = sessionEnded(response);
+        return (ended ? forgetPages() : Promise.resolve()).then(function () { return { result: "signin" }; });
+      }
       if (response.status === 422) return { result: "invalid" };
       if (response.status === 404) return { result: "refused" };
       return { result: "keep" };
     }).catch(function () { return { result: "keep" }; });
+  }
+
+  // The server tells a phone whose session was ended elsewhere to drop its copies: "X-Offline-User: -" beside
+  // Clear-Site-Data, which browsers do not show to scripts.
+  function sessionEnded(response) {
+    return response.headers.get("X-Offline-User") === "-";
   }
 
   // The caches of pages kept for reading offline (every person's).
@@ -171,6 +182,6 @@
 
   scope.familyOutbox = {
     add: add, all: all, remove: remove, send: send, flush: flush, count: count, forgetRefused: forgetRefused,
-    forgetPage: forgetPage, forgetPages: forgetPages
+    forgetPage: forgetPage, forgetPages: forgetPages, sessionEnded: sessionEnded
   };
 })(self);

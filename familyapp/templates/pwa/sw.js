@@ -3,8 +3,9 @@
  * - Static files come from this release's cache.
  * - Pages always come from the network first. A parent's or young person's own home screen, meetings, plan,
  *   årshjul and scales are also kept, for that person only ("familyapp-pages-<their offline key>"), so they can be
- *   read without a connection, marked as offline. Another person's pages on the same phone, a sign-out or a
- *   professional signing in removes them. Professionals' pages are never kept.
+ *   read without a connection, marked as offline. Another person's pages on the same phone, a sign-out, a
+ *   professional signing in, a session ended elsewhere (the server's Clear-Site-Data) or age removes them.
+ *   Professionals' pages are never kept.
  * - Answers filled without a connection wait in the outbox (outbox.js) and are sent by background sync.
  * - Push messages become notifications that say only that something is there. */
 importScripts("{{ url_for('static', filename='js/outbox.js') }}");
@@ -17,8 +18,8 @@ const ASSETS = [OFFLINE_URL{% for a in assets %}, "{{ url_for('static', filename
 // A slow network is given this long before a kept copy is shown instead (the fresh page is still kept when it
 // arrives, for next time).
 const PATIENCE_MS = 6000;
-// Kept pages older than this are neither shown nor kept.
-const MAX_AGE_MS = 7 * 24 * 3600 * 1000;
+// Kept pages older than this are neither shown nor kept (OFFLINE_MAX_AGE_DAYS on the server).
+const MAX_AGE_MS = {{ max_age_ms }};
 
 self.addEventListener("install", (event) => {
   // No skipWaiting here: an open page keeps its release until the person taps "Ny version – opdater".
@@ -49,9 +50,11 @@ function forgetPages(keep) {
 
 /** Keep a page for its person, if the server says it may be kept; forget other people's pages on this phone. */
 function remember(request, response) {
+  if (response.type !== "basic") return Promise.resolve();
   const user = response.headers.get("X-Offline-User");
-  if (!user || !response.ok || response.type !== "basic") return Promise.resolve();
+  // Nobody's page, or a session ended elsewhere (a recovery after a lost phone, a sign-out, expiry): none stay.
   if (user === "-") return forgetPages(null);
+  if (!user || !response.ok) return Promise.resolve();
   const keep = response.headers.get("X-Offline-Keep");
   // Copy the body now: the page reads the original at once.
   const copy = keep ? response.clone() : null;
