@@ -92,8 +92,7 @@ def register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
     from .auth.recovery_views import bp as recovery_bp
     from .auth.views import bp as auth_bp
-    from .consent.data_views import bp as mydata_bp
-    from .consent.partner_views import bp as partner_bp
+    from .consent.invitation_views import bp as invitations_bp
     from .consent.views import bp as consent_bp
     from .families.views import bp as families_bp
     from .i18n import bp as i18n_bp
@@ -103,6 +102,9 @@ def register_blueprints(app: Flask) -> None:
     from .network.case_views import bp as cases_bp
     from .network.tree_views import bp as familytree_bp
     from .network.views import bp as network_bp
+    from .overview.mydata_views import bp as mydata_bp
+    from .overview.partner_views import bp as partner_bp
+    from .overview.views import bp as overview_bp
     from .plans.views import bp as plans_bp
     from .pwa.views import bp as pwa_bp
     from .reminders.views import bp as reminders_bp
@@ -110,9 +112,11 @@ def register_blueprints(app: Flask) -> None:
     from .scales.views import bp as scales_bp
     from .yearwheel.views import bp as yearwheel_bp
 
-    blueprints = (auth_bp, families_bp, plans_bp, meetings_bp, calendar_bp, yearwheel_bp, network_bp, cases_bp)
-    blueprints += (familytree_bp, scales_bp, review_bp, consent_bp, partner_bp, mydata_bp, reminders_bp)
-    for bp in (*blueprints, recovery_bp, admin_bp, leader_bp, i18n_bp, pwa_bp):
+    core = (auth_bp, recovery_bp, i18n_bp, pwa_bp)
+    features = (families_bp, plans_bp, meetings_bp, calendar_bp, yearwheel_bp, network_bp, cases_bp, familytree_bp)
+    features += (scales_bp, review_bp, consent_bp, invitations_bp, reminders_bp, admin_bp, leader_bp)
+    screens = (overview_bp, mydata_bp, partner_bp)
+    for bp in (*core, *features, *screens):
         app.register_blueprint(bp)
 
 

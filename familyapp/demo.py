@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import func, select, update
 
-from . import db
+from . import db, gate
 from .auth.models import Passkey, Role, SecurityNotice, User
 from .auth.services import activation_display, create_user, issue_activation
 from .consent import services as consent_services
@@ -408,7 +408,7 @@ def demo_partner_link() -> tuple[str, str] | None:
     mette = db.session.scalar(select(User).where(User.name == "Mette Sørensen"))
     now = db.utcnow()
     for link in db.session.scalars(select(PartnerLink).where(PartnerLink.recipient_id == teacher.id)):
-        consent_services.revoke_link(family, link, actor=mette, now=now)
+        gate.revoke_link(family, link, actor=mette, now=now)
     _link, token = consent_services.create_link(family, teacher, actor=mette, now=now)
     return f"{teacher.name} ({teacher.organisation})", consent_services.partner_url(token)
 

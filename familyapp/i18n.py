@@ -51,7 +51,7 @@ def switch_language():
             current_user.language = choice
             record_event(current_user, "user.language_changed", obj=current_user, data={"language": choice})
             db.session.commit()
-    return redirect(safe_next(request.form.get("next"), url_for("families.index")))
+    return redirect(safe_next(request.form.get("next"), url_for("overview.index")))
 
 
 __all__ = ["_", "_l", "bp", "select_locale", "safe_next"]

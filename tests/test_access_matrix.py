@@ -59,9 +59,9 @@ PARENT_A_ONLY = _s(302, 404, 404, 404, 404, 302)
 #: endpoint -> (method, url template, expected status per role). {A} is family A; {person} an adult of A;
 #: {consultant} consultant A; {assignment} consultant A's assignment to family A.
 MATRIX = {
-    "families.index": ("GET", "/", everyone(302)),
-    "families.home": ("GET", "/families/{A}/", FAMILY_A_CONTENT),
-    "families.caseload": ("GET", "/caseload", _s(404, 404, 200, 200, 404, 302, leader=404)),
+    "overview.index": ("GET", "/", everyone(302)),
+    "overview.home": ("GET", "/families/{A}/", FAMILY_A_CONTENT),
+    "overview.caseload": ("GET", "/caseload", _s(404, 404, 200, 200, 404, 302, leader=404)),
     "families.people": ("GET", "/families/{A}/people", CONSULTANT_A(200)),
     "families.add_adult": ("POST", "/families/{A}/people/adults", VOUCH_A(400)),
     "families.add_child": ("POST", "/families/{A}/people/children", CONSULTANT_A(400)),
@@ -147,7 +147,7 @@ MATRIX = {
     "mydata.who_looked": ("GET", "/families/{A}/who-looked", FAMILY_A_CONTENT),
     # The world's meeting is a follow-up, not a network meeting: nothing to invite to.
     "meetings.mark_seen": ("POST", M + "/{meeting}/seen", CONSULTANT_A(302)),
-    "meetings.invite": ("POST", M + "/{meeting}/invitations", _s(404, 404, 404, 404, 404, 302)),
+    "invitations.send": ("POST", M + "/{meeting}/invitations", _s(404, 404, 404, 404, 404, 302)),
     "families.set_custody": ("POST", "/families/{A}/people/{person}/custody", VOUCH_A(302)),
     "recovery.confirm": ("POST", f"/recoveries/{RANDOM}/confirm", _s(404, 404, 404, 404, 404, 302)),
     "recovery.hand_out": ("POST", f"/recoveries/{RANDOM}/hand-out", _s(404, 404, 404, 404, 404, 302)),

@@ -11,7 +11,7 @@ def test_404_is_plain_and_translated(client):
 def test_500_shows_no_internals(app, client, monkeypatch):
     monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
     monkeypatch.setattr(app, "testing", False)
-    from familyapp.families import views
+    from familyapp.overview import views
 
     def boom(*a, **k):
         raise RuntimeError("secret internals")

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
-from familyapp import db, viewer
+from familyapp import db, gate, viewer
 from familyapp.access import FamilyView
 from familyapp.consent import queries as consent_queries
 from familyapp.consent import services as consent_services
@@ -185,4 +185,4 @@ def test_a_partner_link_shows_only_what_the_gate_allows(app, client, world):
         with_referat = meeting_queries.shared_with_partner(family, now, referat=True)
         assert past.id not in {m.id for m in upcoming} and past.id in {m.id for m in with_referat}
         assert all(m.type.with_family and not m.cancelled for m in with_referat)
-        assert consent_services.Permission(frozenset({"plan", "secrets"}), {}).allows("secrets") is False
+        assert gate.Permission(frozenset({"plan", "secrets"}), {}).allows("secrets") is False

@@ -79,7 +79,7 @@ def read_notices():
     recovery.mark_read(current_user, db.utcnow())
     db.session.commit()
     session.pop("notice", None)
-    return redirect(safe_next(request.form.get("next"), url_for("families.index")))
+    return redirect(safe_next(request.form.get("next"), url_for("overview.index")))
 
 
 def notices_for_page() -> dict:

@@ -58,7 +58,7 @@ def recent_signin_required(view):
             flash(message("confirm_signin"), "info")
             # After confirming, come back to the page the form was on (a POST address cannot be re-opened).
             back = request.full_path.rstrip("?") if request.method == "GET" else request.form.get("next")
-            return redirect(url_for("auth.login", next=safe_next(back, url_for("families.index"))))
+            return redirect(url_for("auth.login", next=safe_next(back, url_for("overview.index"))))
         return view(*args, **kwargs)
 
     return wrapped
@@ -68,7 +68,7 @@ def recent_signin_required(view):
 def login():
     """The sign-in page: one button, plus passkey autofill where the browser supports it."""
     if current_user.is_authenticated and not request.args.get("next"):
-        return redirect(url_for("families.index"))
+        return redirect(url_for("overview.index"))
     return render_template("auth/login.html", next=safe_next(request.args.get("next"), ""))
 
 
@@ -124,7 +124,7 @@ def login_finish():
     services.record_sign_in(user, passkey, count)
     db.session.commit()
     _sign_in(user)
-    target = safe_next(request.args.get("next"), url_for("families.index"))
+    target = safe_next(request.args.get("next"), url_for("overview.index"))
     return jsonify({"redirect": target})
 
 
@@ -270,7 +270,7 @@ def register_finish():
     _sign_in(user)
     flash(message("passkey_added"), "success")
     # After a lost phone, go where the old passkeys can be removed.
-    target = url_for("auth.passkeys") if had_passkeys else url_for("families.index")
+    target = url_for("auth.passkeys") if had_passkeys else url_for("overview.index")
     return jsonify({"redirect": target})
 
 

@@ -47,18 +47,6 @@ def active_templates() -> list[ConsentTemplate]:
     )
 
 
-def asked_about_meeting(meeting) -> set[uuid.UUID]:
-    """The people on the map the family has been asked about inviting to this meeting (one query)."""
-    stmt = select(ConsentRequest.recipient_id).where(ConsentRequest.meeting_id == meeting.id)
-    return set(db.session.scalars(stmt))
-
-
-def invitation_template() -> ConsentTemplate | None:
-    """The text in use for inviting someone to a network meeting (one query)."""
-    stmt = select(ConsentTemplate).where(ConsentTemplate.active.is_(True), ConsentTemplate.key == "network-meeting")
-    return db.session.scalar(stmt)
-
-
 def history(family: Family) -> list[ConsentRecord]:
     """Every record of the family, oldest first (one query)."""
     stmt = select(ConsentRecord).where(ConsentRecord.family_id == family.id).order_by(ConsentRecord.at)

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
-from .. import db
+from .. import db, gate
 from ..access import FamilyView, deny, family_screen_or_404, get_in_family_or_404, parse_id
 from ..auth.ceremony import fresh_confirmation
 from ..auth.models import Role
@@ -114,12 +114,12 @@ def _centre(view: FamilyView, request_form=None, link_form=None, status: int = 2
         latest=latest,
         templates=templates,
         recipients=recipients,
-        parents=services.custodians(family),
+        parents=gate.custodians(family),
         messages=MESSAGES,
         my_custody=services.custody_of(family, view.viewer) if view.viewer.role is Role.PARENT else None,
         children={p.id: p.name for p, _u, _m in people},
         names=family_queries.names(family),
-        active=lambda record: services.active(record, now),
+        active=lambda record: gate.active(record, now),
         language=_language(),
         request_form=(request_form or _request_form(view, formdata=None)) if view.can_edit else None,
         link_form=(link_form or _link_form(view, formdata=None)) if view.can_edit else None,
@@ -262,7 +262,7 @@ def make_link(family_id: str):
         link=link,
         recipient=recipient,
         url=services.partner_url(token),
-        shares=services.permission(view.family, recipient.id, db.utcnow()).kinds,
+        shares=gate.permission(view.family, recipient.id, db.utcnow()).kinds,
     )
 
 
@@ -272,7 +272,7 @@ def revoke_link(family_id: str, link_id: str):
     """Stop a partner link from working at once."""
     view = family_screen_or_404(family_id, consultant_only=True)
     link = get_in_family_or_404(PartnerLink, link_id, view.family)
-    services.revoke_link(view.family, link, actor=current_user, now=db.utcnow())
+    gate.revoke_link(view.family, link, actor=current_user, now=db.utcnow())
     db.session.commit()
     flash(_("The link no longer works."), "success")
     return redirect(url_for("consent.index", family_id=view.family.id, _anchor="links"))

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import current_app, has_app_context
 
+from ..dates import add_months
 from ..families.models import Cadence, CaseType, Family, Phase
 
 #: Municipal defaults (seed 001): the case type sets the rule.
@@ -20,13 +20,6 @@ PHASE_RHYTHM_DAYS = {
     Phase.MAINTENANCE: 28,
     Phase.CLOSING: 91,
 }
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day some months later; the 31st becomes the last day of a shorter month."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def rule(family: Family) -> Cadence:

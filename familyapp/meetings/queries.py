@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from .. import db
 from ..families.models import Family
+from ..network import queries as network_queries
 from ..network.queries import follows_the_map
 from .models import Answer, Meeting, MeetingParticipant, MeetingQuestion, MeetingReply, MeetingSuggestion, MeetingType
 
@@ -18,6 +19,13 @@ from .models import Answer, Meeting, MeetingParticipant, MeetingQuestion, Meetin
 # a hidden person wait for the consultant who may see them.
 follows_the_map(MeetingParticipant, "network_person_id")
 follows_the_map(MeetingSuggestion, "network_person_id")
+
+
+def invited_from_map(view, meeting: Meeting) -> list:
+    """The people invited to a meeting from the map who are still on it and whom the viewer may see (one query;
+    the meeting's participants are loaded)."""
+    on_map = {p.id: p for p in network_queries.list_people(view)}
+    return [on_map[p.network_person_id] for p in meeting.participants if p.network_person_id in on_map]
 
 
 def list_meetings(family: Family) -> list[Meeting]:

@@ -13,10 +13,8 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from .. import db
+from .. import db, gate
 from ..access import FamilyView, deny, family_screen_or_404, get_in_family_or_404
-from ..consent import queries as consent_queries
-from ..consent import services as consent_services
 from ..families import queries as family_queries
 from ..network import queries as network_queries
 from . import ics, planning, queries, services
@@ -90,7 +88,7 @@ def _meeting_page(
         my_reply=my_reply,
         open_for_family=not meeting.cancelled and meeting.ends_at >= _now(),
         invitees=(invitees := _invitees(view, meeting)),
-        invitation_text=consent_queries.invitation_template() if any(not ok for _p, ok, _a in invitees) else None,
+        invitation_text=gate.invitation_template() if any(not ok for _p, ok, _a in invitees) else None,
     ), status
 
 
@@ -100,43 +98,10 @@ def _invitees(view: FamilyView, meeting: Meeting) -> list[tuple]:
     been asked."""
     if not view.can_edit or meeting.type is not MeetingType.NETWORK or meeting.cancelled:
         return []
-    people = _invited_from_map(view, meeting)
-    allowed = consent_services.permissions(view.family, {p.id for p in people}, _now())
-    asked = consent_queries.asked_about_meeting(meeting)
+    people = queries.invited_from_map(view, meeting)
+    allowed = gate.permissions(view.family, {p.id for p in people}, _now())
+    asked = gate.asked_about_meeting(meeting)
     return [(p, allowed[p.id].allows("meeting_invitation", meeting.id), p.id in asked) for p in people]
-
-
-def _invited_from_map(view: FamilyView, meeting: Meeting) -> list:
-    """The people invited from the map who are still on it and whom this consultant may see."""
-    on_map = {p.id: p for p in network_queries.list_people(view)}
-    return [on_map[p.network_person_id] for p in meeting.participants if p.network_person_id in on_map]
-
-
-@bp.post("/<meeting_id>/invitations")
-@login_required
-def invite(family_id: str, meeting_id: str):
-    """Send a network meeting's invitations: a link for each person invited from the map, only when the parents
-    have consented for every one of them."""
-    view = family_screen_or_404(family_id, consultant_only=True)
-    meeting = _meeting_or_404(view, meeting_id)
-    if meeting.type is not MeetingType.NETWORK or meeting.cancelled:
-        deny()
-    try:
-        sent = consent_services.send_invitations(
-            view.family, meeting, _invited_from_map(view, meeting), actor=current_user, now=_now()
-        )
-    except consent_services.MissingConsent as exc:
-        db.session.rollback()
-        flash(_("Not sent: the parents have not consented to inviting %(names)s.", names=", ".join(exc.names)), "error")
-        return redirect(url_for("meetings.detail", family_id=view.family.id, meeting_id=meeting.id, _anchor="invite"))
-    db.session.commit()
-    return render_template(
-        "meetings/invitations.html",
-        view=view,
-        family=view.family,
-        meeting=meeting,
-        sent=[(person, consent_services.partner_url(token)) for person, token in sent],
-    )
 
 
 def _suggestions(view: FamilyView, meeting: Meeting) -> list[tuple]:

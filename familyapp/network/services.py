@@ -11,9 +11,8 @@ import uuid
 from sqlalchemy import delete, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from .. import db
+from .. import db, gate
 from ..audit import record_event
-from ..consent import services as consent_services
 from ..families.models import Family
 from .models import AgencyCase, KinRelation, NetworkPerson, NetworkRevision, PersonKind, RelationKind, Ring, Sector
 
@@ -133,7 +132,7 @@ def update_person(
     """
     merged = {"name": person.name, "relation": person.relation, "organisation": person.organisation, **data}
     renamed = any(merged[k] != getattr(person, k) for k in ("name", "organisation"))
-    if renamed and consent_services.is_recipient(person):
+    if renamed and gate.is_recipient(person):
         # A consent names whom it was given to: another person behind the same entry would inherit it.
         raise NetworkError("consent_recipient", person.name)
     twin = duplicate_of(merged, person.kind, among, exclude=person)
@@ -157,7 +156,7 @@ def remove_person(family: Family, person: NetworkPerson, *, actor) -> None:
     name; their family relations go (the tree only shows people on the map), and so do their partner links (the
     consent gate already ignores people who are off the map)."""
     person.removed_at = db.utcnow()
-    consent_services.revoke_links_of(family, person, actor=actor, now=person.removed_at)
+    gate.revoke_links_of(family, person, actor=actor, now=person.removed_at)
     db.session.execute(
         delete(KinRelation).where(or_(KinRelation.a_network_id == person.id, KinRelation.b_network_id == person.id))
     )

@@ -32,7 +32,7 @@ STATIC_ASSETS = (
 #: The pages a parent or young person can read offline once they have seen them online: the home screen, the
 #: meetings, the plan, the årshjul, and the scales to fill (an answer filled offline waits in the outbox).
 OFFLINE_PAGES = {
-    "families.home",
+    "overview.home",
     "meetings.index",
     "meetings.detail",
     "plans.detail",
@@ -103,7 +103,7 @@ def mark_offline_pages(response):
         return response
     response.headers[OFFLINE_HEADER] = offline_key(current_user)
     if request.endpoint in OFFLINE_PAGES and response.status_code == 200:
-        response.headers["X-Offline-Keep"] = "home" if request.endpoint == "families.home" else "1"
+        response.headers["X-Offline-Keep"] = "home" if request.endpoint == "overview.home" else "1"
     return response
 
 

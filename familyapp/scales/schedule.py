@@ -10,8 +10,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from ..dates import add_months
 from ..db import LOCAL_ZONE
-from ..meetings.cadence import add_months
 
 
 @dataclass(frozen=True)

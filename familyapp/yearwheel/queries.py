@@ -8,8 +8,8 @@ from datetime import date
 from sqlalchemy import select
 
 from .. import db
+from ..dates import add_months
 from ..families.models import Family
-from ..meetings.cadence import add_months
 from ..meetings.models import Meeting
 from .models import YearActivity
 

@@ -99,7 +99,7 @@ def test_probing_another_familys_ids_is_audited_without_the_id(client, world, lo
     login(world.consultant_b)
     assert client.get(f"/families/{world.family_a.id}/").status_code == 404
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "access.denied"))
-    assert event.actor_id == world.consultant_b.id and event.data == {"endpoint": "families.home"}
+    assert event.actor_id == world.consultant_b.id and event.data == {"endpoint": "overview.home"}
     assert str(world.family_a.id) not in str(event.data) and event.family_id is None
 
 

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import DBAPIError
 
-from familyapp import db
+from familyapp import db, gate
 from familyapp.consent import services, texts
 from familyapp.consent.models import ConsentRecord, ConsentRequest, ConsentTemplate
 from familyapp.families.models import Membership
@@ -67,12 +67,12 @@ def test_one_parent_is_enough_when_the_text_says_one(a):
     world, people = a
     karsten = people["Karsten Berg"].id
     request = ask(world, people)
-    assert not services.may_share(world.family_a, karsten, "meetings", db.utcnow())
+    assert not gate.may_share(world.family_a, karsten, "meetings", db.utcnow())
     give(world, request, world.parent_a2)
-    assert services.may_share(world.family_a, karsten, "meetings", db.utcnow())
-    assert services.may_share(world.family_a, karsten, "referat", db.utcnow())
-    assert not services.may_share(world.family_a, karsten, "plan", db.utcnow())  # only what the text covers
-    assert not services.may_share(world.family_b, karsten, "meetings", db.utcnow())
+    assert gate.may_share(world.family_a, karsten, "meetings", db.utcnow())
+    assert gate.may_share(world.family_a, karsten, "referat", db.utcnow())
+    assert not gate.may_share(world.family_a, karsten, "plan", db.utcnow())  # only what the text covers
+    assert not gate.may_share(world.family_b, karsten, "meetings", db.utcnow())
 
 
 def test_every_parent_with_custody_when_the_text_says_all(a):
@@ -81,12 +81,12 @@ def test_every_parent_with_custody_when_the_text_says_all(a):
     meeting, other = network_meeting(world, people, "Bente"), network_meeting(world, people, "Bente")
     request = ask(world, people, "network-meeting", "Bente", meeting=meeting)
     give(world, request, world.parent_a)
-    assert not services.may_share(world.family_a, bente, "meeting_invitation", db.utcnow(), meeting.id)
+    assert not gate.may_share(world.family_a, bente, "meeting_invitation", db.utcnow(), meeting.id)
     give(world, request, world.parent_a2)
-    assert services.may_share(world.family_a, bente, "meeting_invitation", db.utcnow(), meeting.id)
+    assert gate.may_share(world.family_a, bente, "meeting_invitation", db.utcnow(), meeting.id)
     # The consent is for that meeting: another network meeting needs its own.
-    assert not services.may_share(world.family_a, bente, "meeting_invitation", db.utcnow(), other.id)
-    assert not services.may_share(world.family_a, bente, "meeting_invitation", db.utcnow())
+    assert not gate.may_share(world.family_a, bente, "meeting_invitation", db.utcnow(), other.id)
+    assert not gate.may_share(world.family_a, bente, "meeting_invitation", db.utcnow())
 
 
 def test_an_invitation_consent_names_its_meeting(a):
@@ -113,7 +113,7 @@ def test_a_parent_without_custody_is_not_needed(a):
     membership = db.session.scalar(select(Membership).where(Membership.user_id == world.parent_a2.id))
     membership.custody = False
     db.session.flush()
-    assert services.may_share(world.family_a, people["Bente"].id, "meeting_invitation", db.utcnow(), meeting.id)
+    assert gate.may_share(world.family_a, people["Bente"].id, "meeting_invitation", db.utcnow(), meeting.id)
     with pytest.raises(services.ConsentError, match="not_custodian"):
         give(world, request, world.parent_a2)  # and cannot give one that would not count
     membership.custody = None
@@ -129,7 +129,7 @@ def test_nobody_counts_until_custody_is_recorded(a):
     for user in (world.parent_a, world.parent_a2):
         db.session.scalar(select(Membership).where(Membership.user_id == user.id)).custody = None
     db.session.flush()
-    assert not services.may_share(world.family_a, people["Karsten Berg"].id, "meetings", db.utcnow())
+    assert not gate.may_share(world.family_a, people["Karsten Berg"].id, "meetings", db.utcnow())
 
 
 def test_someone_taken_off_the_map_gets_nothing_more(a):
@@ -139,7 +139,7 @@ def test_someone_taken_off_the_map_gets_nothing_more(a):
         world.family_a, people["Karsten Berg"], actor=world.consultant_a, now=db.utcnow()
     )
     network_services.remove_person(world.family_a, people["Karsten Berg"], actor=world.consultant_a)
-    assert not services.may_share(world.family_a, people["Karsten Berg"].id, "meetings", db.utcnow())
+    assert not gate.may_share(world.family_a, people["Karsten Berg"].id, "meetings", db.utcnow())
     assert link.revoked_at is not None
 
 
@@ -166,7 +166,7 @@ def test_withdrawal_counts_at_once_and_the_history_keeps_both(a):
     request = ask(world, people)
     give(world, request, world.parent_a)
     services.withdraw(world.family_a, request, world.parent_a, language="da", now=db.utcnow(), confirmed_by="passkey")
-    assert not services.may_share(world.family_a, karsten, "meetings", db.utcnow())
+    assert not gate.may_share(world.family_a, karsten, "meetings", db.utcnow())
     actions = [
         r.action
         for r in db.session.scalars(
@@ -181,10 +181,10 @@ def test_a_consent_runs_out(a):
     request = ask(world, people)  # 12 months
     given = give(world, request, world.parent_a, at=db.utcnow() - timedelta(days=400))
     assert given.expires_at < db.utcnow()
-    assert not services.may_share(world.family_a, people["Karsten Berg"].id, "meetings", db.utcnow())
+    assert not gate.may_share(world.family_a, people["Karsten Berg"].id, "meetings", db.utcnow())
     # Expired: it may be given again.
     give(world, request, world.parent_a)
-    assert services.may_share(world.family_a, people["Karsten Berg"].id, "meetings", db.utcnow())
+    assert gate.may_share(world.family_a, people["Karsten Berg"].id, "meetings", db.utcnow())
 
 
 def test_a_changed_text_must_be_consented_again(a):
@@ -195,12 +195,12 @@ def test_a_changed_text_must_be_consented_again(a):
     newer["version"] = 2
     newer["text"]["da"] += " Ny sætning."
     services.store_template(db.session, newer)
-    assert not services.may_share(world.family_a, people["Karsten Berg"].id, "meetings", db.utcnow())
+    assert not gate.may_share(world.family_a, people["Karsten Berg"].id, "meetings", db.utcnow())
     with pytest.raises(services.ConsentError, match="outdated"):
         give(world, request, world.parent_a2)
     renewed = ask(world, people)
     give(world, renewed, world.parent_a)
-    assert services.may_share(world.family_a, people["Karsten Berg"].id, "meetings", db.utcnow())
+    assert gate.may_share(world.family_a, people["Karsten Berg"].id, "meetings", db.utcnow())
 
 
 def test_double_giving_and_withdrawing_nothing_are_refused(a):
@@ -293,7 +293,7 @@ def test_the_gate_asks_a_fixed_number_of_queries(a, count_queries):
         give(world, ask(world, people, who=name), world.parent_a)
     db.session.flush()
     with count_queries() as q:
-        allowed = services.permissions(world.family_a, {p.id for p in people.values()}, db.utcnow())
+        allowed = gate.permissions(world.family_a, {p.id for p in people.values()}, db.utcnow())
     assert len(q) == 4 and all("meetings" in allowed[p.id].kinds for p in people.values())
 
 

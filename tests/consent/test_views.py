@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from familyapp import db
+from familyapp import db, gate
 from familyapp.auth.models import UserSession
 from familyapp.consent import services
 from familyapp.consent.models import ConsentRecord, ConsentRequest, ConsentTemplate, PartnerLink
@@ -216,7 +216,7 @@ class TestCentre:
             )
             db.session.commit()
             bente = person(world, "Bente").id
-            assert not services.may_share(world.family_a, bente, "meeting_invitation", db.utcnow(), meeting.id)
+            assert not gate.may_share(world.family_a, bente, "meeting_invitation", db.utcnow(), meeting.id)
         login(world.consultant_a)
         response = client.post(
             f"/families/{world.family_a.id}/people/{world.parent_a2.person_id}/custody", data={"custody": "no"}
@@ -224,7 +224,7 @@ class TestCentre:
         assert response.status_code == 302
         assert db.session.scalar(select(Membership.custody).where(Membership.user_id == world.parent_a2.id)) is False
         with app.test_request_context():
-            assert services.may_share(world.family_a, bente, "meeting_invitation", db.utcnow(), meeting.id)
+            assert gate.may_share(world.family_a, bente, "meeting_invitation", db.utcnow(), meeting.id)
         # Without custody, the parent is told plainly, and nothing is recorded.
         login(world.parent_a2)
         page = client.post(c_url(world, f"/requests/{request.id}/give"), follow_redirects=True).get_data(as_text=True)

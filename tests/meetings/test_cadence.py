@@ -4,28 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
-
 from familyapp.families.models import Cadence, CaseType, Family, Phase
-from familyapp.meetings.cadence import add_months, follow_up, next_after, rule, suggested_months
+from familyapp.meetings.cadence import follow_up, next_after, rule, suggested_months
 
 
 def family(case_type=CaseType.SUPPORT, cadence=Cadence.CASE_TYPE, phase=Phase.DEVELOPMENT, start=date(2026, 1, 31)):
     return Family(name="F", case_type=case_type, cadence=cadence, phase=phase, start_date=start)
-
-
-@pytest.mark.parametrize(
-    ("day", "months", "expected"),
-    [
-        (date(2026, 1, 31), 1, date(2026, 2, 28)),
-        (date(2028, 1, 31), 1, date(2028, 2, 29)),  # leap year
-        (date(2026, 11, 30), 3, date(2027, 2, 28)),  # across the new year
-        (date(2026, 8, 31), 3, date(2026, 11, 30)),
-        (date(2026, 3, 15), 12, date(2027, 3, 15)),
-    ],
-)
-def test_add_months_clamps_to_the_month_end(day, months, expected):
-    assert add_months(day, months) == expected
 
 
 def test_case_type_sets_the_default_rule():

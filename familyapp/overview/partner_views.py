@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from .. import db
+from .. import db, gate
 from ..audit import record_event
+from ..consent import services
 from ..families import queries as family_queries
 from ..families.models import Family
 from ..meetings import queries as meeting_queries
 from ..network.models import NetworkPerson
 from ..plans import queries as plan_queries
 from ..scales import queries as scale_queries
-from . import services
 
 bp = Blueprint("partner", __name__, url_prefix="/partner")
 
@@ -21,7 +21,7 @@ bp = Blueprint("partner", __name__, url_prefix="/partner")
 def _gone():
     """The same plain answer for a revoked or expired link and for a consent that is not (or no longer) given:
     the partner learns nothing about why."""
-    return render_template("consent/partner_gone.html"), 410
+    return render_template("overview/partner_gone.html"), 410
 
 
 @bp.get("/<token>")
@@ -35,7 +35,7 @@ def view(token: str):
     recipient = db.session.get(NetworkPerson, link.recipient_id)
     if link.revoked_at is not None or link.expires_at <= now or recipient.removed_at is not None:
         return _refused(family, link, "stopped")
-    allowed = services.permission(family, recipient.id, now)
+    allowed = gate.permission(family, recipient.id, now)
     if link.meeting_id is not None:
         # An invitation: that meeting only, while it is still a network meeting the person is invited to and the
         # parents' consent to invite them to it holds.
@@ -44,7 +44,7 @@ def view(token: str):
         )
         kinds = {"meeting_invitation"} if meetings and allowed.allows("meeting_invitation", link.meeting_id) else set()
     else:
-        kinds = {kind for kind in services.SHAREABLE if allowed.allows(kind)}
+        kinds = {kind for kind in gate.SHAREABLE if allowed.allows(kind)}
         meetings = meeting_queries.shared_with_partner(family, now, referat="referat" in kinds)
     if not kinds:
         return _refused(family, link, "no_consent")
@@ -52,7 +52,7 @@ def view(token: str):
     db.session.commit()
     answers = scale_queries.shared_totals(family, allowed.consented.get("scales", set())) if "scales" in kinds else []
     return render_template(
-        "consent/partner.html",
+        "overview/partner.html",
         family=family,
         recipient=recipient,
         kinds=kinds,

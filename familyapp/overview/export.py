@@ -1,5 +1,5 @@
 """Mine oplysninger (GDPR art. 15): everything the app holds about a family member and their children, for a JSON
-download and a printable page; and "who has looked", the professionals' reads and changes.
+download and a printable page (who has looked: ``looked.py``).
 
 Left out on purpose, and said so on the page: the other parent's own answers (each parent's are theirs), and the
 consultants' internal notes (working notes; the municipality answers aktindsigt in them separately).
@@ -16,11 +16,13 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from .. import db
 from ..audit import AuditEvent
 from ..auth.models import Passkey, User
+from ..consent import queries
+from ..consent.models import ConsentRecord, ConsentRequest, ConsentTemplate, PartnerLink
 from ..families import queries as family_queries
 from ..families.models import Family, PersonKind
 from ..meetings import queries as meeting_queries
@@ -33,8 +35,6 @@ from ..plans.models import PlanRevision
 from ..scales import queries as scale_queries
 from ..scales.models import ScaleSetting
 from ..yearwheel.models import YearActivity
-from . import queries
-from .models import ConsentRecord, ConsentRequest, ConsentTemplate, PartnerLink
 
 #: What a consent record's snapshot (``ConsentRecord.shown``) holds; older records have none of it.
 SHOWN_KEYS = ("title", "to", "to_who", "why", "note", "about", "meeting_at", "covers", "months", "text", "version")
@@ -45,8 +45,6 @@ GOAL_FIELDS = ("title", "term", "person", "status", "green_looks_like")
 AGREEMENT_FIELDS = ("what", "who", "due", "done")
 #: The parts of a kept map version that describe a person (its row id is left out).
 MAP_FIELDS = ("kind", "name", "ring", "sector", "relation", "organisation", "decides", "co_consultant_may_see")
-#: "Who has looked" shows this many events a page.
-PER_PAGE = 100
 
 
 def _plain(value):
@@ -488,65 +486,3 @@ def export(view) -> dict:
         "partner_links": _links(rows.links, names),
         "partner_visits": _partner_visits(family, rows.links, names),
     }
-
-
-@dataclass(frozen=True)
-class LookedPage:
-    """One page of "who has looked": (event, who did it) newest first, and where the next, older page starts."""
-
-    rows: list[tuple[AuditEvent, str]]
-    #: Show events from before this time next; None on the last page.
-    older: datetime | None
-
-
-def _whole_moments(events: list[AuditEvent], per_page: int) -> list[AuditEvent]:
-    """The first page's events, ending before the moment the next page starts. The next page asks for events
-    strictly older than this page's last one, so events sharing that moment must not be split across pages."""
-    page, next_at = events[:per_page], events[per_page].at
-    whole = [e for e in page if e.at != next_at]
-    return whole or page  # a whole page at one moment cannot be split; never loop on it
-
-
-def _partner_names(family: Family) -> dict[str, str]:
-    """The name behind each of the family's partner links, by the link id the audit keeps (two queries)."""
-    links = {str(link.id): link.recipient_id for link in queries.links_of(family)}
-    people = network_queries.people_by_id(family, set(links.values()))
-    return {key: people[rid].label for key, rid in links.items() if rid in people}
-
-
-def who_looked(family: Family, before: datetime | None = None, per_page: int = PER_PAGE) -> LookedPage:
-    """Professionals' reads and changes on the family, and partners' visits through a link, newest first, with
-    the name of who did it ("" when not known); one page of them (four queries).
-
-    :param before: only events before this time (the previous page's ``older``).
-    """
-    stmt = (
-        select(AuditEvent)
-        .where(
-            AuditEvent.family_id == family.id,
-            or_(
-                AuditEvent.actor_role.in_(("consultant", "admin", "leader")),
-                AuditEvent.action.in_(("partner.viewed", "recovery.completed")),
-            ),
-        )
-        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-        .limit(per_page + 1)
-    )
-    if before is not None:
-        stmt = stmt.where(AuditEvent.at < before)
-    events = list(db.session.scalars(stmt))
-    older = None
-    if len(events) > per_page:
-        events = _whole_moments(events, per_page)
-        older = events[-1].at
-    ids = {e.actor_id for e in events if e.actor_id}
-    names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all()) if ids else {}
-    partners = _partner_names(family)
-    return LookedPage(rows=[(e, _who(e, names, partners)) for e in events], older=older)
-
-
-def _who(event: AuditEvent, users: dict, partners: dict) -> str:
-    """The professional's name, or for a partner's visit the name behind the link."""
-    if event.action == "partner.viewed":
-        return partners.get(event.object_id or "", "")
-    return users.get(event.actor_id, "")

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
 from ..access import deny, family_screen_or_404
-from . import mydata
+from . import export, looked
 
 bp = Blueprint("mydata", __name__, url_prefix="/families/<family_id>")
 
@@ -76,7 +76,7 @@ def _family_member(family_id: str):
 def my_data(family_id: str):
     """Everything the app holds about you and your children, on one printable page."""
     view = _family_member(family_id)
-    return render_template("consent/my_data.html", view=view, family=view.family, data=mydata.export(view))
+    return render_template("overview/my_data.html", view=view, family=view.family, data=export.export(view))
 
 
 @bp.get("/my-data.json")
@@ -85,7 +85,7 @@ def my_data_json(family_id: str):
     """The same, as a file to download."""
     view = _family_member(family_id)
     return current_app.response_class(
-        mydata.as_json(mydata.export(view)),
+        export.as_json(export.export(view)),
         mimetype="application/json",
         headers={"Content-Disposition": 'attachment; filename="mine-oplysninger.json"'},
     )
@@ -123,7 +123,7 @@ def who_looked(family_id: str):
     their link: newest first, a page at a time. A professional opening it is audited like any family page."""
     before = _before()  # first: a broken address is not a visit
     view = family_screen_or_404(family_id, "who_looked")
-    page = mydata.who_looked(view.family, before)
+    page = looked.who_looked(view.family, before)
     rows = [
         {
             "at": event.at,
@@ -134,5 +134,5 @@ def who_looked(family_id: str):
         for event, name in page.rows
     ]
     return render_template(
-        "consent/who_looked.html", view=view, family=view.family, rows=rows, older=page.older, paged=before is not None
+        "overview/who_looked.html", view=view, family=view.family, rows=rows, older=page.older, paged=before is not None
     )

@@ -1,0 +1,126 @@
+"""The family's home screen (the same template for the family and, mirrored, for its consultant), the consultant's
+caseload, and everyone's way in: screens that combine what the features offer."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from .. import db
+from ..access import family_view_or_404, home_family_id, is_admin, is_consultant, roles_required
+from ..auth import recovery
+from ..auth.models import Role
+from ..consent import queries as consent_queries
+from ..families import queries
+from ..families.forms import CadenceForm, PhaseForm
+from ..meetings import queries as meeting_queries
+from ..meetings.cadence import follow_up
+from ..plans import queries as plan_queries
+from ..scales import queries as scale_queries
+
+bp = Blueprint("overview", __name__)
+
+#: A withdrawn consent is pointed out in the caseload this long.
+WITHDRAWALS_SHOWN = timedelta(days=14)
+
+
+@bp.get("/")
+def index():
+    """Send everyone to their own start page."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    if is_admin(current_user):
+        return redirect(url_for("admin.index"))
+    if is_consultant(current_user):
+        return redirect(url_for("overview.caseload"))
+    if current_user.role is Role.LEADER:
+        return redirect(url_for("leader.index"))
+    family_id = home_family_id(current_user)
+    if family_id is None:
+        return render_template("families/no_family.html")
+    return redirect(url_for("overview.home", family_id=family_id))
+
+
+@bp.get("/families/<family_id>/")
+@login_required
+def home(family_id: str):
+    """The family's home screen: the same template for the family and, mirrored, for its consultant."""
+    view = family_view_or_404(family_id, current_user, page="home")
+    family, today, now = view.family, db.local_today(), db.utcnow()
+    meetings = meeting_queries.list_meetings(family)
+    return render_template(
+        "overview/home.html",
+        view=view,
+        family=family,
+        meeting=meeting_queries.coming_of(meetings, now),
+        to_fill=scale_queries.to_fill(family, current_user, now, meetings, late=False) if view.is_family else [],
+        consents_waiting=consent_queries.waiting_for(family, current_user) if current_user.role is Role.PARENT else 0,
+        consultants=queries.household(family)[1],
+        goals=plan_queries.list_goals(family),
+        due=plan_queries.agreements_due(family, today),
+        names=queries.names(family),
+        today=today,
+        phase_form=PhaseForm(phase=family.phase.value) if view.can_edit else None,
+        cadence_form=CadenceForm(cadence=family.cadence.value) if view.can_edit else None,
+        follow_up=_follow_up(family, meetings, now),
+    )
+
+
+def _follow_up(family, meetings, now):
+    """When the family's next follow-up is due, from its meetings (already loaded for the home screen)."""
+    last, nxt = meeting_queries.contacts_of(meetings, now)
+    last_day, next_day = (db.local_date(t) if t else None for t in (last, nxt))
+    return follow_up(family, last_day, next_day, db.local_date(now))
+
+
+@bp.get("/caseload")
+@roles_required(Role.CONSULTANT)
+def caseload():
+    """The consultant's own families."""
+    sort = request.args.get("sort", "due")
+    rows = caseload_overview(queries.caseload(current_user), db.utcnow(), sort)
+    ids = [row["family"].id for row in rows]
+    reviews = scale_queries.waiting_review(ids)
+    withdrawn = consent_queries.recent_withdrawals(ids, db.utcnow() - WITHDRAWALS_SHOWN)
+    return render_template(
+        "overview/caseload.html",
+        rows=rows,
+        sort=sort,
+        reviews=reviews,
+        withdrawn=withdrawn,
+        to_confirm=recovery.waiting_for(current_user, db.utcnow()),
+    )
+
+
+SORTS = {
+    "name": lambda row: row["family"].name.lower(),
+    "due": lambda row: (not row["follow_up"].overdue, row["follow_up"].due),
+    "next": lambda row: (row["next"] is None, row["next"] or row["follow_up"].due),
+    "waiting": lambda row: (-row["waiting"], row["family"].name.lower()),
+}
+
+
+def caseload_overview(families: list, now, sort: str) -> list[dict]:
+    """Each family with its next meeting, next due follow-up and waiting replies: four queries in all."""
+    ids = [family.id for family, _role in families]
+    last = meeting_queries.last_contacts(ids, now)
+    upcoming = meeting_queries.next_meetings(ids, now)
+    waiting = meeting_queries.waiting_replies(ids)
+    rows = []
+    for family, role in families:
+        nxt = upcoming.get(family.id)
+        last_day = db.local_date(last[family.id]) if family.id in last else None
+        rows.append(
+            {
+                "family": family,
+                "role": role,
+                "next": nxt,
+                "follow_up": follow_up(family, last_day, db.local_date(nxt) if nxt else None, db.local_date(now)),
+                "waiting": waiting.get(family.id, 0),
+            }
+        )
+    return sorted(rows, key=SORTS.get(sort, SORTS["due"]))
+
+
