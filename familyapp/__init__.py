@@ -94,7 +94,6 @@ def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .consent.invitation_views import bp as invitations_bp
     from .consent.views import bp as consent_bp
-    from .families.views import bp as families_bp
     from .i18n import bp as i18n_bp
     from .leader.views import bp as leader_bp
     from .meetings.calendar_views import bp as calendar_bp
@@ -104,6 +103,7 @@ def register_blueprints(app: Flask) -> None:
     from .network.views import bp as network_bp
     from .overview.mydata_views import bp as mydata_bp
     from .overview.partner_views import bp as partner_bp
+    from .overview.people_views import bp as people_bp
     from .overview.views import bp as overview_bp
     from .plans.views import bp as plans_bp
     from .pwa.views import bp as pwa_bp
@@ -113,9 +113,9 @@ def register_blueprints(app: Flask) -> None:
     from .yearwheel.views import bp as yearwheel_bp
 
     core = (auth_bp, recovery_bp, i18n_bp, pwa_bp)
-    features = (families_bp, plans_bp, meetings_bp, calendar_bp, yearwheel_bp, network_bp, cases_bp, familytree_bp)
+    features = (plans_bp, meetings_bp, calendar_bp, yearwheel_bp, network_bp, cases_bp, familytree_bp)
     features += (scales_bp, review_bp, consent_bp, invitations_bp, reminders_bp, admin_bp, leader_bp)
-    screens = (overview_bp, mydata_bp, partner_bp)
+    screens = (overview_bp, people_bp, mydata_bp, partner_bp)
     for bp in (*core, *features, *screens):
         app.register_blueprint(bp)
 

@@ -42,7 +42,20 @@ def test_https_origin_makes_cookies_secure(monkeypatch, tmp_path):
 
 
 def test_every_blueprint_is_registered(app):
-    assert {"auth", "families", "admin", "i18n", "pwa"} <= set(app.blueprints)
+    """Every views module's blueprint, by walking the package: a new one that is not registered fails here."""
+    import importlib
+    import pkgutil
+
+    import familyapp
+
+    found = set()
+    for module in pkgutil.walk_packages(familyapp.__path__, "familyapp."):
+        if module.name.endswith("views") or module.name.endswith("i18n"):
+            bp = getattr(importlib.import_module(module.name), "bp", None)
+            if bp is not None:
+                found.add(bp.name)
+    assert found and found <= set(app.blueprints)
+    assert {"auth", "overview", "people", "admin", "leader", "i18n", "pwa"} <= set(app.blueprints)
 
 
 def test_default_database_is_sqlite_under_instance(monkeypatch, tmp_path):

@@ -7,7 +7,7 @@ import re
 import tomllib
 from pathlib import Path
 
-from ..scales.definitions import LANGUAGES, DefinitionError
+from ..textdata import LANGUAGES, DefinitionError
 from .models import KINDS
 
 SHIPPED = Path(__file__).resolve().parent / "templates"

@@ -5,12 +5,15 @@ from __future__ import annotations
 import enum
 import uuid
 from datetime import date
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..auth.models import User
 from ..db import Base, created_at, str_100, uuidpk
+
+if TYPE_CHECKING:  # the login model is resolved by name: the family's models stand beside it, not on it
+    from ..auth.models import User
 
 
 class CaseType(enum.Enum):

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from .svg import MapItem, item_from_snapshot
+from .svg import MapItem
 
 #: Without a choice, today's map is compared with the newest version at least this old.
 DEFAULT_AGE = timedelta(days=30)
@@ -28,18 +27,6 @@ class Diff:
     @property
     def changed(self) -> bool:
         return bool(self.new or self.gone or self.closer or self.further or self.moved)
-
-
-def visible_snapshot(snapshot: list[dict], visible: set[uuid.UUID] | None) -> list[MapItem]:
-    """The people of an earlier version the viewer may see: only those the viewer may see today.
-
-    :param snapshot: a NetworkRevision's snapshot.
-    :param visible: ids the viewer may see (network.queries.visible_ids_of); None for the family (everyone).
-    """
-    if visible is None:
-        return [item_from_snapshot(entry) for entry in snapshot]
-    keys = {str(i) for i in visible}
-    return [item_from_snapshot(entry) for entry in snapshot if entry["id"] in keys]
 
 
 def compare(then: list[MapItem], now: list[MapItem]) -> Diff:

@@ -15,7 +15,6 @@ from sqlalchemy.orm import defer
 from .. import db, viewer
 from ..access import FamilyView, get_in_family_or_404, is_co_consultant_clause
 from ..families.models import Assignment, AssignmentRole, Family
-from . import compare
 from .models import AgencyCase, KinRelation, NetworkPerson, NetworkRevision, PersonKind
 
 
@@ -106,10 +105,13 @@ def list_revisions(view: FamilyView, limit: int = 100) -> list[NetworkRevision]:
     return list(db.session.scalars(stmt))
 
 
-def snapshot_items(view: FamilyView, revision: NetworkRevision) -> list:
+def snapshot_entries(view: FamilyView, revision: NetworkRevision) -> list[dict]:
     """The people of an earlier version whom the viewer may see: a version is kept whole as data, so the people
-    hidden from the viewer today are left out by the ids the rules let through."""
-    return compare.visible_snapshot(revision.snapshot, visible_ids_of(view.family) if view.can_edit else None)
+    hidden from the viewer today are left out by the ids the rules let through (the family sees everyone)."""
+    if not view.can_edit:
+        return list(revision.snapshot)
+    visible = {str(i) for i in visible_ids_of(view.family)}
+    return [entry for entry in revision.snapshot if entry["id"] in visible]
 
 
 def list_relations(family: Family) -> list[KinRelation]:

@@ -243,7 +243,7 @@ def history(family_id: str):
     revisions = queries.list_revisions(view)
     earlier = _chosen_revision(view, revisions, request.args.get("version"))
     now_items = [svg.item_from_person(p) for p in queries.list_people(view)]
-    then_items = queries.snapshot_items(view, earlier) if earlier else []
+    then_items = [svg.item_from_snapshot(e) for e in queries.snapshot_entries(view, earlier)] if earlier else []
     return render_template(
         "network/history.html",
         view=view,

@@ -5,16 +5,18 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import db
-from ..access import family_view_or_404, home_family_id, is_admin, is_consultant, roles_required
+from ..access import deny, family_view_or_404, home_family_id, is_admin, is_consultant, roles_required
 from ..auth import recovery
 from ..auth.models import Role
 from ..consent import queries as consent_queries
-from ..families import queries
+from ..families import queries, services
 from ..families.forms import CadenceForm, PhaseForm
+from ..families.models import Cadence, Phase
 from ..meetings import queries as meeting_queries
 from ..meetings.cadence import follow_up
 from ..plans import queries as plan_queries
@@ -124,3 +126,35 @@ def caseload_overview(families: list, now, sort: str) -> list[dict]:
     return sorted(rows, key=SORTS.get(sort, SORTS["due"]))
 
 
+@bp.post("/families/<family_id>/cadence")
+@login_required
+def change_cadence(family_id: str):
+    """The consultant sets how often the family is followed up (audited)."""
+    view = family_view_or_404(family_id, current_user, page=None)
+    if not view.can_edit:
+        deny()
+    form = CadenceForm()
+    if form.validate_on_submit():
+        services.change_cadence(view.family, Cadence(form.cadence.data), actor=current_user)
+        db.session.commit()
+        flash(_("Saved."), "success")
+    else:
+        flash(_("Choose one of the rules."), "error")
+    return redirect(url_for("overview.home", family_id=view.family.id, _anchor="phase"))
+
+
+@bp.post("/families/<family_id>/phase")
+@login_required
+def change_phase(family_id: str):
+    """The consultant moves the family to another phase (audited)."""
+    view = family_view_or_404(family_id, current_user, page=None)
+    if not view.can_edit:
+        deny()
+    form = PhaseForm()
+    if form.validate_on_submit():
+        services.change_phase(view.family, Phase(form.phase.data), actor=current_user)
+        db.session.commit()
+        flash(_("The phase is changed."), "success")
+    else:
+        flash(_("Choose one of the phases."), "error")
+    return redirect(url_for("overview.home", family_id=view.family.id, _anchor="phase"))

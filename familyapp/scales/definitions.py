@@ -12,7 +12,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-LANGUAGES = ("da", "en")
+from ..textdata import LANGUAGES, DefinitionError  # noqa: F401 - DefinitionError is part of this module's API
+
 SHIPPED = Path(__file__).resolve().parent / "definitions"
 
 PURPOSES = ("wellbeing", "alliance", "progression", "functioning")
@@ -51,14 +52,6 @@ TOP = {
 }
 ITEM = {"key", "type", "min", "max", "step", "label", "low", "high", "reverse"}
 SCORING = {"rule", "cutoff", "reliable_change", "drop", "item_drop", "alerts"}
-
-
-class DefinitionError(ValueError):
-    """A definition that cannot be used; ``reasons`` says exactly what is wrong, one line each."""
-
-    def __init__(self, reasons: list[str]):
-        super().__init__("; ".join(reasons))
-        self.reasons = reasons
 
 
 @dataclass(frozen=True)

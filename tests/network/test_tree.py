@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-
 from familyapp.network import compare, tree
 from familyapp.network.models import PersonKind, RelationKind, Ring, Sector
 from familyapp.network.svg import MapItem
@@ -82,29 +80,3 @@ def test_compare_then_and_now():
     assert not compare.compare(now, now).changed
 
 
-def test_an_earlier_version_hides_who_is_hidden_today():
-    snapshot = [
-        {
-            "id": "11111111-1111-1111-1111-111111111111",
-            "kind": "private",
-            "name": "Bente",
-            "ring": "close",
-            "sector": "family",
-            "relation": "mormor",
-            "co_consultant_may_see": True,
-        },
-        {
-            "id": "22222222-2222-2222-2222-222222222222",
-            "kind": "professional",
-            "name": "Lise",
-            "ring": "far",
-            "sector": "school",
-            "relation": "",
-            "organisation": "Skolen",
-            "decides": False,
-        },
-    ]
-    # Bente is hidden from the viewer today: only the people the viewer may see are kept.
-    items = compare.visible_snapshot(snapshot, {uuid.UUID("22222222-2222-2222-2222-222222222222")})
-    assert [(i.name, i.role) for i in items] == [("Lise", "Skolen")]
-    assert len(compare.visible_snapshot(snapshot, None)) == 2  # the family sees its whole map

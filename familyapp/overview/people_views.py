@@ -1,78 +1,34 @@
-"""The family's own screens (mirrored for its consultants), the caseload, and a family's members."""
+"""Personer og adgang: a family's members and their logins, for its consultants. Only the primary consultant
+vouches for a login (adds one, records custody, hands out an activation); a recovery needs a second person.
+Combines the family (core), the logins (core) and whether each person has reminders on a phone."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 
 from .. import db
-from ..access import (
-    deny,
-    family_screen_or_404,
-    family_view_or_404,
-    forbid,
-    get_in_family_or_404,
-    roles_required,
-)
+from ..access import deny, family_screen_or_404, forbid, get_in_family_or_404, roles_required
 from ..auth import recovery
 from ..auth import services as auth_services
 from ..auth.models import Role, User
 from ..auth.pages import issue_and_show
 from ..auth.services import has_passkeys
+from ..families import queries, services
+from ..families.forms import CUSTODY, AdultForm, ChildForm, custody_choices
+from ..families.models import Membership, Person
 from ..reminders import queries as reminder_queries
-from . import queries, services
-from .forms import CUSTODY, AdultForm, CadenceForm, ChildForm, PhaseForm, custody_choices
-from .models import Cadence, Membership, Person, Phase
 
-bp = Blueprint("families", __name__)
-
-#: A withdrawn consent is pointed out in the caseload this long.
-WITHDRAWALS_SHOWN = timedelta(days=14)
-
-
-@bp.post("/families/<family_id>/cadence")
-@login_required
-def change_cadence(family_id: str):
-    """The consultant sets how often the family is followed up (audited)."""
-    view = family_view_or_404(family_id, current_user, page=None)
-    if not view.can_edit:
-        deny()
-    form = CadenceForm()
-    if form.validate_on_submit():
-        services.change_cadence(view.family, Cadence(form.cadence.data), actor=current_user)
-        db.session.commit()
-        flash(_("Saved."), "success")
-    else:
-        flash(_("Choose one of the rules."), "error")
-    return redirect(url_for("overview.home", family_id=view.family.id, _anchor="phase"))
-
-
-@bp.post("/families/<family_id>/phase")
-@login_required
-def change_phase(family_id: str):
-    """The consultant moves the family to another phase (audited)."""
-    view = family_view_or_404(family_id, current_user, page=None)
-    if not view.can_edit:
-        deny()
-    form = PhaseForm()
-    if form.validate_on_submit():
-        services.change_phase(view.family, Phase(form.phase.data), actor=current_user)
-        db.session.commit()
-        flash(_("The phase is changed."), "success")
-    else:
-        flash(_("Choose one of the phases."), "error")
-    return redirect(url_for("overview.home", family_id=view.family.id, _anchor="phase"))
+bp = Blueprint("people", __name__)
 
 
 def _people_page(family, adult_form=None, child_form=None, status=200):
     people, now = queries.list_people(family), db.utcnow()
     users = {user.id for _p, user, _m in people if user}
     return render_template(
-        "families/people.html",
+        "overview/people.html",
         family=family,
         people=people,
         # Whether each person has reminders on a phone: only that, never what they are reminded of.
@@ -100,7 +56,7 @@ def _family_to_vouch_for(family_id: str):
 
 @bp.get("/families/<family_id>/people")
 @roles_required(Role.CONSULTANT)
-def people(family_id: str):
+def index(family_id: str):
     """The family's members and their logins, for its consultants (audited)."""
     return _people_page(family_screen_or_404(family_id, "people", consultant_only=True).family)
 
@@ -134,7 +90,7 @@ def add_child(family_id: str):
         return _people_page(family, child_form=form, status=400)
     services.add_child(family, form.name.data, form.birth_date.data, actor=current_user)
     db.session.commit()
-    return redirect(url_for("families.people", family_id=family.id))
+    return redirect(url_for("people.index", family_id=family.id))
 
 
 @bp.post("/families/<family_id>/people/<person_id>/activation")
@@ -158,7 +114,7 @@ def new_activation(family_id: str, person_id: str):
         ),
         "success",
     )
-    return redirect(url_for("families.people", family_id=family.id, _anchor="members"))
+    return redirect(url_for("people.index", family_id=family.id, _anchor="members"))
 
 
 @bp.post("/families/<family_id>/people/<person_id>/custody")
@@ -177,8 +133,8 @@ def set_custody(family_id: str, person_id: str):
     choice = request.form.get("custody")
     if choice not in CUSTODY:
         flash(_("Choose whether the parent has custody."), "error")
-        return redirect(url_for("families.people", family_id=family.id))
+        return redirect(url_for("people.index", family_id=family.id))
     services.set_custody(family, membership, CUSTODY[choice], actor=current_user)
     db.session.commit()
     flash(_("Saved."), "success")
-    return redirect(url_for("families.people", family_id=family.id))
+    return redirect(url_for("people.index", family_id=family.id))
