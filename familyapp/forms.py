@@ -123,5 +123,6 @@ class VersionField(IntegerField):
 
 
 def version_field() -> VersionField:
-    """A hidden version field for an edit form; the view passes ``form.version.data`` to the service."""
+    """A hidden version field for an edit form; the view passes ``form.version.data`` to the service, which checks
+    it with ``locking.check_version``."""
     return VersionField()

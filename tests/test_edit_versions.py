@@ -108,3 +108,24 @@ def test_the_first_words_of_a_blank_plan_need_version_0(client, world, login):
     words = {"dreams": "Skrevne drømme", "works": "", "worries": ""}
     assert client.post(url, data=words).status_code == 409
     assert client.post(url, data={**words, "version": "0"}).status_code == 302
+
+
+@pytest.mark.parametrize("name", EDITS)
+def test_a_stale_version_shows_both_versions(client, world, login, name):
+    """Two people open the same form; the second to save gets the conflict page: their own text in the form, the
+    first one's under "The current version", one alert to focus, and nothing overwritten."""
+    login(world.consultant_a)
+    edit = _edits(world)[name]
+    opened = client.get(edit.url).get_data(as_text=True)
+    version = opened.split('name="version" type="hidden" value="')[1].split('"')[0]
+    key = next(k for k, v in edit.typed.items() if str(v).startswith("Skrev"))
+    first, second = f"Først gemt {name}", f"Sidst skrevet {name}"
+    assert client.post(edit.url, data={**edit.typed, key: first, "version": version}).status_code == 302
+    response = client.post(edit.url, data={**edit.typed, key: second, "version": version})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    form_part, _sep, current = page.partition('aria-labelledby="current-h"')
+    assert second in form_part and second not in current
+    assert first in current
+    assert page.count("data-autofocus") == 1
+    assert edit.stored() == first

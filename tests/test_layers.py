@@ -13,11 +13,12 @@ import familyapp
 
 PACKAGE = Path(familyapp.__file__).resolve().parent
 
-#: The core: the database, the audit, languages, forms, access and the viewer's rules, dates, logins, the family
-#: and its people, and the consent gate with the records it reads (the consent feature alone writes them).
+#: The core: the database, the audit, languages, forms and their optimistic locking, access and the viewer's rules,
+#: dates, logins, the family and its people, and the consent gate with the records it reads (the consent feature
+#: alone writes them).
 CORE = {
-    "db", "audit", "i18n", "config", "extensions", "forms", "access", "viewer", "dates", "textdata", "gate",
-    "jsonlimit", "proxies", "auth", "families", "consent.models", "network.models",
+    "db", "audit", "i18n", "config", "extensions", "forms", "locking", "access", "viewer", "dates", "textdata",
+    "gate", "jsonlimit", "proxies", "auth", "families", "consent.models", "network.models",
 }  # fmt: skip
 #: Each feature and the features below it that it may import, with the reason.
 FEATURES = {

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from .. import db
 from ..audit import record_event
 from ..families.models import Family
+from ..locking import check_version
 from .models import (
     Answer,
     CalendarFeed,
@@ -33,10 +34,6 @@ class MeetingError(Exception):
     def __init__(self, key: str):
         super().__init__(key)
         self.key = key
-
-
-class Conflict(Exception):
-    """The meeting was changed by someone else after the form was opened."""
 
 
 def check_times(starts_at: datetime, ends_at: datetime, now: datetime) -> None:
@@ -127,8 +124,7 @@ def update_meeting(
 ) -> Meeting:
     """Change a meeting; a new time marks it as moved, and the old time stays visible. ``version`` is the one
     the form showed: another one, or None, raises Conflict."""
-    if version is None or version != meeting.version:
-        raise Conflict()
+    check_version(meeting, version)
     if meeting.cancelled:
         raise MeetingError("cancelled")
     check_times(data["starts_at"], data["ends_at"], now)
@@ -154,8 +150,7 @@ def cancel_meeting(family: Family, meeting: Meeting, reason: str, *, actor) -> N
 def save_referat(family: Family, meeting: Meeting, data: dict, *, actor, version: int | None) -> None:
     """Write the referat; the family always gets it in full, also for meetings without them. ``version`` is the
     meeting's version the form showed: another one, or None, raises Conflict."""
-    if version is None or version != meeting.version:
-        raise Conflict()
+    check_version(meeting, version)
     meeting.minutes, meeting.decisions, meeting.next_step = data["minutes"], data["decisions"], data["next_step"]
     meeting.referat_at = db.utcnow()
     db.session.flush()

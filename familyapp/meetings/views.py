@@ -11,9 +11,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
-from .. import db, gate
+from .. import db, gate, locking
 from ..access import FamilyView, deny, family_screen_or_404, get_in_family_or_404
 from ..families import queries as family_queries
 from ..network import queries as network_queries
@@ -261,34 +260,28 @@ def edit(family_id: str, meeting_id: str):
     view = family_screen_or_404(family_id, "meeting_edit", consultant_only=True)
     meeting = _meeting_or_404(view, meeting_id)
     form = planning.prefill(view, meeting) if request.method == "GET" else planning.meeting_form(view, meeting)
-    conflict = False
+    conflict = None
     if form.validate_on_submit() and planning.check_clock(form):
         data, participants = planning.meeting_data(view, form)
         try:
-            services.update_meeting(
-                view.family, meeting, data, participants, actor=current_user, now=_now(), version=form.version.data
+            saved = locking.save(
+                lambda: services.update_meeting(
+                    view.family, meeting, data, participants, actor=current_user, now=_now(), version=form.version.data
+                )
             )
-            db.session.commit()
-        except (services.Conflict, StaleDataError):
-            db.session.rollback()
-            form.form_errors.append(
-                _("Someone else changed this meeting while you were writing. Check it and save again.")
-            )
-            meeting = _meeting_or_404(view, meeting_id)
-            form.version.data, form.version.raw_data = meeting.version, None
-            conflict = True
         except services.MeetingError as exc:
             db.session.rollback()
             form.form_errors.append(str(MESSAGES[exc.key]))
         else:
-            _warn_overlaps(view, meeting)
-            flash(_("Saved."), "success")
-            return redirect(url_for("meetings.detail", family_id=view.family.id, meeting_id=meeting.id))
-    status = 409 if conflict else (400 if form.errors or form.form_errors else 200)
+            if saved:
+                _warn_overlaps(view, meeting)
+                flash(_("Saved."), "success")
+                return redirect(url_for("meetings.detail", family_id=view.family.id, meeting_id=meeting.id))
+            meeting = conflict = _meeting_or_404(view, meeting_id)
     suggested = {str(s.network_person_id) for s in queries.suggestions_for(meeting)}
-    return render_template(
-        "meetings/form.html", view=view, family=view.family, form=form, meeting=meeting, suggested=suggested
-    ), status
+    return locking.edit_page(
+        "meetings/form.html", form, conflict, view=view, family=view.family, meeting=meeting, suggested=suggested
+    )
 
 
 @bp.post("/<meeting_id>/cancel")
@@ -317,26 +310,19 @@ def referat(family_id: str, meeting_id: str):
     view = family_screen_or_404(family_id, "meeting_referat", consultant_only=True)
     meeting = _meeting_or_404(view, meeting_id)
     form = ReferatForm(obj=meeting)
-    conflict = False
+    conflict = None
     if form.validate_on_submit():
-        try:
-            services.save_referat(view.family, meeting, form.data, actor=current_user, version=form.version.data)
-            db.session.commit()
-        except (services.Conflict, StaleDataError):
-            # The partner consultant saved meanwhile: keep this text, show theirs, let them merge.
-            db.session.rollback()
-            meeting = _meeting_or_404(view, meeting_id)
-            form.form_errors.append(
-                _("Someone else saved the referat while you were writing. Your text is kept below.")
+        if locking.save(
+            lambda: services.save_referat(
+                view.family, meeting, form.data, actor=current_user, version=form.version.data
             )
-            form.version.data, form.version.raw_data = meeting.version, None
-            conflict = True
-        else:
+        ):
             flash(_("The referat is saved. The family can read it now."), "success")
             anchor = "referat"
             return redirect(url_for("meetings.detail", family_id=view.family.id, meeting_id=meeting.id, _anchor=anchor))
-    status = 409 if conflict else (400 if form.errors or form.form_errors else 200)
-    return render_template("meetings/referat.html", view=view, family=view.family, form=form, meeting=meeting), status
+        # The co-consultant saved meanwhile: keep this text, show theirs, let them merge.
+        meeting = conflict = _meeting_or_404(view, meeting_id)
+    return locking.edit_page("meetings/referat.html", form, conflict, view=view, family=view.family, meeting=meeting)
 
 
 TYPE_TITLES = {

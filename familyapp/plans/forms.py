@@ -21,11 +21,6 @@ def _long(label, description=None):
     )
 
 
-def _version():
-    """The version of the thing when the form was opened (optimistic locking); required on a post."""
-    return version_field()
-
-
 STATUS_CHOICES = [
     SelectChoice("red", _l("Red: not going well")),
     SelectChoice("yellow", _l("Yellow: on the way")),
@@ -38,7 +33,7 @@ class WordsForm(FlaskForm):
     dreams = _long(_l("Our dreams (5-10 years)"), _l('In your own words. You may write "I" or "we".'))
     works = _long(_l("What works"), _l("One thing on each line."))
     worries = _long(_l("What we worry about"), _l("One thing on each line."))
-    version = _version()
+    version = version_field()
 
 
 class GoalForm(FlaskForm):
@@ -47,7 +42,7 @@ class GoalForm(FlaskForm):
     person = SelectField(_l("Who is the goal for?"), choices=[], default="")
     status = SelectField(_l("How is it going?"), choices=STATUS_CHOICES, default="yellow")
     green_looks_like = _long(_l("What does green look like?"), _l("How will you know the goal is reached?"))
-    version = _version()
+    version = version_field()
 
 
 class GoalNoteForm(GoalForm):
@@ -70,7 +65,7 @@ class AgreementForm(FlaskForm):
         validators=[Length(max=100, message=_l("At most %(n)s characters.", n=100))],
     )
     due = DateField(_l("By when"), validators=[Optional()], description=_l("Optional."))
-    version = _version()
+    version = version_field()
 
     def validate_who_name(self, field):
         if self.who.data == "other" and not field.data:

@@ -11,19 +11,9 @@ from sqlalchemy.exc import IntegrityError
 from .. import db
 from ..audit import record_event
 from ..families.models import Family
+from ..locking import Conflict, check_version
 from .models import Agreement, Goal, GoalStatus, GoalStep, GoalTerm, Plan, PlanRevision, ReadinessItem, WhoKind
 from .queries import get_plan, list_agreements, list_goals, people_names, who_label
-
-
-class Conflict(Exception):
-    """The thing was changed by someone else after the form was opened."""
-
-
-def _check_version(obj, version: int | None) -> None:
-    """Refuse an edit made from a form that showed an older version, or that does not say which (None): it
-    could overwrite a change it never saw."""
-    if version is None or version != obj.version:
-        raise Conflict()
 
 
 def snapshot(family: Family) -> dict:
@@ -73,7 +63,7 @@ def update_words(family: Family, data: dict, *, actor, version: int | None) -> P
     :return: the plan.
     """
     plan = get_plan(family)
-    _check_version(plan, version)
+    check_version(plan, version)
     plan.dreams, plan.works, plan.worries = data["dreams"], data["works"], data["worries"]
     plan.updated_at = db.utcnow()
     if plan.version == 0:
@@ -109,7 +99,7 @@ def add_goal(family: Family, data: dict, *, actor) -> Goal:
 
 def update_goal(family: Family, goal: Goal, data: dict, *, actor, version: int | None) -> Goal:
     """Change a goal's words, term, person, status and (consultants) private note."""
-    _check_version(goal, version)
+    check_version(goal, version)
     seen = (goal.title, goal.green_looks_like, goal.term, goal.status, goal.person_id)
     goal.title, goal.green_looks_like = data["title"], data["green_looks_like"]
     goal.term, goal.status, goal.person_id = GoalTerm(data["term"]), GoalStatus(data["status"]), data["person_id"]
@@ -175,7 +165,7 @@ def add_agreement(family: Family, data: dict, *, actor) -> Agreement:
 
 def update_agreement(family: Family, agreement: Agreement, data: dict, *, actor, version: int | None) -> Agreement:
     """Change an agreement's words, who and date."""
-    _check_version(agreement, version)
+    check_version(agreement, version)
     agreement.what, agreement.due = data["what"], data.get("due")
     _apply_who(agreement, data["who"])
     _changed(family, actor, "agreement_changed", agreement)

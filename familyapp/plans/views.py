@@ -6,10 +6,9 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 from wtforms.fields.choices import SelectChoice
 
-from .. import db
+from .. import db, locking
 from ..access import FamilyView, family_screen_or_404, get_in_family_or_404, parse_id
 from ..auth.models import User
 from ..families import queries as family_queries
@@ -58,13 +57,6 @@ def _who(form: AgreementForm) -> tuple[WhoKind, object]:
     return WhoKind(kind), parse_id(raw)
 
 
-def _show_current_version(form, current) -> bool:
-    """After a conflict, the form keeps what was typed but carries the current version, so saving again works."""
-    form.version.data = current.version
-    form.version.raw_data = None  # otherwise the hidden field repeats the stale submitted version
-    return True
-
-
 def _plan_page(view: FamilyView, goal_form=None, agreement_form=None, step_forms=None, status: int = 200):
     """The plan, with empty add forms unless a failed one is passed back with what was typed."""
     family = view.family
@@ -101,21 +93,15 @@ def words(family_id: str):
     view = family_screen_or_404(family_id, "plan_words")
     plan = queries.get_plan(view.family)
     form = WordsForm(obj=plan)
-    conflict = False
+    conflict = None
     if form.validate_on_submit():
-        try:
-            services.update_words(view.family, form.data, actor=current_user, version=form.version.data)
-            db.session.commit()
+        if locking.save(
+            lambda: services.update_words(view.family, form.data, actor=current_user, version=form.version.data)
+        ):
             flash(_("Saved."), "success")
             return _to_plan(view, "dreams")
-        except (services.Conflict, StaleDataError):
-            db.session.rollback()
-            plan = queries.get_plan(view.family)
-            conflict = _show_current_version(form, plan)
-    status = 409 if conflict else (400 if form.errors else 200)
-    return render_template(
-        "plans/words.html", view=view, family=view.family, form=form, plan=plan, conflict=conflict
-    ), status
+        plan = conflict = queries.get_plan(view.family)
+    return locking.edit_page("plans/words.html", form, conflict, view=view, family=view.family, plan=plan)
 
 
 @bp.post("/goals")
@@ -149,21 +135,16 @@ def edit_goal(family_id: str, goal_id: str):
     form = _goal_form(
         view, GoalNoteForm, obj=goal, person=str(goal.person_id or ""), term=goal.term.value, status=goal.status.value
     )
-    conflict = False
+    conflict = None
     if form.validate_on_submit():
-        try:
-            services.update_goal(view.family, goal, _goal_data(form), actor=current_user, version=form.version.data)
-            db.session.commit()
+        data = _goal_data(form)
+        if locking.save(
+            lambda: services.update_goal(view.family, goal, data, actor=current_user, version=form.version.data)
+        ):
             flash(_("Saved."), "success")
             return _to_plan(view, f"goal-{goal.id}")
-        except (services.Conflict, StaleDataError):
-            db.session.rollback()
-            goal = get_in_family_or_404(Goal, goal_id, view.family)
-            conflict = _show_current_version(form, goal)
-    status = 409 if conflict else (400 if form.errors else 200)
-    return render_template(
-        "plans/goal.html", view=view, family=view.family, form=form, goal=goal, conflict=conflict
-    ), status
+        goal = conflict = get_in_family_or_404(Goal, goal_id, view.family)
+    return locking.edit_page("plans/goal.html", form, conflict, view=view, family=view.family, goal=goal)
 
 
 @bp.post("/goals/<goal_id>/delete")
@@ -253,24 +234,19 @@ def edit_agreement(family_id: str, agreement_id: str):
         # The agreement names a consultant no longer assigned: keep them selectable, never swap silently.
         former = _with_former_consultants({}, [agreement]).get(agreement.who_user_id, "")
         form.who.choices.insert(0, SelectChoice(_who_value(agreement), former))
-    conflict = False
+    conflict = None
     if form.validate_on_submit():
         data = {"what": form.what.data, "who": _who(form), "due": form.due.data}
-        try:
-            services.update_agreement(view.family, agreement, data, actor=current_user, version=form.version.data)
-            db.session.commit()
+        if locking.save(
+            lambda: services.update_agreement(
+                view.family, agreement, data, actor=current_user, version=form.version.data
+            )
+        ):
             _warn_if_past(form)
             flash(_("Saved."), "success")
             return _to_plan(view, "agreements")
-        except (services.Conflict, StaleDataError):
-            db.session.rollback()
-            agreement = get_in_family_or_404(Agreement, agreement_id, view.family)
-            conflict = _show_current_version(form, agreement)
-    status = 409 if conflict else (400 if form.errors else 200)
-    page = render_template(
-        "plans/agreement.html", view=view, family=view.family, form=form, agreement=agreement, conflict=conflict
-    )
-    return page, status
+        agreement = conflict = get_in_family_or_404(Agreement, agreement_id, view.family)
+    return locking.edit_page("plans/agreement.html", form, conflict, view=view, family=view.family, agreement=agreement)
 
 
 @bp.post("/agreements/<agreement_id>/done")
