@@ -35,7 +35,7 @@ FEATURES = {
 }
 #: Screens that combine features: they may import any feature; nothing imports them.
 SCREENS = {"overview"}
-#: The app factory, the commands and the models' roll call for Alembic: above everything.
+#: The app factory, the commands, the demo (a package) and the models' roll call for Alembic: above everything.
 APP = {"", "cli", "demo", "models"}
 
 
@@ -50,8 +50,8 @@ def _part(module: str) -> tuple[str, str]:
         if module == core or module.startswith(core + "."):
             return "core", core
     top = module.split(".")[0]
-    if module in APP:
-        return "app", module
+    if module in APP or top in APP:
+        return "app", top
     if top in FEATURES:
         return "feature", top
     if top in SCREENS:
