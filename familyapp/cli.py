@@ -64,7 +64,13 @@ def fill_source_language(po_path: Path) -> None:
 
 
 def register(app: Flask) -> None:
-    """Attach every command to the app."""
+    """Attach every command to the app, one group at a time."""
+    for add in (_database, _accounts, _demo, _scales, _sessions, _reminders, _passkeys, _translate):
+        add(app)
+
+
+def _database(app: Flask) -> None:
+    """``db-upgrade`` and ``db-check``."""
 
     @app.cli.command("db-upgrade")
     def db_upgrade():
@@ -79,16 +85,22 @@ def register(app: Flask) -> None:
 
         command.check(alembic_config(current_app.config["DATABASE_URL"]))
 
-    def _create_professional(role_name: str, name: str, label: str) -> None:
-        from .auth.models import Role
-        from .auth.services import activation_display, create_user, issue_activation
 
-        user = create_user(Role(role_name), name, actor=None)
-        _a, token, code = issue_activation(user, actor=None)
-        db.session.commit()
-        shown = activation_display(token, code)
-        click.echo(f"{label} {name} created. Activation link (valid 72 hours, single use):")
-        click.echo(f"  {shown['url']}\n  code: {shown['code']}")
+def _create_professional(role_name: str, name: str, label: str) -> None:
+    """Create a professional's login and print its one-time activation."""
+    from .auth.models import Role
+    from .auth.services import activation_display, create_user, issue_activation
+
+    user = create_user(Role(role_name), name, actor=None)
+    _a, token, code = issue_activation(user, actor=None)
+    db.session.commit()
+    shown = activation_display(token, code)
+    click.echo(f"{label} {name} created. Activation link (valid 72 hours, single use):")
+    click.echo(f"  {shown['url']}\n  code: {shown['code']}")
+
+
+def _accounts(app: Flask) -> None:
+    """``create-admin`` and ``create-leader``: the professionals nobody else may create."""
 
     @app.cli.command("create-admin")
     @click.argument("name")
@@ -102,6 +114,10 @@ def register(app: Flask) -> None:
         """Create a team leader (confirms recoveries; no family content) and print a one-time activation. Only
         from the server: an admin who could make leaders could confirm their own recoveries."""
         _create_professional("leader", name, "Team leader")
+
+
+def _demo(app: Flask) -> None:
+    """``demo``."""
 
     @app.cli.command("demo")
     @click.option("--force", is_flag=True, help="Run even though FAMILYAPP_ENV is not development.")
@@ -121,6 +137,21 @@ def register(app: Flask) -> None:
             click.echo("               (shows the family's plan once Sara consents; no sign-in)")
         db.session.commit()
 
+
+def _read_definition(path: str) -> dict:
+    """A scale definition file, validated; every reason it is not valid as the command's error."""
+    from .scales.definitions import DefinitionError, read_file, validate
+
+    try:
+        data = read_file(Path(path))
+        validate(data)
+    except DefinitionError as exc:
+        raise click.ClickException("the definition is not valid:\n  - " + "\n  - ".join(exc.reasons)) from exc
+    return data
+
+
+def _scales(app: Flask) -> None:
+    """``scales list|validate|load``."""
     scales = AppGroup("scales", help="Scale definitions: the questionnaires as versioned data.")
     app.cli.add_command(scales)
 
@@ -137,21 +168,11 @@ def register(app: Flask) -> None:
                 f"  {row.purpose:<12} {row.respondent:<13} {ages:<7} {row.key} v{row.version} ({row.source}) {state}"
             )
 
-    def _read(path: str) -> dict:
-        from .scales.definitions import DefinitionError, read_file, validate
-
-        try:
-            data = read_file(Path(path))
-            validate(data)
-        except DefinitionError as exc:
-            raise click.ClickException("the definition is not valid:\n  - " + "\n  - ".join(exc.reasons)) from exc
-        return data
-
     @scales.command("validate")
     @click.argument("path", type=click.Path(dir_okay=False))
     def scales_validate(path: str):
         """Check a definition file (.toml or .json) and say exactly what is wrong."""
-        data = _read(path)
+        data = _read_definition(path)
         click.echo(f"{data['key']} version {data['version']} is valid.")
 
     @scales.command("load")
@@ -163,7 +184,7 @@ def register(app: Flask) -> None:
         from .scales.definitions import DefinitionError
         from .scales.services import store_definition
 
-        data = _read(path)
+        data = _read_definition(path)
         try:
             row = store_definition(db.session, data, source="loaded", activate=activate)
         except DefinitionError as exc:
@@ -172,6 +193,9 @@ def register(app: Flask) -> None:
         db.session.commit()
         click.echo(f"Loaded {row.key} version {row.version}{' and put it in use' if row.active else ''}.")
 
+
+def _sessions(app: Flask) -> None:
+    """``sessions purge``."""
     sessions = AppGroup("sessions", help="Server-side sessions.")
     app.cli.add_command(sessions)
 
@@ -182,6 +206,9 @@ def register(app: Flask) -> None:
 
         click.echo(f"Deleted {purge_expired(current_app)} expired sessions.")
 
+
+def _reminders(app: Flask) -> None:
+    """``reminders send|public-key``."""
     reminders = AppGroup("reminders", help="Reminders on the phone (Web Push).")
     app.cli.add_command(reminders)
 
@@ -212,6 +239,9 @@ def register(app: Flask) -> None:
 
         click.echo(public_key())
 
+
+def _passkeys(app: Flask) -> None:
+    """``passkeys revoke``."""
     passkeys = AppGroup("passkeys", help="Support tooling for passkeys.")
     app.cli.add_command(passkeys)
 
@@ -235,11 +265,15 @@ def register(app: Flask) -> None:
         db.session.commit()
         click.echo("Passkeys removed and sessions ended.")
 
+
+def pybabel(*args: str) -> None:
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True)
+
+
+def _translate(app: Flask) -> None:
+    """``translate extract|update|compile``."""
     translate = AppGroup("translate", help="Translation and localisation commands.")
     app.cli.add_command(translate)
-
-    def pybabel(*args: str) -> None:
-        subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True)
 
     @translate.command("extract")
     def extract():
