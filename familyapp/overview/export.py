@@ -1,5 +1,6 @@
 """Mine oplysninger (GDPR art. 15): everything the app holds about a family member and their children, for a JSON
-download and a printable page (who has looked: ``looked.py``).
+download and a printable page (who has looked: ``looked.py``; the rows it is made of, loaded and named:
+``export_rows.py``).
 
 Left out on purpose, and said so on the page: the other parent's own answers (each parent's are theirs), and the
 consultants' internal notes (working notes; the municipality answers aktindsigt in them separately).
@@ -13,7 +14,6 @@ from __future__ import annotations
 import enum
 import json
 import uuid
-from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -25,8 +25,7 @@ from ..consent import queries
 from ..consent.models import ConsentRecord, ConsentRequest, ConsentTemplate, PartnerLink
 from ..families import queries as family_queries
 from ..families.models import Family, PersonKind
-from ..meetings import queries as meeting_queries
-from ..meetings.models import CalendarFeed, Meeting, MeetingQuestion, MeetingReply, MeetingSuggestion
+from ..meetings.models import CalendarFeed, Meeting
 from ..network import queries as network_queries
 from ..network.models import NetworkRevision
 from ..plans import queries as plan_queries
@@ -35,6 +34,7 @@ from ..plans.models import PlanRevision
 from ..scales import queries as scale_queries
 from ..scales.models import ScaleSetting
 from ..yearwheel.models import YearActivity
+from .export_rows import Names, load, names_for
 
 #: What a consent record's snapshot (``ConsentRecord.shown``) holds; older records have none of it.
 SHOWN_KEYS = ("title", "to", "to_who", "why", "note", "about", "meeting_at", "covers", "months", "text", "version")
@@ -78,67 +78,6 @@ def _as_time(value) -> datetime | None:
     return value
 
 
-@dataclass
-class _Names:
-    """Everything the export names things by, loaded once: family members and consultants, people on the map
-    (removed ones too), the family's meetings, and anyone else who changed something (a former consultant)."""
-
-    people: dict
-    meetings: dict[uuid.UUID, Meeting]
-    on_map: dict = field(default_factory=dict)
-    users: dict = field(default_factory=dict)
-
-    def who(self, user_id) -> str:
-        """A user's name (members and consultants, current or former)."""
-        return self.people.get(user_id) or self.users.get(user_id, "")
-
-    def person(self, person_id) -> str:
-        """A household member's name."""
-        return self.people.get(person_id, "") if person_id else ""
-
-    def map_name(self, network_id) -> str:
-        """The name of someone on the network map, as it is now."""
-        found = self.on_map.get(network_id)
-        return found.name if found is not None else ""
-
-    def map_role(self, network_id) -> str:
-        """Who someone on the map is to the family, with where they work ("lærer, Vestre Skole")."""
-        found = self.on_map.get(network_id)
-        return found.role if found is not None else ""
-
-    def meeting(self, meeting_id) -> dict | None:
-        """A meeting by its type and time, so a reader knows which one is meant."""
-        meeting = self.meetings.get(meeting_id)
-        if meeting is None:
-            return None
-        return {"type": meeting.type.value, "starts_at": meeting.starts_at}
-
-
-def _own_rows(model, family: Family, user: User) -> list:
-    """The user's own replies, questions or suggestions on this family's meetings only (a person can belong to
-    more than one family); one query."""
-    stmt = (
-        select(model)
-        .join(Meeting, Meeting.id == model.meeting_id)
-        .where(model.user_id == user.id, model.family_id == family.id, Meeting.family_id == family.id)
-        .order_by(Meeting.starts_at)
-    )
-    return list(db.session.scalars(stmt))
-
-
-def _revisions(model, family: Family) -> list:
-    """Every kept version of the plan or of the map, oldest first (one query)."""
-    return list(db.session.scalars(select(model).where(model.family_id == family.id).order_by(model.at)))
-
-
-def _user_names(known: dict, ids: set) -> dict:
-    """Names of users not among the family's members and consultants (one query, if any)."""
-    missing = {i for i in ids if i and i not in known}
-    if not missing:
-        return {}
-    return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(missing))).all())
-
-
 def _year_wheel(family: Family) -> list[YearActivity]:
     """The family's activities in the year wheel, by month (one query)."""
     stmt = (
@@ -171,7 +110,7 @@ def _you(user: User, people: list) -> dict:
     }
 
 
-def _family(family: Family, people: list, consultants: list, relations: list, names: _Names) -> dict:
+def _family(family: Family, people: list, consultants: list, relations: list, names: Names) -> dict:
     """Who is in the family, its consultants, and the family tree with names."""
 
     def side(person_id, network_id) -> str:
@@ -222,7 +161,7 @@ def _plan_snapshot(snapshot: dict) -> dict:
     }
 
 
-def _plan_history(revisions: list[PlanRevision], names: _Names) -> list[dict]:
+def _plan_history(revisions: list[PlanRevision], names: Names) -> list[dict]:
     """Every change to the plan: when, who, what, any agreement stamp, and the plan as it then was."""
     return [
         {
@@ -238,7 +177,7 @@ def _plan_history(revisions: list[PlanRevision], names: _Names) -> list[dict]:
     ]
 
 
-def _network_history(revisions: list[NetworkRevision], names: _Names) -> list[dict]:
+def _network_history(revisions: list[NetworkRevision], names: Names) -> list[dict]:
     """Every change to the map: when, who, what, about whom, and the map as it then was."""
     return [
         {
@@ -252,7 +191,7 @@ def _network_history(revisions: list[NetworkRevision], names: _Names) -> list[di
     ]
 
 
-def _meetings(meetings: list[Meeting], names: _Names) -> list[dict]:
+def _meetings(meetings: list[Meeting], names: Names) -> list[dict]:
     """Every meeting with who comes, any move or cancellation, and the referat."""
     return [
         {
@@ -274,7 +213,7 @@ def _meetings(meetings: list[Meeting], names: _Names) -> list[dict]:
     ]
 
 
-def _your_meeting_words(replies: list, questions: list, suggestions: list, names: _Names) -> dict:
+def _your_meeting_words(replies: list, questions: list, suggestions: list, names: Names) -> dict:
     """The person's own replies, questions and suggestions, each with the meeting it was about."""
     return {
         "your_meeting_answers": [
@@ -301,7 +240,7 @@ def _your_meeting_words(replies: list, questions: list, suggestions: list, names
     }
 
 
-def _answers(family: Family, user: User, names: _Names) -> list[dict]:
+def _answers(family: Family, user: User, names: Names) -> list[dict]:
     """The person's own answers to the questionnaires (never the other parent's), with the questions asked."""
     answers = scale_queries.responses_of(family, user)
     definitions = scale_queries.definitions_by_id({r.definition_id for r in answers})
@@ -331,7 +270,7 @@ def _answers(family: Family, user: User, names: _Names) -> list[dict]:
     return result
 
 
-def _consent(record: ConsentRecord, request: ConsentRequest, templates: dict, names: _Names) -> dict:
+def _consent(record: ConsentRecord, request: ConsentRequest, templates: dict, names: Names) -> dict:
     """One of the person's consents: what, to whom, why, about which child and meeting, as shown at the time.
 
     Older records kept no snapshot: then the request and the text tell it (the recipient's name as it is now).
@@ -370,7 +309,7 @@ def _consent(record: ConsentRecord, request: ConsentRequest, templates: dict, na
     }
 
 
-def _links(links: list[PartnerLink], names: _Names) -> list[dict]:
+def _links(links: list[PartnerLink], names: Names) -> list[dict]:
     """The addresses through which partners can see what the family has consented to share."""
     return [
         {
@@ -386,7 +325,7 @@ def _links(links: list[PartnerLink], names: _Names) -> list[dict]:
     ]
 
 
-def _partner_visits(family: Family, links: list[PartnerLink], names: _Names) -> list[dict]:
+def _partner_visits(family: Family, links: list[PartnerLink], names: Names) -> list[dict]:
     """Each time a partner opened their link: when, who, and what it showed (one query)."""
     recipients = {str(link.id): link.recipient_id for link in links}
     stmt = (
@@ -404,55 +343,6 @@ def _partner_visits(family: Family, links: list[PartnerLink], names: _Names) -> 
     ]
 
 
-@dataclass
-class _Loaded:
-    """The rows the export is made of that other rows are named through, each loaded in one query."""
-
-    meetings: list[Meeting]
-    replies: list[MeetingReply]
-    questions: list[MeetingQuestion]
-    suggestions: list[MeetingSuggestion]
-    relations: list
-    plan_revisions: list[PlanRevision]
-    map_revisions: list[NetworkRevision]
-    requests: dict[uuid.UUID, ConsentRequest]
-    records: list[ConsentRecord]
-    links: list[PartnerLink]
-
-
-def _load(family: Family, user: User) -> _Loaded:
-    """The family's meetings, histories, consents and links, and the user's own words about meetings."""
-    return _Loaded(
-        meetings=meeting_queries.list_meetings(family),
-        replies=_own_rows(MeetingReply, family, user),
-        questions=_own_rows(MeetingQuestion, family, user),
-        suggestions=_own_rows(MeetingSuggestion, family, user),
-        relations=network_queries.list_relations(family),
-        plan_revisions=_revisions(PlanRevision, family),
-        map_revisions=_revisions(NetworkRevision, family),
-        requests={r.id: r for r in queries.list_requests(family)},
-        records=[r for r in queries.history(family) if r.user_id == user.id],
-        links=queries.links_of(family),
-    )
-
-
-def _names_for(family: Family, rows: _Loaded) -> _Names:
-    """Everything the loaded rows point to, named: people on the map and former users in one query each."""
-    names = _Names(people=family_queries.names(family), meetings={m.id: m for m in rows.meetings})
-    on_map = (
-        {r.a_network_id for r in rows.relations}
-        | {r.b_network_id for r in rows.relations}
-        | {r.person_id for r in rows.map_revisions}
-        | {s.network_person_id for s in rows.suggestions}
-        | {r.recipient_id for r in rows.requests.values()}
-        | {link.recipient_id for link in rows.links}
-    )
-    names.on_map = network_queries.people_by_id(family, on_map - {None})
-    changed_by = {r.actor_id for r in [*rows.plan_revisions, *rows.map_revisions]}
-    names.users = _user_names(names.people, changed_by | {r.agreed_by_id for r in rows.plan_revisions})
-    return names
-
-
 def export(view) -> dict:
     """Everything about the viewer and their children, from every part of the app (a fixed number of queries,
     however much there is).
@@ -463,8 +353,8 @@ def export(view) -> dict:
     family: Family = view.family
     user: User = view.viewer
     people, consultants = family_queries.household(family)
-    rows = _load(family, user)
-    names = _names_for(family, rows)
+    rows = load(family, user)
+    names = names_for(family, rows)
     templates = queries.templates_by_id({r.template_id for r in rows.requests.values()})
     return {
         "generated_at": db.utcnow(),
