@@ -431,7 +431,7 @@ def _load(family: Family, user: User) -> _Loaded:
         plan_revisions=_revisions(PlanRevision, family),
         map_revisions=_revisions(NetworkRevision, family),
         requests={r.id: r for r in queries.list_requests(family)},
-        records=[r for r in queries.history(family) if r.user_id == user.id],
+        records=queries.history(family, user),
         links=queries.links_of(family),
     )
 
