@@ -6,10 +6,29 @@ import re
 
 from flask import has_request_context, request
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.form import _Auto as _AUTO
+from werkzeug.datastructures import CombinedMultiDict
 from wtforms import IntegerField, StringField
 from wtforms.utils import unset_value
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import HiddenInput
+
+
+class BaseForm(FlaskForm):
+    """The base of every form: CSRF, and fields read only from a posted form. Flask-WTF would also read a JSON
+    body as form data; a JSON body that is not a flat object (``5``, ``[1]``, ``{"code": {"x": 1}}``) then
+    breaks the fields with a 500. The app's JSON endpoints read their JSON themselves, so forms ignore it."""
+
+    class Meta:
+        def wrap_formdata(self, form, formdata):
+            if formdata is None or formdata is not _AUTO:
+                return formdata
+            if not form.is_submitted():
+                return None
+            if request.files:
+                return CombinedMultiDict((request.files, request.form))
+            return request.form
 
 
 def strip(value):

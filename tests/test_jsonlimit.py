@@ -93,3 +93,18 @@ def test_a_deep_client_data_json_inside_the_body_is_a_plain_refusal(app, client,
     credential = {"id": "AA", "rawId": "AA", "type": "public-key", "response": {"clientDataJSON": client_data}}
     response = client.post("/auth/login/finish", json={"credential": credential})
     assert response.status_code == 400 and response.get_json()["key"] == "passkey_rejected"
+
+
+@pytest.mark.parametrize("body", ["5", '"abc"', "[1, 2]", '{"code": {"x": 1}}', '{"name": [1], "version": {}}'])
+def test_odd_json_never_breaks_a_form(app, client, world, login, body):
+    """JSON that is not a flat object, posted to every route with real ids: forms read only posted form data, so
+    the answer is a refusal or the form's own message, never a 500."""
+    from tests.test_access_matrix import MATRIX, _url
+
+    posts = [(endpoint, template) for endpoint, (method, template, _e) in sorted(MATRIX.items()) if method == "POST"]
+    for user in (world.parent_a, world.consultant_a):
+        for endpoint, template in posts:
+            login(user)  # again each time: one of the routes is the sign-out
+            response = client.post(_url(template, world), data=body, content_type="application/json")
+            assert response.status_code < 500, (endpoint, body, response.status_code)
+            assert endpoint == "auth.logout" or response.status_code != 302 or "/auth/login" not in response.location

@@ -1,16 +1,15 @@
 """Forms for the team leader's pages: consultants, families and assignments."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from ..families.models import AssignmentRole, CaseType
-from ..forms import phone_field, required_text, strip
+from ..forms import BaseForm, phone_field, required_text, strip
 
 
-class ContactForm(FlaskForm):
+class ContactForm(BaseForm):
     """How families reach a consultant."""
 
     phone = phone_field(_l("Phone number"), _l("Shown to the families, for example 12 34 56 78."))
@@ -26,7 +25,7 @@ class ConsultantForm(ContactForm):
     name = required_text(_l("Name"), _l("Write the consultant's name."))
 
 
-class FamilyForm(FlaskForm):
+class FamilyForm(BaseForm):
     name = required_text(
         _l("Name of the family"), _l("Write the family's name."), description=_l("For example Familien Jensen.")
     )
@@ -41,7 +40,7 @@ class FamilyForm(FlaskForm):
     start_date = DateField(_l("Start date"), validators=[DataRequired(message=_l("Choose a valid date."))])
 
 
-class AssignForm(FlaskForm):
+class AssignForm(BaseForm):
     consultant = SelectField(_l("Consultant"), validators=[DataRequired(message=_l("Choose a consultant."))])
     role = SelectField(
         _l("Role"),

@@ -1,12 +1,11 @@
 """Forms for activation by code and passkey names."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 
-from ..forms import required_text
+from ..forms import BaseForm, required_text
 
 
-class ActivationCodeForm(FlaskForm):
+class ActivationCodeForm(BaseForm):
     code = required_text(
         _l("Activation code"),
         _l("Type the code you were given."),
@@ -15,5 +14,5 @@ class ActivationCodeForm(FlaskForm):
     )
 
 
-class RenamePasskeyForm(FlaskForm):
+class RenamePasskeyForm(BaseForm):
     label = required_text(_l("Name"), _l("Give the passkey a name."))

@@ -4,13 +4,12 @@ view, so anything not offered is refused with a plain message."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField
 
-from ..forms import optional_text
+from ..forms import BaseForm, optional_text
 
 
-class RequestForm(FlaskForm):
+class RequestForm(BaseForm):
     template = SelectField(
         _l("What to ask about"), choices=[], invalid_choice_message=_l("Choose one of the consent texts.")
     )
@@ -36,7 +35,7 @@ class RequestForm(FlaskForm):
     note = optional_text(_l("Why, in your own words"), 300, _l("Optional. Shown to the family with the text."))
 
 
-class LinkForm(FlaskForm):
+class LinkForm(BaseForm):
     recipient = SelectField(
         _l("Who gets the link"),
         choices=[],

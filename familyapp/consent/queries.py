@@ -47,9 +47,11 @@ def active_templates() -> list[ConsentTemplate]:
     )
 
 
-def history(family: Family) -> list[ConsentRecord]:
-    """Every record of the family, oldest first (one query)."""
+def history(family: Family, user=None) -> list[ConsentRecord]:
+    """Every record of the family, or of one parent (their own, for their data export), oldest first (one query)."""
     stmt = select(ConsentRecord).where(ConsentRecord.family_id == family.id).order_by(ConsentRecord.at)
+    if user is not None:
+        stmt = stmt.where(ConsentRecord.user_id == user.id)
     return list(db.session.scalars(stmt))
 
 

@@ -1,13 +1,12 @@
 """Forms for a family's members."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, RadioField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional, ValidationError
 
 from .. import db
-from ..forms import required_text
+from ..forms import BaseForm, required_text
 
 
 def _not_in_future(_form, field):
@@ -15,7 +14,7 @@ def _not_in_future(_form, field):
         raise ValidationError(_l("The birth date cannot be in the future."))
 
 
-class AdultForm(FlaskForm):
+class AdultForm(BaseForm):
     name = required_text(_l("Name"), _l("Write the person's name."))
     relation = required_text(
         _l("Relation in the family"),
@@ -49,7 +48,7 @@ def custody_choices() -> list[SelectChoice]:
 CUSTODY = {"yes": True, "no": False, "unknown": None}
 
 
-class PhaseForm(FlaskForm):
+class PhaseForm(BaseForm):
     phase = SelectField(
         _l("Phase"),
         choices=[
@@ -62,7 +61,7 @@ class PhaseForm(FlaskForm):
     )
 
 
-class CadenceForm(FlaskForm):
+class CadenceForm(BaseForm):
     cadence = SelectField(
         _l("Follow-up"),
         choices=[
@@ -74,7 +73,7 @@ class CadenceForm(FlaskForm):
     )
 
 
-class ChildForm(FlaskForm):
+class ChildForm(BaseForm):
     name = required_text(_l("Name"), _l("Write the child's name."))
     birth_date = DateField(
         _l("Birth date"),

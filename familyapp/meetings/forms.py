@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -20,7 +19,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..forms import optional_text, required_text, strip, version_field
+from ..forms import BaseForm, optional_text, required_text, strip, version_field
 from .models import LONG_TEXT, SHORT_TEXT
 
 
@@ -61,7 +60,7 @@ class OtherParticipantForm(Form):
     decides = BooleanField(_l("Can make decisions"))
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(BaseForm):
     type = SelectField(_l("Type of meeting"), choices=TYPE_CHOICES)
     day = DateField(_l("Date"), validators=[DataRequired(message=_l("Choose a valid date."))])
     start = TimeField(_l("From"), validators=[DataRequired(message=_l("Choose a valid time."))])
@@ -82,7 +81,7 @@ class MeetingForm(FlaskForm):
     version = version_field()
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(BaseForm):
     answer = RadioField(
         _l("Can you come?"),
         choices=[SelectChoice("coming", _l("Yes, I am coming")), SelectChoice("cannot", _l("No, I cannot come"))],
@@ -92,7 +91,7 @@ class ReplyForm(FlaskForm):
     wish = optional_text(_l("Another time that suits you"), description=_l("For example: Tuesday after 14."))
 
 
-class SuggestForm(FlaskForm):
+class SuggestForm(BaseForm):
     """A family member suggests people from the network map to invite."""
 
     people = MultiCheckboxField(
@@ -103,20 +102,20 @@ class SuggestForm(FlaskForm):
     )
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(BaseForm):
     text = required_text(_l("Your question or topic"), _l("Write your question."), max_length=SHORT_TEXT)
 
 
-class CancelForm(FlaskForm):
+class CancelForm(BaseForm):
     reason = optional_text(_l("Why is the meeting cancelled?"))
 
 
-class ReferatForm(FlaskForm):
+class ReferatForm(BaseForm):
     minutes = _long(_l("What we talked about"))
     decisions = _long(_l("What we agreed"))
     next_step = _long(_l("Next step"), _l("For example the next meeting and who the contact person is."))
     version = version_field()
 
 
-class FeedForm(FlaskForm):
+class FeedForm(BaseForm):
     with_details = BooleanField(_l("Also show the place and why we meet"))

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from ..forms import optional_text, phone_field, required_text, strip
+from ..forms import BaseForm, optional_text, phone_field, required_text, strip
 from .models import NAME_MAX, SHORT_TEXT
 
 RINGS = [
@@ -58,7 +57,7 @@ def _sector():
     )
 
 
-class PersonForm(FlaskForm):
+class PersonForm(BaseForm):
     """Someone from the family's own life: family, friends, neighbours."""
 
     name = required_text(_l("Name or nickname"), _l("Write the person's name."), max_length=NAME_MAX, description=None)
@@ -77,7 +76,7 @@ class PersonForm(FlaskForm):
     co_consultant_may_see = BooleanField(_l("Our consultant's co-consultant (makker) may also see this person"))
 
 
-class ProfessionalForm(FlaskForm):
+class ProfessionalForm(BaseForm):
     """A professional around the family: teacher, PPR, caseworker, doctor."""
 
     name = required_text(_l("Name"), _l("Write the person's name."), max_length=NAME_MAX)
@@ -112,7 +111,7 @@ class ProfessionalForm(FlaskForm):
     )
 
 
-class RelationForm(FlaskForm):
+class RelationForm(BaseForm):
     """One line of the family tree: "A is a parent of B"."""
 
     a = SelectField(
@@ -130,7 +129,7 @@ class RelationForm(FlaskForm):
     )
 
 
-class CaseForm(FlaskForm):
+class CaseForm(BaseForm):
     """One of the family's cases at an authority."""
 
     authority = required_text(

@@ -84,7 +84,7 @@ def load(family: Family, user: User) -> Loaded:
         plan_revisions=_revisions(PlanRevision, family),
         map_revisions=_revisions(NetworkRevision, family),
         requests={r.id: r for r in queries.list_requests(family)},
-        records=[r for r in queries.history(family) if r.user_id == user.id],
+        records=queries.history(family, user),
         links=queries.links_of(family),
     )
 

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import db
-from ..access import deny, family_view_or_404, home_family_id, is_admin, is_consultant, roles_required
+from ..access import family_screen_or_404, family_view_or_404, home_family_id, is_admin, is_consultant, roles_required
 from ..auth import recovery
 from ..auth.models import Role
 from ..consent import queries as consent_queries
@@ -126,35 +126,32 @@ def caseload_overview(families: list, now, sort: str) -> list[dict]:
     return sorted(rows, key=SORTS.get(sort, SORTS["due"]))
 
 
+def _family_setting(family_id: str, form, change, done: str, refused: str):
+    """A consultant's one-choice setting on the family's home (its cadence, its phase): checked, changed by the
+    service (which audits it), and back to the home screen with a message."""
+    view = family_screen_or_404(family_id, consultant_only=True)
+    if form.validate_on_submit():
+        change(view.family)
+        db.session.commit()
+        flash(done, "success")
+    else:
+        flash(refused, "error")
+    return redirect(url_for("overview.home", family_id=view.family.id, _anchor="phase"))
+
+
 @bp.post("/families/<family_id>/cadence")
 @login_required
 def change_cadence(family_id: str):
     """The consultant sets how often the family is followed up (audited)."""
-    view = family_view_or_404(family_id, current_user, page=None)
-    if not view.can_edit:
-        deny()
     form = CadenceForm()
-    if form.validate_on_submit():
-        services.change_cadence(view.family, Cadence(form.cadence.data), actor=current_user)
-        db.session.commit()
-        flash(_("Saved."), "success")
-    else:
-        flash(_("Choose one of the rules."), "error")
-    return redirect(url_for("overview.home", family_id=view.family.id, _anchor="phase"))
+    change = lambda family: services.change_cadence(family, Cadence(form.cadence.data), actor=current_user)  # noqa: E731
+    return _family_setting(family_id, form, change, _("Saved."), _("Choose one of the rules."))
 
 
 @bp.post("/families/<family_id>/phase")
 @login_required
 def change_phase(family_id: str):
     """The consultant moves the family to another phase (audited)."""
-    view = family_view_or_404(family_id, current_user, page=None)
-    if not view.can_edit:
-        deny()
     form = PhaseForm()
-    if form.validate_on_submit():
-        services.change_phase(view.family, Phase(form.phase.data), actor=current_user)
-        db.session.commit()
-        flash(_("The phase is changed."), "success")
-    else:
-        flash(_("Choose one of the phases."), "error")
-    return redirect(url_for("overview.home", family_id=view.family.id, _anchor="phase"))
+    change = lambda family: services.change_phase(family, Phase(form.phase.data), actor=current_user)  # noqa: E731
+    return _family_setting(family_id, form, change, _("The phase is changed."), _("Choose one of the phases."))

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from ..forms import required_text, strip, version_field
+from ..forms import BaseForm, required_text, strip, version_field
 from .models import LONG_TEXT, SHORT_TEXT
 
 
@@ -29,14 +28,14 @@ STATUS_CHOICES = [
 TERM_CHOICES = [SelectChoice("short", _l("Short term")), SelectChoice("long", _l("Long term"))]
 
 
-class WordsForm(FlaskForm):
+class WordsForm(BaseForm):
     dreams = _long(_l("Our dreams (5-10 years)"), _l('In your own words. You may write "I" or "we".'))
     works = _long(_l("What works"), _l("One thing on each line."))
     worries = _long(_l("What we worry about"), _l("One thing on each line."))
     version = version_field()
 
 
-class GoalForm(FlaskForm):
+class GoalForm(BaseForm):
     title = required_text(_l("The goal"), _l("Write the goal."), max_length=SHORT_TEXT)
     term = SelectField(_l("Short or long term"), choices=TERM_CHOICES, default="short")
     person = SelectField(_l("Who is the goal for?"), choices=[], default="")
@@ -51,11 +50,11 @@ class GoalNoteForm(GoalForm):
     private_note = _long(_l("Private note"), _l("Only for the family's consultants. The family never sees it."))
 
 
-class StepForm(FlaskForm):
+class StepForm(BaseForm):
     text = required_text(_l("A small step"), _l("Write the step."), max_length=SHORT_TEXT)
 
 
-class AgreementForm(FlaskForm):
+class AgreementForm(BaseForm):
     what = required_text(_l("What will be done"), _l("Write what will be done."), max_length=SHORT_TEXT)
     who = SelectField(_l("Who does it?"), choices=[], validators=[DataRequired(message=_l("Choose who does it."))])
     who_name = StringField(
@@ -72,12 +71,12 @@ class AgreementForm(FlaskForm):
             raise ValidationError(_l("Write who it is."))
 
 
-class StampForm(FlaskForm):
+class StampForm(BaseForm):
     meeting = required_text(_l("Which meeting"), _l("Write which meeting."), max_length=SHORT_TEXT)
     day = DateField(_l("Date of the meeting"), validators=[DataRequired(message=_l("Choose a valid date."))])
 
 
-class ReadinessForm(FlaskForm):
+class ReadinessForm(BaseForm):
     situation = required_text(
         _l("If this happens"),
         _l("Write the situation."),

@@ -6,11 +6,10 @@ from __future__ import annotations
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, TextAreaField
 from wtforms.validators import Length
 
-from ..forms import strip
+from ..forms import BaseForm, strip
 from . import scoring
 from .definitions import Definition
 
@@ -76,7 +75,7 @@ def shown(definition: Definition, answers: dict) -> dict:
     return {k: (None if v is None else _number(v, decimals.get(k, 1))) for k, v in (answers or {}).items()}
 
 
-class DiscussedForm(FlaskForm):
+class DiscussedForm(BaseForm):
     """The consultant marks an answer as talked through, with an optional note for the consultants."""
 
     note = TextAreaField(
@@ -87,5 +86,5 @@ class DiscussedForm(FlaskForm):
     )
 
 
-class AllianceForm(FlaskForm):
+class AllianceForm(BaseForm):
     show = BooleanField(_l("Show me my answers about how we work together"))

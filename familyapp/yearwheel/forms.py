@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from ..forms import required_text, strip
+from ..forms import BaseForm, required_text, strip
 from ..meetings.models import MeetingType
 
 TITLE_MAX = 200
@@ -36,7 +35,7 @@ def parse_month(value: str) -> tuple[int, int]:
     return int(year), int(month)
 
 
-class ActivityForm(FlaskForm):
+class ActivityForm(BaseForm):
     month = _month_field(_l("Month"))
     title = required_text(_l("What will happen"), _l("Write what will happen."), max_length=TITLE_MAX)
     purpose = TextAreaField(
@@ -47,10 +46,10 @@ class ActivityForm(FlaskForm):
     )
 
 
-class MoveForm(FlaskForm):
+class MoveForm(BaseForm):
     month = _month_field(_l("Move to"))
 
 
-class LinkForm(FlaskForm):
+class LinkForm(BaseForm):
     #: Not checked against choices here: the view loads the meeting within the family, so a foreign id is a 404.
     meeting = SelectField(_l("Meeting"), choices=[], validate_choice=False)
