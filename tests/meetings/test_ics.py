@@ -12,6 +12,8 @@ import pytest
 from familyapp.meetings import ics
 
 STAMP = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
+#: What every calendar document starts with (RFC 5545 3.6, 3.7).
+HEAD = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Familieoverblik//DA", "CALSCALE:GREGORIAN"]
 
 
 def meeting(**extra):
@@ -77,13 +79,7 @@ def test_the_url_is_not_escaped():
 def test_a_calendar_wraps_its_events_with_crlf():
     document = ics.calendar([ics.event(meeting(), title="A", stamp=STAMP)], "Familie, Nielsen")
     lines = unfold(document)
-    assert lines[:5] == [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//Familieoverblik//DA",
-        "CALSCALE:GREGORIAN",
-        "X-WR-CALNAME:Familie\\, Nielsen",
-    ]
+    assert lines[:5] == [*HEAD, "X-WR-CALNAME:Familie\\, Nielsen"]
     assert lines[-1] == "END:VCALENDAR" and lines.count("BEGIN:VEVENT") == 1
     assert "\n" not in document.replace("\r\n", "")
 
@@ -97,11 +93,4 @@ def test_long_lines_are_folded_at_75_octets_and_unfold_to_the_same_text(text):
 
 
 def test_an_empty_calendar_is_still_a_calendar():
-    assert unfold(ics.calendar([], "Tom")) == [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//Familieoverblik//DA",
-        "CALSCALE:GREGORIAN",
-        "X-WR-CALNAME:Tom",
-        "END:VCALENDAR",
-    ]
+    assert unfold(ics.calendar([], "Tom")) == [*HEAD, "X-WR-CALNAME:Tom", "END:VCALENDAR"]
