@@ -230,6 +230,13 @@ def register_template_helpers(app: Flask) -> None:
             return "–"
         return format_decimal(value, format="#,##0." + "0" * places if places else "#,##0")
 
+    # The features' choices in words (each feature's labels.py), for the templates: {{ meeting.type|meeting_type }}.
+    from .meetings import labels as meeting_labels
+
+    for labels in (meeting_labels,):
+        for label in labels.FILTERS:
+            app.add_template_filter(label)
+
     @app.context_processor
     def _globals():
         return {"csrf_token": generate_csrf, "current_locale": str(get_locale() or "da")}

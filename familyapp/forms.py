@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import enum
 import re
 
 from flask import has_request_context, request
 from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.utils import unset_value
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import HiddenInput
@@ -15,6 +17,11 @@ from wtforms.widgets import HiddenInput
 def strip(value):
     """A filter: surrounding spaces are dropped, so a blank answer counts as missing."""
     return value.strip() if isinstance(value, str) else value
+
+
+def enum_choices(labels: dict[enum.Enum, object]) -> list[SelectChoice]:
+    """The choices of a select or radio field from a feature's labels (``{Enum.X: _l("...")}``), in their order."""
+    return [SelectChoice(member.value, label) for member, label in labels.items()]
 
 
 def required_text(label, missing, *, max_length: int = 100, description=None) -> StringField:
