@@ -232,8 +232,9 @@ def register_template_helpers(app: Flask) -> None:
 
     # The features' choices in words (each feature's labels.py), for the templates: {{ meeting.type|meeting_type }}.
     from .meetings import labels as meeting_labels
+    from .plans import labels as plan_labels
 
-    for labels in (meeting_labels,):
+    for labels in (meeting_labels, plan_labels):
         for label in labels.FILTERS:
             app.add_template_filter(label)
 
