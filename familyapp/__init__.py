@@ -231,10 +231,11 @@ def register_template_helpers(app: Flask) -> None:
         return format_decimal(value, format="#,##0." + "0" * places if places else "#,##0")
 
     # The features' choices in words (each feature's labels.py), for the templates: {{ meeting.type|meeting_type }}.
+    from .families import labels as family_labels
     from .meetings import labels as meeting_labels
     from .plans import labels as plan_labels
 
-    for labels in (meeting_labels, plan_labels):
+    for labels in (family_labels, meeting_labels, plan_labels):
         for label in labels.FILTERS:
             app.add_template_filter(label)
 
