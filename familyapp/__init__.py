@@ -233,9 +233,10 @@ def register_template_helpers(app: Flask) -> None:
     # The features' choices in words (each feature's labels.py), for the templates: {{ meeting.type|meeting_type }}.
     from .families import labels as family_labels
     from .meetings import labels as meeting_labels
+    from .network import labels as network_labels
     from .plans import labels as plan_labels
 
-    for labels in (family_labels, meeting_labels, plan_labels):
+    for labels in (family_labels, meeting_labels, network_labels, plan_labels):
         for label in labels.FILTERS:
             app.add_template_filter(label)
 
