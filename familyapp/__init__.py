@@ -237,8 +237,8 @@ def register_template_helpers(app: Flask) -> None:
     from .plans import labels as plan_labels
 
     for labels in (family_labels, meeting_labels, network_labels, plan_labels):
-        for label in labels.FILTERS:
-            app.add_template_filter(label)
+        for name, say in labels.FILTERS.items():
+            app.add_template_filter(say, name)
 
     @app.context_processor
     def _globals():

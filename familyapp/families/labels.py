@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from ..i18n import labeller
 from .models import AssignmentRole, Phase
 
 #: The five phases of the course, in order.
@@ -23,15 +24,7 @@ PHASES = {
 ASSIGNMENT_ROLES = {AssignmentRole.PRIMARY: _l("family consultant"), AssignmentRole.CO_CONSULTANT: _l("co-consultant")}
 
 
-def phase_name(value: Phase | str) -> str:
-    """A phase of the course in the reader's language."""
-    return str(PHASES[Phase(value)])
-
-
-def assignment_role(value: AssignmentRole | str) -> str:
-    """A consultant's part in a family in the reader's language."""
-    return str(ASSIGNMENT_ROLES[AssignmentRole(value)])
-
-
-#: The template filters, by their function names.
-FILTERS = (phase_name, assignment_role)
+#: Each in the reader's language, from the enum or its stored value; also the template filters of the same names.
+phase_name = labeller(PHASES)
+assignment_role = labeller(ASSIGNMENT_ROLES)
+FILTERS = {"phase_name": phase_name, "assignment_role": assignment_role}

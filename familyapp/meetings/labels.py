@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from ..i18n import labeller
 from .models import Answer, MeetingMode, MeetingType
 
 #: The meeting types of the methods.
@@ -31,20 +32,8 @@ MEETING_MODES = {
 ANSWERS = {Answer.COMING: _l("is coming"), Answer.CANNOT: _l("cannot come")}
 
 
-def meeting_type(value: MeetingType | str) -> str:
-    """A meeting type in the reader's language."""
-    return str(MEETING_TYPES[MeetingType(value)])
-
-
-def meeting_mode(value: MeetingMode | str) -> str:
-    """How a meeting is held, in the reader's language."""
-    return str(MEETING_MODES[MeetingMode(value)])
-
-
-def meeting_answer(value: Answer | str) -> str:
-    """A reply to an invitation in the reader's language."""
-    return str(ANSWERS[Answer(value)])
-
-
-#: The template filters, by their function names.
-FILTERS = (meeting_type, meeting_mode, meeting_answer)
+#: Each in the reader's language, from the enum or its stored value; also the template filters of the same names.
+meeting_type = labeller(MEETING_TYPES)
+meeting_mode = labeller(MEETING_MODES)
+meeting_answer = labeller(ANSWERS)
+FILTERS = {"meeting_type": meeting_type, "meeting_mode": meeting_mode, "meeting_answer": meeting_answer}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from ..i18n import labeller
 from .models import RelationKind, Ring, Sector
 
 #: How close someone is to the family: the map's rings, from the middle out.
@@ -57,10 +58,7 @@ def relation_sentence(kind: RelationKind | str, a: str, b: str) -> str:
     return str(RELATION_SENTENCES[RelationKind(kind)]) % {"a": a, "b": b}
 
 
-def map_change(change: str) -> str:
-    """What a kept version of the map was made by, in the reader's language (an unknown key as it is)."""
-    return str(MAP_CHANGES.get(change, change))
-
-
-#: The template filters, by their function names.
-FILTERS = (relation_sentence, map_change)
+#: What a kept version of the map was made by, in the reader's language (an unknown key as it is); also the template
+#: filter of the same name.
+map_change = labeller(MAP_CHANGES)
+FILTERS = {"relation_sentence": relation_sentence, "map_change": map_change}

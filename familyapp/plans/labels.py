@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from ..i18n import labeller
 from .models import GoalStatus, GoalTerm
 
 #: A goal's traffic light, as its badge says it (the form's choices explain each colour).
@@ -32,20 +33,9 @@ PLAN_CHANGES = {
 }
 
 
-def goal_status(value: GoalStatus | str) -> str:
-    """A goal's traffic light in the reader's language."""
-    return str(GOAL_STATUSES[GoalStatus(value)])
-
-
-def goal_term(value: GoalTerm | str) -> str:
-    """A goal's term in the reader's language."""
-    return str(GOAL_TERMS[GoalTerm(value)])
-
-
-def plan_change(change: str) -> str:
-    """What a kept version was made by, in the reader's language (an unknown key as it is)."""
-    return str(PLAN_CHANGES.get(change, change))
-
-
-#: The template filters, by their function names.
-FILTERS = (goal_status, goal_term, plan_change)
+#: Each in the reader's language, from the enum or its stored value (a change by its key, an unknown key as it is);
+#: also the template filters of the same names.
+goal_status = labeller(GOAL_STATUSES)
+goal_term = labeller(GOAL_TERMS)
+plan_change = labeller(PLAN_CHANGES)
+FILTERS = {"goal_status": goal_status, "goal_term": goal_term, "plan_change": plan_change}
