@@ -230,6 +230,16 @@ def register_template_helpers(app: Flask) -> None:
             return "–"
         return format_decimal(value, format="#,##0." + "0" * places if places else "#,##0")
 
+    # The features' choices in words (each feature's labels.py), for the templates: {{ meeting.type|meeting_type }}.
+    from .families import labels as family_labels
+    from .meetings import labels as meeting_labels
+    from .network import labels as network_labels
+    from .plans import labels as plan_labels
+
+    for labels in (family_labels, meeting_labels, network_labels, plan_labels):
+        for name, say in labels.FILTERS.items():
+            app.add_template_filter(say, name)
+
     @app.context_processor
     def _globals():
         return {"csrf_token": generate_csrf, "current_locale": str(get_locale() or "da")}

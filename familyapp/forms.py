@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import re
 
 from flask import has_request_context, request
@@ -10,6 +11,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto as _AUTO
 from werkzeug.datastructures import CombinedMultiDict
 from wtforms import IntegerField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.utils import unset_value
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import HiddenInput
@@ -34,6 +36,11 @@ class BaseForm(FlaskForm):
 def strip(value):
     """A filter: surrounding spaces are dropped, so a blank answer counts as missing."""
     return value.strip() if isinstance(value, str) else value
+
+
+def enum_choices(labels: dict[enum.Enum, object]) -> list[SelectChoice]:
+    """The choices of a select or radio field from a feature's labels (``{Enum.X: _l("...")}``), in their order."""
+    return [SelectChoice(member.value, label) for member, label in labels.items()]
 
 
 def required_text(label, missing, *, max_length: int = 100, description=None) -> StringField:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, redirect, request, session, url_for
@@ -41,6 +42,25 @@ def safe_next(target: str | None, fallback: str) -> str:
     return target
 
 
+def labeller(labels: dict) -> Callable[[object], str]:
+    """A function that says a stored choice in the reader's language, from a feature's labels
+    (``{Enum.X: _l("...")}`` in its ``labels.py``): ``meeting_type = labeller(MEETING_TYPES)``.
+
+    The function takes the enum member or its stored value (kept versions and the family's data export keep values);
+    a value the labels do not know is said as it is.
+    """
+    kind = type(next(iter(labels)))
+
+    def say(value) -> str:
+        try:
+            key = kind(value)
+        except ValueError:
+            return str(value)
+        return str(labels.get(key, value))
+
+    return say
+
+
 @bp.post("/language")
 def switch_language():
     """Save the chosen language for this browser and, when signed in, for the user."""
@@ -54,4 +74,4 @@ def switch_language():
     return redirect(safe_next(request.form.get("next"), url_for("overview.index")))
 
 
-__all__ = ["_", "_l", "bp", "select_locale", "safe_next"]
+__all__ = ["_", "_l", "bp", "labeller", "select_locale", "safe_next"]

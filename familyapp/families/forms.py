@@ -6,7 +6,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional, ValidationError
 
 from .. import db
-from ..forms import BaseForm, required_text
+from ..forms import BaseForm, enum_choices, required_text
+from .labels import PHASES
 
 
 def _not_in_future(_form, field):
@@ -51,13 +52,7 @@ CUSTODY = {"yes": True, "no": False, "unknown": None}
 class PhaseForm(BaseForm):
     phase = SelectField(
         _l("Phase"),
-        choices=[
-            SelectChoice("start", _l("Start")),
-            SelectChoice("mapping", _l("Mapping")),
-            SelectChoice("development", _l("Development")),
-            SelectChoice("maintenance", _l("Maintenance")),
-            SelectChoice("closing", _l("Closing")),
-        ],
+        choices=enum_choices(PHASES),
     )
 
 

@@ -19,7 +19,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..forms import BaseForm, optional_text, required_text, strip, version_field
+from ..forms import BaseForm, enum_choices, optional_text, required_text, strip, version_field
+from .labels import MEETING_MODES, MEETING_TYPES
 from .models import LONG_TEXT, SHORT_TEXT
 
 
@@ -37,21 +38,8 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-TYPE_CHOICES = [
-    SelectChoice("startup", _l("Start meeting")),
-    SelectChoice("home_visit", _l("Home visit")),
-    SelectChoice("follow_up", _l("Follow-up meeting")),
-    SelectChoice("network", _l("Network meeting")),
-    SelectChoice("work", _l("Work meeting without the family")),
-    SelectChoice("case_team", _l("Case team meeting at the school")),
-    SelectChoice("go_along", _l("Going along to another office")),
-    SelectChoice("phone", _l("Phone follow-up")),
-]
-MODE_CHOICES = [
-    SelectChoice("in_person", _l("We meet")),
-    SelectChoice("phone", _l("By phone")),
-    SelectChoice("video", _l("By video")),
-]
+TYPE_CHOICES = enum_choices(MEETING_TYPES)
+MODE_CHOICES = enum_choices(MEETING_MODES)
 
 
 class OtherParticipantForm(Form):

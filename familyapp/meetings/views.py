@@ -18,6 +18,7 @@ from ..families import queries as family_queries
 from ..network import queries as network_queries
 from . import ics, planning, queries, services
 from .forms import CancelForm, QuestionForm, ReferatForm, ReplyForm, SuggestForm
+from .labels import meeting_type
 from .models import Answer, Meeting, MeetingType
 
 bp = Blueprint("meetings", __name__, url_prefix="/families/<family_id>/meetings")
@@ -325,21 +326,9 @@ def referat(family_id: str, meeting_id: str):
     return locking.edit_page("meetings/referat.html", form, conflict, view=view, family=view.family, meeting=meeting)
 
 
-TYPE_TITLES = {
-    MeetingType.STARTUP: _l("Start meeting"),
-    MeetingType.HOME_VISIT: _l("Home visit"),
-    MeetingType.FOLLOW_UP: _l("Follow-up meeting"),
-    MeetingType.NETWORK: _l("Network meeting"),
-    MeetingType.WORK: _l("Work meeting without the family"),
-    MeetingType.CASE_TEAM: _l("Case team meeting at the school"),
-    MeetingType.GO_ALONG: _l("Going along to another office"),
-    MeetingType.PHONE: _l("Phone follow-up"),
-}
-
-
 def ics_event(meeting: Meeting, family_name: str | None, with_details: bool) -> list[str]:
     """One meeting for a calendar: its type and time; the place and purpose only when chosen."""
-    title = str(TYPE_TITLES[meeting.type])
+    title = meeting_type(meeting.type)
     details = None
     if with_details:
         url = current_app.config["WEBAUTHN_ORIGIN"].rstrip("/") + url_for(

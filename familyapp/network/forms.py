@@ -7,42 +7,15 @@ from wtforms import BooleanField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from ..forms import BaseForm, optional_text, phone_field, required_text, strip
+from ..forms import BaseForm, enum_choices, optional_text, phone_field, required_text, strip
+from .labels import RELATIONS, RINGS, SECTORS
 from .models import NAME_MAX, SHORT_TEXT
-
-RINGS = [
-    SelectChoice("close", _l("Close to us")),
-    SelectChoice("middle", _l("In between")),
-    SelectChoice("far", _l("Further away")),
-]
-SECTORS = [
-    SelectChoice("family", _l("Family and relatives")),
-    SelectChoice("friends", _l("Friends and neighbours")),
-    SelectChoice("school", _l("School and daycare")),
-    SelectChoice("health", _l("Health")),
-    SelectChoice("authorities", _l("Municipality and authorities")),
-    SelectChoice("leisure", _l("Leisure")),
-]
-#: Short names of the parts of life, for the map's rim (the list and the forms use the full names).
-SECTOR_SHORT = {
-    "family": _l("Family"),
-    "friends": _l("Friends"),
-    "school": _l("School"),
-    "health": _l("Health"),
-    "authorities": _l("Municipality"),
-    "leisure": _l("Leisure"),
-}
-RELATIONS = [
-    SelectChoice("parent", _l("is a parent of")),
-    SelectChoice("sibling", _l("is a sibling of")),
-    SelectChoice("partner", _l("is in a couple with")),
-]
 
 
 def _ring():
     return RadioField(
         _l("How close"),
-        choices=RINGS,
+        choices=enum_choices(RINGS),
         validators=[DataRequired(message=_l("Choose how close the person is."))],
         invalid_choice_message=_l("Choose how close the person is."),
     )
@@ -51,7 +24,7 @@ def _ring():
 def _sector():
     return SelectField(
         _l("Part of life"),
-        choices=SECTORS,
+        choices=enum_choices(SECTORS),
         validators=[DataRequired(message=_l("Choose a part of life."))],
         invalid_choice_message=_l("Choose a part of life."),
     )
@@ -120,7 +93,9 @@ class RelationForm(BaseForm):
         validators=[DataRequired(message=_l("Choose a person."))],
         invalid_choice_message=_l("Choose a person from the list."),
     )
-    kind = SelectField(_l("Relation"), choices=RELATIONS, invalid_choice_message=_l("Choose one of the relations."))
+    kind = SelectField(
+        _l("Relation"), choices=enum_choices(RELATIONS), invalid_choice_message=_l("Choose one of the relations.")
+    )
     b = SelectField(
         _l("And who"),
         choices=[],

@@ -102,7 +102,7 @@ class NetworkRevision(Base):
     family_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("families.id"), index=True)
     at: Mapped[created_at]
     actor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
-    #: What changed, as a key (network.views.CHANGES), e.g. "person_added".
+    #: What changed, as a key of network.labels.MAP_CHANGES, e.g. "person_added".
     change: Mapped[str] = mapped_column(String(40))
     #: The person the change was about (a partner consultant does not see changes about people hidden from them).
     person_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("network_people.id"))

@@ -17,7 +17,8 @@ from ..auth.models import Role
 from ..families import queries as family_queries
 from ..families.models import AssignmentRole
 from . import compare, queries, services, svg
-from .forms import RINGS, SECTOR_SHORT, SECTORS, PersonForm, ProfessionalForm
+from .forms import PersonForm, ProfessionalForm
+from .labels import RINGS, SECTOR_SHORT, SECTORS
 from .models import NetworkPerson, NetworkRevision, PersonKind, Sector
 
 bp = Blueprint("network", __name__, url_prefix="/families/<family_id>/network")
@@ -36,21 +37,13 @@ MESSAGES = {
     ),
 }
 
-#: The parts of life by sector as the map's rim names them (lazy: translated when drawn).
-SECTOR_NAMES = {Sector(key): label for key, label in SECTOR_SHORT.items()}
-
-#: What a version of the map was made by, as the history names it.
-CHANGES = {
-    "person_added": _l("Someone was added"),
-    "person_moved": _l("Someone was moved"),
-    "person_changed": _l("Details were changed"),
-    "person_removed": _l("Someone was taken off the map"),
-}
-
 
 def labels() -> dict:
     """The names of the rings and parts of life in the reader's language, translated once per page."""
-    return {"rings": {c.value: str(c.label) for c in RINGS}, "sectors": {c.value: str(c.label) for c in SECTORS}}
+    return {
+        "rings": {ring.value: str(label) for ring, label in RINGS.items()},
+        "sectors": {sector.value: str(label) for sector, label in SECTORS.items()},
+    }
 
 
 def _to_map(view: FamilyView, anchor: str = ""):
@@ -83,7 +76,7 @@ def _by_sector(people: list[NetworkPerson]) -> list[tuple[str, str, list[Network
     groups = {s.value: [] for s in Sector}
     for person in people:
         groups[person.sector.value].append(person)
-    return [(choice.value, choice.label, groups[choice.value]) for choice in SECTORS]
+    return [(sector.value, label, groups[sector.value]) for sector, label in SECTORS.items()]
 
 
 def _map_page(view: FamilyView, private_form=None, professional_form=None, status: int = 200):
@@ -96,7 +89,7 @@ def _map_page(view: FamilyView, private_form=None, professional_form=None, statu
         people=people,
         groups=_by_sector(people),
         deciders=[p for p in people if p.is_professional and p.decides],
-        drawing=svg.layout([svg.item_from_person(p) for p in people], SECTOR_NAMES),
+        drawing=svg.layout([svg.item_from_person(p) for p in people], SECTOR_SHORT),
         viewbox=svg.VIEWBOX,
         labels=labels(),
         private_form=private_form or _person_form(view, PersonKind.PRIVATE, prefix="private", formdata=None),
@@ -250,11 +243,10 @@ def history(family_id: str):
         family=view.family,
         revisions=revisions,
         earlier=earlier,
-        changes=CHANGES,
         names=family_queries.names(view.family),
         diff=compare.compare(then_items, now_items),
-        then_drawing=svg.layout(then_items, SECTOR_NAMES),
-        now_drawing=svg.layout(now_items, SECTOR_NAMES),
+        then_drawing=svg.layout(then_items, SECTOR_SHORT),
+        now_drawing=svg.layout(now_items, SECTOR_SHORT),
         viewbox=svg.VIEWBOX,
         labels=labels(),
     )

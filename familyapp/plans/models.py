@@ -149,7 +149,7 @@ class PlanRevision(Base):
     family_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("families.id"), index=True)
     at: Mapped[created_at]
     actor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
-    #: What changed, as a message key (plans.history.CHANGES), e.g. "goal_added".
+    #: What changed, as a key of plans.labels.PLAN_CHANGES, e.g. "goal_added".
     change: Mapped[str] = mapped_column(String(40))
     #: The plan as the family saw it after the change (no private notes).
     snapshot: Mapped[dict] = mapped_column(JSON)

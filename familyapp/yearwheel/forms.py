@@ -7,22 +7,9 @@ from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from ..forms import BaseForm, required_text, strip
-from ..meetings.models import MeetingType
 
 TITLE_MAX = 200
 PURPOSE_MAX = 1000
-
-#: Meeting types as the meeting screens name them (the same source strings, so one translation).
-MEETING_TYPES = {
-    MeetingType.STARTUP: _l("Start meeting"),
-    MeetingType.HOME_VISIT: _l("Home visit"),
-    MeetingType.FOLLOW_UP: _l("Follow-up meeting"),
-    MeetingType.NETWORK: _l("Network meeting"),
-    MeetingType.WORK: _l("Work meeting without the family"),
-    MeetingType.CASE_TEAM: _l("Case team meeting at the school"),
-    MeetingType.GO_ALONG: _l("Going along to another office"),
-    MeetingType.PHONE: _l("Phone follow-up"),
-}
 
 
 def _month_field(label):

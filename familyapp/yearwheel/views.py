@@ -15,9 +15,10 @@ from .. import db
 from ..access import FamilyView, family_screen_or_404, get_in_family_or_404
 from ..families.models import Cadence
 from ..meetings import cadence
+from ..meetings.labels import meeting_type
 from ..meetings.models import Meeting
 from . import queries, services, svg
-from .forms import MEETING_TYPES, ActivityForm, LinkForm, MoveForm, parse_month
+from .forms import ActivityForm, LinkForm, MoveForm, parse_month
 from .models import YearActivity
 
 bp = Blueprint("yearwheel", __name__, url_prefix="/families/<family_id>/yearwheel")
@@ -46,7 +47,7 @@ def _month_choices(months: list[date]) -> list[SelectChoice]:
 def _meeting_choices(meetings: list[Meeting]) -> list[SelectChoice]:
     choices = [SelectChoice("", _("No meeting"))]
     for m in meetings:
-        label = f"{format_date(m.starts_at, 'medium')} · {MEETING_TYPES[m.type]}"
+        label = f"{format_date(m.starts_at, 'medium')} · {meeting_type(m.type)}"
         choices.append(SelectChoice(str(m.id), _("%(meeting)s (cancelled)", meeting=label) if m.cancelled else label))
     return choices
 
