@@ -6,9 +6,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Optional, Regexp
 
-from ..forms import enum_choices, optional_text, phone_field, required_text, strip
+from ..forms import at_most, enum_choices, optional_text, phone_field, required_text, strip
 from .labels import RELATIONS, RINGS, SECTORS
 from .models import NAME_MAX, SHORT_TEXT
 
@@ -79,7 +79,7 @@ class ProfessionalForm(FlaskForm):
         filters=[strip],
         validators=[
             Optional(),
-            Length(max=120, message=_l("At most %(n)s characters.", n=120)),
+            at_most(120),
             Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Write an email address such as navn@kommune.dk.")),
         ],
     )
