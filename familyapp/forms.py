@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto as _AUTO
 from werkzeug.datastructures import CombinedMultiDict
-from wtforms import IntegerField, StringField
+from wtforms import IntegerField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.utils import unset_value
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
@@ -43,6 +43,11 @@ def enum_choices(labels: dict[enum.Enum, object]) -> list[SelectChoice]:
     return [SelectChoice(member.value, label) for member, label in labels.items()]
 
 
+def at_most(max_length: int) -> Length:
+    """The length limit of a text field, with the one message for it."""
+    return Length(max=max_length, message=_l("At most %(n)s characters.", n=max_length))
+
+
 def required_text(label, missing, *, max_length: int = 100, description=None) -> StringField:
     """A required text field: surrounding spaces are dropped, so a blank answer counts as missing.
 
@@ -53,13 +58,7 @@ def required_text(label, missing, *, max_length: int = 100, description=None) ->
     :return: an unbound StringField.
     """
     return StringField(
-        label,
-        description=description,
-        filters=[strip],
-        validators=[
-            DataRequired(message=missing),
-            Length(max=max_length, message=_l("At most %(n)s characters.", n=max_length)),
-        ],
+        label, description=description, filters=[strip], validators=[DataRequired(message=missing), at_most(max_length)]
     )
 
 
@@ -71,12 +70,19 @@ def optional_text(label, max_length: int = 300, description=None) -> StringField
     :param description: an optional hint shown under the label.
     :return: an unbound StringField.
     """
-    return StringField(
-        label,
-        description=description,
-        filters=[strip],
-        validators=[Length(max=max_length, message=_l("At most %(n)s characters.", n=max_length))],
-    )
+    return StringField(label, description=description, filters=[strip], validators=[at_most(max_length)])
+
+
+def long_text(label, max_length: int, description=None) -> TextAreaField:
+    """An optional text of several lines (the plan's words, why a meeting is held, a note) that trims and has a
+    length limit.
+
+    :param label: the field's lazy-translated label.
+    :param max_length: the longest accepted text.
+    :param description: an optional hint shown under the label.
+    :return: an unbound TextAreaField.
+    """
+    return TextAreaField(label, description=description, filters=[strip], validators=[at_most(max_length)])
 
 
 def normalise_phone(value: str) -> str | None:

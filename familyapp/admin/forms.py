@@ -1,24 +1,19 @@
 """Forms for the team leader's pages: consultants, families and assignments."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, SelectField, StringField
+from wtforms import DateField, SelectField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired
 
 from ..families.models import AssignmentRole, CaseType
-from ..forms import BaseForm, phone_field, required_text, strip
+from ..forms import BaseForm, optional_text, phone_field, required_text
 
 
 class ContactForm(BaseForm):
     """How families reach a consultant."""
 
     phone = phone_field(_l("Phone number"), _l("Shown to the families, for example 12 34 56 78."))
-    reachable = StringField(
-        _l("When families can call"),
-        description=_l("For example Mon-Fri 9-15."),
-        filters=[strip],
-        validators=[Length(max=100, message=_l("At most %(n)s characters.", n=100))],
-    )
+    reachable = optional_text(_l("When families can call"), 100, _l("For example Mon-Fri 9-15."))
 
 
 class ConsultantForm(ContactForm):

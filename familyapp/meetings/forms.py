@@ -12,25 +12,19 @@ from wtforms import (
     RadioField,
     SelectField,
     SelectMultipleField,
-    TextAreaField,
     TimeField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..forms import BaseForm, enum_choices, optional_text, required_text, strip, version_field
+from ..forms import BaseForm, enum_choices, long_text, optional_text, required_text, version_field
 from .labels import MEETING_MODES, MEETING_TYPES
 from .models import LONG_TEXT, SHORT_TEXT
 
 
 def _long(label, description=None):
-    return TextAreaField(
-        label,
-        description=description,
-        filters=[strip],
-        validators=[Length(max=LONG_TEXT, message=_l("At most %(n)s characters.", n=LONG_TEXT))],
-    )
+    return long_text(label, LONG_TEXT, description)
 
 
 class MultiCheckboxField(SelectMultipleField):

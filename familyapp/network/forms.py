@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Optional, Regexp
 
-from ..forms import BaseForm, enum_choices, optional_text, phone_field, required_text, strip
+from ..forms import BaseForm, at_most, enum_choices, optional_text, phone_field, required_text, strip
 from .labels import RELATIONS, RINGS, SECTORS
 from .models import NAME_MAX, SHORT_TEXT
 
@@ -78,7 +78,7 @@ class ProfessionalForm(BaseForm):
         filters=[strip],
         validators=[
             Optional(),
-            Length(max=120, message=_l("At most %(n)s characters.", n=120)),
+            at_most(120),
             Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Write an email address such as navn@kommune.dk.")),
         ],
     )

@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import DateField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from ..forms import BaseForm, required_text, strip, version_field
+from ..forms import BaseForm, long_text, optional_text, required_text, strip, version_field
 from .models import LONG_TEXT, SHORT_TEXT
 
 
 def _long(label, description=None):
-    return TextAreaField(
-        label,
-        description=description,
-        filters=[strip],
-        validators=[Length(max=LONG_TEXT, message=_l("At most %(n)s characters.", n=LONG_TEXT))],
-    )
+    return long_text(label, LONG_TEXT, description)
 
 
 STATUS_CHOICES = [
@@ -84,8 +79,4 @@ class ReadinessForm(BaseForm):
         description=_l('A situation that may come back, for example "The mornings fall apart again".'),
     )
     what_we_do = _long(_l("Then we do this"))
-    who_we_call = StringField(
-        _l("And we call"),
-        filters=[strip],
-        validators=[Length(max=SHORT_TEXT, message=_l("At most %(n)s characters.", n=SHORT_TEXT))],
-    )
+    who_we_call = optional_text(_l("And we call"), SHORT_TEXT)

@@ -6,10 +6,9 @@ from __future__ import annotations
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, TextAreaField
-from wtforms.validators import Length
+from wtforms import BooleanField
 
-from ..forms import BaseForm, strip
+from ..forms import BaseForm, long_text
 from . import scoring
 from .definitions import Definition
 
@@ -78,12 +77,7 @@ def shown(definition: Definition, answers: dict) -> dict:
 class DiscussedForm(BaseForm):
     """The consultant marks an answer as talked through, with an optional note for the consultants."""
 
-    note = TextAreaField(
-        _l("Note for the consultants"),
-        description=_l("Optional. The family does not see it."),
-        filters=[strip],
-        validators=[Length(max=2000, message=_l("At most %(n)s characters.", n=2000))],
-    )
+    note = long_text(_l("Note for the consultants"), 2000, _l("Optional. The family does not see it."))
 
 
 class AllianceForm(BaseForm):

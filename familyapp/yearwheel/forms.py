@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import SelectField
+from wtforms.validators import DataRequired
 
-from ..forms import BaseForm, required_text, strip
+from ..forms import BaseForm, long_text, required_text
 
 TITLE_MAX = 200
 PURPOSE_MAX = 1000
@@ -25,12 +25,7 @@ def parse_month(value: str) -> tuple[int, int]:
 class ActivityForm(BaseForm):
     month = _month_field(_l("Month"))
     title = required_text(_l("What will happen"), _l("Write what will happen."), max_length=TITLE_MAX)
-    purpose = TextAreaField(
-        _l("Why"),
-        description=_l("Optional. In plain words, so the family knows what to expect."),
-        filters=[strip],
-        validators=[Length(max=PURPOSE_MAX, message=_l("At most %(n)s characters.", n=PURPOSE_MAX))],
-    )
+    purpose = long_text(_l("Why"), PURPOSE_MAX, _l("Optional. In plain words, so the family knows what to expect."))
 
 
 class MoveForm(BaseForm):
