@@ -44,15 +44,10 @@ def set_viewer(user) -> None:
     db.session.info["viewer_id"] = user.id if consultant else None
 
 
-def everything(statement):
-    """A statement that must see every row whoever is signed in (a service keeping the family's own data whole)."""
-    return statement.execution_options(every_row=True)
-
-
 @event.listens_for(Session, "do_orm_execute")
 def _apply_rules(state: ORMExecuteState) -> None:
     viewer_id = state.session.info.get("viewer_id")
-    if viewer_id is None or state.is_column_load or state.execution_options.get("every_row"):
+    if viewer_id is None or state.is_column_load:
         return
     if not (state.is_select or state.is_update or state.is_delete):
         return
