@@ -57,7 +57,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
-    login_manager.login_view = "auth.login"
+    login_manager.login_view = "signin.login"
     login_manager.login_message = None
     # Sessions are server-side and get a new id at sign-in; Flask-Login's own protection adds nothing.
     login_manager.session_protection = None
@@ -90,8 +90,6 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Every feature's blueprint."""
     from .admin.views import bp as admin_bp
-    from .auth.recovery_views import bp as recovery_bp
-    from .auth.views import bp as auth_bp
     from .consent.invitation_views import bp as invitations_bp
     from .consent.views import bp as consent_bp
     from .i18n import bp as i18n_bp
@@ -107,13 +105,25 @@ def register_blueprints(app: Flask) -> None:
     from .overview.views import bp as overview_bp
     from .plans.views import bp as plans_bp
     from .pwa.views import bp as pwa_bp
+    from .recovery.views import bp as recovery_bp
     from .reminders.views import bp as reminders_bp
     from .scales.review_views import bp as review_bp
     from .scales.views import bp as scales_bp
+    from .signin.views import bp as signin_bp
     from .yearwheel.views import bp as yearwheel_bp
 
-    core = (auth_bp, recovery_bp, i18n_bp, pwa_bp)
-    features = (plans_bp, meetings_bp, calendar_bp, yearwheel_bp, network_bp, cases_bp, familytree_bp)
+    core = (i18n_bp, pwa_bp)
+    features = (
+        signin_bp,
+        recovery_bp,
+        plans_bp,
+        meetings_bp,
+        calendar_bp,
+        yearwheel_bp,
+        network_bp,
+        cases_bp,
+        familytree_bp,
+    )
     features += (scales_bp, review_bp, consent_bp, invitations_bp, reminders_bp, admin_bp, leader_bp)
     screens = (overview_bp, people_bp, mydata_bp, partner_bp)
     for bp in (*core, *features, *screens):

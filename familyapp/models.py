@@ -2,9 +2,9 @@
 
 from .audit import AuditEvent
 from .auth.models import Activation, Passkey, RateLimitHit, Role, User, UserSession
-from .consent.models import ConsentRecord, ConsentRequest, ConsentTemplate, PartnerLink
 from .db import Base
 from .families.models import Assignment, AssignmentRole, CaseType, Family, Membership, Person, PersonKind, Phase
+from .gate.models import ConsentRecord, ConsentRequest, ConsentTemplate, PartnerLink
 from .meetings.models import (
     CalendarFeed,
     Meeting,

@@ -199,7 +199,7 @@ def make_consent(family: Family, parent: User, consultant: User, key: str = "sha
     from sqlalchemy import select
 
     from familyapp.consent import services as consent_services
-    from familyapp.consent.models import ConsentTemplate
+    from familyapp.gate.models import ConsentTemplate
     from familyapp.network.models import NetworkPerson
 
     template = db.session.scalar(select(ConsentTemplate).where(ConsentTemplate.key == key, ConsentTemplate.active))

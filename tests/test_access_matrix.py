@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import select
 
 from familyapp import db
-from familyapp.consent.models import ConsentRecord, ConsentRequest, PartnerLink
 from familyapp.families.models import Assignment
+from familyapp.gate.models import ConsentRecord, ConsentRequest, PartnerLink
 from familyapp.meetings.models import Meeting
 from familyapp.network.models import AgencyCase, KinRelation, NetworkPerson
 from familyapp.plans.models import Agreement, Goal, GoalStep, PlanRevision, ReadinessItem
@@ -153,8 +153,8 @@ MATRIX = {
     "recovery.hand_out": ("POST", f"/recoveries/{RANDOM}/hand-out", _s(404, 404, 404, 404, 404, 302)),
     "recovery.read_notices": ("POST", "/recoveries/notices/read", signed_in(302)),
     "leader.index": ("GET", "/leader/", _s(404, 404, 404, 404, 404, 302, co=404, leader=200)),
-    "auth.confirm_begin": ("POST", "/auth/confirm/begin", signed_in(200)),
-    "auth.confirm_finish": ("POST", "/auth/confirm/finish", signed_in(400)),
+    "signin.confirm_begin": ("POST", "/auth/confirm/begin", signed_in(200)),
+    "signin.confirm_finish": ("POST", "/auth/confirm/finish", signed_in(400)),
     "admin.index": ("GET", "/admin/", ADMIN_ONLY(200)),
     "admin.consultant": ("GET", "/admin/consultants/{consultant}", ADMIN_ONLY(200)),
     "admin.add_consultant": ("POST", "/admin/consultants", ADMIN_ONLY(400)),
@@ -163,18 +163,18 @@ MATRIX = {
     "admin.family": ("GET", "/admin/families/{A}", ADMIN_ONLY(200)),
     "admin.assign": ("POST", "/admin/families/{A}/assignments", ADMIN_ONLY(400)),
     "admin.unassign": ("POST", "/admin/families/{A}/assignments/{assignment}/delete", ADMIN_ONLY(302)),
-    "auth.login": ("GET", "/auth/login", signed_in(302, anonymous=200)),
-    "auth.login_begin": ("POST", "/auth/login/begin", everyone(200)),
-    "auth.login_finish": ("POST", "/auth/login/finish", everyone(400)),
-    "auth.logout": ("POST", "/auth/logout", everyone(302)),
-    "auth.activate": ("GET", "/auth/activate", everyone(200)),
-    "auth.activate_link": ("GET", "/auth/activate/not-a-real-token", everyone(404)),
-    "auth.register": ("GET", "/auth/activate/register", everyone(302)),
-    "auth.register_begin": ("POST", "/auth/activate/register/begin", everyone(400)),
-    "auth.register_finish": ("POST", "/auth/activate/register/finish", everyone(400)),
-    "auth.passkeys": ("GET", "/auth/passkeys", signed_in(200)),
-    "auth.rename_passkey": ("POST", f"/auth/passkeys/{RANDOM}/rename", signed_in(404)),
-    "auth.delete_passkey": ("POST", f"/auth/passkeys/{RANDOM}/delete", signed_in(404)),
+    "signin.login": ("GET", "/auth/login", signed_in(302, anonymous=200)),
+    "signin.login_begin": ("POST", "/auth/login/begin", everyone(200)),
+    "signin.login_finish": ("POST", "/auth/login/finish", everyone(400)),
+    "signin.logout": ("POST", "/auth/logout", everyone(302)),
+    "signin.activate": ("GET", "/auth/activate", everyone(200)),
+    "signin.activate_link": ("GET", "/auth/activate/not-a-real-token", everyone(404)),
+    "signin.register": ("GET", "/auth/activate/register", everyone(302)),
+    "signin.register_begin": ("POST", "/auth/activate/register/begin", everyone(400)),
+    "signin.register_finish": ("POST", "/auth/activate/register/finish", everyone(400)),
+    "signin.passkeys": ("GET", "/auth/passkeys", signed_in(200)),
+    "signin.rename_passkey": ("POST", f"/auth/passkeys/{RANDOM}/rename", signed_in(404)),
+    "signin.delete_passkey": ("POST", f"/auth/passkeys/{RANDOM}/delete", signed_in(404)),
     "i18n.switch_language": ("POST", "/language", everyone(302)),
     "reminders.settings": ("GET", "/reminders", _s(200, 200, 404, 404, 404, 302)),
     "reminders.save": ("POST", "/reminders", _s(302, 302, 404, 404, 404, 302)),

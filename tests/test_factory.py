@@ -55,7 +55,7 @@ def test_every_blueprint_is_registered(app):
             if bp is not None:
                 found.add(bp.name)
     assert found and found <= set(app.blueprints)
-    assert {"auth", "overview", "people", "admin", "leader", "i18n", "pwa"} <= set(app.blueprints)
+    assert {"signin", "recovery", "overview", "people", "admin", "leader", "i18n", "pwa"} <= set(app.blueprints)
 
 
 def test_default_database_is_sqlite_under_instance(monkeypatch, tmp_path):

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 
 from familyapp import gate
-from familyapp.consent.models import KINDS
+from familyapp.gate.models import KINDS
 
 NOW = datetime(2026, 5, 1, 12, tzinfo=UTC)
 

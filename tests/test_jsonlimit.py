@@ -107,4 +107,4 @@ def test_odd_json_never_breaks_a_form(app, client, world, login, body):
             login(user)  # again each time: one of the routes is the sign-out
             response = client.post(_url(template, world), data=body, content_type="application/json")
             assert response.status_code < 500, (endpoint, body, response.status_code)
-            assert endpoint == "auth.logout" or response.status_code != 302 or "/auth/login" not in response.location
+            assert endpoint == "signin.logout" or response.status_code != 302 or "/auth/login" not in response.location

@@ -14,11 +14,11 @@ import familyapp
 PACKAGE = Path(familyapp.__file__).resolve().parent
 
 #: The core: the database, the audit, languages, forms and their optimistic locking, access and the viewer's rules,
-#: dates, logins, the family and its people, and the consent gate with the records it reads (the consent feature
-#: alone writes them).
+#: dates, logins and their notices, the family and its people, and the consent gate with the records it judges by
+#: (the consent feature alone writes them).
 CORE = {
     "db", "audit", "i18n", "config", "extensions", "forms", "locking", "access", "viewer", "dates", "textdata",
-    "gate", "jsonlimit", "proxies", "auth", "families", "consent.models", "network.models",
+    "gate", "jsonlimit", "proxies", "auth", "families",
 }  # fmt: skip
 #: Each feature and the features below it that it may import, with the reason.
 FEATURES = {
@@ -29,8 +29,10 @@ FEATURES = {
     "yearwheel": {"meetings", "plans"},  # the year shows the meetings and the plan's rhythm
     "consent": {"meetings", "network"},  # consent is asked for people on the map, and for meeting invitations
     "reminders": {"meetings", "scales"},  # reminders of tomorrow's meeting and of questions waiting
-    "admin": set(),
-    "leader": set(),
+    "recovery": set(),
+    "signin": {"recovery"},  # a passkey added through a recovery tells its owner who confirmed it
+    "admin": {"recovery"},  # an admin asks for a professional's recovery
+    "leader": {"recovery"},  # the team leader confirms recoveries
     "pwa": set(),
 }
 #: Screens that combine features: they may import any feature; nothing imports them.
@@ -117,6 +119,34 @@ def test_every_import_follows_the_layers():
         if not _allowed(source, target)
     )
     assert wrong == []
+
+
+def _packages() -> dict[str, set[str]]:
+    """The import graph between units (a core module or package, a feature, a screen), below the app."""
+    graph: dict[str, set[str]] = {}
+    for source, targets in GRAPH.items():
+        if _part(source)[0] == "app":
+            continue
+        unit = _part(source)[1]
+        graph.setdefault(unit, set()).update(_part(t)[1] for t in targets if _part(t)[0] != "app")
+        graph[unit].discard(unit)
+    return graph
+
+
+def test_no_package_imports_run_in_a_circle():
+    """Drawn package by package, the imports only go down: no package reaches itself through others."""
+    graph, circles = _packages(), []
+
+    def walk(unit: str, path: tuple[str, ...]) -> None:
+        for target in sorted(graph.get(unit, ())):
+            if target == path[0]:
+                circles.append(" -> ".join((*path, target)))
+            elif target not in path and target > path[0]:
+                walk(target, (*path, target))
+
+    for unit in sorted(graph):
+        walk(unit, (unit,))
+    assert circles == []
 
 
 def test_the_app_stands_on_at_most_8_floors():

@@ -14,7 +14,7 @@ from familyapp import db, gate, viewer
 from familyapp.access import FamilyView
 from familyapp.consent import queries as consent_queries
 from familyapp.consent import services as consent_services
-from familyapp.consent.models import ConsentRecord, ConsentRequest, ConsentTemplate, PartnerLink
+from familyapp.gate.models import ConsentRecord, ConsentRequest, ConsentTemplate, PartnerLink
 from familyapp.meetings import queries as meeting_queries
 from familyapp.meetings import services as meeting_services
 from familyapp.meetings.models import Meeting, MeetingParticipant, MeetingSuggestion, ParticipantKind

@@ -11,13 +11,13 @@ from wtforms.fields.choices import SelectChoice
 from .. import db
 from ..access import deny, family_for_management_or_404, get_in_family_or_404, parse_id, roles_required
 from ..audit import record_event
-from ..auth import recovery
 from ..auth.models import Role, User
 from ..auth.pages import issue_and_show
 from ..auth.services import create_user, has_passkeys, with_passkeys
 from ..families import queries as family_queries
 from ..families import services as family_services
 from ..families.models import Assignment, AssignmentRole, CaseType, Family
+from ..recovery import services as recovery
 from .forms import AssignForm, ConsultantForm, ContactForm, FamilyForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")

@@ -176,7 +176,7 @@ class RecoveryRequest(Base):
     cancelled_at: Mapped[datetime | None]
 
     def state(self, now: datetime) -> str:
-        """"waiting" for a second person, "confirmed" (ready to hand out), "done", "cancelled" or "expired"."""
+        """ "waiting" for a second person, "confirmed" (ready to hand out), "done", "cancelled" or "expired"."""
         if self.handed_out_at is not None:
             return "done"
         if self.cancelled_at is not None:

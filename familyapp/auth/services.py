@@ -228,7 +228,7 @@ def remove_passkey(passkey: Passkey, *, actor: User) -> None:
 def activation_url(token: str) -> str:
     """The full link for an activation, on the configured public origin (also from the CLI)."""
     with current_app.test_request_context(base_url=current_app.config["WEBAUTHN_ORIGIN"]):
-        return url_for("auth.activate_link", token=token, _external=True)
+        return url_for("signin.activate_link", token=token, _external=True)
 
 
 def qr_svg(url: str) -> str:

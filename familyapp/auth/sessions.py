@@ -216,7 +216,7 @@ def _asks_for_sign_in(response: Response) -> bool:
     if response.status_code == 401:
         return True
     return response.status_code in (301, 302, 303, 307, 308) and urlsplit(response.location or "").path == url_for(
-        "auth.login"
+        "signin.login"
     )
 
 

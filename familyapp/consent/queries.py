@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from .. import db, viewer
 from ..families.models import Family
+from ..gate.models import ConsentRecord, ConsentRequest, ConsentTemplate, PartnerLink
 from ..network.queries import follows_the_map, points_at_visible
-from .models import ConsentRecord, ConsentRequest, ConsentTemplate, PartnerLink
 
 # A consent about a person the family hides from the co-consultant would name that person.
 follows_the_map(ConsentRequest, "recipient_id")

@@ -22,10 +22,10 @@ from ..dates import add_months
 from ..db import LOCAL_ZONE
 from ..families.models import Family, Membership, Person
 from ..gate import active, latest_records, permissions, revoke_link
+from ..gate.models import ConsentRecord, ConsentRequest, ConsentTemplate, PartnerLink
 from ..meetings.models import Meeting
 from ..network.models import NetworkPerson
 from . import texts
-from .models import ConsentRecord, ConsentRequest, ConsentTemplate, PartnerLink
 
 #: A partner link works this long unless revoked (the consent decides, on every visit, what it shows).
 LINK_LIFETIME = timedelta(days=30)

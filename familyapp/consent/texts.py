@@ -7,8 +7,8 @@ import re
 import tomllib
 from pathlib import Path
 
+from ..gate.models import KINDS
 from ..textdata import LANGUAGES, DefinitionError
-from .models import KINDS
 
 SHIPPED = Path(__file__).resolve().parent / "templates"
 FIELDS = {"key", "version", "covers", "requires", "months", "title", "purpose", "text"}

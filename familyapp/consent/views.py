@@ -16,13 +16,13 @@ from ..auth.ceremony import fresh_confirmation
 from ..auth.models import Role
 from ..families import queries as family_queries
 from ..families.models import Person, PersonKind
+from ..gate.models import ConsentRecord, ConsentRequest, ConsentTemplate, PartnerLink
 from ..i18n import safe_next
 from ..meetings import queries as meeting_queries
 from ..meetings.models import Meeting, MeetingType
 from ..network import queries as network_queries
 from . import queries, services
 from .forms import LinkForm, RequestForm
-from .models import ConsentRecord, ConsentRequest, ConsentTemplate, PartnerLink
 
 bp = Blueprint("consent", __name__, url_prefix="/families/<family_id>/consent")
 
@@ -191,7 +191,7 @@ def _parent_step(family_id: str, request_id: str, step: str):
     confirmed_by = fresh_confirmation()
     if confirmed_by is None:
         flash(_("Please confirm with your passkey that it is you. Then tap again."), "info")
-        return redirect(url_for("auth.login", next=safe_next(back, back)))
+        return redirect(url_for("signin.login", next=safe_next(back, back)))
     act, thanks = STEPS[step]
     try:
         record = act(

@@ -9,8 +9,8 @@ from sqlalchemy import select
 from .. import db, gate
 from ..auth.models import User
 from ..consent import services as consent_services
-from ..consent.models import ConsentTemplate, PartnerLink
 from ..families.models import Family
+from ..gate.models import ConsentTemplate, PartnerLink
 from ..network.models import NetworkPerson
 from .common import DEMO_MARK
 

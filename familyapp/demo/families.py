@@ -9,9 +9,9 @@ from sqlalchemy import func, select, update
 from .. import db
 from ..auth.models import Passkey, Role, SecurityNotice, User
 from ..auth.services import activation_display, create_user, issue_activation
-from ..consent.models import ConsentRequest
 from ..families import services
 from ..families.models import AssignmentRole, CaseType, Family, Phase
+from ..gate.models import ConsentRequest
 from ..network.models import NetworkPerson
 from ..yearwheel import services as yearwheel_services
 from . import consent, meetings, network, plan, scales

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from .. import db
 from ..audit import record_event
-from ..auth import recovery
+from ..auth import notices
 from ..auth.models import Role, User
 from ..auth.services import create_user
 from .models import Assignment, AssignmentRole, Cadence, CaseType, Family, Membership, Person, PersonKind, Phase
@@ -55,7 +55,7 @@ def add_adult(
     db.session.flush()
     record_event(actor, "family.member_added", family=family, obj=person)
     if custody and actor is not None:
-        recovery.tell_custodians(family, user, actor=actor)
+        tell_custodians(family, user, actor=actor)
     return user
 
 
@@ -127,4 +127,19 @@ def set_custody(family: Family, membership: Membership, custody: bool | None, *,
     db.session.flush()
     record_event(actor, "family.custody_changed", family=family, obj=membership, data={"custody": custody})
     if custody and actor is not None:
-        recovery.tell_custodians(family, db.session.get(User, membership.user_id), actor=actor)
+        tell_custodians(family, db.session.get(User, membership.user_id), actor=actor)
+
+
+def tell_custodians(family: Family, added: User, *, actor) -> int:
+    """A new adult with custody speaks for the children too: tell the adults who already hold custody.
+
+    :return: how many were told.
+    """
+    stmt = select(Membership.user_id).where(
+        Membership.family_id == family.id, Membership.custody.is_(True), Membership.user_id != added.id
+    )
+    holders = list(db.session.scalars(stmt))
+    by = getattr(actor, "name", "")
+    for user_id in holders:
+        notices.tell(user_id, "custody_added", family_id=family.id, data={"by": by, "name": added.name})
+    return len(holders)

@@ -7,8 +7,8 @@ from flask_login import current_user
 
 from .. import db
 from ..access import roles_required
-from ..auth import recovery
 from ..auth.models import Role
+from ..recovery import services as recovery
 
 bp = Blueprint("leader", __name__, url_prefix="/leader")
 

@@ -22,9 +22,9 @@ from .. import db
 from ..audit import AuditEvent
 from ..auth.models import Passkey, User
 from ..consent import queries
-from ..consent.models import ConsentRecord, ConsentRequest, ConsentTemplate, PartnerLink
 from ..families import queries as family_queries
 from ..families.models import Family, PersonKind
+from ..gate.models import ConsentRecord, ConsentRequest, ConsentTemplate, PartnerLink
 from ..meetings.models import CalendarFeed, Meeting
 from ..network import queries as network_queries
 from ..network.models import NetworkRevision

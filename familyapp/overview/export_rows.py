@@ -11,9 +11,9 @@ from sqlalchemy import select
 from .. import db
 from ..auth.models import User
 from ..consent import queries
-from ..consent.models import ConsentRecord, ConsentRequest, PartnerLink
 from ..families import queries as family_queries
 from ..families.models import Family
+from ..gate.models import ConsentRecord, ConsentRequest, PartnerLink
 from ..meetings import queries as meeting_queries
 from ..meetings.models import Meeting, MeetingQuestion, MeetingReply, MeetingSuggestion
 from ..network import queries as network_queries

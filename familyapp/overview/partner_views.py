@@ -76,4 +76,3 @@ def _refused(family: Family, link, why: str):
     record_event(None, "partner.refused", family=family, obj=link, data={"why": why})
     db.session.commit()
     return _gone()
-

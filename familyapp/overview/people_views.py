@@ -11,7 +11,6 @@ from sqlalchemy import select
 
 from .. import db
 from ..access import deny, family_screen_or_404, forbid, get_in_family_or_404, roles_required
-from ..auth import recovery
 from ..auth import services as auth_services
 from ..auth.models import Role, User
 from ..auth.pages import issue_and_show
@@ -19,6 +18,7 @@ from ..auth.services import has_passkeys
 from ..families import queries, services
 from ..families.forms import CUSTODY, AdultForm, ChildForm, custody_choices
 from ..families.models import Membership, Person
+from ..recovery import services as recovery
 from ..reminders import queries as reminder_queries
 
 bp = Blueprint("people", __name__)

@@ -11,7 +11,6 @@ from flask_login import current_user, login_required
 
 from .. import db
 from ..access import family_screen_or_404, family_view_or_404, home_family_id, is_admin, is_consultant, roles_required
-from ..auth import recovery
 from ..auth.models import Role
 from ..consent import queries as consent_queries
 from ..families import queries, services
@@ -20,6 +19,7 @@ from ..families.models import Cadence, Phase
 from ..meetings import queries as meeting_queries
 from ..meetings.cadence import follow_up
 from ..plans import queries as plan_queries
+from ..recovery import services as recovery
 from ..scales import queries as scale_queries
 
 bp = Blueprint("overview", __name__)
@@ -32,7 +32,7 @@ WITHDRAWALS_SHOWN = timedelta(days=14)
 def index():
     """Send everyone to their own start page."""
     if not current_user.is_authenticated:
-        return redirect(url_for("auth.login"))
+        return redirect(url_for("signin.login"))
     if is_admin(current_user):
         return redirect(url_for("admin.index"))
     if is_consultant(current_user):

@@ -30,7 +30,7 @@ def main() -> None:
             from sqlalchemy import select
 
             from familyapp.consent import services as consent_services
-            from familyapp.consent.models import ConsentTemplate
+            from familyapp.gate.models import ConsentTemplate
             from familyapp.network.models import NetworkPerson
 
             text = db.session.scalar(select(ConsentTemplate).where(ConsentTemplate.key == "share-meetings"))

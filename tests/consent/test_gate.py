@@ -13,8 +13,8 @@ from sqlalchemy.exc import DBAPIError
 
 from familyapp import db, gate
 from familyapp.consent import services, texts
-from familyapp.consent.models import ConsentRecord, ConsentRequest, ConsentTemplate
 from familyapp.families.models import Membership
+from familyapp.gate.models import ConsentRecord, ConsentRequest, ConsentTemplate
 from familyapp.meetings import services as meeting_services
 from familyapp.meetings.models import MeetingMode, MeetingType
 from familyapp.network import services as network_services

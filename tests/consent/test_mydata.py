@@ -14,8 +14,8 @@ from familyapp import db
 from familyapp.audit import AuditEvent
 from familyapp.auth.models import User
 from familyapp.consent import services as consent_services
-from familyapp.consent.models import ConsentRecord, ConsentRequest, ConsentTemplate
 from familyapp.families.models import Membership, Person
+from familyapp.gate.models import ConsentRecord, ConsentRequest, ConsentTemplate
 from familyapp.meetings import services as meeting_services
 from familyapp.meetings.models import Answer, MeetingMode, MeetingType
 from familyapp.network.models import NetworkPerson

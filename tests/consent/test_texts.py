@@ -8,7 +8,7 @@ import copy
 import pytest
 
 from familyapp.consent import texts
-from familyapp.consent.models import KINDS
+from familyapp.gate.models import KINDS
 from familyapp.textdata import LANGUAGES, DefinitionError
 
 COVERS = f"'covers' must list some of {', '.join(KINDS)}"

@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 from familyapp import db, gate
 from familyapp.auth.models import UserSession
 from familyapp.consent import services
-from familyapp.consent.models import ConsentRecord, ConsentRequest, ConsentTemplate, PartnerLink
 from familyapp.families import services as family_services
 from familyapp.families.models import AssignmentRole, Membership
+from familyapp.gate.models import ConsentRecord, ConsentRequest, ConsentTemplate, PartnerLink
 from familyapp.meetings import services as meeting_services
 from familyapp.meetings.models import MeetingMode, MeetingType
 from familyapp.network.models import NetworkPerson

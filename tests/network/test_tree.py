@@ -78,5 +78,3 @@ def test_compare_then_and_now():
     assert [b.id for _a, b in diff.further] == ["kim"] and [b.id for _a, b in diff.moved] == ["bo"]
     assert diff.same == 1 and diff.changed
     assert not compare.compare(now, now).changed
-
-

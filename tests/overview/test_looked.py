@@ -10,7 +10,7 @@ from sqlalchemy import delete, select
 
 from familyapp import db
 from familyapp.audit import AuditEvent
-from familyapp.consent.models import PartnerLink
+from familyapp.gate.models import PartnerLink
 from familyapp.overview import looked
 
 

@@ -2,7 +2,8 @@
 that shows anything to a partner (a partner's link, a network meeting's invitation, scale totals). It refuses by
 default: no consent in force, a recipient off the map, a text no longer in use or a kind of information it does
 not know all share nothing. Part of the core, so that meetings and the network map ask it without importing the
-consent screens; it reads the consent feature's records, which only that feature writes.
+consent screens. The records it judges by (texts, requests, the parents' records, partner links) live beside it
+in ``gate.models``; the consent feature writes them, the gate and the screens read them.
 """
 
 from __future__ import annotations
@@ -11,14 +12,17 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import column, select, table
 
-from . import db
-from .audit import record_event
-from .auth.models import Role, User
-from .consent.models import ConsentRecord, ConsentRequest, ConsentTemplate, PartnerLink
-from .families.models import Family, Membership
-from .network.models import NetworkPerson
+from .. import db
+from ..audit import record_event
+from ..auth.models import Role, User
+from ..families.models import Family, Membership
+from .models import ConsentRecord, ConsentRequest, ConsentTemplate, PartnerLink
+
+#: The two columns of the network map the gate reads: whether a recipient is still on the map. Named here as a
+#: bare table so that the core does not import the network feature (which asks the gate).
+_map = table("network_people", column("id"), column("removed_at"))
 
 
 def custodians(family: Family) -> list[User]:
@@ -80,11 +84,11 @@ def permissions(family: Family, recipient_ids: set[uuid.UUID], now: datetime) ->
     requests = list(
         db.session.scalars(
             select(ConsentRequest)
-            .join(NetworkPerson, NetworkPerson.id == ConsentRequest.recipient_id)
+            .join(_map, _map.c.id == ConsentRequest.recipient_id)
             .where(
                 ConsentRequest.family_id == family.id,
                 ConsentRequest.recipient_id.in_(recipient_ids),
-                NetworkPerson.removed_at.is_(None),
+                _map.c.removed_at.is_(None),
             )
         )
     )

@@ -10,12 +10,12 @@ from sqlalchemy import func, select
 
 from familyapp import db
 from familyapp.audit import AuditEvent
-from familyapp.auth import recovery
+from familyapp.auth import notices
 from familyapp.auth.models import Activation, RecoveryRequest, Role, SecurityNotice, User
 from familyapp.families.models import Membership, Person
 from tests.auth.helpers import register, sign_in
-from tests.auth.test_hardening import _enrol
 from tests.fake_authenticator import SoftAuthenticator
+from tests.signin.test_hardening import _enrol
 
 
 def _count(model, *where) -> int:
@@ -242,7 +242,7 @@ def test_the_notice_is_asked_for_once_at_sign_in(app, client, world):
     phone = _enrol(app, client, world.parent_a)
     client.post("/auth/logout")
     with app.app_context():
-        recovery.tell(world.parent_a.id, "custody_added", family_id=world.family_a.id, data={"by": "X", "name": "Y"})
+        notices.tell(world.parent_a.id, "custody_added", family_id=world.family_a.id, data={"by": "X", "name": "Y"})
         db.session.commit()
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     assert sign_in(client, phone).status_code == 200
@@ -265,7 +265,7 @@ def test_a_security_notice_is_pushed_even_at_night(app, client, world):
                 auth="a",
             )
         )
-        recovery.tell(world.parent_a.id, "new_passkey", family_id=world.family_a.id, data={"by": "Mette A"})
+        notices.tell(world.parent_a.id, "new_passkey", family_id=world.family_a.id, data={"by": "Mette A"})
         db.session.commit()
         night = db.utcnow().astimezone(db.LOCAL_ZONE).replace(hour=2).astimezone(db.utcnow().tzinfo)
         counts = reminder_services.send_due(night, sender=lambda *a, **k: sent.append((a, k)))

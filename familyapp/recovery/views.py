@@ -9,12 +9,13 @@ from sqlalchemy import select
 
 from .. import db
 from ..access import deny, parse_id, roles_required
+from ..auth import notices
+from ..auth.messages import message
+from ..auth.models import RecoveryRequest, Role, User
+from ..auth.services import activation_display
 from ..families.models import Family
 from ..i18n import safe_next
-from . import recovery
-from .messages import message
-from .models import RecoveryRequest, Role, User
-from .services import activation_display
+from . import services as recovery
 
 bp = Blueprint("recovery", __name__, url_prefix="/recoveries")
 
@@ -76,7 +77,7 @@ def hand_out(request_id: str):
 @login_required
 def read_notices():
     """The owner has read what changed on their login; the notice goes away on every device."""
-    recovery.mark_read(current_user, db.utcnow())
+    notices.mark_read(current_user, db.utcnow())
     db.session.commit()
     session.pop("notice", None)
     return redirect(safe_next(request.form.get("next"), url_for("overview.index")))
@@ -88,7 +89,7 @@ def notices_for_page() -> dict:
     if not session.get("notice") or not current_user.is_authenticated:
         return {}
     return {
-        "security_notices": recovery.unread_notices(current_user),
+        "security_notices": notices.unread_notices(current_user),
         "security_contact": current_app.config.get("SECURITY_CONTACT") or "",
     }
 

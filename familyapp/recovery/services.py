@@ -3,7 +3,7 @@
 A login that already has a passkey can be taken over by whoever is handed a new activation for it, so such an
 activation (a lost phone) is *asked for* by one professional and *confirmed* by a second one; only then is the
 link shown, once, to the one who asked. The owner is told on every device (a notice at their next sign-in, a
-push message). Services flush and audit; the caller commits.
+push message, through ``auth.notices``). Services flush and audit; the caller commits.
 """
 
 from __future__ import annotations
@@ -14,9 +14,10 @@ from sqlalchemy import and_, exists, select, update
 
 from .. import db
 from ..audit import record_event
+from ..auth import notices
+from ..auth.models import Activation, RecoveryRequest, Role, User
+from ..auth.services import issue_activation
 from ..families.models import Assignment, AssignmentRole, Family, Membership
-from .models import Activation, RecoveryRequest, Role, SecurityNotice, User
-from .services import issue_activation
 
 #: How long a request waits for its confirmation and, once confirmed, for the link to be handed out.
 RECOVERY_LIFETIME = timedelta(hours=24)
@@ -164,14 +165,6 @@ def asked_by(actor: User, now: datetime) -> dict:
     return {req.user_id: req for req in db.session.scalars(stmt)}
 
 
-def tell(user_id, kind: str, *, family_id=None, data: dict) -> SecurityNotice:
-    """Leave a notice for the owner of a login, shown at their next sign-in anywhere and pushed to their phones."""
-    notice = SecurityNotice(user_id=user_id, family_id=family_id, kind=kind, data=data, created_at=db.utcnow())
-    db.session.add(notice)
-    db.session.flush()
-    return notice
-
-
 def told_new_passkey(user: User, activation: Activation) -> None:
     """A passkey was added with an activation to a login that already had one: tell the owner who handed it out
     and who confirmed it, and keep the event for the family's "who has looked"."""
@@ -186,53 +179,10 @@ def told_new_passkey(user: User, activation: Activation) -> None:
         "confirmed_by": confirmer.name if confirmer else "",
         "call": (confirmer.phone or "") if confirmer else "",
     }
-    tell(user.id, "new_passkey", family_id=family_id, data=data)
+    notices.tell(user.id, "new_passkey", family_id=family_id, data=data)
     family = db.session.get(Family, family_id) if family_id else None
     record_event(user, "recovery.completed", family=family, obj=user)
 
 
 def _home_family(user: User):
     return db.session.scalar(select(Membership.family_id).where(Membership.user_id == user.id).limit(1))
-
-
-def tell_custodians(family: Family, added: User, *, actor) -> int:
-    """A new adult with custody speaks for the children too: tell the adults who already hold custody.
-
-    :return: how many were told.
-    """
-    stmt = select(Membership.user_id).where(
-        Membership.family_id == family.id, Membership.custody.is_(True), Membership.user_id != added.id
-    )
-    holders = list(db.session.scalars(stmt))
-    by = getattr(actor, "name", "")
-    for user_id in holders:
-        tell(user_id, "custody_added", family_id=family.id, data={"by": by, "name": added.name})
-    return len(holders)
-
-
-def unread_notices(user: User) -> list[SecurityNotice]:
-    """The owner's notices not yet read, newest first."""
-    stmt = (
-        select(SecurityNotice)
-        .where(SecurityNotice.user_id == user.id, SecurityNotice.read_at.is_(None))
-        .order_by(SecurityNotice.created_at.desc())
-    )
-    return list(db.session.scalars(stmt))
-
-
-def has_unread(user: User) -> bool:
-    """Whether the owner has a notice to read (asked once, at sign-in)."""
-    stmt = select(exists().where(SecurityNotice.user_id == user.id, SecurityNotice.read_at.is_(None)))
-    return bool(db.session.scalar(stmt))
-
-
-def mark_read(user: User, now: datetime) -> int:
-    """The owner has read their notices."""
-    result = db.session.execute(
-        update(SecurityNotice)
-        .where(SecurityNotice.user_id == user.id, SecurityNotice.read_at.is_(None))
-        .values(read_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    record_event(user, "notices.read", obj=user)
-    return result.rowcount or 0

@@ -11,15 +11,16 @@ from flask_login import current_user, login_required, login_user, logout_user
 from .. import db
 from ..access import deny, parse_id
 from ..audit import record_event
+from ..auth import ceremony, notices, ratelimit, services
+from ..auth import webauthn as wa
+from ..auth.messages import message
+from ..auth.models import Passkey, User
+from ..auth.sessions import end_all_sessions, signed_in_at
 from ..i18n import safe_next
-from . import ceremony, ratelimit, recovery, services
-from . import webauthn as wa
+from ..recovery import services as recovery
 from .forms import ActivationCodeForm, RenamePasskeyForm
-from .messages import message
-from .models import Passkey, User
-from .sessions import end_all_sessions, signed_in_at
 
-bp = Blueprint("auth", __name__, url_prefix="/auth")
+bp = Blueprint("signin", __name__, url_prefix="/auth")
 
 
 def _json_error(key: str, status: int = 400):
@@ -42,7 +43,7 @@ def _sign_in(user: User) -> None:
     session.update(keep)
     login_user(user)
     session.mark_signed_in()
-    if recovery.has_unread(user):
+    if notices.has_unread(user):
         # Asked once here, so that other pages cost nothing: the notice shows until it is read.
         session["notice"] = True
 
@@ -58,7 +59,7 @@ def recent_signin_required(view):
             flash(message("confirm_signin"), "info")
             # After confirming, come back to the page the form was on (a POST address cannot be re-opened).
             back = request.full_path.rstrip("?") if request.method == "GET" else request.form.get("next")
-            return redirect(url_for("auth.login", next=safe_next(back, url_for("overview.index"))))
+            return redirect(url_for("signin.login", next=safe_next(back, url_for("overview.index"))))
         return view(*args, **kwargs)
 
     return wrapped
@@ -69,7 +70,7 @@ def login():
     """The sign-in page: one button, plus passkey autofill where the browser supports it."""
     if current_user.is_authenticated and not request.args.get("next"):
         return redirect(url_for("overview.index"))
-    return render_template("auth/login.html", next=safe_next(request.args.get("next"), ""))
+    return render_template("signin/login.html", next=safe_next(request.args.get("next"), ""))
 
 
 @bp.post("/login/begin")
@@ -177,7 +178,7 @@ def logout():
         # and the session id is new.
         session["language"] = language
         session.regenerate()
-    response = redirect(url_for("auth.login", signed_out=1))
+    response = redirect(url_for("signin.login", signed_out=1))
     # Not "storage": that would also delete answers waiting on the phone to be sent (anyone's, not only this
     # person's). The pages kept for offline reading go anyway: the page removes them before signing out, and the
     # service worker removes them when the sign-in page (nobody's) arrives.
@@ -200,22 +201,22 @@ def activate():
                 form.code.errors.append(message(exc.key))
             else:
                 session["activation_id"] = str(activation.id)
-                return redirect(url_for("auth.register"))
-    return render_template("auth/activate.html", form=form)
+                return redirect(url_for("signin.register"))
+    return render_template("signin/activate.html", form=form)
 
 
 @bp.get("/activate/<token>")
 def activate_link(token: str):
     """Open an activation link; the secret leaves the address bar straight away."""
     if ratelimit.blocked("activate"):
-        return render_template("auth/activation_problem.html", problem=message("too_many_attempts")), 429
+        return render_template("signin/activation_problem.html", problem=message("too_many_attempts")), 429
     try:
         activation = services.activation_by_token(token)
     except services.ActivationError as exc:
         ratelimit.record_failure("activate")
-        return render_template("auth/activation_problem.html", problem=message(exc.key)), 404
+        return render_template("signin/activation_problem.html", problem=message(exc.key)), 404
     session["activation_id"] = str(activation.id)
-    return redirect(url_for("auth.register"))
+    return redirect(url_for("signin.register"))
 
 
 def _current_activation():
@@ -232,9 +233,9 @@ def register():
     activation = _current_activation()
     if activation is None:
         flash(message("activation_needed"), "error")
-        return redirect(url_for("auth.activate"))
+        return redirect(url_for("signin.activate"))
     user = db.session.get(User, activation.user_id)
-    return render_template("auth/register.html", user=user)
+    return render_template("signin/register.html", user=user)
 
 
 @bp.post("/activate/register/begin")
@@ -270,7 +271,7 @@ def register_finish():
     _sign_in(user)
     flash(message("passkey_added"), "success")
     # After a lost phone, go where the old passkeys can be removed.
-    target = url_for("auth.passkeys") if had_passkeys else url_for("overview.index")
+    target = url_for("signin.passkeys") if had_passkeys else url_for("overview.index")
     return jsonify({"redirect": target})
 
 
@@ -307,7 +308,7 @@ def passkeys():
     """Mine adgangsnøgler: list, rename and remove."""
     items = services.list_passkeys(current_user)
     forms = {p.id: RenamePasskeyForm(prefix=str(p.id), label=p.label) for p in items}
-    return render_template("auth/passkeys.html", passkeys=items, forms=forms)
+    return render_template("signin/passkeys.html", passkeys=items, forms=forms)
 
 
 def _own_passkey_or_404(passkey_id: str):
@@ -327,10 +328,10 @@ def rename_passkey(passkey_id: str):
         services.rename_passkey(passkey, form.label.data, actor=current_user)
         db.session.commit()
         flash(message("passkey_renamed"), "success")
-        return redirect(url_for("auth.passkeys"))
+        return redirect(url_for("signin.passkeys"))
     items = services.list_passkeys(current_user)
     forms = {p.id: (form if p.id == passkey.id else RenamePasskeyForm(prefix=str(p.id), label=p.label)) for p in items}
-    return render_template("auth/passkeys.html", passkeys=items, forms=forms), 400
+    return render_template("signin/passkeys.html", passkeys=items, forms=forms), 400
 
 
 @bp.post("/passkeys/<passkey_id>/delete")
@@ -342,9 +343,9 @@ def delete_passkey(passkey_id: str):
         services.remove_passkey(passkey, actor=current_user)
     except services.PasskeyError as exc:
         flash(message(exc.key), "error")
-        return redirect(url_for("auth.passkeys"))
+        return redirect(url_for("signin.passkeys"))
     # A removed passkey may be on a lost phone that is still signed in: end every other session.
     end_all_sessions(current_user.id, keep=session.row.id if session.row is not None else None)
     db.session.commit()
     flash(message("passkey_removed"), "success")
-    return redirect(url_for("auth.passkeys"))
+    return redirect(url_for("signin.passkeys"))

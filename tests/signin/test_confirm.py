@@ -59,7 +59,7 @@ def test_a_replayed_confirmation_is_refused(client, world, jonas):
 
 
 def test_a_confirmation_lets_a_consent_through_once(app, client, world, jonas):
-    from familyapp.consent.models import ConsentRecord, ConsentRequest
+    from familyapp.gate.models import ConsentRecord, ConsentRequest
 
     row = db.session.scalar(select(UserSession).where(UserSession.user_id == world.parent_a2.id))
     row.signed_in_at -= timedelta(hours=1)  # the sign-in itself is no longer fresh

@@ -1,0 +1,2 @@
+"""Signing in with a passkey, activating a new one, signing out and "Mine adgangsnøgler": the screens over the
+core's logins (``auth``)."""
