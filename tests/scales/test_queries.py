@@ -40,7 +40,12 @@ def keys(pairs) -> set[str]:
 
 
 def the_world_answer(world, family) -> ScaleResponse:
-    return db.session.scalar(select(ScaleResponse).where(ScaleResponse.family_id == family.id))
+    """The parent's wellbeing answer the world sends before its meeting (the earliest of theirs)."""
+    parent = world.parent_a if family is world.family_a else world.parent_b
+    stmt = select(ScaleResponse).where(
+        ScaleResponse.family_id == family.id, ScaleResponse.user_id == parent.id, ScaleResponse.purpose == "wellbeing"
+    )
+    return db.session.scalars(stmt.order_by(ScaleResponse.opens_at)).first()
 
 
 # Definitions ----------------------------------------------------------------------------------------------
