@@ -1,0 +1,99 @@
+"""The årshjul's read-only queries (familyapp/yearwheel/queries.py): the twelve months from now (across New Year
+too), the family's own activities inside them in one query, and meetings of the family only."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from familyapp import db
+from familyapp.yearwheel import queries, services
+from tests.yearwheel.helpers import TODAY
+
+
+def add(family, actor, year: int, month: int, title: str):
+    return services.add_activity(family, {"year": year, "month": month, "title": title}, actor=actor)
+
+
+@pytest.mark.parametrize(
+    ("today", "first", "last"),
+    [
+        (date(2026, 11, 25), date(2026, 11, 1), date(2027, 10, 1)),
+        (date(2026, 1, 31), date(2026, 1, 1), date(2026, 12, 1)),
+        (date(2027, 12, 1), date(2027, 12, 1), date(2028, 11, 1)),
+    ],
+)
+def test_the_window_is_twelve_first_days_from_the_current_month(today, first, last):
+    months = queries.month_window(today)
+    assert len(months) == 12 and months[0] == first and months[-1] == last
+    assert all(m.day == 1 for m in months)
+    assert len({(m.year, m.month) for m in months}) == 12
+
+
+def test_a_window_of_another_length(ctx):
+    assert queries.month_window(date(2026, 12, 31), 3) == [date(2026, 12, 1), date(2027, 1, 1), date(2027, 2, 1)]
+
+
+def test_month_key_is_zero_padded():
+    assert queries.month_key(2027, 3) == "2027-03" and queries.month_key(2026, 11) == "2026-11"
+
+
+def test_activities_across_new_year_in_month_order_and_none_outside_the_window(ctx, world, count_queries):
+    family, consultant = world.family_a, world.consultant_a
+    add(family, consultant, 2027, 2, "Februar, først")
+    add(family, consultant, 2026, 11, "November")
+    add(family, consultant, 2027, 2, "Februar, sidst")
+    add(family, consultant, 2026, 10, "Før vinduet")
+    add(family, consultant, 2027, 11, "Efter vinduet")
+    add(family, consultant, 2027, 10, "Oktober")
+    db.session.commit()
+    months = queries.month_window(TODAY)
+    with count_queries() as q:
+        found = queries.list_activities(family, months)
+    assert len(q) == 1
+    assert [a.title for a in found] == ["November", "Februar, først", "Februar, sidst", "Oktober"]
+
+
+def test_another_familys_activities_are_never_listed(ctx, world):
+    add(world.family_b, world.consultant_b, 2027, 1, "B's aktivitet")
+    add(world.family_a, world.consultant_a, 2027, 1, "A's aktivitet")
+    db.session.commit()
+    months = queries.month_window(TODAY)
+    assert [a.title for a in queries.list_activities(world.family_a, months)] == ["A's aktivitet"]
+    assert [a.title for a in queries.list_activities(world.family_b, months)] == ["B's aktivitet"]
+
+
+def test_meetings_for_linking_are_the_familys_own_in_time_order(ctx, world):
+    from familyapp.meetings.models import Meeting, MeetingType
+
+    when = datetime(2027, 1, 12, 9, 0, tzinfo=UTC)
+    early = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    for family, at, purpose in (
+        (world.family_a, when, "sen"),
+        (world.family_a, early, "tidlig"),
+        (world.family_b, early, "B"),
+    ):
+        db.session.add(
+            Meeting(family_id=family.id, type=MeetingType.FOLLOW_UP, starts_at=at, ends_at=at, purpose=purpose)
+        )
+    db.session.commit()
+    meetings = queries.list_meetings(world.family_a)
+    assert {m.family_id for m in meetings} == {world.family_a.id}
+    purposes = [m.purpose for m in meetings if m.purpose in ("sen", "tidlig")]
+    assert purposes == ["tidlig", "sen"]
+    starts = [db.as_utc(m.starts_at) for m in meetings]
+    assert starts == sorted(starts)
+
+
+def test_meetings_by_id_never_returns_another_familys_meeting(ctx, world):
+    own = queries.list_meetings(world.family_a)[0]
+    foreign = queries.list_meetings(world.family_b)[0]
+    found = queries.meetings_by_id(world.family_a, {own.id, foreign.id})
+    assert set(found) == {own.id} and found[own.id] is own
+
+
+def test_meetings_by_id_without_ids_asks_nothing(ctx, world, count_queries):
+    with count_queries() as q:
+        assert queries.meetings_by_id(world.family_a, set()) == {}
+    assert q == []
