@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from familyapp import db
 from familyapp.consent import queries, services, texts
-from familyapp.consent.models import ConsentTemplate
+from familyapp.gate.models import ConsentTemplate
 from familyapp.network.models import NetworkPerson
 
 

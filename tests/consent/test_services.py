@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from familyapp import db
 from familyapp.audit import AuditEvent
 from familyapp.consent import services, texts
-from familyapp.consent.models import ConsentRecord, ConsentRequest, ConsentTemplate, PartnerLink
+from familyapp.gate.models import ConsentRecord, ConsentRequest, ConsentTemplate, PartnerLink
 from familyapp.db import LOCAL_ZONE
 from familyapp.families.models import Membership, Person
 from familyapp.meetings import services as meeting_services

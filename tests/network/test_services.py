@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from familyapp import db
 from familyapp.audit import AuditEvent
-from familyapp.consent.models import PartnerLink
+from familyapp.gate.models import PartnerLink
 from familyapp.network import services
 from familyapp.network.models import (
     AgencyCase,
