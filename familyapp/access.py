@@ -125,13 +125,16 @@ def family_view_or_404(family_id, user: User, *, page: str | None) -> FamilyView
     return FamilyView(family=family, viewer=user)
 
 
-def family_screen_or_404(family_id, page: str | None = None, *, consultant_only: bool = False) -> FamilyView:
+def family_screen_or_404(
+    family_id, page: str | None = None, *, consultant_only: bool = False, family_only: bool = False
+) -> FamilyView:
     """The family for one of its screens, for the signed-in user. A professional's read is audited as ``page``;
     a change (POST) is audited by its service instead. ``consultant_only``: the page is the consultant's edit
-    control, a 404 for everyone else.
+    control, a 404 for everyone else; ``family_only``: it is the family's own act (a reply, a question), a 404
+    for professionals.
     """
     view = family_view_or_404(family_id, current_user, page=None if request.method == "POST" else page)
-    if consultant_only and not view.can_edit:
+    if (consultant_only and not view.can_edit) or (family_only and not view.is_family):
         deny()
     return view
 

@@ -1,19 +1,15 @@
-"""Language: the user's saved choice, then the browser's, then Danish. Also the language switch."""
+"""Language: the user's saved choice, then the browser's, then Danish; the words for stored choices (labeller),
+and where to go back to after a form (safe_next). The switch itself is in ``language.py``."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, redirect, request, session, url_for
+from flask import current_app, request, session
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-
-from . import db
-from .audit import record_event
-
-bp = Blueprint("i18n", __name__)
 
 
 def select_locale() -> str:
@@ -61,17 +57,4 @@ def labeller(labels: dict) -> Callable[[object], str]:
     return say
 
 
-@bp.post("/language")
-def switch_language():
-    """Save the chosen language for this browser and, when signed in, for the user."""
-    choice = request.form.get("language", "")
-    if choice in current_app.config["LANGUAGES"]:
-        session["language"] = choice
-        if current_user.is_authenticated and current_user.language != choice:
-            current_user.language = choice
-            record_event(current_user, "user.language_changed", obj=current_user, data={"language": choice})
-            db.session.commit()
-    return redirect(safe_next(request.form.get("next"), url_for("overview.index")))
-
-
-__all__ = ["_", "_l", "bp", "labeller", "select_locale", "safe_next"]
+__all__ = ["_", "_l", "labeller", "select_locale", "safe_next"]

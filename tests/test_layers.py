@@ -18,7 +18,7 @@ PACKAGE = Path(familyapp.__file__).resolve().parent
 #: (the consent feature alone writes them).
 CORE = {
     "db", "audit", "i18n", "config", "extensions", "forms", "locking", "access", "viewer", "dates", "textdata",
-    "gate", "jsonlimit", "proxies", "auth", "families",
+    "gate", "jsonlimit", "proxies", "auth", "families", "language",
 }  # fmt: skip
 #: Each feature and the features below it that it may import, with the reason.
 FEATURES = {
@@ -146,6 +146,22 @@ def test_no_package_imports_run_in_a_circle():
 
     for unit in sorted(graph):
         walk(unit, (unit,))
+    assert circles == []
+
+
+def test_no_module_imports_itself_through_others():
+    """Module by module too: a circle would make the floors below uncountable (and Python's imports fragile)."""
+    circles = []
+
+    def walk(module: str, path: tuple[str, ...]) -> None:
+        for target in sorted(GRAPH[module]):
+            if target == path[0]:
+                circles.append(" -> ".join((*path, target)))
+            elif target not in path and target > path[0]:
+                walk(target, (*path, target))
+
+    for module in sorted(GRAPH):
+        walk(module, (module,))
     assert circles == []
 
 

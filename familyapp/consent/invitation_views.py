@@ -3,7 +3,7 @@ parents have consented to inviting every one of them (asked through the gate).""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
@@ -13,13 +13,12 @@ from ..access import deny, family_screen_or_404, get_in_family_or_404
 from ..meetings import queries as meeting_queries
 from ..meetings.models import Meeting, MeetingType
 from . import services
+from .views import bp
 
-bp = Blueprint("invitations", __name__, url_prefix="/families/<family_id>/meetings")
 
-
-@bp.post("/<meeting_id>/invitations")
+@bp.post("/meetings/<meeting_id>/invitations")
 @login_required
-def send(family_id: str, meeting_id: str):
+def send_invitations(family_id: str, meeting_id: str):
     """Send a network meeting's invitations; nothing is sent while anyone's consent is missing."""
     view = family_screen_or_404(family_id, consultant_only=True)
     meeting = get_in_family_or_404(Meeting, meeting_id, view.family, selectinload(Meeting.participants))

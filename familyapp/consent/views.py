@@ -24,7 +24,7 @@ from ..network import queries as network_queries
 from . import queries, services
 from .forms import LinkForm, RequestForm
 
-bp = Blueprint("consent", __name__, url_prefix="/families/<family_id>/consent")
+bp = Blueprint("consent", __name__, url_prefix="/families/<family_id>")
 
 MESSAGES = {
     "outdated": _l("The text has changed since we asked. Your contact person asks again with the new text."),
@@ -129,14 +129,14 @@ def _centre(view: FamilyView, request_form=None, link_form=None, status: int = 2
     ), status
 
 
-@bp.get("")
+@bp.get("/consent")
 @login_required
 def index(family_id: str):
     """What may be shared with whom and why: each request, each parent's answer, and the history."""
     return _centre(family_screen_or_404(family_id, "consent"))
 
 
-@bp.post("/requests")
+@bp.post("/consent/requests")
 @login_required
 def ask(family_id: str):
     """The consultant asks the family for consent, from a text in use, for a recipient on the map."""
@@ -206,21 +206,21 @@ def _parent_step(family_id: str, request_id: str, step: str):
     return redirect(url_for("consent.receipt", family_id=view.family.id, record_id=record.id))
 
 
-@bp.post("/requests/<request_id>/give")
+@bp.post("/consent/requests/<request_id>/give")
 @login_required
 def give(family_id: str, request_id: str):
     """A parent consents, to the exact text shown, after confirming with their passkey."""
     return _parent_step(family_id, request_id, "give")
 
 
-@bp.post("/requests/<request_id>/withdraw")
+@bp.post("/consent/requests/<request_id>/withdraw")
 @login_required
 def withdraw(family_id: str, request_id: str):
     """A parent withdraws: it stops counting at once, and the consultant sees it in the caseload."""
     return _parent_step(family_id, request_id, "withdraw")
 
 
-@bp.get("/records/<record_id>")
+@bp.get("/consent/records/<record_id>")
 @login_required
 def receipt(family_id: str, record_id: str):
     """A receipt for one consent given or withdrawn: when, who, exactly which text, what, to whom, until when."""
@@ -242,7 +242,7 @@ def receipt(family_id: str, record_id: str):
     )
 
 
-@bp.post("/links")
+@bp.post("/consent/links")
 @login_required
 def make_link(family_id: str):
     """A partner link for someone on the map; the address is shown once (only its hash is kept)."""
@@ -266,7 +266,7 @@ def make_link(family_id: str):
     )
 
 
-@bp.post("/links/<link_id>/revoke")
+@bp.post("/consent/links/<link_id>/revoke")
 @login_required
 def revoke_link(family_id: str, link_id: str):
     """Stop a partner link from working at once."""

@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
 from .. import db, gate, locking
-from ..access import FamilyView, deny, family_screen_or_404, get_in_family_or_404
+from ..access import FamilyView, family_screen_or_404, get_in_family_or_404
 from ..families import queries as family_queries
 from ..network import queries as network_queries
 from . import ics, planning, queries, services
@@ -155,9 +155,7 @@ def _family_change(view: FamilyView, meeting: Meeting, form, act):
 @login_required
 def reply(family_id: str, meeting_id: str):
     """A family member answers: coming, or cannot come with a reason and a wish for another time."""
-    view = family_screen_or_404(family_id)
-    if not view.is_family:
-        deny()
+    view = family_screen_or_404(family_id, family_only=True)
     meeting = _meeting_or_404(view, meeting_id)
     form = ReplyForm()
     if form.validate_on_submit():
@@ -179,9 +177,7 @@ def reply(family_id: str, meeting_id: str):
 @login_required
 def add_question(family_id: str, meeting_id: str):
     """A family member adds a question or topic before the meeting."""
-    view = family_screen_or_404(family_id)
-    if not view.is_family:
-        deny()
+    view = family_screen_or_404(family_id, family_only=True)
     meeting = _meeting_or_404(view, meeting_id)
     form = QuestionForm()
     if form.validate_on_submit():
@@ -200,9 +196,7 @@ def add_question(family_id: str, meeting_id: str):
 @login_required
 def suggest(family_id: str, meeting_id: str):
     """A family member suggests people from the network map to invite; the consultant decides."""
-    view = family_screen_or_404(family_id)
-    if not view.is_family:
-        deny()
+    view = family_screen_or_404(family_id, family_only=True)
     meeting = _meeting_or_404(view, meeting_id)
     on_map = network_queries.list_people(view)
     form = SuggestForm()

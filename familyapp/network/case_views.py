@@ -3,7 +3,7 @@ Kept by the consultant; the family reads the same page."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
@@ -13,8 +13,7 @@ from ..access import FamilyView, family_screen_or_404, get_in_family_or_404, par
 from . import queries, services
 from .forms import CaseForm
 from .models import AgencyCase
-
-bp = Blueprint("cases", __name__, url_prefix="/families/<family_id>/network/cases")
+from .views import bp
 
 
 def _form(professionals, gone=None, **kwargs) -> CaseForm:
@@ -53,16 +52,16 @@ def _page(view: FamilyView, form=None, status: int = 200):
     ), status
 
 
-@bp.get("")
+@bp.get("/cases")
 @login_required
-def index(family_id: str):
+def cases(family_id: str):
     """The family's cases at the authorities, each with its contact, who decides and what happens next."""
     return _page(family_screen_or_404(family_id, "cases"))
 
 
-@bp.post("")
+@bp.post("/cases")
 @login_required
-def add(family_id: str):
+def add_case(family_id: str):
     """Add a case (consultant)."""
     view = family_screen_or_404(family_id, consultant_only=True)
     form = _form(_professionals(view))
@@ -71,12 +70,12 @@ def add(family_id: str):
     case = services.add_case(view.family, _case_data(form), actor=current_user)
     db.session.commit()
     flash(_("The case is added. The family can see it now."), "success")
-    return redirect(url_for("cases.index", family_id=view.family.id, _anchor=f"case-{case.id}"))
+    return redirect(url_for("network.cases", family_id=view.family.id, _anchor=f"case-{case.id}"))
 
 
-@bp.route("/<case_id>", methods=["GET", "POST"])
+@bp.route("/cases/<case_id>", methods=["GET", "POST"])
 @login_required
-def edit(family_id: str, case_id: str):
+def edit_case(family_id: str, case_id: str):
     """Change a case: its contact, who decides, what happens next (consultant)."""
     view = family_screen_or_404(family_id, "case_edit", consultant_only=True)
     case = get_in_family_or_404(AgencyCase, case_id, view.family)
@@ -92,18 +91,18 @@ def edit(family_id: str, case_id: str):
         services.update_case(view.family, case, _case_data(form), actor=current_user)
         db.session.commit()
         flash(_("Saved."), "success")
-        return redirect(url_for("cases.index", family_id=view.family.id, _anchor=f"case-{case.id}"))
+        return redirect(url_for("network.cases", family_id=view.family.id, _anchor=f"case-{case.id}"))
     status = 400 if form.errors else 200
     return render_template("network/case.html", view=view, family=view.family, case=case, form=form), status
 
 
-@bp.post("/<case_id>/delete")
+@bp.post("/cases/<case_id>/delete")
 @login_required
-def remove(family_id: str, case_id: str):
+def remove_case(family_id: str, case_id: str):
     """Take a case off the list when it has ended (consultant)."""
     view = family_screen_or_404(family_id, consultant_only=True)
     case = get_in_family_or_404(AgencyCase, case_id, view.family)
     services.remove_case(view.family, case, actor=current_user)
     db.session.commit()
     flash(_("The case is removed from the list."), "success")
-    return redirect(url_for("cases.index", family_id=view.family.id))
+    return redirect(url_for("network.cases", family_id=view.family.id))

@@ -3,7 +3,7 @@ partner, among the household and the private people on the map."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
@@ -15,9 +15,7 @@ from ..families.models import PersonKind as HouseholdKind
 from . import queries, services, tree
 from .forms import RelationForm
 from .models import PersonKind, RelationKind
-from .views import save
-
-bp = Blueprint("familytree", __name__, url_prefix="/families/<family_id>/network/family-tree")
+from .views import bp, save
 
 
 def _nodes(view: FamilyView) -> dict[str, tree.Node]:
@@ -61,14 +59,14 @@ def _page(view: FamilyView, form=None, status: int = 200):
     ), status
 
 
-@bp.get("")
+@bp.get("/family-tree")
 @login_required
-def index(family_id: str):
+def family_tree(family_id: str):
     """The family tree: generations, and who is whose parent, sibling or partner."""
     return _page(family_screen_or_404(family_id, "family_tree"))
 
 
-@bp.post("/relations")
+@bp.post("/family-tree/relations")
 @login_required
 def add_relation(family_id: str):
     """Record a relation between two people in the tree."""
@@ -85,11 +83,11 @@ def add_relation(family_id: str):
         )
         if done is not None:
             flash(_("The relation is added to the family tree."), "success")
-            return redirect(url_for("familytree.index", family_id=view.family.id))
+            return redirect(url_for("network.family_tree", family_id=view.family.id))
     return _page(view, form=form, status=400)
 
 
-@bp.post("/relations/<relation_id>/delete")
+@bp.post("/family-tree/relations/<relation_id>/delete")
 @login_required
 def remove_relation(family_id: str, relation_id: str):
     """Take a relation out of the family tree."""
@@ -98,4 +96,4 @@ def remove_relation(family_id: str, relation_id: str):
     services.remove_relation(view.family, relation, actor=current_user)
     db.session.commit()
     flash(_("The relation is removed."), "success")
-    return redirect(url_for("familytree.index", family_id=view.family.id))
+    return redirect(url_for("network.family_tree", family_id=view.family.id))

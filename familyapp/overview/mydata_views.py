@@ -5,15 +5,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import abort, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
-from ..access import deny, family_screen_or_404
+from ..access import family_screen_or_404
 from . import export, looked
-
-bp = Blueprint("mydata", __name__, url_prefix="/families/<family_id>")
+from .views import bp
 
 #: The family's pages as the audit names them, in the words of "who has looked".
 PAGES = {
@@ -65,13 +64,11 @@ ROLES = {
 
 
 def _family_member(family_id: str):
-    view = family_screen_or_404(family_id)
-    if not view.is_family:
-        deny()  # a parent's or young person's own data; the consultant has the family's pages
-    return view
+    # A parent's or young person's own data; the consultant has the family's pages.
+    return family_screen_or_404(family_id, family_only=True)
 
 
-@bp.get("/my-data")
+@bp.get("/families/<family_id>/my-data")
 @login_required
 def my_data(family_id: str):
     """Everything the app holds about you and your children, on one printable page."""
@@ -79,7 +76,7 @@ def my_data(family_id: str):
     return render_template("overview/my_data.html", view=view, family=view.family, data=export.export(view))
 
 
-@bp.get("/my-data.json")
+@bp.get("/families/<family_id>/my-data.json")
 @login_required
 def my_data_json(family_id: str):
     """The same, as a file to download."""
@@ -116,7 +113,7 @@ def _before() -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-@bp.get("/who-looked")
+@bp.get("/families/<family_id>/who-looked")
 @login_required
 def who_looked(family_id: str):
     """Who among the professionals has looked at or changed the family's pages, and which partners have used

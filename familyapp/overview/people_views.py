@@ -4,7 +4,7 @@ Combines the family (core), the logins (core) and whether each person has remind
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -20,8 +20,7 @@ from ..families.forms import CUSTODY, AdultForm, ChildForm, custody_choices
 from ..families.models import Membership, Person
 from ..recovery import services as recovery
 from ..reminders import queries as reminder_queries
-
-bp = Blueprint("people", __name__)
+from .views import bp
 
 
 def _people_page(family, adult_form=None, child_form=None, status=200):
@@ -56,7 +55,7 @@ def _family_to_vouch_for(family_id: str):
 
 @bp.get("/families/<family_id>/people")
 @roles_required(Role.CONSULTANT)
-def index(family_id: str):
+def people(family_id: str):
     """The family's members and their logins, for its consultants (audited)."""
     return _people_page(family_screen_or_404(family_id, "people", consultant_only=True).family)
 
@@ -90,7 +89,7 @@ def add_child(family_id: str):
         return _people_page(family, child_form=form, status=400)
     services.add_child(family, form.name.data, form.birth_date.data, actor=current_user)
     db.session.commit()
-    return redirect(url_for("people.index", family_id=family.id))
+    return redirect(url_for("overview.people", family_id=family.id))
 
 
 @bp.post("/families/<family_id>/people/<person_id>/activation")
@@ -114,7 +113,7 @@ def new_activation(family_id: str, person_id: str):
         ),
         "success",
     )
-    return redirect(url_for("people.index", family_id=family.id, _anchor="members"))
+    return redirect(url_for("overview.people", family_id=family.id, _anchor="members"))
 
 
 @bp.post("/families/<family_id>/people/<person_id>/custody")
@@ -133,8 +132,8 @@ def set_custody(family_id: str, person_id: str):
     choice = request.form.get("custody")
     if choice not in CUSTODY:
         flash(_("Choose whether the parent has custody."), "error")
-        return redirect(url_for("people.index", family_id=family.id))
+        return redirect(url_for("overview.people", family_id=family.id))
     services.set_custody(family, membership, CUSTODY[choice], actor=current_user)
     db.session.commit()
     flash(_("Saved."), "success")
-    return redirect(url_for("people.index", family_id=family.id))
+    return redirect(url_for("overview.people", family_id=family.id))

@@ -28,7 +28,7 @@ def _back(req: RecoveryRequest):
         return redirect(url_for("leader.index"))
     if current_user.role is Role.ADMIN or req.family_id is None:
         return redirect(url_for("admin.index"))
-    return redirect(url_for("people.index", family_id=req.family_id))
+    return redirect(url_for("overview.people", family_id=req.family_id))
 
 
 def _request_or_404(request_id: str, *where) -> RecoveryRequest:

@@ -328,9 +328,7 @@ def discussed(family_id: str, response_id: str):
 @login_required
 def settings(family_id: str):
     """A family member chooses whether to see their own answers about the collaboration."""
-    view = family_screen_or_404(family_id)
-    if not view.is_family:
-        deny()
+    view = family_screen_or_404(family_id, family_only=True)
     form = forms.AllianceForm()
     if form.validate_on_submit():
         services.set_show_alliance(current_user, bool(form.show.data))

@@ -15,9 +15,9 @@ from sqlalchemy import func, select
 from familyapp import db
 from familyapp.audit import AuditEvent
 from familyapp.consent import services, texts
-from familyapp.gate.models import ConsentRecord, ConsentRequest, ConsentTemplate, PartnerLink
 from familyapp.db import LOCAL_ZONE
 from familyapp.families.models import Membership, Person
+from familyapp.gate.models import ConsentRecord, ConsentRequest, ConsentTemplate, PartnerLink
 from familyapp.meetings import services as meeting_services
 from familyapp.meetings.models import MeetingMode, MeetingType
 from familyapp.network.models import NetworkPerson
