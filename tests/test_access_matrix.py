@@ -65,7 +65,7 @@ MATRIX = {
     "overview.people": ("GET", "/families/{A}/people", CONSULTANT_A(200)),
     "overview.add_adult": ("POST", "/families/{A}/people/adults", VOUCH_A(400)),
     "overview.add_child": ("POST", "/families/{A}/people/children", CONSULTANT_A(400)),
-    # Parent A has no passkey in the world: a first activation, shown at once (tests/auth/test_recovery.py).
+    # Parent A has no passkey in the world: a first activation, shown at once (tests/recovery/test_views.py).
     "overview.new_activation": ("POST", "/families/{A}/people/{person}/activation", VOUCH_A(200)),
     "overview.change_phase": ("POST", "/families/{A}/phase", CONSULTANT_A(302)),
     "overview.change_cadence": ("POST", "/families/{A}/cadence", CONSULTANT_A(302)),
