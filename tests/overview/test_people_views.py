@@ -3,6 +3,8 @@ consultants."""
 
 from __future__ import annotations
 
+import html
+
 from sqlalchemy import select
 
 from familyapp import db
@@ -75,6 +77,18 @@ class TestPeople:
         login(world.consultant_a)
         alma = db.session.scalar(select(Person).where(Person.name == "Alma"))
         assert client.post(f"/families/{world.family_a.id}/people/{alma.id}/activation").status_code == 404
+
+    def test_custody_is_not_known_until_recorded(self, client, world, login):
+        login(world.consultant_a)
+        url = f"/families/{world.family_a.id}/people"
+        data = {"adult-name": "Kim A", "adult-relation": "stedfar", "adult-custody": "unknown"}
+        assert client.post(f"{url}/adults", data=data).status_code == 200
+        page = client.get(url).get_data(as_text=True)
+        assert "Until custody is recorded, this parent's consent does not count." in html.unescape(page)
+        kim = db.session.scalar(select(Membership).where(Membership.relation == "stedfar"))
+        assert kim.custody is None
+        assert client.post(f"{url}/{world.parent_a2.person_id}/custody", data={"custody": "maybe"}).status_code == 302
+        assert db.session.scalar(select(Membership.custody).where(Membership.user_id == world.parent_a2.id)) is True
 
 
 def test_blank_names_count_as_missing(client, world, login):

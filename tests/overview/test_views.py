@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from familyapp import db
 from familyapp.audit import AuditEvent
+from tests.consent.helpers import c_url, plan_request
 
 
 def _views(family_id):
@@ -97,3 +98,9 @@ class TestCaseload:
         with count_queries() as many:
             client.get("/caseload")
         assert len(many) == len(few)
+
+    def test_the_caseload_tells_about_a_withdrawal(self, client, world, login):
+        login(world.parent_a)
+        client.post(c_url(world, f"/requests/{plan_request(world).id}/withdraw"))
+        login(world.consultant_a)
+        assert "Consent withdrawn" in client.get("/caseload").get_data(as_text=True)
