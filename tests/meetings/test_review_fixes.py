@@ -1,5 +1,5 @@
 """Rules found in review: private reasons, kept text, referat conflicts, Danish dates, the clock change,
-audited feeds, and edits nobody else should see."""
+and edits nobody else should see (the audited calendar feed: test_calendar_views.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from datetime import UTC, date, datetime
 from sqlalchemy import func, select
 
 from familyapp import db
-from familyapp.audit import AuditEvent
 from familyapp.meetings.models import Meeting
 from familyapp.plans.models import Agreement, Goal, PlanRevision
 from tests import factories
@@ -110,17 +109,6 @@ def test_a_time_the_clocks_skip_is_refused_with_the_form_kept(client, world, log
     response = client.post(url(world, "/meetings/new"), data=data)
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and "does not exist that day" in page and "Mit sted" in page
-
-
-def test_a_consultants_feed_is_audited_once_per_period(app, client, world, login):
-    login(world.consultant_a)
-    page = client.post("/calendar", data={}).get_data(as_text=True)
-    address = re.search(r"http://localhost:5000(/calendar/[^\"<]+\.ics)", page).group(1)
-    reader = app.test_client()
-    reader.get(address)
-    reader.get(address)
-    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "calendar.feed_read")).all()
-    assert [(e.actor_id, e.family_id) for e in events] == [(world.consultant_a.id, world.family_a.id)]
 
 
 def test_a_note_only_edit_leaves_no_trace_in_the_familys_history(client, world, login):

@@ -285,51 +285,6 @@ class TestCalendar:
         assert event.decoded("dtstart") == meeting.starts_at and event.decoded("dtend") == meeting.ends_at
         assert str(event["location"]) == "Rådhuset, lokale 2"
 
-    def test_subscription_feed_shows_only_what_the_user_chose_and_may_see(self, app, client, world, login):
-        login(world.parent_a)
-        page = client.post("/calendar", data={}).get_data(as_text=True)
-        import re
-
-        address = re.search(r"http://localhost:5000(/calendar/[^\"<]+\.ics)", page).group(1)
-        anonymous = app.test_client()
-        feed = anonymous.get(address)
-        assert feed.status_code == 200
-        cal = icalendar.Calendar.from_ical(feed.data)
-        events = list(cal.walk("VEVENT"))
-        family_meetings = db.session.scalars(select(Meeting).where(Meeting.family_id == world.family_a.id)).all()
-        assert {str(e["uid"]).split("@")[0] for e in events} == {str(m.id) for m in family_meetings}
-        assert all("location" not in e and "description" not in e for e in events)  # title and time only
-        # Revoked: the same address is a 404 at once.
-        client.post("/calendar/revoke")
-        assert anonymous.get(address).status_code == 404
-
-    def test_feed_with_details_and_dst_times(self, app, client, world, login):
-        with app.app_context():
-            summer = datetime(2027, 3, 28, 8, 0, tzinfo=UTC)  # the day summer time starts: 10:00 in Copenhagen
-            factories.make_meeting(
-                db.session.merge(world.family_a),
-                db.session.merge(world.parent_a),
-                db.session.merge(world.consultant_a),
-                starts_at=summer,
-                place="Sommer",
-            )
-            db.session.commit()
-        login(world.parent_a)
-        import re
-
-        page = client.post("/calendar", data={"with_details": "y"}).get_data(as_text=True)
-        address = re.search(r"http://localhost:5000(/calendar/[^\"<]+\.ics)", page).group(1)
-        cal = icalendar.Calendar.from_ical(app.test_client().get(address).data)
-        summer_event = next(e for e in cal.walk("VEVENT") if str(e.get("location")) == "Sommer")
-        start = summer_event.decoded("dtstart")
-        assert start == datetime(2027, 3, 28, 8, 0, tzinfo=UTC)
-        from zoneinfo import ZoneInfo
-
-        assert start.astimezone(ZoneInfo("Europe/Copenhagen")).hour == 10
-
-    def test_wrong_token_is_404(self, app, world):
-        assert app.test_client().get("/calendar/" + "x" * 43 + ".ics").status_code == 404
-
 
 def test_a_saved_answer_is_shown_ticked_and_named(client, world, login):
     import re

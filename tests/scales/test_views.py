@@ -1,4 +1,5 @@
-"""Filling scales, the trend, privacy between parents, and the consultant's review: the screens end to end."""
+"""Filling scales, the trend, privacy between parents, and talking an answer through: the screens end to end. The
+consultant's review queue: test_review_views.py."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from sqlalchemy import func, select
 
 from familyapp import db
 from familyapp.audit import AuditEvent
-from familyapp.families import services as family_services
 from familyapp.meetings import services as meeting_services
 from familyapp.meetings.models import Meeting, MeetingMode, MeetingType
 from familyapp.scales import queries
@@ -335,38 +335,6 @@ class TestReview:
         assert client.get(s_url(world, f"/answers/{sent.id}")).status_code == 404
         assert client.post(s_url(world, f"/answers/{sent.id}/discussed"), data={}).status_code == 404
 
-    def test_a_partner_consultant_reviews_too(self, client, world, login):
-        family_services.assign_consultant(
-            world.family_a, world.consultant_b, family_services.AssignmentRole.CO_CONSULTANT, actor=world.admin
-        )
-        db.session.commit()
-        login(world.consultant_b)
-        assert "Familien A" in client.get("/review").get_data(as_text=True)
-
-    def test_the_consultants_own_ratings_are_not_in_the_queue(self, app, client, world, login):
-        from familyapp.scales import services
-
-        with app.test_request_context():
-            window, row = next(
-                (w, r)
-                for w, r in queries.windows_for(world.family_a, world.consultant_a, db.utcnow())
-                if w.purpose == "functioning"
-            )
-            response = services.open_response(world.family_a, world.consultant_a, window, row, now=db.utcnow())
-            definition = queries.parsed(row)
-            services.submit(
-                world.family_a,
-                response,
-                definition,
-                {i.key: 3 for i in definition.items},
-                actor=world.consultant_a,
-                now=db.utcnow(),
-            )
-            db.session.commit()
-        login(world.consultant_a)
-        assert str(response.id) not in client.get("/review").get_data(as_text=True)
-        assert str(response.id) in client.get(s_url(world)).get_data(as_text=True)
-
     def test_a_too_long_note_is_refused(self, client, world, login):
         sent = db.session.scalar(select(ScaleResponse).where(ScaleResponse.family_id == world.family_a.id))
         login(world.consultant_a)
@@ -375,7 +343,7 @@ class TestReview:
 
 
 class TestQueries:
-    @pytest.mark.parametrize("url", ["/review", "scales"])
+    @pytest.mark.parametrize("url", ["scales"])  # the review queue's: test_review_views.py
     def test_pages_use_a_constant_number_of_queries(self, app, client, world, login, count_queries, url):
         target = "/review" if url == "/review" else s_url(world)
         login(world.consultant_a)

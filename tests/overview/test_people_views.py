@@ -1,103 +1,16 @@
-"""The family's screens, mirrored for its consultant, and the members page."""
+"""Personer og adgang (familyapp/overview/people_views.py): a family's members and their logins, for its
+consultants."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+import html
+
+from sqlalchemy import select
 
 from familyapp import db
 from familyapp.audit import AuditEvent
 from familyapp.auth.models import Role, User
 from familyapp.families.models import Membership, Person, PersonKind
-
-
-def _views(family_id):
-    return db.session.scalar(
-        select(func.count()).where(AuditEvent.action == "family.viewed", AuditEvent.family_id == family_id)
-    )
-
-
-class TestHome:
-    def test_parent_sees_home_with_contact_person_and_navigation(self, client, world, login):
-        login(world.parent_a)
-        page = client.get(f"/families/{world.family_a.id}/").get_data(as_text=True)
-        assert "Hello, Sara" in page
-        assert "Mette A" in page and 'href="tel:+4511223344"' in page
-        assert 'class="bottom-nav"' in page and 'aria-current="page"' in page
-        assert "mirror-banner" not in page
-
-    def test_consultant_sees_the_same_template_mirrored(self, client, world, login):
-        login(world.consultant_a)
-        page = client.get(f"/families/{world.family_a.id}/").get_data(as_text=True)
-        assert "You are seeing the family" in page and "mirror-banner" in page
-        assert 'class="bottom-nav"' in page and "Mette A" in page
-
-    def test_professional_read_is_audited_family_read_is_not(self, client, world, login):
-        login(world.parent_a)
-        client.get(f"/families/{world.family_a.id}/")
-        assert _views(world.family_a.id) == 0
-        login(world.consultant_a)
-        client.get(f"/families/{world.family_a.id}/network")
-        event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "family.viewed"))
-        assert event.actor_id == world.consultant_a.id and event.data == {"page": "network"}
-
-    def test_unknown_section_is_404(self, client, world, login):
-        login(world.parent_a)
-        assert client.get(f"/families/{world.family_a.id}/secrets").status_code == 404
-
-    def test_index_sends_each_role_home(self, client, world, login):
-        login(world.parent_a)
-        assert client.get("/").location.endswith(f"/families/{world.family_a.id}/")
-        login(world.consultant_a)
-        assert client.get("/").location.endswith("/caseload")
-        login(world.admin)
-        assert client.get("/").location.endswith("/admin/")
-
-    def test_home_uses_a_constant_number_of_queries(self, app, client, world, login, count_queries):
-        login(world.parent_a)
-        url = f"/families/{world.family_a.id}/"
-        client.get(url)
-        with count_queries() as few:
-            client.get(url)
-        with app.app_context():
-            from familyapp.families import services
-            from tests.factories import make_consultant
-
-            family = db.session.merge(world.family_a)
-            for i in range(5):
-                services.add_child(family, f"Barn {i}", None, actor=None)
-                services.assign_consultant(
-                    family, make_consultant(f"K{i}"), services.AssignmentRole.CO_CONSULTANT, actor=None
-                )
-            db.session.commit()
-        with count_queries() as many:
-            client.get(url)
-        assert len(many) == len(few) <= 15
-
-
-class TestCaseload:
-    def test_lists_only_own_families(self, client, world, login):
-        login(world.consultant_a)
-        page = client.get("/caseload").get_data(as_text=True)
-        assert "Familien A" in page and "Familien B" not in page
-
-    def test_constant_queries(self, app, client, world, login, count_queries):
-        login(world.consultant_a)
-        client.get("/caseload")
-        with count_queries() as few:
-            client.get("/caseload")
-        with app.app_context():
-            from familyapp.families import services
-            from tests.factories import make_family
-
-            consultant = db.session.merge(world.consultant_a)
-            for i in range(6):
-                services.assign_consultant(
-                    make_family(f"F{i}"), consultant, services.AssignmentRole.PRIMARY, actor=None
-                )
-            db.session.commit()
-        with count_queries() as many:
-            client.get("/caseload")
-        assert len(many) == len(few)
 
 
 class TestPeople:
@@ -164,6 +77,18 @@ class TestPeople:
         login(world.consultant_a)
         alma = db.session.scalar(select(Person).where(Person.name == "Alma"))
         assert client.post(f"/families/{world.family_a.id}/people/{alma.id}/activation").status_code == 404
+
+    def test_custody_is_not_known_until_recorded(self, client, world, login):
+        login(world.consultant_a)
+        url = f"/families/{world.family_a.id}/people"
+        data = {"adult-name": "Kim A", "adult-relation": "stedfar", "adult-custody": "unknown"}
+        assert client.post(f"{url}/adults", data=data).status_code == 200
+        page = client.get(url).get_data(as_text=True)
+        assert "Until custody is recorded, this parent's consent does not count." in html.unescape(page)
+        kim = db.session.scalar(select(Membership).where(Membership.relation == "stedfar"))
+        assert kim.custody is None
+        assert client.post(f"{url}/{world.parent_a2.person_id}/custody", data={"custody": "maybe"}).status_code == 302
+        assert db.session.scalar(select(Membership.custody).where(Membership.user_id == world.parent_a2.id)) is True
 
 
 def test_blank_names_count_as_missing(client, world, login):

@@ -1,0 +1,106 @@
+"""The family's home (mirrored for its consultant), everyone's way in and the consultant's caseload
+(familyapp/overview/views.py). The members page: test_people_views.py."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from familyapp import db
+from familyapp.audit import AuditEvent
+from tests.consent.helpers import c_url, plan_request
+
+
+def _views(family_id):
+    return db.session.scalar(
+        select(func.count()).where(AuditEvent.action == "family.viewed", AuditEvent.family_id == family_id)
+    )
+
+
+class TestHome:
+    def test_parent_sees_home_with_contact_person_and_navigation(self, client, world, login):
+        login(world.parent_a)
+        page = client.get(f"/families/{world.family_a.id}/").get_data(as_text=True)
+        assert "Hello, Sara" in page
+        assert "Mette A" in page and 'href="tel:+4511223344"' in page
+        assert 'class="bottom-nav"' in page and 'aria-current="page"' in page
+        assert "mirror-banner" not in page
+
+    def test_consultant_sees_the_same_template_mirrored(self, client, world, login):
+        login(world.consultant_a)
+        page = client.get(f"/families/{world.family_a.id}/").get_data(as_text=True)
+        assert "You are seeing the family" in page and "mirror-banner" in page
+        assert 'class="bottom-nav"' in page and "Mette A" in page
+
+    def test_professional_read_is_audited_family_read_is_not(self, client, world, login):
+        login(world.parent_a)
+        client.get(f"/families/{world.family_a.id}/")
+        assert _views(world.family_a.id) == 0
+        login(world.consultant_a)
+        client.get(f"/families/{world.family_a.id}/network")
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "family.viewed"))
+        assert event.actor_id == world.consultant_a.id and event.data == {"page": "network"}
+
+    def test_unknown_section_is_404(self, client, world, login):
+        login(world.parent_a)
+        assert client.get(f"/families/{world.family_a.id}/secrets").status_code == 404
+
+    def test_index_sends_each_role_home(self, client, world, login):
+        login(world.parent_a)
+        assert client.get("/").location.endswith(f"/families/{world.family_a.id}/")
+        login(world.consultant_a)
+        assert client.get("/").location.endswith("/caseload")
+        login(world.admin)
+        assert client.get("/").location.endswith("/admin/")
+
+    def test_home_uses_a_constant_number_of_queries(self, app, client, world, login, count_queries):
+        login(world.parent_a)
+        url = f"/families/{world.family_a.id}/"
+        client.get(url)
+        with count_queries() as few:
+            client.get(url)
+        with app.app_context():
+            from familyapp.families import services
+            from tests.factories import make_consultant
+
+            family = db.session.merge(world.family_a)
+            for i in range(5):
+                services.add_child(family, f"Barn {i}", None, actor=None)
+                services.assign_consultant(
+                    family, make_consultant(f"K{i}"), services.AssignmentRole.CO_CONSULTANT, actor=None
+                )
+            db.session.commit()
+        with count_queries() as many:
+            client.get(url)
+        assert len(many) == len(few) <= 15
+
+
+class TestCaseload:
+    def test_lists_only_own_families(self, client, world, login):
+        login(world.consultant_a)
+        page = client.get("/caseload").get_data(as_text=True)
+        assert "Familien A" in page and "Familien B" not in page
+
+    def test_constant_queries(self, app, client, world, login, count_queries):
+        login(world.consultant_a)
+        client.get("/caseload")
+        with count_queries() as few:
+            client.get("/caseload")
+        with app.app_context():
+            from familyapp.families import services
+            from tests.factories import make_family
+
+            consultant = db.session.merge(world.consultant_a)
+            for i in range(6):
+                services.assign_consultant(
+                    make_family(f"F{i}"), consultant, services.AssignmentRole.PRIMARY, actor=None
+                )
+            db.session.commit()
+        with count_queries() as many:
+            client.get("/caseload")
+        assert len(many) == len(few)
+
+    def test_the_caseload_tells_about_a_withdrawal(self, client, world, login):
+        login(world.parent_a)
+        client.post(c_url(world, f"/requests/{plan_request(world).id}/withdraw"))
+        login(world.consultant_a)
+        assert "Consent withdrawn" in client.get("/caseload").get_data(as_text=True)
