@@ -108,9 +108,10 @@ def _before() -> datetime | None:
         return None
     try:
         moment = datetime.fromisoformat(value)
-    except ValueError:
+        # In UTC, as stored: a time at the calendar's very edge cannot be, and is a 404 like any other.
+        return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+    except (ValueError, OverflowError):
         abort(404)
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @bp.get("/families/<family_id>/who-looked")

@@ -78,6 +78,11 @@ class TestWhoLooked:
         login(world.parent_a)
         assert client.get(url(world.family_a, "/who-looked?before=yesterday")).status_code == 404
 
+    @pytest.mark.parametrize("edge", ["9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00"])
+    def test_a_time_at_the_edge_of_the_calendar_is_a_404_not_a_500(self, client, world, login, edge):
+        login(world.parent_a)
+        assert client.get(url(world.family_a, "/who-looked"), query_string={"before": edge}).status_code == 404
+
     def test_a_consultants_visit_is_audited_and_shown(self, client, world, login):
         login(world.consultant_a)
         assert client.get(url(world.family_a, "/who-looked")).status_code == 200
