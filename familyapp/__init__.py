@@ -44,6 +44,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_errorhandlers(app)
     register_cli(app)
     register_template_helpers(app)
+    register_health(app)
     return app
 
 
@@ -94,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
     from .consent import invitation_views  # noqa: F401
     from .consent.views import bp as consent_bp
+    from .health.views import bp as health_bp
     from .language import bp as language_bp
     from .leader.views import bp as leader_bp
     from .meetings.calendar_views import bp as calendar_bp
@@ -112,7 +114,7 @@ def register_blueprints(app: Flask) -> None:
     from .signin.views import bp as signin_bp
     from .yearwheel.views import bp as yearwheel_bp
 
-    core = (language_bp, pwa_bp)
+    core = (language_bp, pwa_bp, health_bp)
     features = (
         signin_bp,
         recovery_bp,
@@ -197,6 +199,14 @@ def register_errorhandlers(app: Flask) -> None:
         return render_error(
             500, _("Something went wrong"), _("Please try again in a moment. Nothing you did was wrong.")
         )
+
+
+def register_health(app: Flask) -> None:
+    """Before anything reads the database, check that it is at this release's schema (every page says so while
+    it is not), and the probes /healthz and /readyz."""
+    from . import health
+
+    health.init_app(app)
 
 
 def register_cli(app: Flask) -> None:

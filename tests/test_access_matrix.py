@@ -184,6 +184,9 @@ MATRIX = {
     "pwa.service_worker": ("GET", "/sw.js", everyone(200)),
     "pwa.offline": ("GET", "/offline", everyone(200)),
     "pwa.install": ("GET", "/install", everyone(200)),
+    # The probes of a load balancer: the process is up; the database answers at this release's schema.
+    "health.healthz": ("GET", "/healthz", everyone(200)),
+    "health.readyz": ("GET", "/readyz", everyone(200)),
 }
 # The consultant's "mark as seen" on a meeting (opening the meeting used to do it, and a GET writes nothing).
 

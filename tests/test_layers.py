@@ -34,6 +34,7 @@ FEATURES = {
     "admin": {"recovery"},  # an admin asks for a professional's recovery
     "leader": {"recovery"},  # the team leader confirms recoveries
     "pwa": set(),
+    "health": set(),
 }
 #: Screens that combine features: they may import any feature; nothing imports them.
 SCREENS = {"overview"}

@@ -13,30 +13,31 @@ ATTACKER = "203.0.113.9"
 PROXY = "10.1.2.3"
 
 
-def _app_showing_the_client_address(tmp_path, **config):
-    """An app built by create_app (with its middleware) and one extra page that shows request.remote_addr."""
+def _app_showing_the_client_address(database_url, **config):
+    """An app built by create_app (with its middleware) and one extra page that shows request.remote_addr, on the
+    tests' migrated database (on one that is not, every page asks for the upgrade: tests/health)."""
     from flask import request
 
-    app = create_app({**TEST_CONFIG, "DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}", **config})
+    app = create_app({**TEST_CONFIG, "DATABASE_URL": database_url, **config})
     app.add_url_rule("/_whoami", "whoami", lambda: request.remote_addr or "-")
     return app
 
 
 class TestCreateApp:
-    def test_a_forged_forwarded_for_from_a_stranger_is_ignored(self, tmp_path):
-        app = _app_showing_the_client_address(tmp_path, PROXY_FIX_HOPS=1, TRUSTED_PROXIES="127.0.0.1,10.0.0.0/8")
+    def test_a_forged_forwarded_for_from_a_stranger_is_ignored(self, database_url):
+        app = _app_showing_the_client_address(database_url, PROXY_FIX_HOPS=1, TRUSTED_PROXIES="127.0.0.1,10.0.0.0/8")
         client = app.test_client()
         forged = {"X-Forwarded-For": "198.51.100.7", "X-Forwarded-Proto": "https", "X-Forwarded-Host": "evil.example"}
         response = client.get("/_whoami", headers=forged, environ_base={"REMOTE_ADDR": ATTACKER})
         assert response.get_data(as_text=True) == ATTACKER
 
-    def test_the_proxy_s_forwarded_for_is_the_client(self, tmp_path):
-        app = _app_showing_the_client_address(tmp_path, PROXY_FIX_HOPS=1, TRUSTED_PROXIES="127.0.0.1,10.0.0.0/8")
+    def test_the_proxy_s_forwarded_for_is_the_client(self, database_url):
+        app = _app_showing_the_client_address(database_url, PROXY_FIX_HOPS=1, TRUSTED_PROXIES="127.0.0.1,10.0.0.0/8")
         client = app.test_client()
         headers = {"X-Forwarded-For": "198.51.100.7"}
         assert client.get("/_whoami", headers=headers, environ_base={"REMOTE_ADDR": PROXY}).text == "198.51.100.7"
         # The default trusts a proxy on the same machine only.
-        app = _app_showing_the_client_address(tmp_path, PROXY_FIX_HOPS=1)
+        app = _app_showing_the_client_address(database_url, PROXY_FIX_HOPS=1)
         assert app.config["TRUSTED_PROXIES"] == "127.0.0.1,::1"
         client = app.test_client()
         assert client.get("/_whoami", headers=headers, environ_base={"REMOTE_ADDR": PROXY}).text == PROXY
@@ -44,9 +45,9 @@ class TestCreateApp:
             "198.51.100.7"
         )
 
-    def test_a_wrong_setting_stops_the_start(self, tmp_path):
+    def test_a_wrong_setting_stops_the_start(self, database_url):
         with pytest.raises(ValueError, match="not-an-address"):
-            _app_showing_the_client_address(tmp_path, PROXY_FIX_HOPS=1, TRUSTED_PROXIES="10.0.0.0/8,not-an-address")
+            _app_showing_the_client_address(database_url, PROXY_FIX_HOPS=1, TRUSTED_PROXIES="10.0.0.0/8,not-an-address")
 
 
 def test_forged_addresses_do_not_dodge_the_rate_limit(app, client, world, monkeypatch):
