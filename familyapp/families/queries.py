@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import g
-from sqlalchemy import select
+from sqlalchemy import and_, join, select
 from sqlalchemy.orm import joinedload
 
 from .. import db
@@ -12,15 +12,19 @@ from .models import Assignment, AssignmentRole, Family, Membership, Person
 
 
 def list_people(family: Family) -> list[tuple[Person, User | None, Membership | None]]:
-    """Every member of a family with their login and relation, in two queries."""
-    persons = list(db.session.scalars(select(Person).where(Person.family_id == family.id).order_by(Person.created_at)))
+    """Every member of a family with their login and relation (None, None without one), in one query."""
+    login = join(User, Membership, and_(Membership.user_id == User.id, Membership.family_id == family.id))
     rows = db.session.execute(
-        select(User, Membership)
-        .join(Membership, Membership.user_id == User.id)
-        .where(Membership.family_id == family.id)
+        select(Person, User, Membership)
+        .select_from(Person)
+        .outerjoin(login, User.person_id == Person.id)
+        .where(Person.family_id == family.id)
+        .order_by(Person.created_at, Person.id)
     ).all()
-    by_person = {user.person_id: (user, membership) for user, membership in rows}
-    return [(p, *by_person.get(p.id, (None, None))) for p in persons]
+    seen: dict = {}
+    for person, user, membership in rows:
+        seen.setdefault(person.id, (person, user, membership))  # one login a person
+    return list(seen.values())
 
 
 def list_consultants(family: Family) -> list[Assignment]:
