@@ -152,6 +152,8 @@ MATRIX = {
     "recovery.confirm": ("POST", f"/recoveries/{RANDOM}/confirm", _s(404, 404, 404, 404, 404, 302)),
     "recovery.hand_out": ("POST", f"/recoveries/{RANDOM}/hand-out", _s(404, 404, 404, 404, 404, 302)),
     "recovery.read_notices": ("POST", "/recoveries/notices/read", signed_in(302)),
+    # A new professional's login, confirmed by the team leader or a second admin (tests/admin/test_views.py).
+    "recovery.confirm_login": ("POST", f"/recoveries/logins/{RANDOM}/confirm", _s(404, 404, 404, 404, 404, 302)),
     "leader.index": ("GET", "/leader/", _s(404, 404, 404, 404, 404, 302, co=404, leader=200)),
     "signin.confirm_begin": ("POST", "/auth/confirm/begin", signed_in(200)),
     "signin.confirm_finish": ("POST", "/auth/confirm/finish", signed_in(400)),

@@ -23,8 +23,12 @@ from .forms import AssignForm, ConsultantForm, ContactForm, FamilyForm
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
-def _consultants() -> list[User]:
-    return list(db.session.scalars(select(User).where(User.role == Role.CONSULTANT).order_by(User.name)))
+def _consultants(*, confirmed_only: bool = False) -> list[User]:
+    """Every consultant's login; with ``confirmed_only``, those in effect (a new one waits for its confirmation)."""
+    stmt = select(User).where(User.role == Role.CONSULTANT).order_by(User.name)
+    if confirmed_only:
+        stmt = stmt.where(User.active.is_(True))
+    return list(db.session.scalars(stmt))
 
 
 def _index_page(consultant_form=None, family_form=None, status=200):
@@ -36,6 +40,7 @@ def _index_page(consultant_form=None, family_form=None, status=200):
         with_passkeys=with_passkeys({c.id for c in consultants}),
         asked=recovery.asked_by(current_user, now),
         to_confirm=recovery.waiting_for(current_user, now),
+        logins=recovery.logins_waiting_for(current_user),
         now=now,
         families=families,
         consultant_form=consultant_form or ConsultantForm(prefix="consultant"),
@@ -53,13 +58,24 @@ def index():
 @bp.post("/consultants")
 @roles_required(Role.ADMIN)
 def add_consultant():
-    """Create a consultant's login and show its activation once."""
+    """Create a consultant's login, waiting for a second person (the team leader or another admin) to confirm it;
+    its activation can be shown once it is confirmed."""
     form = ConsultantForm(prefix="consultant")
     if not form.validate_on_submit():
         return _index_page(consultant_form=form, status=400)
-    user = create_user(Role.CONSULTANT, form.name.data, actor=current_user, phone=form.phone.data)
+    user = create_user(Role.CONSULTANT, form.name.data, actor=current_user, phone=form.phone.data, active=False)
     user.reachable = form.reachable.data or None
-    return issue_and_show(user, actor=current_user)
+    recovery.ask_to_confirm(user, actor=current_user, now=db.utcnow())
+    db.session.commit()
+    flash(
+        _(
+            "The login for %(name)s is made. It waits for a second person to confirm it: the team leader or "
+            "another administrator. Then you can show the activation here.",
+            name=user.name,
+        ),
+        "success",
+    )
+    return redirect(url_for("admin.index", _anchor="consultants"))
 
 
 @bp.post("/consultants/<user_id>/activation")
@@ -70,6 +86,9 @@ def consultant_activation(user_id: str):
     user = db.session.scalar(select(User).where(User.id == parse_id(user_id), User.role == Role.CONSULTANT))
     if user is None:
         deny()
+    if not user.active:
+        flash(_("The login for %(name)s waits for a second person to confirm it.", name=user.name), "error")
+        return redirect(url_for("admin.index", _anchor="consultants"))
     if not has_passkeys(user):
         return issue_and_show(user, actor=current_user)
     recovery.request_recovery(user, actor=current_user, family=None, now=db.utcnow())
@@ -117,7 +136,8 @@ def add_family():
 
 def _assign_form() -> AssignForm:
     form = AssignForm(prefix="assign")
-    form.consultant.choices = [SelectChoice(str(c.id), c.name) for c in _consultants()]
+    # Only logins in effect: a consultant still waiting for a second person's confirmation has no family yet.
+    form.consultant.choices = [SelectChoice(str(c.id), c.name) for c in _consultants(confirmed_only=True)]
     return form
 
 

@@ -189,6 +189,26 @@ class RecoveryRequest(Base):
         return f"<RecoveryRequest {self.id} for {self.user_id}>"
 
 
+class LoginConfirmation(Base):
+    """A professional's login made by an admin, waiting for a second person (the team leader or another admin).
+    Until it is confirmed the login is not active: no activation, no sign-in, no family to be assigned to. So no
+    admin alone can make up a consultant, assign it to a family and read the family through it."""
+
+    __tablename__ = "login_confirmations"
+
+    id: Mapped[uuidpk]
+    #: The new login (one confirmation each).
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), unique=True)
+    #: The admin who made it.
+    requested_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[created_at]
+    confirmed_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    confirmed_at: Mapped[datetime | None]
+
+    def __repr__(self) -> str:
+        return f"<LoginConfirmation for {self.user_id}>"
+
+
 class SecurityNotice(Base):
     """Something the owner of a login must hear about: a new phone on their login, a new adult with custody in
     their family. Shown at their next sign-in on any device until they have read it, and pushed to their phones."""
@@ -198,7 +218,7 @@ class SecurityNotice(Base):
     id: Mapped[uuidpk]
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
     family_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("families.id"), index=True)
-    #: "new_passkey" or "custody_added".
+    #: "new_passkey", "custody_added" or "consultant_assigned".
     kind: Mapped[str] = mapped_column(String(40))
     #: Names to show (who did it, who confirmed it, who was added); never secrets.
     data: Mapped[dict] = mapped_column(JSON, default=dict)

@@ -45,7 +45,9 @@ def format_code(code: str) -> str:
     return f"{code[:4]}-{code[4:]}"
 
 
-def create_user(role: Role, name: str, *, actor, person=None, family=None, phone: str | None = None) -> User:
+def create_user(
+    role: Role, name: str, *, actor, person=None, family=None, phone: str | None = None, active: bool = True
+) -> User:
     """Create a login.
 
     :param role: what the login is for.
@@ -54,10 +56,16 @@ def create_user(role: Role, name: str, *, actor, person=None, family=None, phone
     :param person: the family member it belongs to, for parents and young people.
     :param family: that member's family, for the audit trail.
     :param phone: a phone number shown to families (consultants).
+    :param active: False for a login that waits for a second person's confirmation (``recovery.ask_to_confirm``).
     :return: the new user.
     """
     user = User(
-        role=role, name=name.strip(), person=person, phone=phone or None, webauthn_handle=secrets.token_bytes(64)
+        role=role,
+        name=name.strip(),
+        person=person,
+        phone=phone or None,
+        webauthn_handle=secrets.token_bytes(64),
+        active=active,
     )
     db.session.add(user)
     db.session.flush()
@@ -118,6 +126,9 @@ def _check(activation: Activation | None, now: datetime) -> Activation:
     if activation is None or activation.used_at is not None or activation.revoked_at is not None:
         raise ActivationError()
     if now >= activation.expires_at:  # the same answer: nothing tells an old code from a wrong one
+        raise ActivationError()
+    owner = db.session.get(User, activation.user_id)
+    if owner is None or not owner.active:  # a login still waiting for its confirmation opens nothing
         raise ActivationError()
     return activation
 

@@ -1,4 +1,4 @@
-"""The team leader's start page: the new activations waiting for a second person's confirmation."""
+"""The team leader's start page: the new logins and new activations waiting for a second person's confirmation."""
 
 from __future__ import annotations
 
@@ -16,5 +16,10 @@ bp = Blueprint("leader", __name__, url_prefix="/leader")
 @bp.get("/")
 @roles_required(Role.LEADER)
 def index():
-    """What waits for the leader: recoveries to confirm, across the team's families and consultants."""
-    return render_template("leader/index.html", to_confirm=recovery.waiting_for(current_user, db.utcnow()))
+    """What waits for the leader: new professionals' logins and recoveries to confirm, across the team's families
+    and consultants."""
+    return render_template(
+        "leader/index.html",
+        to_confirm=recovery.waiting_for(current_user, db.utcnow()),
+        logins=recovery.logins_waiting_for(current_user),
+    )

@@ -15,7 +15,7 @@ from sqlalchemy import and_, exists, select, update
 from .. import db
 from ..audit import record_event
 from ..auth import notices
-from ..auth.models import Activation, RecoveryRequest, Role, User
+from ..auth.models import Activation, LoginConfirmation, RecoveryRequest, Role, User
 from ..auth.services import issue_activation
 from ..families.models import Assignment, AssignmentRole, Family, Membership
 
@@ -163,6 +163,72 @@ def asked_by(actor: User, now: datetime) -> dict:
     """The actor's own open requests by the login they are for (one query)."""
     stmt = select(RecoveryRequest).where(RecoveryRequest.requested_by_id == actor.id, open_clause(now))
     return {req.user_id: req for req in db.session.scalars(stmt)}
+
+
+# --- a new professional login, confirmed by a second person ----------------------------------------------------
+
+
+def ask_to_confirm(user: User, *, actor: User, now: datetime) -> LoginConfirmation:
+    """A new professional login made by an admin waits for a second person; until then it is not active.
+
+    :param user: the new login (made with ``active=False``).
+    :param actor: the admin who made it.
+    :return: the confirmation, waiting.
+    """
+    waiting = LoginConfirmation(user_id=user.id, requested_by_id=actor.id, created_at=now)
+    db.session.add(waiting)
+    db.session.flush()
+    record_event(actor, "user.confirmation_asked", obj=user, data={"role": user.role.value})
+    return waiting
+
+
+def login_confirmable_clause(actor: User):
+    """SQL condition on LoginConfirmation: the actor may confirm it. A team leader or an admin, never the admin
+    who made the login, never its owner; only while it waits."""
+    if actor.role not in (Role.LEADER, Role.ADMIN):
+        return False
+    return and_(
+        LoginConfirmation.confirmed_at.is_(None),
+        LoginConfirmation.requested_by_id != actor.id,
+        LoginConfirmation.user_id != actor.id,
+    )
+
+
+def confirm_login(waiting: LoginConfirmation, *, actor: User, now: datetime) -> User:
+    """The second person confirms a new login: it becomes active, and the audit names who made it and who
+    confirmed it.
+
+    :raises RecoveryError: the actor may not confirm it, or it is confirmed already.
+    :return: the login, now active.
+    """
+    stmt = select(exists().where(LoginConfirmation.id == waiting.id, login_confirmable_clause(actor)))
+    if not db.session.scalar(stmt):
+        raise RecoveryError("recovery_not_yours")
+    waiting.confirmed_by_id, waiting.confirmed_at = actor.id, now
+    user = db.session.get(User, waiting.user_id)
+    user.active = True
+    db.session.flush()
+    record_event(
+        actor,
+        "user.confirmed",
+        obj=user,
+        data={"role": user.role.value, "created_by": str(waiting.requested_by_id)},
+    )
+    return user
+
+
+def logins_waiting_for(actor: User) -> list[tuple]:
+    """New logins the actor may confirm, oldest first, each as (confirmation, the login, who made it), in one
+    query."""
+    owner, asker = User.__table__.alias("owner"), User.__table__.alias("asker")
+    stmt = (
+        select(LoginConfirmation, owner.c.name, owner.c.role, asker.c.name)
+        .join(owner, owner.c.id == LoginConfirmation.user_id)
+        .join(asker, asker.c.id == LoginConfirmation.requested_by_id)
+        .where(login_confirmable_clause(actor))
+        .order_by(LoginConfirmation.created_at)
+    )
+    return [tuple(row) for row in db.session.execute(stmt)]
 
 
 def told_new_passkey(user: User, activation: Activation) -> None:

@@ -11,7 +11,7 @@ from .. import db
 from ..access import deny, parse_id, roles_required
 from ..auth import notices
 from ..auth.messages import message
-from ..auth.models import RecoveryRequest, Role, User
+from ..auth.models import LoginConfirmation, RecoveryRequest, Role, User
 from ..auth.services import activation_display
 from ..families.models import Family
 from ..i18n import safe_next
@@ -53,6 +53,29 @@ def confirm(request_id: str):
     db.session.commit()
     flash(_("Confirmed. The one who asked can now hand out the new activation."), "success")
     return _back(req)
+
+
+@bp.post("/logins/<confirmation_id>/confirm")
+@roles_required(Role.LEADER, Role.ADMIN)
+def confirm_login(confirmation_id: str):
+    """The second person confirms a new professional's login made by an admin; only then can it be activated
+    (audited with who made it and who confirmed it). Anyone else gets a 404 (audited)."""
+    stmt = select(LoginConfirmation).where(
+        LoginConfirmation.id == parse_id(confirmation_id), recovery.login_confirmable_clause(current_user)
+    )
+    waiting = db.session.scalar(stmt)
+    if waiting is None:
+        deny()
+    try:
+        user = recovery.confirm_login(waiting, actor=current_user, now=db.utcnow())
+    except recovery.RecoveryError:
+        # Only when someone else confirmed it a moment ago.
+        db.session.rollback()
+        flash(_("This login is confirmed already."), "info")
+    else:
+        db.session.commit()
+        flash(_("Confirmed. %(name)s's login can now be activated.", name=user.name), "success")
+    return redirect(url_for("leader.index" if current_user.role is Role.LEADER else "admin.index"))
 
 
 @bp.post("/<request_id>/hand-out")

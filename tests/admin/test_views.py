@@ -2,21 +2,100 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import func, select
 
 from familyapp import db
-from familyapp.auth.models import Role, User
+from familyapp.audit import AuditEvent
+from familyapp.auth.models import Activation, LoginConfirmation, Role, User
+from familyapp.auth.services import create_user, issue_activation
 from familyapp.families.models import Assignment, AssignmentRole, CaseType, Family
 
 
-def test_create_consultant_shows_activation(client, world, login):
-    login(world.admin)
-    response = client.post(
-        "/admin/consultants", data={"consultant-name": "Ny Konsulent", "consultant-phone": "12 34 56 78"}
-    )
-    assert response.status_code == 200 and "/auth/activate/" in response.get_data(as_text=True)
-    user = db.session.scalar(select(User).where(User.name == "Ny Konsulent"))
-    assert user.role is Role.CONSULTANT and user.phone == "12 34 56 78"
+def _new_consultant(client, name="Ny Konsulent"):
+    """The admin makes a consultant's login (the admin is signed in)."""
+    response = client.post("/admin/consultants", data={"consultant-name": name, "consultant-phone": "12 34 56 78"})
+    return response, db.session.scalar(select(User).where(User.name == name))
+
+
+def _activations(user) -> int:
+    return db.session.scalar(select(func.count()).select_from(Activation).where(Activation.user_id == user.id))
+
+
+class TestANewLoginNeedsASecondPerson:
+    """An admin alone cannot make a consultant, assign it to a family and read the family through it: a new
+    professional login takes effect only when the team leader or a second admin confirms it."""
+
+    def test_a_new_consultant_gets_no_activation_until_a_second_person_confirms(self, client, world, login):
+        login(world.admin)
+        response, user = _new_consultant(client)
+        page = client.get(response.location).get_data(as_text=True) if response.status_code == 302 else ""
+        assert response.status_code == 302 and "/auth/activate/" not in response.get_data(as_text=True)
+        assert user.role is Role.CONSULTANT and user.phone == "12 34 56 78" and not user.active
+        assert "waits for a second person to confirm it" in page
+        again = client.post(f"/admin/consultants/{user.id}/activation")
+        assert "/auth/activate/" not in again.get_data(as_text=True) and _activations(user) == 0
+
+    def test_the_admin_who_made_it_cannot_confirm_it(self, client, world, login):
+        login(world.admin)
+        _response, user = _new_consultant(client)
+        waiting = db.session.scalar(select(LoginConfirmation).where(LoginConfirmation.user_id == user.id))
+        assert client.post(f"/recoveries/logins/{waiting.id}/confirm").status_code == 404
+        assert not db.session.get(User, user.id).active
+        assert "New logins to confirm" not in client.get("/admin/").get_data(as_text=True)
+
+    @pytest.mark.parametrize("second", ["leader", "second admin"])
+    def test_the_team_leader_or_a_second_admin_confirms_and_the_audit_names_both(
+        self, app, client, world, login, second
+    ):
+        login(world.admin)
+        _response, user = _new_consultant(client)
+        confirmer = world.leader
+        if second == "second admin":
+            with app.app_context():
+                confirmer = create_user(Role.ADMIN, "Bo Admin", actor=None)
+                db.session.commit()
+        login(confirmer)
+        page = client.get("/leader/" if second == "leader" else "/admin/").get_data(as_text=True)
+        waiting = db.session.scalar(select(LoginConfirmation).where(LoginConfirmation.user_id == user.id))
+        assert "Anne Admin has made a login for Ny Konsulent (consultant)." in page
+        assert f'action="/recoveries/logins/{waiting.id}/confirm"' in page
+        assert client.post(f"/recoveries/logins/{waiting.id}/confirm").status_code == 302
+        assert db.session.get(User, user.id).active
+        created, confirmed = (
+            db.session.scalar(
+                select(AuditEvent).where(AuditEvent.action == action, AuditEvent.object_id == str(user.id))
+            )
+            for action in ("user.created", "user.confirmed")
+        )
+        assert created.actor_id == world.admin.id
+        assert confirmed.actor_id == confirmer.id and confirmed.data["created_by"] == str(world.admin.id)
+        login(world.admin)
+        shown = client.post(f"/admin/consultants/{user.id}/activation")
+        assert shown.status_code == 200 and "/auth/activate/" in shown.get_data(as_text=True)
+
+    def test_a_consultant_waiting_for_confirmation_cannot_be_assigned_to_a_family(self, client, world, login):
+        login(world.admin)
+        _response, user = _new_consultant(client)
+        form = client.get(f"/admin/families/{world.family_a.id}").get_data(as_text=True)
+        assert str(user.id) not in form
+        response = client.post(
+            f"/admin/families/{world.family_a.id}/assignments",
+            data={"assign-consultant": str(user.id), "assign-role": "primary"},
+        )
+        assert response.status_code == 400
+        assert db.session.scalar(select(Assignment).where(Assignment.consultant_id == user.id)) is None
+
+    def test_a_login_waiting_for_confirmation_cannot_be_activated(self, app, client, world, login):
+        login(world.admin)
+        _response, user = _new_consultant(client)
+        # Even an activation made some other way (the server's command line) opens nothing before the confirmation.
+        with app.app_context():
+            _activation, token, code = issue_activation(db.session.get(User, user.id), actor=None)
+            db.session.commit()
+        client.post("/auth/logout")
+        assert client.get(f"/auth/activate/{token}").status_code == 404
+        assert "cannot be used" in client.post("/auth/activate", data={"code": code}).get_data(as_text=True)
 
 
 def test_bad_phone_keeps_input(client, world, login):
