@@ -61,16 +61,18 @@ def make_world() -> World:
     leader = create_user(Role.LEADER, "Lone Leder", actor=None, phone="+45 99 88 77 66")
     family_a = make_family("Familien A")
     family_b = make_family("Familien B", CaseType.SUPPORT)
-    parent_a = services.add_adult(family_a, "Sara A", "mor", actor=None, custody=True)
-    parent_a2 = services.add_adult(family_a, "Jonas A", "far", actor=None, custody=True)
-    services.add_child(family_a, "Alma", date(2022, 3, 1), actor=None)
-    parent_b = services.add_adult(family_b, "Maria B", "mor", actor=None, custody=True)
+    # As in real life: the admin opens the case and assigns its consultants before the family has logins (a
+    # consultant assigned later is told to the family, tests/overview/test_views.py).
     consultant_a = make_consultant("Mette A")
     consultant_b = make_consultant("Ali B")
     services.assign_consultant(family_a, consultant_a, AssignmentRole.PRIMARY, actor=admin)
     services.assign_consultant(family_b, consultant_b, AssignmentRole.PRIMARY, actor=admin)
     co_consultant_a = make_consultant("Kim A2")
     services.assign_consultant(family_a, co_consultant_a, AssignmentRole.CO_CONSULTANT, actor=admin)
+    parent_a = services.add_adult(family_a, "Sara A", "mor", actor=None, custody=True)
+    parent_a2 = services.add_adult(family_a, "Jonas A", "far", actor=None, custody=True)
+    services.add_child(family_a, "Alma", date(2022, 3, 1), actor=None)
+    parent_b = services.add_adult(family_b, "Maria B", "mor", actor=None, custody=True)
     for family, parent, consultant in ((family_a, parent_a, consultant_a), (family_b, parent_b, consultant_b)):
         make_plan(family, parent, consultant)
         meeting = make_meeting(family, parent, consultant)

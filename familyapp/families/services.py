@@ -95,8 +95,12 @@ def assign_consultant(family: Family, consultant: User, role: AssignmentRole, *,
     """
     if consultant.role is not Role.CONSULTANT:
         raise ValueError("only consultants can be assigned")
+    if not consultant.active:
+        # A new login that waits for a second person's confirmation (or one that is closed) reads no family.
+        raise ValueError("only a consultant whose login is in effect can be assigned")
     assignments = list(db.session.scalars(select(Assignment).where(Assignment.family_id == family.id)))
     current = next((a for a in assignments if a.consultant_id == consultant.id), None)
+    new = current is None
     if role is AssignmentRole.PRIMARY:
         for other in assignments:
             if other is not current and other.role is AssignmentRole.PRIMARY:
@@ -106,8 +110,25 @@ def assign_consultant(family: Family, consultant: User, role: AssignmentRole, *,
         db.session.add(current)
     current.role = role
     db.session.flush()
-    record_event(actor, "family.consultant_assigned", family=family, obj=current, data={"role": role.value})
+    # The consultant's id, so that "who has looked" can name who was added.
+    data = {"role": role.value, "consultant": str(consultant.id)}
+    record_event(actor, "family.consultant_assigned", family=family, obj=current, data=data)
+    if new:
+        tell_family_of_consultant(family, consultant, role, actor=actor)
     return current
+
+
+def tell_family_of_consultant(family: Family, consultant: User, role: AssignmentRole, *, actor) -> int:
+    """A new consultant can read the family's pages: tell every login of the family ("Ali Khan er nu også jeres
+    konsulent"), on their home until they have read it.
+
+    :return: how many were told.
+    """
+    members = list(db.session.scalars(select(Membership.user_id).where(Membership.family_id == family.id)))
+    data = {"name": consultant.name, "role": role.value, "by": getattr(actor, "name", "")}
+    for user_id in members:
+        notices.tell(user_id, "consultant_assigned", family_id=family.id, data=data)
+    return len(members)
 
 
 def unassign_consultant(assignment: Assignment, *, actor) -> None:

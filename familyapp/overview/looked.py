@@ -3,7 +3,8 @@ partners' visits through a link, newest first, a page at a time."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import or_, select
@@ -26,6 +27,8 @@ class LookedPage:
     rows: list[tuple[AuditEvent, str]]
     #: Show events from before this time next; None on the last page.
     older: datetime | None
+    #: The names of the people an event is about (a consultant assigned to the family), by their id as text.
+    about: dict[str, str] = field(default_factory=dict)
 
 
 def _whole_moments(events: list[AuditEvent], per_page: int) -> list[AuditEvent]:
@@ -68,10 +71,22 @@ def who_looked(family: Family, before: datetime | None = None, per_page: int = P
     if len(events) > per_page:
         events = _whole_moments(events, per_page)
         older = events[-1].at
-    ids = {e.actor_id for e in events if e.actor_id}
+    subjects = {_subject(e) for e in events} - {None}
+    ids = {e.actor_id for e in events if e.actor_id} | subjects
     names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all()) if ids else {}
     partners = _partner_names(family)
-    return LookedPage(rows=[(e, _who(e, names, partners)) for e in events], older=older)
+    about = {str(uid): names[uid] for uid in subjects if uid in names}
+    return LookedPage(rows=[(e, _who(e, names, partners)) for e in events], older=older, about=about)
+
+
+def _subject(event: AuditEvent) -> uuid.UUID | None:
+    """The login an event is about, when the family should hear its name: the consultant assigned."""
+    if event.action != "family.consultant_assigned":
+        return None
+    try:
+        return uuid.UUID(str((event.data or {}).get("consultant")))
+    except ValueError:
+        return None  # an event from before the id was kept
 
 
 def _who(event: AuditEvent, users: dict, partners: dict) -> str:

@@ -88,8 +88,16 @@ def my_data_json(family_id: str):
     )
 
 
-def describe(event) -> str:
-    """One audit event in plain words ("looked at your plan", "changed your network map")."""
+def describe(event, about: dict | None = None) -> str:
+    """One audit event in plain words ("looked at your plan", "changed your network map").
+
+    :param about: the names of the people events are about, by id (a consultant assigned to the family).
+    """
+    if event.action == "family.consultant_assigned":
+        name = (about or {}).get(str((event.data or {}).get("consultant")))
+        if name:
+            return _("added %(name)s as a consultant for your family", name=name)
+        return _("added a consultant for your family")
     if event.action == "family.viewed":
         page = (event.data or {}).get("page", "")
         what = PAGES.get(page) or PAGES.get(page.split("_")[0])
@@ -127,7 +135,7 @@ def who_looked(family_id: str):
             "at": event.at,
             "who": name or _("a partner"),
             "role": ROLES.get(event.actor_role or "", _("through a link")),
-            "what": describe(event),
+            "what": describe(event, page.about),
         }
         for event, name in page.rows
     ]

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import db
 from ..access import family_screen_or_404, family_view_or_404, home_family_id, is_admin, is_consultant, roles_required
+from ..auth import notices
 from ..auth.models import Role
 from ..consent import queries as consent_queries
 from ..families import queries, services
@@ -54,6 +55,10 @@ def home(family_id: str):
     meetings = meeting_queries.list_meetings(family)
     return render_template(
         "overview/home.html",
+        # What the family member has not read yet (a new consultant, a new phone on their login) stays on their
+        # home until they have; other pages show it only after sign-in (recovery.views.notices_for_page).
+        security_notices=notices.unread_notices(current_user) if view.is_family else [],
+        security_contact=current_app.config.get("SECURITY_CONTACT") or "",
         view=view,
         family=family,
         meeting=meeting_queries.coming_of(meetings, now),

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from familyapp import db
 from familyapp.audit import AuditEvent
 from familyapp.auth.models import Role, SecurityNotice, User
+from familyapp.auth.services import create_user
 from familyapp.families import services
 from familyapp.families.models import (
     Assignment,
@@ -124,7 +125,24 @@ def test_a_new_primary_makes_the_old_one_co_consultant(a):
     assert primaries(a.family_a) == [a.co_consultant_a.id]
     old = db.session.scalar(select(Assignment).where(Assignment.consultant_id == a.consultant_a.id))
     assert old.role is AssignmentRole.CO_CONSULTANT
-    assert events("family.consultant_assigned")[-1].data == {"role": "primary"}
+    assert events("family.consultant_assigned")[-1].data == {"role": "primary", "consultant": str(a.co_consultant_a.id)}
+
+
+def test_a_consultant_whose_login_waits_for_confirmation_cannot_be_assigned(a):
+    waiting = create_user(Role.CONSULTANT, "Ny Konsulent", actor=a.admin, active=False)
+    with pytest.raises(ValueError):
+        services.assign_consultant(a.family_a, waiting, AssignmentRole.CO_CONSULTANT, actor=a.admin)
+    assert db.session.scalar(select(Assignment).where(Assignment.consultant_id == waiting.id)) is None
+
+
+def test_a_new_consultant_is_told_to_every_login_of_the_family_once(a):
+    services.assign_consultant(a.family_a, a.consultant_b, AssignmentRole.CO_CONSULTANT, actor=a.admin)
+    services.assign_consultant(a.family_a, a.consultant_b, AssignmentRole.PRIMARY, actor=a.admin)  # a new role only
+    told = db.session.execute(
+        select(SecurityNotice.user_id, SecurityNotice.data).where(SecurityNotice.kind == "consultant_assigned")
+    ).all()
+    assert sorted(str(u) for u, _d in told) == sorted(str(u.id) for u in (a.parent_a, a.parent_a2))
+    assert all(d == {"name": "Ali B", "role": "co_consultant", "by": "Anne Admin"} for _u, d in told)
 
 
 def test_assigning_someone_again_changes_their_role_without_a_second_row(a):

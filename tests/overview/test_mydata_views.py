@@ -116,6 +116,17 @@ def test_another_familys_data_is_a_404(client, world, login, rest):
     assert client.get(url(world.family_b, rest)).status_code == 404
 
 
+def test_assigning_a_consultant_shows_in_who_has_looked(client, world, login):
+    login(world.admin)
+    client.post(
+        f"/admin/families/{world.family_a.id}/assignments",
+        data={"assign-consultant": str(world.consultant_b.id), "assign-role": "co_consultant"},
+    )
+    login(world.parent_a)
+    page = html.unescape(client.get(url(world.family_a, "/who-looked")).get_data(as_text=True))
+    assert "Anne Admin" in page and "added Ali B as a consultant for your family" in page
+
+
 class TestAccess:
     def test_only_for_the_family_member(self, client, world, login):
         for user in (world.consultant_a, world.parent_b, world.admin):

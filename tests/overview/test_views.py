@@ -74,6 +74,31 @@ class TestHome:
         assert len(many) == len(few) <= 15
 
 
+class TestANewConsultantIsToldToTheFamily:
+    def _assign(self, client, world, login, role="co_consultant"):
+        login(world.admin)
+        client.post(
+            f"/admin/families/{world.family_a.id}/assignments",
+            data={"assign-consultant": str(world.consultant_b.id), "assign-role": role},
+        )
+
+    def test_the_family_is_told_ali_is_now_also_their_consultant(self, client, world, login):
+        self._assign(client, world, login)
+        for parent in (world.parent_a, world.parent_a2):
+            login(parent)
+            page = client.get(f"/families/{world.family_a.id}/").get_data(as_text=True)
+            assert "Ali B is now also your consultant." in page, parent.name
+        assert "Ali B is now" not in login(world.parent_b).get(f"/families/{world.family_b.id}/").get_data(as_text=True)
+
+    def test_the_notice_stays_until_it_is_read(self, client, world, login):
+        self._assign(client, world, login, role="primary")
+        login(world.parent_a)
+        home = f"/families/{world.family_a.id}/"
+        assert "Ali B is now your consultant." in client.get(home).get_data(as_text=True)
+        client.post("/recoveries/notices/read", data={"next": home})
+        assert "Ali B is now" not in client.get(home).get_data(as_text=True)
+
+
 class TestCaseload:
     def test_lists_only_own_families(self, client, world, login):
         login(world.consultant_a)
