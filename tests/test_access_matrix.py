@@ -64,6 +64,7 @@ MATRIX = {
     "overview.caseload": ("GET", "/caseload", _s(404, 404, 200, 200, 404, 302, leader=404)),
     "overview.people": ("GET", "/families/{A}/people", CONSULTANT_A(200)),
     "overview.add_adult": ("POST", "/families/{A}/people/adults", VOUCH_A(400)),
+    "overview.give_login": ("POST", "/families/{A}/people/{person}/login", VOUCH_A(302)),
     "overview.add_child": ("POST", "/families/{A}/people/children", CONSULTANT_A(400)),
     # Parent A has no passkey in the world: a first activation, shown at once (tests/recovery/test_views.py).
     "overview.new_activation": ("POST", "/families/{A}/people/{person}/activation", VOUCH_A(200)),

@@ -15,15 +15,19 @@ def _not_in_future(_form, field):
         raise ValidationError(_l("The birth date cannot be in the future."))
 
 
-class AdultForm(BaseForm):
-    name = required_text(_l("Name"), _l("Write the person's name."))
-    relation = required_text(
-        _l("Relation in the family"),
-        _l("Write the relation."),
-        max_length=60,
-        description=_l("In the family's own words, for example mor, far or plejemor."),
+def _relation(description):
+    return required_text(
+        _l("Relation in the family"), _l("Write the relation."), max_length=60, description=description
     )
-    young_person = BooleanField(_l("This is a young person (11 or older) with their own login"))
+
+
+class AdultForm(BaseForm):
+    """A new adult with a login. A young person is added as a child first, then given a login (LoginForm)."""
+
+    name = required_text(_l("Name"), _l("Write the person's name."))
+    relation = _relation(_l("In the family's own words, for example mor, far or plejemor."))
+    #: Sent by the button "No, it is another person" after the family was found to have someone of that name.
+    different = BooleanField()
     custody = RadioField(
         _l("Custody (forældremyndighed)"),
         choices=[],
@@ -68,8 +72,15 @@ class CadenceForm(BaseForm):
     )
 
 
+class LoginForm(BaseForm):
+    """A login for someone already in the family (a child who is now old enough); prefixed with their id."""
+
+    relation = _relation(_l("In the family's own words, for example datter or søn."))
+
+
 class ChildForm(BaseForm):
     name = required_text(_l("Name"), _l("Write the child's name."))
+    different = BooleanField()
     birth_date = DateField(
         _l("Birth date"),
         validators=[Optional(), _not_in_future],

@@ -49,6 +49,10 @@ class Phase(enum.Enum):
     CLOSING = "closing"
 
 
+#: A child gets their own login (as a young person) from this age; younger children have none.
+LOGIN_AGE = 11
+
+
 class PersonKind(enum.Enum):
     ADULT = "adult"
     CHILD = "child"
@@ -100,6 +104,12 @@ class Person(Base):
             return None
         before_birthday = (day.month, day.day) < (self.birth_date.month, self.birth_date.day)
         return day.year - self.birth_date.year - before_birthday
+
+    def old_enough_for_login(self, day: date) -> bool:
+        """Whether the person may have a login of their own: an adult, or a child of 11 or more (or whose birth
+        date is not written; the consultant knows them)."""
+        age = self.age_on(day)
+        return self.kind is PersonKind.ADULT or age is None or age >= LOGIN_AGE
 
     def __repr__(self) -> str:
         return f"<Person {self.id} {self.kind.value}>"

@@ -63,3 +63,19 @@ def names(family: Family) -> dict:
     people, consultants = household(family)
     result = {p.id: p.name for p, _u, _m in people} | {u.id: p.name for p, u, _m in people if u}
     return result | {a.consultant_id: a.consultant.name for a in consultants}
+
+
+def namesake(family: Family, name: str) -> tuple[Person, User | None] | None:
+    """Someone in the family already called ``name`` (case and repeated spaces do not matter), with their login
+    if they have one: before a person is added, the consultant is asked whether it is the same person. One query."""
+    wanted = " ".join(name.split()).casefold()
+    stmt = (
+        select(Person, User)
+        .outerjoin(User, User.person_id == Person.id)
+        .where(Person.family_id == family.id)
+        .order_by(Person.created_at)
+    )
+    for person, user in db.session.execute(stmt):
+        if " ".join(person.name.split()).casefold() == wanted:
+            return person, user
+    return None

@@ -33,7 +33,10 @@ def create_family(name: str, case_type: CaseType, start_date: date, *, actor) ->
 def add_adult(
     family: Family, name: str, relation: str, *, actor, young_person: bool = False, custody: bool | None = None
 ) -> User:
-    """Add an adult (or a young person 11+) with their own login to a family.
+    """Add an adult (or a young person 11+) who is not yet in the family, with their own login.
+
+    Two acts in one: the person is added (``family.member_added``) and given a login (``give_login``). Someone
+    already in the family (a child who has turned 13) is given a login with ``give_login`` alone.
 
     :param family: the family.
     :param name: the person's name.
@@ -48,12 +51,50 @@ def add_adult(
     person = Person(family_id=family.id, kind=kind, name=name.strip())
     db.session.add(person)
     db.session.flush()
+    record_event(actor, "family.member_added", family=family, obj=person)
+    return _login_for(family, person, relation, actor=actor, custody=custody)
+
+
+def why_no_login(person: Person, today: date) -> str | None:
+    """Why a person of the family cannot be given a login now: ``"has_login"`` (they have one), ``"too_young"``
+    (a child under 11), or None when they can (one query)."""
+    if db.session.scalar(select(User.id).where(User.person_id == person.id).limit(1)) is not None:
+        return "has_login"
+    if not person.old_enough_for_login(today):
+        return "too_young"
+    return None
+
+
+def give_login(family: Family, person: Person, relation: str, *, actor, custody: bool | None = None) -> User:
+    """Give a login to a person already in the family: a child as a young person (11 or older), an adult as a
+    parent. The person is never added a second time.
+
+    :param family: the person's family.
+    :param person: who gets the login (loaded within the family).
+    :param relation: their relation in the family's words ("datter", "søn").
+    :param actor: the primary consultant who vouches for the login.
+    :param custody: for an adult, whether they have custody (None: not known yet).
+    :return: the new user.
+    :raises ValueError: when the person already has a login or is too young (``why_no_login`` says which).
+    """
+    # Two taps on the button at once give one login: the second waits here for the first, then finds it.
+    db.session.execute(select(Person.id).where(Person.id == person.id).with_for_update())
+    refused = why_no_login(person, db.local_today())
+    if person.family_id != family.id or refused:
+        raise ValueError(refused or "another family's person")
+    user = _login_for(family, person, relation, actor=actor, custody=custody)
+    record_event(actor, "family.login_added", family=family, obj=person, data={"role": user.role.value})
+    return user
+
+
+def _login_for(family: Family, person: Person, relation: str, *, actor, custody: bool | None) -> User:
+    """A login and a membership for a person of the family (a child's login is a young person's)."""
+    young_person = person.kind is PersonKind.CHILD
     role = Role.YOUNG_PERSON if young_person else Role.PARENT
-    user = create_user(role, name, actor=actor, person=person, family=family)
+    user = create_user(role, person.name, actor=actor, person=person, family=family)
     custody = None if young_person else custody
     db.session.add(Membership(user_id=user.id, family_id=family.id, relation=relation.strip(), custody=custody))
     db.session.flush()
-    record_event(actor, "family.member_added", family=family, obj=person)
     if custody and actor is not None:
         tell_custodians(family, user, actor=actor)
     return user

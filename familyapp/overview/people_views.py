@@ -1,5 +1,7 @@
 """Personer og adgang: a family's members and their logins, for its consultants. Only the primary consultant
-vouches for a login (adds one, records custody, hands out an activation); a recovery needs a second person.
+vouches for a login (adds an adult with one, gives one to someone already in the family, records custody, hands
+out an activation); a recovery needs a second person. Adding a person and giving a login are two acts: a name
+already in the family is asked about ("Is this the same Freja?") before anyone is added.
 Combines the family (core), the logins (core) and whether each person has reminders on a phone."""
 
 from __future__ import annotations
@@ -16,16 +18,28 @@ from ..auth.models import Role, User
 from ..auth.pages import issue_and_show
 from ..auth.services import has_passkeys
 from ..families import queries, services
-from ..families.forms import CUSTODY, AdultForm, ChildForm, custody_choices
+from ..families.forms import CUSTODY, AdultForm, ChildForm, LoginForm, custody_choices
 from ..families.models import Membership, Person
 from ..recovery import services as recovery
 from ..reminders import queries as reminder_queries
 from .views import bp
 
 
-def _people_page(family, adult_form=None, child_form=None, status=200):
+def _people_page(family, adult_form=None, child_form=None, status=200, *, login=None, same=None):
+    """The page; a form that was posted comes back with what was typed.
+
+    :param login: (person id, login form) posted for that person, with its errors.
+    :param same: ("adult" or "child", the person already in the family under the name just typed, their login or
+        None): the form asks whether it is the same person before anyone is added.
+    """
     people, now = queries.list_people(family), db.utcnow()
     users = {user.id for _p, user, _m in people if user}
+    can_vouch = recovery.may_vouch(current_user, family)
+    today = db.local_date(now)
+    # A login is offered to each person of the family who has none and is old enough, never as a new person.
+    offer_login = (
+        {p.id for p, user, _m in people if user is None and p.old_enough_for_login(today)} if can_vouch else set()
+    )
     return render_template(
         "overview/people.html",
         family=family,
@@ -36,12 +50,23 @@ def _people_page(family, adult_form=None, child_form=None, status=200):
         consultants=queries.list_consultants(family),
         adult_form=adult_form or AdultForm(prefix="adult"),
         child_form=child_form or ChildForm(prefix="child"),
+        login=login or (None, None),
+        new_login_form=LoginForm,
+        offer_login=offer_login,
+        same=same,
         custody_choices=custody_choices(),
-        can_vouch=recovery.may_vouch(current_user, family),
+        can_vouch=can_vouch,
         asked=recovery.asked_by(current_user, now),
         to_confirm=recovery.waiting_for(current_user, now, family),
         now=now,
     ), status
+
+
+#: Why a login cannot be given to a person (families.services.why_no_login), said to the consultant.
+NO_LOGIN = {
+    "has_login": lambda name: _("%(name)s already has a login.", name=name),
+    "too_young": lambda name: _("%(name)s is under 11. Children under 11 do not get a login.", name=name),
+}
 
 
 def _family_to_vouch_for(family_id: str):
@@ -63,30 +88,48 @@ def people(family_id: str):
 @bp.post("/families/<family_id>/people/adults")
 @roles_required(Role.CONSULTANT)
 def add_adult(family_id: str):
-    """Add an adult or young person with a login, and show their activation link and code once."""
+    """Add an adult with a login, and show their activation link and code once. When the family already has
+    someone of that name, ask first whether it is the same person (nothing is added until answered)."""
     family = _family_to_vouch_for(family_id)
     form = AdultForm(prefix="adult")
     if not form.validate_on_submit():
         return _people_page(family, adult_form=form, status=400)
+    if not form.different.data and (same := queries.namesake(family, form.name.data)):
+        return _people_page(family, adult_form=form, same=("adult", *same))
     user = services.add_adult(
-        family,
-        form.name.data,
-        form.relation.data,
-        actor=current_user,
-        young_person=form.young_person.data,
-        custody=CUSTODY[form.custody.data],
+        family, form.name.data, form.relation.data, actor=current_user, custody=CUSTODY[form.custody.data]
     )
+    return issue_and_show(user, actor=current_user, family=family)
+
+
+@bp.post("/families/<family_id>/people/<person_id>/login")
+@roles_required(Role.CONSULTANT)
+def give_login(family_id: str, person_id: str):
+    """Give a login to someone already in the family (a child who has turned 11 or more), and show their
+    activation once: the person is never added a second time."""
+    family = _family_to_vouch_for(family_id)
+    person = get_in_family_or_404(Person, person_id, family)
+    refused = services.why_no_login(person, db.local_today())
+    if refused:
+        flash(NO_LOGIN[refused](person.name), "error")
+        return redirect(url_for("overview.people", family_id=family.id, _anchor="members"))
+    form = LoginForm(prefix=f"login-{person.id}")
+    if not form.validate_on_submit():
+        return _people_page(family, login=(person.id, form), status=400)
+    user = services.give_login(family, person, form.relation.data, actor=current_user)
     return issue_and_show(user, actor=current_user, family=family)
 
 
 @bp.post("/families/<family_id>/people/children")
 @roles_required(Role.CONSULTANT)
 def add_child(family_id: str):
-    """Add a child without a login (any of the family's consultants)."""
+    """Add a child without a login (any of the family's consultants); asked first when the name is taken."""
     family = family_screen_or_404(family_id, consultant_only=True).family
     form = ChildForm(prefix="child")
     if not form.validate_on_submit():
         return _people_page(family, child_form=form, status=400)
+    if not form.different.data and (same := queries.namesake(family, form.name.data)):
+        return _people_page(family, child_form=form, same=("child", *same))
     services.add_child(family, form.name.data, form.birth_date.data, actor=current_user)
     db.session.commit()
     return redirect(url_for("overview.people", family_id=family.id))

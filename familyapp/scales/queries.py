@@ -10,7 +10,7 @@ import uuid
 from datetime import datetime, timedelta
 
 from flask import g
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from .. import db
 from ..auth.models import Role, User
@@ -232,10 +232,12 @@ def show_alliance(user: User) -> bool:
     return bool(db.session.scalar(select(ScaleSetting.show_alliance).where(ScaleSetting.user_id == user.id)))
 
 
-def _to_review(family_ids: list[uuid.UUID]) -> tuple:
-    """Sent answers from the family not yet talked through (a professional's own rating is not reviewed)."""
+def _to_review(family_ids: list[uuid.UUID], *columns) -> Select:
+    """The one query of what waits for review, behind both the caseload's count and the review queue (so they can
+    never differ): sent answers from the family not yet talked through. A professional's own rating is not
+    reviewed."""
     by_family = select(User.id).where(User.role.in_((Role.PARENT, Role.YOUNG_PERSON)))
-    return (
+    return select(*columns).where(
         ScaleResponse.family_id.in_(family_ids),
         ScaleResponse.submitted_at.is_not(None),
         ScaleResponse.discussed_at.is_(None),
@@ -244,16 +246,11 @@ def _to_review(family_ids: list[uuid.UUID]) -> tuple:
 
 
 def waiting_review(family_ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[int, int]]:
-    """Per family: answers not yet discussed, and how many of them carry an alert (one query)."""
+    """Per family: the answers the review queue lists, and how many of them carry an alert (one query)."""
     if not family_ids:
         return {}
-    stmt = select(ScaleResponse.family_id, ScaleResponse.alerts).where(
-        ScaleResponse.family_id.in_(family_ids),
-        ScaleResponse.submitted_at.is_not(None),
-        ScaleResponse.discussed_at.is_(None),
-    )
     counts: dict = {}
-    for family_id, alerts in db.session.execute(stmt):
+    for family_id, alerts in db.session.execute(_to_review(family_ids, ScaleResponse.family_id, ScaleResponse.alerts)):
         waiting, flagged = counts.get(family_id, (0, 0))
         counts[family_id] = (waiting + 1, flagged + (1 if alerts else 0))
     return counts
@@ -263,7 +260,7 @@ def review_queue(family_ids: list[uuid.UUID]) -> list[ScaleResponse]:
     """Sent answers not yet discussed in these families, newest first (one query)."""
     if not family_ids:
         return []
-    stmt = select(ScaleResponse).where(*_to_review(family_ids)).order_by(ScaleResponse.submitted_at.desc())
+    stmt = _to_review(family_ids, ScaleResponse).order_by(ScaleResponse.submitted_at.desc())
     return list(db.session.scalars(stmt))
 
 

@@ -79,3 +79,13 @@ def test_names_are_found_by_person_by_login_and_by_consultant(a):
     assert found[a.consultant_a.id] == "Mette A" and found[a.co_consultant_a.id] == "Kim A2"
     assert a.parent_b.id not in found and a.consultant_b.id not in found
     assert len(found) == 3 + 2 + 2  # three people, two of them with logins, two consultants
+
+
+def test_a_namesake_is_found_in_the_family_only_whatever_the_case_and_spaces(a, count_queries):
+    db.session.flush()
+    with count_queries() as q:
+        person, user = queries.namesake(a.family_a, "  sara   a ")
+    assert len(q) == 1 and (person.id, user.id) == (a.parent_a.person_id, a.parent_a.id)
+    alma, no_login = queries.namesake(a.family_a, "ALMA")
+    assert alma.name == "Alma" and no_login is None
+    assert queries.namesake(a.family_a, "Maria B") is None and queries.namesake(a.family_a, "Sara") is None

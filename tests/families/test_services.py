@@ -93,6 +93,31 @@ def test_a_parent_without_known_custody_or_set_up_from_the_cli_tells_nobody(a, c
     assert told_about_custody() == set()
 
 
+def test_a_login_is_given_to_the_child_already_there_never_a_second_person(a):
+    freja = services.add_child(a.family_a, "Freja", date(2012, 5, 1), actor=a.consultant_a)
+    people = db.session.scalar(select(func.count()).select_from(Person))
+    user = services.give_login(a.family_a, freja, " datter ", actor=a.consultant_a, custody=True)
+    assert (user.role, user.person_id, user.name) == (Role.YOUNG_PERSON, freja.id, "Freja")
+    assert (membership(user).relation, membership(user).custody) == ("datter", None)
+    assert db.session.scalar(select(func.count()).select_from(Person)) == people
+    given = events("family.login_added")[-1]
+    assert (given.actor_id, given.object_id, given.data) == (a.consultant_a.id, str(freja.id), {"role": "young_person"})
+    assert told_about_custody() == set()
+    with pytest.raises(ValueError, match="has_login"):
+        services.give_login(a.family_a, freja, "datter", actor=a.consultant_a)
+
+
+def test_no_login_for_a_child_under_11_or_for_another_familys_person(a):
+    alma = db.session.scalar(select(Person).where(Person.name == "Alma"))
+    assert services.why_no_login(alma, date(2033, 2, 28)) == "too_young"
+    assert services.why_no_login(alma, date(2033, 3, 1)) is None
+    with pytest.raises(ValueError):
+        services.give_login(a.family_a, alma, "datter", actor=a.consultant_a)
+    with pytest.raises(ValueError):
+        services.give_login(a.family_b, db.session.get(Person, a.parent_a.person_id), "mor", actor=a.consultant_a)
+    assert services.why_no_login(db.session.get(Person, a.parent_a.person_id), date(2030, 1, 1)) == "has_login"
+
+
 def test_a_child_has_no_login(a):
     child = services.add_child(a.family_a, " Ida ", date(2019, 5, 1), actor=a.consultant_a)
     assert (child.kind, child.name, child.birth_date) == (PersonKind.CHILD, "Ida", date(2019, 5, 1))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -12,6 +12,7 @@ from familyapp import db
 from familyapp.audit import AuditEvent
 from familyapp.auth import notices
 from familyapp.auth.models import Activation, RecoveryRequest, Role, SecurityNotice, User
+from familyapp.families import services as family_services
 from familyapp.families.models import Membership, Person
 from tests.auth.helpers import register, sign_in
 from tests.fake_authenticator import SoftAuthenticator
@@ -47,13 +48,17 @@ def _state():
         ("adults", {"adult-name": "Falsk Far", "adult-relation": "far", "adult-custody": "yes"}),
         ("parent_a/activation", {}),
         ("parent_a/custody", {"custody": "no"}),
+        ("freja/login", {"login-freja-relation": "datter"}),
     ],
-    ids=["add a parent with custody", "new activation for a parent", "change custody"],
+    ids=["add a parent with custody", "new activation for a parent", "change custody", "a login for a child"],
 )
 def test_a_co_consultant_cannot_vouch_for_a_login(app, client, world, login, attempt):
     _enrol(app, app.test_client(), world.parent_a)
     path, data = attempt
-    path = path.replace("parent_a", str(world.parent_a.person_id))
+    freja = family_services.add_child(world.family_a, "Freja", date(2012, 5, 1), actor=None)
+    db.session.commit()
+    path = path.replace("parent_a", str(world.parent_a.person_id)).replace("freja", str(freja.id))
+    data = {key.replace("freja", str(freja.id)): value for key, value in data.items()}
     login(world.co_consultant_a)
     before, denied = _state(), _denied(world.co_consultant_a)
     response = client.post(f"{_people(world)}/{path}", data=data)
@@ -68,6 +73,7 @@ def test_a_co_consultant_sees_the_people_without_the_vouching_controls(client, w
     page = client.get(_people(world)).get_data(as_text=True)
     assert "Sara A" in page
     assert "/people/adults" not in page and "/activation" not in page and "/custody" not in page
+    assert "/login" not in page
 
 
 @pytest.mark.parametrize("who", ["admin", "leader", "consultant_b", "parent_b"])
@@ -80,6 +86,8 @@ def test_no_one_outside_the_familys_consultants_makes_a_family_login(client, wor
     assert (
         client.post(f"{_people(world)}/{world.parent_a.person_id}/custody", data={"custody": "yes"}).status_code == 404
     )
+    alma = db.session.scalar(select(Person.id).where(Person.name == "Alma"))
+    assert client.post(f"{_people(world)}/{alma}/login", data={f"login-{alma}-relation": "x"}).status_code == 404
     assert _state() == before
 
 

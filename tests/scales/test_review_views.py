@@ -3,6 +3,7 @@ their caseload, the family with the soonest meeting first, each family's read au
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -124,3 +125,33 @@ class TestQueue:
         page = client.get("/review")
         assert page.status_code == 200 and "data-response=" not in page.get_data(as_text=True)
         assert reviewed() == []
+
+
+def test_the_caseload_counts_as_many_new_answers_as_the_review_queue_lists(app, client, world, login):
+    """The caseload's "N new answers" and the review queue come from one query: the consultant's own rating of a
+    child is in neither."""
+    from familyapp.scales import services
+
+    with app.test_request_context():
+        window, row = next(
+            (w, r)
+            for w, r in queries.windows_for(world.family_a, world.consultant_a, db.utcnow())
+            if w.purpose == "functioning"
+        )
+        response = services.open_response(world.family_a, world.consultant_a, window, row, now=db.utcnow())
+        definition = queries.parsed(row)
+        services.submit(
+            world.family_a,
+            response,
+            definition,
+            {i.key: 3 for i in definition.items},
+            actor=world.consultant_a,
+            now=db.utcnow(),
+        )
+        db.session.commit()
+    login(world.consultant_a)
+    caseload = client.get("/caseload").get_data(as_text=True)
+    listed = client.get("/review").get_data(as_text=True).count("data-response=")
+    counted = re.findall(r'tag-review">(\d+) new answers?<', caseload)
+    assert listed == 1 and counted == [str(listed)]
+    assert re.search(r"\b1 answer to talk through\b", caseload)
