@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from familyapp import db
@@ -323,3 +324,18 @@ def test_saving_again_after_a_conflict_works(client, world, login):
         plan_url(world, "/words"), data={"dreams": "Mine ord", "works": "", "worries": "", "version": current}
     )
     assert again.status_code == 302 and db.session.get(Plan, plan.id).dreams == "Mine ord"
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\r", "\n"], ids=["windows-and-phones", "old-mac", "unix"])
+def test_two_paragraphs_stay_two_after_save(client, world, login, newline):
+    """A phone or Chromium sends an empty line between paragraphs as \\r\\n\\r\\n: it stays two paragraphs."""
+    login(world.parent_a)
+    plan = first(Plan, world)
+    dreams = f"Et roligt hjem.{newline}{newline}Et arbejde jeg kan lide."
+    data = {"dreams": dreams, "works": f"Vi griner{newline}Vi spiser sammen", "worries": "", "version": plan.version}
+    assert client.post(plan_url(world, "/words"), data=data).status_code == 302
+    saved = db.session.get(Plan, plan.id)
+    assert (saved.dreams, saved.works) == ("Et roligt hjem.\n\nEt arbejde jeg kan lide.", "Vi griner\nVi spiser sammen")
+    page = client.get(plan_url(world)).get_data(as_text=True)
+    dreams_card = page.split('id="dreams"', 1)[1].split("</section>", 1)[0]
+    assert dreams_card.count('<p class="own-words">') == 2
