@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import func, select
 
@@ -339,3 +341,30 @@ def test_two_paragraphs_stay_two_after_save(client, world, login, newline):
     page = client.get(plan_url(world)).get_data(as_text=True)
     dreams_card = page.split('id="dreams"', 1)[1].split("</section>", 1)[0]
     assert dreams_card.count('<p class="own-words">') == 2
+
+
+@pytest.mark.parametrize("typed", ["next-week", "2026-01-04", "1926-03-01"])
+def test_a_stamp_date_outside_the_case_is_refused_and_kept(client, world, login, typed):
+    """The "agreed on" date of an earlier version: a date after today or before the case began gets a clear
+    message, the page keeps what was typed, and nothing is stored (the case began on 5 January 2026)."""
+    if typed == "next-week":
+        typed = (db.local_today() + timedelta(days=7)).isoformat()
+    login(world.consultant_a)
+    rev = db.session.scalar(select(PlanRevision).where(PlanRevision.family_id == world.family_a.id).limit(1))
+    response = client.post(plan_url(world, f"/history/{rev.id}"), data={"meeting": "Statusmøde", "day": typed})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Choose a date from Jan 5, 2026 to today." in page
+    assert f'value="{typed}"' in page and 'value="Statusmøde"' in page
+    assert db.session.get(PlanRevision, rev.id).agreed_on is None
+
+
+@pytest.mark.parametrize("when", ["start", "today"])
+def test_a_stamp_on_the_first_day_of_the_case_or_today_is_accepted(client, world, login, when):
+    login(world.consultant_a)
+    day = world.family_a.start_date if when == "start" else db.local_today()
+    rev = db.session.scalar(select(PlanRevision).where(PlanRevision.family_id == world.family_a.id).limit(1))
+    response = client.post(
+        plan_url(world, f"/history/{rev.id}"), data={"meeting": "Statusmøde", "day": day.isoformat()}
+    )
+    assert response.status_code == 302 and db.session.get(PlanRevision, rev.id).agreed_on == day
