@@ -368,3 +368,15 @@ def test_a_stamp_on_the_first_day_of_the_case_or_today_is_accepted(client, world
         plan_url(world, f"/history/{rev.id}"), data={"meeting": "Statusmøde", "day": day.isoformat()}
     )
     assert response.status_code == 302 and db.session.get(PlanRevision, rev.id).agreed_on == day
+
+
+def test_print_button_is_on_the_plan_for_family_and_consultant(client, world, login):
+    """ "Print / save as PDF" on the plan opens the one-page plan with the browser's print; that page says the day it
+    was printed (the browser's print itself: tests/browser/test_plan.py)."""
+    for user in (world.parent_a, world.consultant_a):
+        login(user)
+        page = client.get(plan_url(world)).get_data(as_text=True)
+        assert f'data-print-link href="{plan_url(world, "/print")}#print">Print / save as PDF</a>' in page
+        page = client.get(plan_url(world, "/print")).get_data(as_text=True)
+        assert "js/print.js" in page and "Print / save as PDF</button>" in page
+        assert f'<time datetime="{db.local_today().isoformat()}">' in page
