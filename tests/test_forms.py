@@ -1,10 +1,11 @@
-"""Form pieces shared by the features: phone numbers typed in every usual way."""
+"""Form pieces shared by the features: phone numbers typed in every usual way, and text from any phone."""
 
 from __future__ import annotations
 
 import pytest
+from flask import request
 
-from familyapp.forms import normalise_phone
+from familyapp.forms import BaseForm, long_text, normalise_phone
 
 
 @pytest.mark.parametrize(
@@ -31,3 +32,19 @@ from familyapp.forms import normalise_phone
 )
 def test_phone_numbers_in_odd_formats(typed, tidy):
     assert normalise_phone(typed) == tidy
+
+
+class _NoteForm(BaseForm):
+    note = long_text("Note", 500)
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\r", "\n"])
+def test_every_line_ending_gives_the_same_text(app, newline):
+    """Whatever the phone sends as a line break, forms and the views that read the form directly get ``\\n``."""
+    typed = f"Første linje{newline}Anden linje{newline}{newline}Nyt afsnit"
+    data = {"note": typed, "comment": [f"a{newline}b", f"c{newline}d"]}
+    with app.test_request_context("/", method="POST", data=data):
+        assert request.form["note"] == "Første linje\nAnden linje\n\nNyt afsnit"
+        assert request.form.getlist("comment") == ["a\nb", "c\nd"]
+        form = _NoteForm()
+        assert form.validate() and form.note.data == "Første linje\nAnden linje\n\nNyt afsnit"

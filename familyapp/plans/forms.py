@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from flask_babel import format_date
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -67,8 +71,20 @@ class AgreementForm(BaseForm):
 
 
 class StampForm(BaseForm):
+    """Mark an earlier version as agreed at a meeting, on a day between the case's start and today."""
+
     meeting = required_text(_l("Which meeting"), _l("Write which meeting."), max_length=SHORT_TEXT)
     day = DateField(_l("Date of the meeting"), validators=[DataRequired(message=_l("Choose a valid date."))])
+
+    def __init__(self, *args, start: date, today: date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.start, self.today = start, today
+        # A phone's date picker offers only the days that will be accepted.
+        self.day.render_kw = {"min": start.isoformat(), "max": today.isoformat()}
+
+    def validate_day(self, field):
+        if field.data and not self.start <= field.data <= self.today:
+            raise ValidationError(_("Choose a date from %(start)s to today.", start=format_date(self.start)))
 
 
 class ReadinessForm(BaseForm):

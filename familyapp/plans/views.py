@@ -309,7 +309,7 @@ def revision(family_id: str, revision_id: str):
     """One earlier version of the plan; the consultant can stamp it as agreed at a meeting."""
     view = family_screen_or_404(family_id, "plan_history")
     rev = get_in_family_or_404(PlanRevision, revision_id, view.family)
-    form = StampForm() if view.can_edit else None
+    form = StampForm(start=view.family.start_date, today=db.local_today()) if view.can_edit else None
     if form is not None and form.validate_on_submit():
         services.stamp_agreed(view.family, rev, form.meeting.data, form.day.data, actor=current_user)
         db.session.commit()

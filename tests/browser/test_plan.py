@@ -102,7 +102,7 @@ def test_parent_adds_goal_and_step_on_a_phone_and_consultant_keeps_a_private_not
         expect(step).to_have_class(re.compile(r"\bdone\b"))
 
         # The print view has the goal and the step.
-        parent.locator(".plan-links a[href$='/plan/print']").click()
+        parent.locator(".plan-links a[data-print-link]").click()
         expect(parent).to_have_url(f"{plan_url}/print")
         board = parent.locator(".board")
         expect(board.locator(".goal h3", has_text=title)).to_have_count(1)
@@ -238,3 +238,67 @@ def test_saving_again_after_a_conflict_keeps_the_parents_words(live_server, brow
     finally:
         parent_context.close()
         consultant_context.close()
+
+
+#: The phone of the issue: 375 × 740.
+SMALL_PHONE = {"width": 375, "height": 740}
+#: An A4 page in PDF points (210 × 297 mm), as Chromium writes it.
+A4_POINTS = (595.0, 842.0)
+
+
+def _pdf_pages(pdf: bytes) -> list[tuple[float, float]]:
+    """The size (width, height in points) of each page of a PDF that Chromium made."""
+    return [
+        (float(w), float(h))
+        for w, h in re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf)  # one per page in Chromium's PDFs
+    ]
+
+
+def test_print_button_on_the_plan_prints_one_a4_page_with_the_date(live_server, browser):
+    """A parent on a 375 px phone and the consultant on a laptop both find "Print / gem som PDF" on the plan; it
+    opens the one-page plan and the browser's print (a stub here counts the calls), the page's own button prints
+    again, and printed it is one A4 page that says the day it was printed."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    world = live_server.seed()
+    plan_url = f"{live_server.url}/families/{world['family_a']}/plan"
+    today = datetime.now(ZoneInfo("Europe/Copenhagen")).date().isoformat()
+    for who, viewport in (("parent_a", SMALL_PHONE), ("consultant_a", DESKTOP)):
+        context, page = _signed_in(browser, world["links"][who], viewport, who)
+        try:
+            context.add_init_script("window.__printed = 0; window.print = function () { window.__printed += 1; };")
+            page.goto(plan_url)
+            button = page.locator("a.button[data-print-link]")
+            expect(button).to_have_count(1)
+            expect(button).to_be_in_viewport()  # on the first screen, without scrolling
+            button.click()
+            expect(page).to_have_url(f"{plan_url}/print")  # the #print that asked for the print is gone again
+            page.wait_for_function("window.__printed === 1")
+
+            again = page.locator("button[data-print]")
+            expect(again).to_be_visible()
+            again.click()
+            page.wait_for_function("window.__printed === 2")
+            expect(page.locator(".print-header time")).to_have_attribute("datetime", today)
+
+            page.emulate_media(media="print")
+            expect(again).to_be_hidden()
+            expect(page.locator(".print-header time")).to_be_visible()
+            pages = _pdf_pages(page.pdf(prefer_css_page_size=True, print_background=True))
+            assert len(pages) == 1, pages
+            assert all(abs(w - A4_POINTS[0]) < 2 and abs(h - A4_POINTS[1]) < 2 for w, h in pages), pages
+
+            # Without script (the same sign-in), the page says how to print and shows no button that does nothing.
+            plain = browser.new_context(
+                viewport=viewport, locale="da-DK", java_script_enabled=False, storage_state=context.storage_state()
+            )
+            try:
+                bare = plain.new_page()
+                bare.goto(f"{plan_url}/print")
+                expect(bare.locator("[data-print-hint]")).to_be_visible()
+                expect(bare.locator("button[data-print]")).to_be_hidden()
+            finally:
+                plain.close()
+        finally:
+            context.close()

@@ -348,3 +348,21 @@ def test_the_home_screens_meeting_figures_match_the_caseloads(app, world):
         assert nxt == queries.next_meetings([family.id], now).get(family.id)
         coming = queries.coming_of(meetings, now)
         assert coming is not None and coming.type is MeetingType.WORK and not coming.cancelled
+
+
+def test_referat_paragraphs_stay_apart_after_save(app, client, world, login):
+    """The consultant writes the referat in Chromium (\r\n line endings): the family reads two paragraphs."""
+    with app.app_context():
+        m = factories.make_meeting(
+            db.session.merge(world.family_a), db.session.merge(world.parent_a), db.session.merge(world.consultant_a)
+        )
+        db.session.commit()
+        mid = m.id
+    login(world.consultant_a)
+    data = {"minutes": "Vi talte om skolen.\r\n\r\nVi talte om ferien.", "decisions": "", "next_step": "", "version": 1}
+    assert client.post(m_url(world, f"/{mid}/referat"), data=data).status_code == 302
+    assert db.session.get(Meeting, mid).minutes == "Vi talte om skolen.\n\nVi talte om ferien."
+    login(world.parent_a)
+    page = client.get(m_url(world, f"/{mid}")).get_data(as_text=True)
+    assert '<p class="own-words">Vi talte om skolen.</p>' in page
+    assert '<p class="own-words">Vi talte om ferien.</p>' in page

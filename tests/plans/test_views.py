@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+import pytest
 from sqlalchemy import func, select
 
 from familyapp import db
@@ -323,3 +326,57 @@ def test_saving_again_after_a_conflict_works(client, world, login):
         plan_url(world, "/words"), data={"dreams": "Mine ord", "works": "", "worries": "", "version": current}
     )
     assert again.status_code == 302 and db.session.get(Plan, plan.id).dreams == "Mine ord"
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\r", "\n"], ids=["windows-and-phones", "old-mac", "unix"])
+def test_two_paragraphs_stay_two_after_save(client, world, login, newline):
+    """A phone or Chromium sends an empty line between paragraphs as \\r\\n\\r\\n: it stays two paragraphs."""
+    login(world.parent_a)
+    plan = first(Plan, world)
+    dreams = f"Et roligt hjem.{newline}{newline}Et arbejde jeg kan lide."
+    data = {"dreams": dreams, "works": f"Vi griner{newline}Vi spiser sammen", "worries": "", "version": plan.version}
+    assert client.post(plan_url(world, "/words"), data=data).status_code == 302
+    saved = db.session.get(Plan, plan.id)
+    assert (saved.dreams, saved.works) == ("Et roligt hjem.\n\nEt arbejde jeg kan lide.", "Vi griner\nVi spiser sammen")
+    page = client.get(plan_url(world)).get_data(as_text=True)
+    dreams_card = page.split('id="dreams"', 1)[1].split("</section>", 1)[0]
+    assert dreams_card.count('<p class="own-words">') == 2
+
+
+@pytest.mark.parametrize("typed", ["next-week", "2026-01-04", "1926-03-01"])
+def test_a_stamp_date_outside_the_case_is_refused_and_kept(client, world, login, typed):
+    """The "agreed on" date of an earlier version: a date after today or before the case began gets a clear
+    message, the page keeps what was typed, and nothing is stored (the case began on 5 January 2026)."""
+    if typed == "next-week":
+        typed = (db.local_today() + timedelta(days=7)).isoformat()
+    login(world.consultant_a)
+    rev = db.session.scalar(select(PlanRevision).where(PlanRevision.family_id == world.family_a.id).limit(1))
+    response = client.post(plan_url(world, f"/history/{rev.id}"), data={"meeting": "Statusmøde", "day": typed})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Choose a date from Jan 5, 2026 to today." in page
+    assert f'value="{typed}"' in page and 'value="Statusmøde"' in page
+    assert db.session.get(PlanRevision, rev.id).agreed_on is None
+
+
+@pytest.mark.parametrize("when", ["start", "today"])
+def test_a_stamp_on_the_first_day_of_the_case_or_today_is_accepted(client, world, login, when):
+    login(world.consultant_a)
+    day = world.family_a.start_date if when == "start" else db.local_today()
+    rev = db.session.scalar(select(PlanRevision).where(PlanRevision.family_id == world.family_a.id).limit(1))
+    response = client.post(
+        plan_url(world, f"/history/{rev.id}"), data={"meeting": "Statusmøde", "day": day.isoformat()}
+    )
+    assert response.status_code == 302 and db.session.get(PlanRevision, rev.id).agreed_on == day
+
+
+def test_print_button_is_on_the_plan_for_family_and_consultant(client, world, login):
+    """ "Print / save as PDF" on the plan opens the one-page plan with the browser's print; that page says the day it
+    was printed (the browser's print itself: tests/browser/test_plan.py)."""
+    for user in (world.parent_a, world.consultant_a):
+        login(user)
+        page = client.get(plan_url(world)).get_data(as_text=True)
+        assert f'data-print-link href="{plan_url(world, "/print")}#print">Print / save as PDF</a>' in page
+        page = client.get(plan_url(world, "/print")).get_data(as_text=True)
+        assert "js/print.js" in page and "Print / save as PDF</button>" in page
+        assert f'<time datetime="{db.local_today().isoformat()}">' in page
