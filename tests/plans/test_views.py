@@ -343,6 +343,16 @@ def test_two_paragraphs_stay_two_after_save(client, world, login, newline):
     assert dreams_card.count('<p class="own-words">') == 2
 
 
+def test_two_paragraphs_saved_before_the_fix_show_as_two(client, world, login):
+    """Words stored with \\r\\n before line endings were made one at the form still show as two paragraphs."""
+    plan = first(Plan, world)
+    plan.dreams = "Et roligt hjem.\r\n\r\nEt arbejde jeg kan lide."
+    db.session.flush()
+    login(world.parent_a)
+    page = client.get(plan_url(world)).get_data(as_text=True)
+    assert page.split('id="dreams"', 1)[1].split("</section>", 1)[0].count('<p class="own-words">') == 2
+
+
 @pytest.mark.parametrize("typed", ["next-week", "2026-01-04", "1926-03-01"])
 def test_a_stamp_date_outside_the_case_is_refused_and_kept(client, world, login, typed):
     """The "agreed on" date of an earlier version: a date after today or before the case began gets a clear
