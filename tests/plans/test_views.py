@@ -345,10 +345,10 @@ def test_two_paragraphs_stay_two_after_save(client, world, login, newline):
 
 def test_two_paragraphs_saved_before_the_fix_show_as_two(client, world, login):
     """Words stored with \\r\\n before line endings were made one at the form still show as two paragraphs."""
+    login(world.parent_a)
     plan = first(Plan, world)
     plan.dreams = "Et roligt hjem.\r\n\r\nEt arbejde jeg kan lide."
-    db.session.flush()
-    login(world.parent_a)
+    db.session.commit()
     page = client.get(plan_url(world)).get_data(as_text=True)
     assert page.split('id="dreams"', 1)[1].split("</section>", 1)[0].count('<p class="own-words">') == 2
 
