@@ -14,7 +14,7 @@ from familyapp.families.models import AssignmentRole
 from familyapp.network import services
 from familyapp.network.models import KinRelation, NetworkPerson, NetworkRevision, PersonKind, Ring, Sector
 from tests import factories
-from tests.network.helpers import list_people, person_named, private, professional, svg_people
+from tests.network.helpers import SVG, list_people, map_svg, person_named, private, professional, svg_people
 
 
 def n_url(family, rest=""):
@@ -51,6 +51,32 @@ class TestMap:
         )
         assert "Who makes decisions?" in page and "makes decisions" in page and "supports" in page
         assert "Maria B" not in page and "mirror-banner" not in page
+
+    def test_everyone_on_a_crowded_map_has_a_name_in_the_drawing(self, client, world, login):
+        # Bente is moved among six newcomers close to the family, then on to other rings and parts of life.
+        for i in range(6):
+            services.add_person(
+                world.family_a,
+                PersonKind.PRIVATE,
+                factories.person_data(f"Fætter{i} Hansen", "fætter"),
+                actor=world.parent_a,
+                among=[],
+            )
+        db.session.commit()
+        bente = person_named(world.family_a, "Bente")
+        login(world.parent_a)
+        for ring, sector in (("close", "family"), ("middle", "family"), ("far", "friends"), ("close", "family")):
+            services.update_person(
+                world.family_a, bente, {"ring": Ring(ring), "sector": Sector(sector)}, actor=world.parent_a, among=[]
+            )
+            db.session.commit()
+            page = client.get(n_url(world.family_a)).get_data(as_text=True)
+            drawing = map_svg(page)
+            people = [g for g in drawing.iter(f"{SVG}g") if "nm-person" in (g.get("class") or "")]
+            assert len(people) == 9, [g.find(f"{SVG}title").text for g in people]
+            for g in people:
+                name = g.find(f"{SVG}text[@class='nm-name']")
+                assert name is not None and name.text.strip(), g.find(f"{SVG}title").text
 
     def test_consultant_sees_the_same_screen_mirrored(self, client, world, login):
         login(world.consultant_a)
