@@ -4,7 +4,11 @@ the family allows, the history compares, bad input is refused clearly, other fam
 from __future__ import annotations
 
 import html
+import re
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
 from sqlalchemy import func, select
 
 from familyapp import db
@@ -353,6 +357,26 @@ class TestHistory:
         assert str(bente.id) in page  # on both maps
         now = client.get(n_url(world.family_a, "/history")).get_data(as_text=True)
         assert "What has changed since" in now
+
+    def test_each_map_is_captioned_with_its_date_and_who_changed_it(self, client, world, login):
+        # Sara put Bente on the map on 3 March; today Mette moves Karsten Berg closer.
+        first = db.session.scalars(
+            select(NetworkRevision).where(NetworkRevision.family_id == world.family_a.id).order_by(NetworkRevision.at)
+        ).first()
+        first.at = datetime(2026, 3, 3, 10, 0, tzinfo=UTC)
+        db.session.commit()
+        karsten = person_named(world.family_a, "Karsten Berg")
+        services.update_person(world.family_a, karsten, {"ring": Ring.MIDDLE}, actor=world.consultant_a, among=[])
+        db.session.commit()
+        today = format_date(db.utcnow().astimezone(ZoneInfo("Europe/Copenhagen")), "long", locale="en")
+        login(world.parent_a)
+        page = client.get(n_url(world.family_a, f"/history?version={first.id}")).get_data(as_text=True)
+        captions = [html.unescape(c).strip() for c in re.findall(r"<figcaption[^>]*>(.*?)</figcaption>", page, re.S)]
+        assert captions == [
+            "The map March 3, 2026 – changed by Sara A",
+            f"The map {today} – changed by Mette A",
+        ]
+        assert "Then:" not in page and ">Now<" not in page
 
     def test_moves_are_named(self, client, world, login):
         login(world.parent_a)
