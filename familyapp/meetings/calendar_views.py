@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from .. import db
-from ..access import query_visible_families
+from ..access import family_view_or_404, home_family_id, is_family_user, query_visible_families
 from ..audit import AuditEvent, record_event
 from ..auth.models import User
 from ..families.models import Family
@@ -58,7 +58,20 @@ def settings():
         token = services.create_feed(current_user, form.with_details.data)
         db.session.commit()
         address = current_app.config["WEBAUTHN_ORIGIN"].rstrip("/") + url_for("calendar.feed", token=token)
-    page = render_template("meetings/calendar.html", form=form, feed=services.feed_of(current_user), address=address)
+    # A parent's or young person's page is one of their family's screens, with the family's navigation; a
+    # professional's address covers all their families, so their page belongs to none.
+    family_id = home_family_id(current_user) if is_family_user(current_user) else None
+    view = family_view_or_404(family_id, current_user, page=None) if family_id else None
+    page = render_template(
+        "meetings/calendar.html",
+        form=form,
+        feed=services.feed_of(current_user),
+        address=address,
+        # webcal:// opens the phone's calendar app with the subscription (the same address, fetched over HTTP(S)).
+        webcal=("webcal://" + address.split("://", 1)[1]) if address else None,
+        view=view,
+        family=view.family if view else None,
+    )
     # The address is a secret shown once: never cached.
     return page, 200, {"Cache-Control": "no-store"}
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from .svg import MapItem
 
@@ -57,3 +57,19 @@ def compare(then: list[MapItem], now: list[MapItem]) -> Diff:
     for pairs in (diff.closer, diff.further, diff.moved):
         pairs.sort(key=lambda pair: pair[1].name.casefold())
     return diff
+
+
+@dataclass(frozen=True)
+class Version:
+    """What a map in the comparison is: the version made at ``at`` by ``by`` (None: a name the viewer does not
+    know). Each map is captioned so, never "then" and "now", which misled when both were from last week."""
+
+    at: datetime
+    by: str | None
+
+
+def version_of(revision, names: dict) -> Version | None:
+    """The caption's facts of a version of the map (``NetworkRevision``); ``names``: names by user id."""
+    if revision is None:
+        return None
+    return Version(revision.at, names.get(revision.actor_id))

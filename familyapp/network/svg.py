@@ -2,8 +2,9 @@
 
 The family is in the middle; three rings go from close to far; six sectors divide life into family, friends,
 school, health, authorities and leisure, named along the rim. A sector with more people gets a wider slice, so
-names have room. Every person is drawn (a marker with a tooltip, at least); a name that does not fit is shortened
-with "…", and the list under the map carries everything in full.
+names have room. Every person is drawn with a label that covers nothing else: where the name does not fit, the
+marker moves a little within its ring and part of life, or the name is shortened with "…" (at last to the
+initials); it is never left out. The list under the map carries everything in full.
 """
 
 from __future__ import annotations
@@ -77,6 +78,8 @@ class Placed:
     anchor: str = "middle"
     name_at: Point | None = None
     role_at: Point | None = None
+    #: What the marker and its label cover together.
+    box: Box | None = None
 
     @property
     def marker(self) -> str:
@@ -126,23 +129,63 @@ def sector_angles(counts: dict[Sector, int]) -> dict[Sector, tuple[float, float]
     return result
 
 
-def _width(text: str, size: float) -> float:
-    return len(text) * size * CHAR
+#: How wide characters are, in ems, in the widest common system sans-serif at the names' weight (DejaVu Sans Bold,
+#: which Debian and many Linux phones show; Roboto and San Francisco are narrower). Estimating on the wide side
+#: keeps labels apart whatever font the phone has; a character not listed counts as wide.
+_EMS = {
+    0.35: "ijl' ",
+    0.4: "IJ.,’-/:",
+    0.5: "frt()",
+    0.6: "zcs",
+    0.65: "Lxvyk",
+    0.7: "aåäàáeéèëêoøöóTEÉF0123456789",
+    0.75: "nuüúbdghpqSYZPC",
+    0.8: "AÅÄÁVKBRX",
+    0.85: "DUÜGHNOØÖÓQ&",
+    0.95: "w",
+    1.0: "M…",
+    1.05: "mæ",
+    1.1: "ÆW",
+}
+WIDTHS = {ch: em for em, chars in _EMS.items() for ch in chars}
+WIDE = 0.8
+#: A role is written in the regular weight, a little narrower than the bold name.
+REGULAR = 0.92
+#: Half the height a line of text takes around its centre (dominant-baseline: central), relative to its size.
+HALF_LINE = 0.68
+#: Half a marker's size, and the room between a marker and its label.
+MARKER = 8
+GAP = 3
 
 
-def _variants(item: MapItem) -> list[tuple[str, str]]:
-    """Labels to try for a person, longest first: name and role, the name alone, the first name, a shortened
-    name, the initials, and at last nothing (the marker and its tooltip remain)."""
-    words = item.name.split()
-    first = words[0] if words else item.name
-    options = [(item.name, item.role)] if item.role else []
-    options += [(item.name, ""), (first, ""), (item.name[:7].rstrip() + "…" if len(item.name) > 8 else item.name, "")]
-    options += [(_initials(item.name), ""), ("", "")]
-    unique = []
-    for option in options:
-        if option not in unique:
-            unique.append(option)
-    return unique
+def text_width(text: str, size: float, *, bold: bool = True) -> float:
+    """How wide a text is drawn at this size, estimated on the wide side (see WIDTHS)."""
+    return sum(WIDTHS.get(ch, WIDE) for ch in text) * size * (1 if bold else REGULAR)
+
+
+def shorten(text: str, chars: int) -> str:
+    """A text cut to ``chars`` characters, the last of them "…"."""
+    return text if len(text) <= chars else text[: max(chars - 1, 1)].rstrip() + "…"
+
+
+def _variants(item: MapItem) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Labels to try for a person, longest first, in two groups: the readable ones (name and role, the name
+    alone, the first name, the first name a little shortened) and the short ones (the first name shortened
+    more, at last the initials). Never nothing: every person keeps a label (the list under the map and the
+    tooltip carry the whole name)."""
+    name, role = item.name.strip(), item.role.strip()
+    words = name.split()
+    first = words[0] if words else name
+    readable = ([(name, role)] if role else []) + [(name, ""), (first, ""), (shorten(first, 8), "")]
+    short = [(shorten(first, 6), ""), (shorten(first, 4), ""), (_initials(name), "")]
+    seen: set = set()
+    groups: tuple[list, list] = ([], [])
+    for group, options in zip(groups, (readable, short), strict=True):
+        for option in options:
+            if option[0] and option not in seen:
+                seen.add(option)
+                group.append(option)
+    return groups
 
 
 @dataclass(frozen=True)
@@ -160,40 +203,63 @@ class Box:
         """True when all four corners lie within the circle of this radius around the family."""
         return all(x * x + y * y <= radius * radius for x in (self.left, self.right) for y in (self.top, self.bottom))
 
+    def union(self, other: Box) -> Box:
+        return Box(
+            min(self.left, other.left),
+            min(self.top, other.top),
+            max(self.right, other.right),
+            max(self.bottom, other.bottom),
+        )
 
-#: Where a label may go around its marker, tried in this order: below, above, right, left.
-PLACEMENTS = ("below", "above", "right", "left")
+
+#: Where a label may go around its marker, tried in this order: below, above, right, left, then the corners.
+PLACEMENTS = ("below", "above", "right", "left", "below-right", "below-left", "above-right", "above-left")
 
 
-def label_geometry(at: Point, name: str, role: str, where: str) -> tuple[Box, str, Point, Point]:
-    """The box a marker and its label take, the text anchor, and where the name and the role lines go.
+def label_width(name: str, role: str) -> float:
+    """How wide a label of a name and a role (or none) is drawn."""
+    return max(text_width(name, NAME_SIZE), text_width(role, ROLE_SIZE, bold=False) if role else 0)
+
+
+def label_geometry(
+    at: Point, name: str, role: str, where: str, width: float | None = None
+) -> tuple[Box, str, Point, Point]:
+    """The box a marker and its label take together, the text anchor, and where the name and the role lines go.
 
     :param at: the marker's centre.
     :param where: one of PLACEMENTS.
+    :param width: the label's width, when it is known already (``label_width``).
     """
     x, y = at.x, at.y
-    width = max(_width(name, NAME_SIZE), _width(role, ROLE_SIZE))
-    if not name:
-        return marker_box(at), "middle", at, at
-    if where == "below":
-        box = Box(x - max(width / 2, 8), y - 8, x + max(width / 2, 8), y + (38 if role else 24))
-        return box, "middle", Point(x, y + 16), Point(x, y + 30)
-    if where == "above":
-        top = y - (38 if role else 24)
-        return (
-            Box(x - max(width / 2, 8), top, x + max(width / 2, 8), y + 8),
-            "middle",
-            Point(x, top + 8),
-            Point(x, y - 16),
-        )
-    bottom = y + (21 if role else 9)
-    if where == "right":
-        return Box(x - 8, y - 9, x + 12 + width, bottom), "start", Point(x + 12, y), Point(x + 12, y + 14)
-    return Box(x - 12 - width, y - 9, x + 8, bottom), "end", Point(x - 12, y), Point(x - 12, y + 14)
+    name_half, role_half = NAME_SIZE * HALF_LINE, ROLE_SIZE * HALF_LINE
+    width = label_width(name, role) if width is None else width
+    height = 2 * name_half + (2 * role_half if role else 0)
+    if where.startswith("below"):
+        top = y + MARKER + 1
+    elif where.startswith("above"):
+        top = y - MARKER - 1 - height
+    else:
+        top = y - name_half
+    if where in ("below", "above"):
+        anchor, text_x, left = "middle", x, x - width / 2
+    elif where == "right":
+        anchor, text_x = "start", x + MARKER + GAP
+        left = text_x
+    elif where == "left":
+        anchor, text_x = "end", x - MARKER - GAP
+        left = text_x - width
+    elif where.endswith("right"):
+        anchor, text_x = "start", x - MARKER / 2
+        left = text_x
+    else:
+        anchor, text_x = "end", x + MARKER / 2
+        left = text_x - width
+    box = marker_box(at).union(Box(left, top, left + width, top + height))
+    return box, anchor, Point(text_x, top + name_half), Point(text_x, top + 2 * name_half + role_half)
 
 
 def marker_box(at: Point) -> Box:
-    return Box(at.x - 8, at.y - 8, at.x + 8, at.y + 8)
+    return Box(at.x - MARKER, at.y - MARKER, at.x + MARKER, at.y + MARKER)
 
 
 def _rows(n: int) -> int:
@@ -225,28 +291,116 @@ def place_cell(items: list[MapItem], ring: Ring, start: float, end: float) -> li
     return points
 
 
-def _first_free(item: MapItem, at: Point, blocked: list[Box]) -> tuple[Box, Placed]:
-    """The longest label, in the first place around the marker, that covers nothing else and stays in the drawing;
-    at worst the marker alone."""
-    for name, role in _variants(item):
+#: Distance between the other places tried for a marker when its own place has no room for a label.
+STEP = 7
+
+
+def cell_spots(ring: Ring, start: float, end: float, near: Point) -> list[Point]:
+    """Other places for a marker in its ring and part of life (the place within them means nothing), the
+    nearest to ``near`` first."""
+    inner, outer = RINGS[ring]
+    outer = min(outer, PEOPLE_LIMIT - MARKER)
+    spots = []
+    radius = inner + MARKER + 1
+    while radius <= outer - MARKER:
+        arc = max(end - start - 2 * PAD, 0.0)
+        steps = max(int(radians(arc) * radius / STEP), 1)
+        spots += [point(start + PAD + arc * (i + 0.5) / steps, radius) for i in range(steps)]
+        radius += STEP
+    return sorted(spots, key=lambda p: (p.x - near.x) ** 2 + (p.y - near.y) ** 2)
+
+
+def _fits(item: MapItem, at: Point, variants, blocked: list[Box]) -> Placed | None:
+    """The first of the labels that fits around a marker at ``at``, covering nothing and staying in the drawing.
+    ``variants``: (name, role, width) each."""
+    marker = marker_box(at)
+    if not marker.inside(PEOPLE_LIMIT) or any(marker.overlaps(b) for b in blocked):
+        return None
+    for name, role, width in variants:
         for where in PLACEMENTS:
-            box, anchor, name_at, role_at = label_geometry(at, name, role, where)
+            box, anchor, name_at, role_at = label_geometry(at, name, role, where, width)
             if box.inside(PEOPLE_LIMIT) and not any(box.overlaps(b) for b in blocked):
-                return box, Placed(item, at, name, role, anchor, name_at, role_at)
-    return marker_box(at), Placed(item, at, "", "", "middle", at, at)
+                return Placed(item, at, name, role, anchor, name_at, role_at, box)
+    return None
 
 
-def fit_labels(points: list[tuple[MapItem, Point]], obstacles: list[Box]) -> list[Placed]:
+def _reach(cell: tuple[Ring, float, float], variants) -> Box:
+    """The area that a marker anywhere in the cell and any of these labels could cover."""
+    ring, start, end = cell
+    inner, outer = RINGS[ring]
+    corners = [point(start + (end - start) * i / 12, r) for i in range(13) for r in (inner, outer)]
+    wide = max(width for _name, _role, width in variants) + 2 * MARKER + GAP
+    tall = 2 * (NAME_SIZE + ROLE_SIZE) * HALF_LINE + 2 * MARKER
+    return Box(
+        min(c.x for c in corners) - wide,
+        min(c.y for c in corners) - tall,
+        max(c.x for c in corners) + wide,
+        max(c.y for c in corners) + tall,
+    )
+
+
+def _label(item: MapItem, at: Point, cell: tuple[Ring, float, float], blocked: list[Box]) -> Placed | None:
+    """A person's marker and label: the longest label that fits where the person stands; else a readable one a
+    little further along in the same ring and part of life; else a shortened one, wherever it fits there. None
+    when nothing fits anywhere in the cell."""
+    readable, short = ([(n, r, label_width(n, r)) for n, r in group] for group in _variants(item))
+    variants = readable + short
+    # Only what lies within reach of the cell can stand in the way: checking less keeps a crowded map fast.
+    reach = _reach(cell, variants)
+    blocked = [b for b in blocked if b.overlaps(reach)]
+    spots = None
+    for labels in (readable, short):
+        found = _fits(item, at, labels, blocked)
+        if found:
+            return found
+        spots = spots or cell_spots(*cell, near=at)
+        for spot in spots:
+            found = _fits(item, spot, labels, blocked)
+            if found:
+                return found
+    return None
+
+
+def _fit_in_order(points: list[tuple[MapItem, Point, tuple]], order: list[int], obstacles: list[Box]):
+    """Label the people in this order; return everyone's Placed (by index) and the indexes that found no room."""
+    waiting = {i: marker_box(points[i][1]) for i in order}
+    done: list[Box] = []
+    placed: dict[int, Placed] = {}
+    failed = []
+    for i in order:
+        item, at, cell = points[i]
+        del waiting[i]
+        person = _label(item, at, cell, obstacles + done + list(waiting.values()))
+        if person is None:
+            # No room anywhere in the cell: the initials below the marker all the same (a later order may find
+            # room), so the person is never a dot without a name.
+            initials = _variants(item)[1][-1][0]
+            box, anchor, name_at, role_at = label_geometry(at, initials, "", "below")
+            person = Placed(item, at, initials, "", anchor, name_at, role_at, box)
+            failed.append(i)
+        done.append(person.box)
+        placed[i] = person
+    return placed, failed
+
+
+#: How many times a crowded map is labelled again, those who found no room first.
+RETRIES = 4
+
+
+def fit_labels(points: list[tuple[MapItem, Point, tuple]], obstacles: list[Box]) -> list[Placed]:
     """Label every person; people are labelled in the order given (closest first), so those nearest the family
-    get the most room."""
-    markers = [marker_box(at) for _item, at in points]
-    labels: list[Box] = []
-    placed = []
-    for index, (item, at) in enumerate(points):
-        box, person = _first_free(item, at, obstacles + labels + markers[:index] + markers[index + 1 :])
-        labels.append(box)
-        placed.append(person)
-    return placed
+    get the most room. ``points``: each person, the place chosen for them and their cell (ring, start, end).
+    When someone found no room, the whole map is labelled again with them first."""
+    order = list(range(len(points)))
+    best = None
+    for _attempt in range(RETRIES + 1):
+        placed, failed = _fit_in_order(points, order, obstacles)
+        if best is None or len(failed) < len(best[1]):
+            best = (placed, failed)
+        if not failed:
+            break
+        order = failed + [i for i in order if i not in failed]
+    return [best[0][i] for i in range(len(points))]
 
 
 def _initials(name: str) -> str:
@@ -289,7 +443,8 @@ def layout(items: list[MapItem], sector_names: dict[Sector, str]) -> Layout:
     points = []
     for ring in Ring:
         for sector, (start, end) in angles.items():
-            points += place_cell([i for i in items if i.sector is sector and i.ring is ring], ring, start, end)
+            cell = place_cell([i for i in items if i.sector is sector and i.ring is ring], ring, start, end)
+            points += [(item, at, (ring, start, end)) for item, at in cell]
     sectors = [_sector_shape(s, *angles[s], str(sector_names[s])) for s in Sector]
     return Layout(sectors=sectors, people=fit_labels(points, [Box(-CENTER, -CENTER, CENTER, CENTER)]))
 

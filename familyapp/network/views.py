@@ -237,13 +237,17 @@ def history(family_id: str):
     earlier = _chosen_revision(view, revisions, request.args.get("version"))
     now_items = [svg.item_from_person(p) for p in queries.list_people(view)]
     then_items = [svg.item_from_snapshot(e) for e in queries.snapshot_entries(view, earlier)] if earlier else []
+    names = family_queries.names(view.family)
     return render_template(
         "network/history.html",
         view=view,
         family=view.family,
         revisions=revisions,
         earlier=earlier,
-        names=family_queries.names(view.family),
+        names=names,
+        # Today's map is the newest version the viewer may see.
+        then_version=compare.version_of(earlier, names),
+        now_version=compare.version_of(revisions[0] if revisions else None, names),
         diff=compare.compare(then_items, now_items),
         then_drawing=svg.layout(then_items, SECTOR_SHORT),
         now_drawing=svg.layout(now_items, SECTOR_SHORT),

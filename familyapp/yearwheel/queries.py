@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from .. import db
 from ..dates import add_months
@@ -53,9 +53,18 @@ def list_meetings(family: Family) -> list[Meeting]:
     return list(db.session.scalars(select(Meeting).where(Meeting.family_id == family.id).order_by(Meeting.starts_at)))
 
 
-def meetings_by_id(family: Family, ids: set[uuid.UUID]) -> dict[uuid.UUID, Meeting]:
-    """The given meetings of the family by id (one query, none when there are no ids)."""
-    if not ids:
-        return {}
-    stmt = select(Meeting).where(Meeting.family_id == family.id, Meeting.id.in_(ids))
-    return {m.id: m for m in db.session.scalars(stmt)}
+def meetings_for_wheel(family: Family, ids: set[uuid.UUID], start: datetime, end: datetime) -> list[Meeting]:
+    """The meetings the wheel shows, in time order (one query): those its activities point to, and every meeting
+    of the family from ``start`` up to ``end`` (the shown months), so a month with a meeting is never empty.
+
+    :param ids: the meetings the shown activities are linked to.
+    :param start: the first shown month's first moment, UTC.
+    :param end: the moment after the last shown month, UTC.
+    """
+    in_window = (Meeting.starts_at >= start) & (Meeting.starts_at < end)
+    stmt = (
+        select(Meeting)
+        .where(Meeting.family_id == family.id, or_(Meeting.id.in_(ids), in_window) if ids else in_window)
+        .order_by(Meeting.starts_at)
+    )
+    return list(db.session.scalars(stmt))

@@ -30,6 +30,7 @@ class Segment:
     """One month of the wheel."""
 
     month: date
+    #: Activities in the month.
     count: int
     current: bool
     #: The SVG path of the ring sector.
@@ -37,10 +38,17 @@ class Segment:
     label: Point
     badge: Point
     marker: Point
+    #: Meetings in the month that no activity points to (they count as planned too).
+    meetings: int = 0
 
     @property
     def key(self) -> str:
         return _key(self.month)
+
+    @property
+    def planned(self) -> int:
+        """What the badge counts: activities and meetings."""
+        return self.count + self.meetings
 
 
 def _key(month: date) -> str:
@@ -62,14 +70,18 @@ def sector_path(start: float, end: float, outer: float = OUTER, inner: float = I
     )
 
 
-def segments(months: list[date], counts: dict[str, int], today: date) -> list[Segment]:
+def segments(
+    months: list[date], counts: dict[str, int], today: date, meetings: dict[str, int] | None = None
+) -> list[Segment]:
     """The segments of the wheel, in the order of the shown months (the current one first).
 
     :param months: the 12 shown months (first day of each), consecutive.
     :param counts: the number of activities per month key (``"2026-03"``); missing keys count 0.
     :param today: the day that counts as now; its month is marked.
+    :param meetings: the number of meetings per month key that no activity points to; missing keys count 0.
     :return: one segment per month.
     """
+    meetings = meetings or {}
     if len({m.month for m in months}) != len(months) or len(months) > 12:
         raise ValueError("the wheel shows at most 12 different calendar months")
     result = []
@@ -85,6 +97,7 @@ def segments(months: list[date], counts: dict[str, int], today: date) -> list[Se
                 label=point(middle, LABEL_RADIUS),
                 badge=point(middle, COUNT_RADIUS),
                 marker=point(middle, MARKER_RADIUS),
+                meetings=meetings.get(_key(month), 0),
             )
         )
     return result

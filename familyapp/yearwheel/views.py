@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import format_date, ngettext, to_user_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -13,6 +14,7 @@ from wtforms.fields.choices import SelectChoice
 
 from .. import db
 from ..access import FamilyView, family_screen_or_404, get_in_family_or_404
+from ..dates import add_months
 from ..families.models import Cadence
 from ..meetings import cadence
 from ..meetings.labels import meeting_type
@@ -74,6 +76,32 @@ def _edit_forms(activities, months, meetings, failed: dict) -> dict:
     return forms
 
 
+def _meetings_by_month(months: list[date], meetings: list[Meeting], activities) -> dict[str, list[Meeting]]:
+    """The meetings of each shown month (in Danish time) that no activity points to: the wheel is linked to the
+    meetings, so a month with a meeting but no activity shows the meeting, never "Nothing planned". A cancelled
+    meeting is not planned any more."""
+    zone, linked = _zone(), {a.meeting_id for a in activities}
+    result: dict[str, list[Meeting]] = {queries.month_key(m.year, m.month): [] for m in months}
+    for meeting in meetings:
+        local = meeting.starts_at.astimezone(zone)
+        key = queries.month_key(local.year, local.month)
+        if key in result and meeting.id not in linked and not meeting.cancelled:
+            result[key].append(meeting)
+    return result
+
+
+def _zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+def _window(months: list[date]) -> tuple[datetime, datetime]:
+    """The shown months as moments in UTC: from midnight in Denmark on the first day to the month after."""
+    zone = _zone()
+    start = datetime.combine(months[0], time(), tzinfo=zone)
+    end = datetime.combine(add_months(months[-1], 1), time(), tzinfo=zone)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
 def _wheel_page(view: FamilyView, add_form=None, failed: dict | None = None, status: int = 200):
     """The wheel and its text list; at most one query for activities and one for meetings, however many."""
     family, today, failed = view.family, _today(), failed or {}
@@ -82,14 +110,18 @@ def _wheel_page(view: FamilyView, add_form=None, failed: dict | None = None, sta
     by_month = {queries.month_key(m.year, m.month): [] for m in months}
     for a in activities:
         by_month[queries.month_key(a.year, a.month)].append(a)
+    start, end = _window(months)
     if view.can_edit:
         all_meetings = queries.list_meetings(family)
+        shown = [m for m in all_meetings if start <= m.starts_at < end]
         meetings = {m.id: m for m in all_meetings}
         add_form = add_form or _add_form(months, month=queries.month_key(today.year, today.month))
         edit_forms = _edit_forms(activities, months, all_meetings, failed)
     else:
-        meetings = queries.meetings_by_id(family, {a.meeting_id for a in activities if a.meeting_id})
+        shown = queries.meetings_for_wheel(family, {a.meeting_id for a in activities if a.meeting_id}, start, end)
+        meetings = {m.id: m for m in shown}
         edit_forms = {}
+    month_meetings = _meetings_by_month(months, shown, activities)
     return render_template(
         "yearwheel/wheel.html",
         view=view,
@@ -97,8 +129,12 @@ def _wheel_page(view: FamilyView, add_form=None, failed: dict | None = None, sta
         today=today,
         months=months,
         by_month=by_month,
+        month_meetings=month_meetings,
         total=len(activities),
-        segments=svg.segments(months, {k: len(v) for k, v in by_month.items()}, today),
+        total_meetings=sum(len(v) for v in month_meetings.values()),
+        segments=svg.segments(
+            months, {k: len(v) for k, v in by_month.items()}, today, {k: len(v) for k, v in month_meetings.items()}
+        ),
         viewbox=svg.VIEWBOX,
         meetings=meetings,
         add_form=add_form,

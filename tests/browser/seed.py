@@ -45,6 +45,24 @@ def main() -> None:
             )
             out["consent_request"] = str(request.id)
             out["partner_link"] = consent_services.partner_url(token)
+        if "--demo-map" in sys.argv:
+            # Family A's map filled like the demo's Nielsen family (Bente, Lise Lærer and Karsten Berg are there).
+            from familyapp.network import services as network_services
+            from familyapp.network.models import PersonKind, Ring, Sector
+
+            for kind, name, relation, ring, sector in (
+                (PersonKind.PRIVATE, "Erik", "morfar", Ring.MIDDLE, Sector.FAMILY),
+                (PersonKind.PRIVATE, "Kim", "Jonas' bror", Ring.FAR, Sector.FAMILY),
+                (PersonKind.PRIVATE, "Bo", "Noahs fodboldtræner", Ring.MIDDLE, Sector.LEISURE),
+                (PersonKind.PRIVATE, "Louise", "Saras søster", Ring.CLOSE, Sector.FAMILY),
+                (PersonKind.PRIVATE, "Hanne", "veninde", Ring.MIDDLE, Sector.FRIENDS),
+                (PersonKind.PROFESSIONAL, "Pia Madsen", "pædagog", Ring.MIDDLE, Sector.SCHOOL),
+                (PersonKind.PROFESSIONAL, "Jens Nygaard", "jobkonsulent", Ring.FAR, Sector.AUTHORITIES),
+                (PersonKind.PROFESSIONAL, "Anne Vestergaard", "psykolog", Ring.FAR, Sector.SCHOOL),
+                (PersonKind.PROFESSIONAL, "Susanne Lund", "egen læge", Ring.FAR, Sector.HEALTH),
+            ):
+                data = factories.person_data(name, relation, ring, sector)
+                network_services.add_person(world.family_a, kind, data, actor=world.consultant_a, among=[])
         for name in ("parent_a", "parent_b", "consultant_a", "consultant_b", "admin", "co_consultant_a", "leader"):
             user = getattr(world, name)
             _a, token, code = issue_activation(user, actor=None)

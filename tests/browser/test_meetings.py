@@ -147,3 +147,40 @@ def test_parent_makes_fetches_and_stops_a_calendar_address(live_server, browser)
         assert "BEGIN:VEVENT" not in gone.text()
     finally:
         context.close()
+
+
+def test_a_parent_subscribes_to_the_calendar_from_a_phone(live_server, browser):
+    world = live_server.seed()
+    base = live_server.url
+    family = world["family_a"]
+    context, parent = _signed_in(browser, world["links"]["parent_a"], {"width": 375, "height": 740}, "Min telefon")
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base)
+    try:
+        parent.goto(f"{base}/families/{family}/meetings")
+        parent.locator("main a[href='/calendar']").click()
+        expect(parent).to_have_url(f"{base}/calendar")
+        # The family's navigation, with the meetings as the current page, like every family page.
+        expect(parent.locator(f".bottom-nav a[href='/families/{family}/meetings']")).to_have_attribute(
+            "aria-current", "page"
+        )
+        expect(parent.locator(".bottom-nav")).to_be_visible()
+        parent.locator("main form button.button-primary").click()
+
+        subscribe = parent.locator("#calendar-subscribe")
+        expect(subscribe).to_be_visible()
+        field = parent.locator("#calendar-address")
+        address = field.input_value()
+        assert address.startswith(f"{base}/calendar/") and address.endswith(".ics")
+        assert subscribe.get_attribute("href") == "webcal://" + address.split("://", 1)[1]
+
+        copy = parent.locator("button[data-copy]")
+        confirmation = parent.locator("[data-copied]")
+        expect(confirmation).to_be_hidden()
+        copy.click()
+        expect(confirmation).to_be_visible()
+        assert parent.evaluate("navigator.clipboard.readText()") == address
+        # Nothing on the page is wider than the phone, and the address is not cut off from selection.
+        assert parent.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+        assert field.evaluate("el => el.readOnly && el.getBoundingClientRect().right <= window.innerWidth")
+    finally:
+        context.close()

@@ -87,3 +87,57 @@ def test_parent_adds_a_neighbour_on_a_phone_and_the_consultant_invites_from_the_
         parent_context.close()
         if consultant_context:
             consultant_context.close()
+
+
+#: Every person's name is drawn, inside the map, and no name, role or marker lies on another person's.
+LABELS_APART = """() => {
+  const problems = [], parts = [];
+  const map = document.querySelector('svg.netmap').getBoundingClientRect();
+  for (const g of document.querySelectorAll('svg.netmap g.nm-person')) {
+    const who = g.querySelector('title').textContent.split(',')[0];
+    const name = g.querySelector('text.nm-name');
+    if (!name || !name.textContent.trim()) { problems.push(who + ' has no name on the map'); continue; }
+    for (const el of [name, g.querySelector('text.nm-role'), g.querySelector('.nm-marker')]) {
+      if (!el) continue;
+      const r = el.getBoundingClientRect();
+      if (r.width < 1 || r.left < map.left || r.right > map.right || r.top < map.top || r.bottom > map.bottom) {
+        problems.push(who + ': "' + el.textContent + '" is not fully visible');
+      }
+      parts.push([who, el.textContent || 'marker', r]);
+    }
+  }
+  for (let i = 0; i < parts.length; i++) {
+    for (let j = i + 1; j < parts.length; j++) {
+      const [a, at, r] = parts[i], [b, bt, s] = parts[j];
+      const apart = r.right - 0.5 <= s.left || s.right - 0.5 <= r.left
+        || r.bottom - 0.5 <= s.top || s.bottom - 0.5 <= r.top;
+      if (a !== b && !apart) {
+        problems.push(a + ' "' + at + '" covers ' + b + ' "' + bt + '"');
+      }
+    }
+  }
+  return problems;
+}"""
+
+
+def test_every_name_stays_visible_and_apart_when_bente_is_moved_round_the_map(live_server, browser):
+    world = live_server.seed("--demo-map")
+    map_url = f"{live_server.url}/families/{world['family_a']}/network"
+    context, parent = _signed_in(browser, world["links"]["parent_a"], {"width": 375, "height": 740}, "Min telefon")
+    try:
+        parent.goto(map_url)
+        expect(parent.locator("svg.netmap g.nm-person")).to_have_count(12)
+        assert parent.evaluate(LABELS_APART) == []
+        bente = parent.locator("li[data-person]").filter(has_text="Bente").get_attribute("data-person")
+        for ring, sector in (("close", "school"), ("far", "health"), ("middle", "leisure"), ("close", "family")):
+            parent.goto(f"{map_url}/people/{bente}")
+            parent.locator("#sector").select_option(sector)
+            parent.locator(f"input[name=ring][value={ring}]").check()
+            parent.locator("main form button.button-primary").click()
+            expect(parent).to_have_url(f"{map_url}#person-{bente}")
+            drawn = parent.locator(f"svg.netmap g.nm-person[data-person='{bente}']")
+            expect(drawn).to_have_attribute("data-ring", ring)
+            expect(drawn).to_have_attribute("data-sector", sector)
+            assert parent.evaluate(LABELS_APART) == [], (ring, sector)
+    finally:
+        context.close()

@@ -94,6 +94,33 @@ def test_a_consultants_feed_is_audited_once_per_period(app, client, world, login
     assert [(e.actor_id, e.family_id) for e in events] == [(world.consultant_a.id, world.family_a.id)]
 
 
+class TestOnAPhone:
+    def test_the_address_opens_the_phones_calendar_and_can_be_copied(self, client, world, login):
+        login(world.parent_a)
+        page = client.post("/calendar", data={}).get_data(as_text=True)
+        path = re.search(r"http://localhost:5000(/calendar/[^\"<]+\.ics)", page).group(1)
+        # "Abonnér i kalenderen" opens the calendar app; the address itself stays readable and selectable.
+        assert re.search(
+            rf'<a class="button button-primary" id="calendar-subscribe" href="webcal://localhost:5000{path}"', page
+        )
+        assert f'readonly value="http://localhost:5000{path}"' in page
+        assert re.search(r'<button type="button" class="button" data-copy="calendar-address" hidden', page)
+        assert "data-copied hidden" in page and "/static/js/copy.js" in page
+        assert "On an iPhone" in page and "On Android" in page and "From URL" in page
+
+    def test_the_page_has_the_familys_navigation(self, client, world, login):
+        login(world.parent_a)
+        for page in (client.get("/calendar").get_data(as_text=True), client.post("/calendar").get_data(as_text=True)):
+            nav = page.split('<nav class="bottom-nav"')[1].split("</nav>")[0]
+            meetings = f'href="/families/{world.family_a.id}/meetings" aria-current="page"'
+            assert meetings in nav and f"/families/{world.family_a.id}/network" in nav
+            assert "has-bottom-nav" in page and "mirror-banner" not in page
+        # A consultant's address covers all their families: their page belongs to none.
+        login(world.consultant_a)
+        page = client.get("/calendar").get_data(as_text=True)
+        assert "bottom-nav" not in page and "mirror-banner" not in page and "Meetings in your calendar" in page
+
+
 class TestWhatTheFeedHolds:
     def test_only_the_owners_families_and_not_long_past_meetings(self, app, client, world, login):
         with app.test_request_context():

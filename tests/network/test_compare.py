@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from familyapp.network.compare import compare
+from familyapp.network.compare import Version, compare, version_of
 from familyapp.network.models import PersonKind, Ring, Sector
 from familyapp.network.svg import MapItem
 
@@ -75,3 +75,14 @@ def test_an_empty_earlier_map_makes_everyone_new():
     diff = compare([], now)
     assert [i.name for i in diff.new] == ["A", "B"] and diff.same == 0
     assert compare(now, []).gone == sorted(now, key=lambda i: i.name)
+
+
+def test_a_version_is_named_by_its_date_and_who_made_it_or_only_its_date():
+    from datetime import UTC, datetime
+    from types import SimpleNamespace
+
+    at = datetime(2026, 3, 3, 10, 0, tzinfo=UTC)
+    sara, gone = object(), object()
+    assert version_of(SimpleNamespace(at=at, actor_id=sara), {sara: "Sara"}) == Version(at, "Sara")
+    assert version_of(SimpleNamespace(at=at, actor_id=gone), {sara: "Sara"}) == Version(at, None)
+    assert version_of(None, {}) is None

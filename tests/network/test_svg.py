@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+import random
+from math import atan2, degrees
 
 import pytest
 
@@ -17,18 +19,8 @@ def item(i, ring=Ring.CLOSE, sector=Sector.FAMILY, name=None, role="mormor", kin
 
 
 def boxes(layout):
-    return [
-        svg.label_geometry(p.at, p.name, p.role, _where(p))[0] if p.name else svg.marker_box(p.at)
-        for p in layout.people
-    ]
-
-
-def _where(p):
-    if p.anchor == "start":
-        return "right"
-    if p.anchor == "end":
-        return "left"
-    return "below" if p.name_at.y > p.at.y else "above"
+    """What each person's marker and label cover in the drawing."""
+    return [p.box for p in layout.people]
 
 
 def test_sector_slices_cover_the_circle_and_grow_with_people():
@@ -66,8 +58,7 @@ def test_labels_and_markers_never_overlap_and_stay_off_the_rim(count, spread):
     layout = svg.layout(items, NAMES)
     drawn = boxes(layout)
     for a, b in itertools.combinations(range(len(drawn)), 2):
-        if layout.people[a].name and layout.people[b].name:
-            assert not drawn[a].overlaps(drawn[b]), (layout.people[a], layout.people[b])
+        assert not drawn[a].overlaps(drawn[b]), (layout.people[a], layout.people[b])
     # The band outside PEOPLE_LIMIT holds the sectors' names: no person or label reaches into it.
     assert all(box.inside(svg.PEOPLE_LIMIT) for box in drawn)
 
@@ -104,3 +95,69 @@ def test_sector_names_are_shortened_to_their_slice():
     shapes = {s.sector: s for s in svg.layout(crowded, names).sectors}
     assert shapes[Sector.HEALTH].label.endswith("…") and len(shapes[Sector.HEALTH].label) < len(names[Sector.HEALTH])
     assert shapes[Sector.FAMILY].label == "family"
+
+
+def assert_everyone_named_apart(layout):
+    """Every person has a name beside their marker, in their own ring and part of life, covering nobody else."""
+    sectors = {s.sector: (s.start, s.end) for s in layout.sectors}
+    for p in layout.people:
+        words = p.item.name.split()
+        assert p.name, f"{p.item.name} is a dot without a name"
+        # The whole name, or a shortened one (ending in "…"), or at the very last the initials: never nothing.
+        shortened = p.name.endswith("…") and p.item.name.startswith(p.name[:-1])
+        initials = p.name == "".join(w[0] for w in words[:2]).upper()
+        assert p.name == p.item.name or p.item.name.startswith(p.name) or shortened or initials, p
+        inner, outer = svg.RINGS[p.item.ring]
+        assert inner <= (p.at.x**2 + p.at.y**2) ** 0.5 <= outer, p
+        start, end = sectors[p.item.sector]
+        assert start <= degrees(atan2(p.at.x, -p.at.y)) % 360 <= end, p
+        assert p.box.inside(svg.PEOPLE_LIMIT), p
+        assert not p.box.overlaps(svg.Box(-svg.CENTER, -svg.CENTER, svg.CENTER, svg.CENTER)), p
+    for a, b in itertools.combinations(layout.people, 2):
+        assert not a.box.overlaps(b.box), (a, b)
+
+
+@pytest.mark.parametrize("ring", list(Ring))
+@pytest.mark.parametrize("count", [4, 8, 12, 16, 20])
+def test_everyone_crowded_into_one_ring_and_part_of_life_keeps_a_name(ring, count):
+    items = [item(i, ring, Sector.FAMILY, name=f"Navn{i} Efternavn", role="mormor") for i in range(count)]
+    assert_everyone_named_apart(svg.layout(items, NAMES))
+
+
+#: A map like the demo's Nielsen family: (name, role, kind, decides, ring, sector).
+DEMO = [
+    ("Erik", "morfar", PersonKind.PRIVATE, False, Ring.MIDDLE, Sector.FAMILY),
+    ("Kim", "Jonas' bror", PersonKind.PRIVATE, False, Ring.FAR, Sector.FAMILY),
+    ("Bo", "Noahs fodboldtræner", PersonKind.PRIVATE, False, Ring.MIDDLE, Sector.LEISURE),
+    ("Louise", "Saras søster", PersonKind.PRIVATE, False, Ring.CLOSE, Sector.FAMILY),
+    ("Hanne", "veninde", PersonKind.PRIVATE, False, Ring.MIDDLE, Sector.FRIENDS),
+    ("Lise Holm", "Noahs lærer", PersonKind.PROFESSIONAL, False, Ring.MIDDLE, Sector.SCHOOL),
+    ("Pia Madsen", "pædagog", PersonKind.PROFESSIONAL, False, Ring.MIDDLE, Sector.SCHOOL),
+    ("Karsten Berg", "sagsbehandler", PersonKind.PROFESSIONAL, True, Ring.MIDDLE, Sector.AUTHORITIES),
+    ("Jens Nygaard", "jobkonsulent", PersonKind.PROFESSIONAL, True, Ring.FAR, Sector.AUTHORITIES),
+    ("Anne Vestergaard", "psykolog", PersonKind.PROFESSIONAL, False, Ring.FAR, Sector.SCHOOL),
+    ("Susanne Lund", "egen læge", PersonKind.PROFESSIONAL, False, Ring.FAR, Sector.HEALTH),
+]
+
+
+def _closest_first(items):
+    return sorted(items, key=lambda i: (i.ring.rank, i.name.casefold()))
+
+
+def test_moving_bente_round_the_demo_map_never_leaves_a_dot_without_a_name():
+    others = [svg.MapItem(f"id-{n}", n, r, k, d, ring, sector) for n, r, k, d, ring, sector in DEMO]
+    for ring, sector in itertools.product(Ring, Sector):
+        bente = svg.MapItem("bente", "Bente", "mormor", PersonKind.PRIVATE, False, ring, sector)
+        assert_everyone_named_apart(svg.layout(_closest_first([bente, *others]), NAMES))
+
+
+def test_maps_of_every_shape_give_everyone_a_name():
+    rng = random.Random(20)
+    names = ["Bente", "Anne Vestergaard", "Mohammad Al-Hassan", "Li", "Oleksandra Kovalenko", "Æbbe Wøldike"]
+    roles = ["", "mormor", "Noahs fodboldtræner", "sagsbehandler i Jobcentret"]
+    for _map in range(25):
+        items = [
+            item(i, rng.choice(list(Ring)), rng.choice(list(Sector)), rng.choice(names), rng.choice(roles))
+            for i in range(rng.randint(5, 35))
+        ]
+        assert_everyone_named_apart(svg.layout(_closest_first(items), NAMES))

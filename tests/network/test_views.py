@@ -4,7 +4,11 @@ the family allows, the history compares, bad input is refused clearly, other fam
 from __future__ import annotations
 
 import html
+import re
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
 from sqlalchemy import func, select
 
 from familyapp import db
@@ -14,7 +18,7 @@ from familyapp.families.models import AssignmentRole
 from familyapp.network import services
 from familyapp.network.models import KinRelation, NetworkPerson, NetworkRevision, PersonKind, Ring, Sector
 from tests import factories
-from tests.network.helpers import list_people, person_named, private, professional, svg_people
+from tests.network.helpers import SVG, list_people, map_svg, person_named, private, professional, svg_people
 
 
 def n_url(family, rest=""):
@@ -51,6 +55,32 @@ class TestMap:
         )
         assert "Who makes decisions?" in page and "makes decisions" in page and "supports" in page
         assert "Maria B" not in page and "mirror-banner" not in page
+
+    def test_everyone_on_a_crowded_map_has_a_name_in_the_drawing(self, client, world, login):
+        # Bente is moved among six newcomers close to the family, then on to other rings and parts of life.
+        for i in range(6):
+            services.add_person(
+                world.family_a,
+                PersonKind.PRIVATE,
+                factories.person_data(f"Fætter{i} Hansen", "fætter"),
+                actor=world.parent_a,
+                among=[],
+            )
+        db.session.commit()
+        bente = person_named(world.family_a, "Bente")
+        login(world.parent_a)
+        for ring, sector in (("close", "family"), ("middle", "family"), ("far", "friends"), ("close", "family")):
+            services.update_person(
+                world.family_a, bente, {"ring": Ring(ring), "sector": Sector(sector)}, actor=world.parent_a, among=[]
+            )
+            db.session.commit()
+            page = client.get(n_url(world.family_a)).get_data(as_text=True)
+            drawing = map_svg(page)
+            people = [g for g in drawing.iter(f"{SVG}g") if "nm-person" in (g.get("class") or "")]
+            assert len(people) == 9, [g.find(f"{SVG}title").text for g in people]
+            for g in people:
+                name = g.find(f"{SVG}text[@class='nm-name']")
+                assert name is not None and name.text.strip(), g.find(f"{SVG}title").text
 
     def test_consultant_sees_the_same_screen_mirrored(self, client, world, login):
         login(world.consultant_a)
@@ -327,6 +357,26 @@ class TestHistory:
         assert str(bente.id) in page  # on both maps
         now = client.get(n_url(world.family_a, "/history")).get_data(as_text=True)
         assert "What has changed since" in now
+
+    def test_each_map_is_captioned_with_its_date_and_who_changed_it(self, client, world, login):
+        # Sara put Bente on the map on 3 March; today Mette moves Karsten Berg closer.
+        first = db.session.scalars(
+            select(NetworkRevision).where(NetworkRevision.family_id == world.family_a.id).order_by(NetworkRevision.at)
+        ).first()
+        first.at = datetime(2026, 3, 3, 10, 0, tzinfo=UTC)
+        db.session.commit()
+        karsten = person_named(world.family_a, "Karsten Berg")
+        services.update_person(world.family_a, karsten, {"ring": Ring.MIDDLE}, actor=world.consultant_a, among=[])
+        db.session.commit()
+        today = format_date(db.utcnow().astimezone(ZoneInfo("Europe/Copenhagen")), "long", locale="en")
+        login(world.parent_a)
+        page = client.get(n_url(world.family_a, f"/history?version={first.id}")).get_data(as_text=True)
+        captions = [html.unescape(c).strip() for c in re.findall(r"<figcaption[^>]*>(.*?)</figcaption>", page, re.S)]
+        assert captions == [
+            "The map March 3, 2026 – changed by Sara A",
+            f"The map {today} – changed by Mette A",
+        ]
+        assert "Then:" not in page and ">Now<" not in page
 
     def test_moves_are_named(self, client, world, login):
         login(world.parent_a)

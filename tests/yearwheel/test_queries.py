@@ -86,14 +86,14 @@ def test_meetings_for_linking_are_the_familys_own_in_time_order(ctx, world):
     assert starts == sorted(starts)
 
 
-def test_meetings_by_id_never_returns_another_familys_meeting(ctx, world):
-    own = queries.list_meetings(world.family_a)[0]
-    foreign = queries.list_meetings(world.family_b)[0]
-    found = queries.meetings_by_id(world.family_a, {own.id, foreign.id})
-    assert set(found) == {own.id} and found[own.id] is own
+def test_the_wheels_meetings_are_the_linked_ones_and_those_in_the_window_of_the_family_only(ctx, world):
+    from tests.yearwheel.helpers import meeting
 
-
-def test_meetings_by_id_without_ids_asks_nothing(ctx, world, count_queries):
-    with count_queries() as q:
-        assert queries.meetings_by_id(world.family_a, set()) == {}
-    assert q == []
+    start, end = datetime(2027, 1, 1, tzinfo=UTC), datetime(2027, 2, 1, tzinfo=UTC)
+    inside, outside = meeting(world.family_a, datetime(2027, 1, 31, 22, tzinfo=UTC)), meeting(world.family_a, end)
+    linked = meeting(world.family_a, datetime(2028, 6, 1, tzinfo=UTC))
+    foreign = meeting(world.family_b, datetime(2027, 1, 12, tzinfo=UTC))
+    found = queries.meetings_for_wheel(world.family_a, {linked.id, foreign.id}, start, end)
+    assert [m.id for m in found] == [inside.id, linked.id]
+    assert [m.id for m in queries.meetings_for_wheel(world.family_a, set(), start, end)] == [inside.id]
+    assert outside.id not in {m.id for m in found}

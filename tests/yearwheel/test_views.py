@@ -58,6 +58,37 @@ class TestWheel:
         assert "Før vinduet" not in page and "Familie B" not in page
         assert marked == "2026-11" and "this month" in page
 
+    def test_a_month_with_meetings_but_no_activity_shows_the_meetings(self, app, client, world, login):
+        a = world.family_a
+        march = meeting(a, datetime(2027, 3, 10, 9, 0, tzinfo=UTC))
+        june = meeting(a, datetime(2027, 5, 31, 22, 30, tzinfo=UTC))  # 1 June, 00:30 in Denmark
+        cancelled = meeting(a, datetime(2027, 4, 7, 9, 0, tzinfo=UTC))
+        cancelled.cancelled_at = datetime(2026, 11, 20, tzinfo=UTC)
+        linked = meeting(a, datetime(2027, 1, 12, 9, 0, tzinfo=UTC))
+        activity = add(app, a, world.consultant_a, (2027, 1), "Opfølgning")
+        activity.meeting_id = linked.id
+        db.session.commit()
+
+        def month(page, key):
+            return page.split(f'id="month-{key}"')[1].split('class="card yearwheel-month')[0]
+
+        for who in (world.parent_a, world.consultant_a):
+            login(who)
+            page = client.get(wheel_url(a)).get_data(as_text=True)
+            for key, shown in (("2027-03", march), ("2027-06", june)):
+                assert f'data-meeting="{shown.id}"' in month(page, key) and "Nothing planned" not in month(page, key)
+            assert f'/meetings/{march.id}"' in month(page, "2027-03") and "Follow-up" in month(page, "2027-03")
+            assert "Nothing planned" in month(page, "2027-05") and str(june.id) not in month(page, "2027-05")
+            # A cancelled meeting is not planned; a linked one shows once, under its activity.
+            assert "Nothing planned" in month(page, "2027-04") and f'data-meeting="{cancelled.id}"' not in page
+            assert month(page, "2027-01").count(f"/meetings/{linked.id}") == 1
+            segments = {g.get("data-month"): g for g in wheel_svg(page).iter("{http://www.w3.org/2000/svg}g")}
+            assert segments["2027-03"].get("data-meetings") == "1" and segments["2027-04"].get("data-meetings") == "0"
+            assert (
+                "".join(segments["2027-03"].find("{http://www.w3.org/2000/svg}text[@class='yw-count']").itertext())
+                == "1"
+            )
+
     def test_the_wheel_is_an_accessible_picture_that_marks_now(self, client, world, login):
         login(world.parent_a)
         page = client.get(wheel_url(world.family_a)).get_data(as_text=True)
