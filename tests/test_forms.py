@@ -31,3 +31,28 @@ from familyapp.forms import normalise_phone
 )
 def test_phone_numbers_in_odd_formats(typed, tidy):
     assert normalise_phone(typed) == tidy
+
+
+def test_an_edit_form_shows_the_objects_own_choice_and_the_values_passed_by_name(app):
+    """An edit form filled from an object selects the object's enum choice (not the first in the list), and a
+    value passed by name wins over the object's attribute of that name."""
+    import enum
+    from types import SimpleNamespace
+
+    from wtforms import SelectField, StringField
+    from wtforms.fields.choices import SelectChoice
+
+    from familyapp.forms import BaseForm
+
+    class Colour(enum.Enum):
+        RED = "red"
+        GREEN = "green"
+
+    class ColourForm(BaseForm):
+        colour = SelectField(choices=[SelectChoice("red", "Red"), SelectChoice("green", "Green")])
+        name = StringField()
+
+    with app.test_request_context():
+        form = ColourForm(obj=SimpleNamespace(colour=Colour.GREEN, name="stored"), name="passed", meta={"csrf": False})
+        assert form.colour.data == "green" and 'selected value="green"' in form.colour()
+        assert form.name.data == "passed"

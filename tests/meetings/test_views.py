@@ -348,3 +348,36 @@ def test_the_home_screens_meeting_figures_match_the_caseloads(app, world):
         assert nxt == queries.next_meetings([family.id], now).get(family.id)
         coming = queries.coming_of(meetings, now)
         assert coming is not None and coming.type is MeetingType.WORK and not coming.cancelled
+
+
+class TestEditKeepsTheMeeting:
+    """The edit form starts from the meeting's own values: saving it as the browser sends it changes only what the
+    consultant changed."""
+
+    def _work_meeting(self, app, world):
+        from familyapp.meetings.models import MeetingMode
+
+        with app.app_context():
+            m = factories.make_meeting(
+                db.session.merge(world.family_a),
+                db.session.merge(world.parent_a),
+                db.session.merge(world.consultant_a),
+                type=MeetingType.WORK,
+                mode=MeetingMode.VIDEO,
+            )
+            db.session.commit()
+            return m.id
+
+    def test_moving_a_meeting_keeps_its_type_and_mode(self, app, client, world, login):
+        from tests.html_forms import form_as_sent
+
+        mid = self._work_meeting(app, world)
+        login(world.consultant_a)
+        page = client.get(m_url(world, f"/{mid}/edit")).get_data(as_text=True)
+        data = form_as_sent(page, action="")
+        assert data["type"] == "work" and data["mode"] == "video"  # what the browser shows and would send
+        data["start"], data["end"] = "13:00", "14:00"
+        assert client.post(m_url(world, f"/{mid}/edit"), data=data).status_code == 302
+        moved = db.session.get(Meeting, mid)
+        assert moved.type is MeetingType.WORK and moved.mode.value == "video" and moved.moved_from is not None
+        assert moved.starts_at.astimezone(ZoneInfo("Europe/Copenhagen")).hour == 13
