@@ -52,11 +52,13 @@ def home(family_id: str):
     view = family_view_or_404(family_id, current_user, page="home")
     family, today, now = view.family, db.local_today(), db.utcnow()
     meetings = meeting_queries.list_meetings(family)
+    meeting = meeting_queries.coming_of(meetings, now)
     return render_template(
         "overview/home.html",
         view=view,
         family=family,
-        meeting=meeting_queries.coming_of(meetings, now),
+        meeting=meeting,
+        invited=view.is_family and meeting is not None and meeting_queries.invites(meeting, current_user),
         to_fill=scale_queries.to_fill(family, current_user, now, meetings, late=False) if view.is_family else [],
         consents_waiting=consent_queries.waiting_for(family, current_user) if current_user.role is Role.PARENT else 0,
         consultants=queries.household(family)[1],

@@ -381,3 +381,80 @@ class TestEditKeepsTheMeeting:
         moved = db.session.get(Meeting, mid)
         assert moved.type is MeetingType.WORK and moved.mode.value == "video" and moved.moved_from is not None
         assert moved.starts_at.astimezone(ZoneInfo("Europe/Copenhagen")).hour == 13
+
+
+def _meeting_without_the_family(app, world, **data):
+    """A work meeting between professionals: consultant A and the school, none of the family."""
+    from familyapp.meetings import services as meeting_services
+    from familyapp.meetings.models import MeetingMode
+
+    with app.app_context():
+        starts = db.utcnow().replace(hour=9, minute=0, second=0, microsecond=0) + timedelta(days=5)
+        values = {
+            "type": MeetingType.WORK,
+            "starts_at": starts,
+            "ends_at": starts + timedelta(hours=1),
+            "mode": MeetingMode.VIDEO,
+            "place": "Video",
+            "purpose": "Skole og jobcenter",
+            "preparation": "",
+            **data,
+        }
+        participants = [
+            {"kind": "consultant", "user_id": world.consultant_a.id, "role": "familiekonsulent"},
+            {"kind": "other", "name": "Lise Lærer", "role": "lærer", "decides": False},
+        ]
+        consultant = db.session.merge(world.consultant_a)
+        m = meeting_services.create_meeting(
+            db.session.merge(world.family_a), values, participants, actor=consultant, now=db.utcnow()
+        )
+        db.session.commit()
+        return m.id
+
+
+class TestOnlyTheInvitedAnswer:
+    """Only a family member who is among a meeting's participants is asked "Can you come?", and only they can
+    answer, ask or suggest people; a post from anyone else is refused and stores nothing."""
+
+    def _stored(self, mid) -> int:
+        from familyapp.meetings.models import MeetingSuggestion
+
+        return sum(
+            db.session.scalar(select(func.count()).select_from(model).where(model.meeting_id == mid))
+            for model in (MeetingReply, MeetingQuestion, MeetingSuggestion)
+        )
+
+    def test_the_family_is_not_asked_to_come_to_a_meeting_without_them(self, app, client, world, login):
+        from tests.network.helpers import person_named
+
+        mid = _meeting_without_the_family(app, world)
+        bente = person_named(world.family_a, "Bente")
+        login(world.parent_a)
+        page = client.get(m_url(world, f"/{mid}")).get_data(as_text=True)
+        assert "Skole og jobcenter" in page  # the family still sees the meeting, and why
+        assert "Can you come?" not in page and "reply-form" not in page
+        assert f'action="{m_url(world, f"/{mid}/questions")}"' not in page
+        assert f'action="{m_url(world, f"/{mid}/suggestions")}"' not in page
+        posts = {
+            "/reply": {"answer": "coming"},
+            "/questions": {"text": "Må jeg komme?"},
+            "/suggestions": {"people": [str(bente.id)]},
+        }
+        for path, data in posts.items():
+            assert client.post(m_url(world, f"/{mid}{path}"), data=data).status_code == 403, path
+        assert self._stored(mid) == 0
+
+    def test_the_other_parent_not_invited_is_not_asked_either(self, client, world, login):
+        meeting = meeting_of(world)  # Sara is invited; Jonas, her former partner, is not
+        login(world.parent_a2)
+        page = client.get(m_url(world, f"/{meeting.id}")).get_data(as_text=True)
+        assert "Can you come?" not in page and "reply-form" not in page
+        assert client.post(m_url(world, f"/{meeting.id}/reply"), data={"answer": "coming"}).status_code == 403
+        assert client.post(m_url(world, f"/{meeting.id}/questions"), data={"text": "Hej"}).status_code == 403
+        assert self._stored(meeting.id) == 0
+        assert "Answer or add a question" not in client.get(f"/families/{world.family_a.id}/").get_data(as_text=True)
+        login(world.parent_a)
+        assert "Answer or add a question" in client.get(f"/families/{world.family_a.id}/").get_data(as_text=True)
+        page = client.get(m_url(world, f"/{meeting.id}")).get_data(as_text=True)
+        assert "Can you come?" in page and "reply-form" in page
+        assert client.post(m_url(world, f"/{meeting.id}/reply"), data={"answer": "coming"}).status_code == 302
