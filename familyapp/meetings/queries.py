@@ -5,13 +5,14 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import exists, func, inspect, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import selectinload
 
 from .. import db
 from ..families.models import Family
 from ..network import queries as network_queries
 from ..network.queries import follows_the_map
+from .invitations import invites  # noqa: F401  (screens ask queries.invites; the services share the rule)
 from .models import Answer, Meeting, MeetingParticipant, MeetingQuestion, MeetingReply, MeetingSuggestion, MeetingType
 
 # A person the family hides from the co-consultant is not at the meeting for them: never listed, never offered,
@@ -26,21 +27,6 @@ def invited_from_map(view, meeting: Meeting) -> list:
     the meeting's participants are loaded)."""
     on_map = {p.id: p for p in network_queries.list_people(view)}
     return [on_map[p.network_person_id] for p in meeting.participants if p.network_person_id in on_map]
-
-
-def invites(meeting: Meeting, user) -> bool:
-    """Whether the meeting invites this family member: their person is among its participants. Only they are
-    asked "Can you come?", and only they may answer, ask a question or suggest people for it; a work meeting
-    between professionals, or a meeting for the other parent only, invites nobody else of the family. No query
-    when the participants are loaded with the meeting (``list_meetings`` and the meeting pages load them), one
-    otherwise."""
-    person_id = getattr(user, "person_id", None)
-    if person_id is None:
-        return False
-    if "participants" not in inspect(meeting).unloaded:
-        return any(p.person_id == person_id for p in meeting.participants)
-    listed = exists().where(MeetingParticipant.meeting_id == meeting.id, MeetingParticipant.person_id == person_id)
-    return bool(db.session.scalar(select(listed)))
 
 
 def list_meetings(family: Family) -> list[Meeting]:

@@ -13,7 +13,7 @@ from .. import db
 from ..audit import record_event
 from ..families.models import Family
 from ..locking import check_version
-from . import queries
+from .invitations import invites
 from .models import (
     Answer,
     CalendarFeed,
@@ -161,7 +161,7 @@ def save_referat(family: Family, meeting: Meeting, data: dict, *, actor, version
 def _open_for_family(meeting: Meeting, user, now: datetime) -> None:
     """Refuse a family member's answer, question or suggestion for a meeting that does not invite them (checked
     first: nothing is stored), that is cancelled, or that is over."""
-    if not queries.invites(meeting, user):
+    if not invites(meeting, user):
         raise MeetingError("not_invited")
     if meeting.cancelled:
         raise MeetingError("reply_cancelled")
