@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from .. import db, gate, locking
 from ..access import FamilyView, family_screen_or_404, forbid, get_in_family_or_404
 from ..families import queries as family_queries
+from ..families.models import AssignmentRole
 from ..network import queries as network_queries
 from . import ics, planning, queries, services
 from .forms import CancelForm, QuestionForm, ReferatForm, ReplyForm, SuggestForm
@@ -72,6 +73,7 @@ def _meeting_page(
     saved = {"answer": my_reply.answer.value, "reason": my_reply.reason, "wish": my_reply.wish} if my_reply else None
     form = reply_form or ReplyForm(data=saved)
     questions, suggestions = queries.questions_for(meeting), _suggestions(view, meeting)
+    now, deadline = _now(), current_app.config["REFERAT_DEADLINE_WORKING_DAYS"]
     return render_template(
         "meetings/detail.html",
         view=view,
@@ -90,10 +92,21 @@ def _meeting_page(
         my_reply=my_reply,
         invited=invited,
         # Only those the meeting invites are asked whether they come, and may ask or suggest people.
-        open_for_family=invited and not meeting.cancelled and meeting.ends_at >= _now(),
+        open_for_family=invited and not meeting.cancelled and meeting.ends_at >= now,
+        past=meeting.ends_at < now,
+        referat_due=queries.referat_due(meeting, deadline),
+        referat_late=queries.referat_late(meeting, deadline, now),
+        ask=_contact_person(view),
         invitees=(invitees := _invitees(view, meeting)),
         invitation_text=gate.invitation_template() if any(not ok for _p, ok, _a in invitees) else None,
     ), status
+
+
+def _contact_person(view: FamilyView):
+    """Whom the family asks about a late referat: the family consultant (the household is loaded once a request)."""
+    _people, consultants = family_queries.household(view.family)
+    primary = [a for a in consultants if a.role is AssignmentRole.PRIMARY]
+    return next((a.consultant for a in primary or consultants), None)
 
 
 def _invitees(view: FamilyView, meeting: Meeting) -> list[tuple]:

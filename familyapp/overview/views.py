@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -107,11 +107,13 @@ SORTS = {
 
 
 def caseload_overview(families: list, now, sort: str) -> list[dict]:
-    """Each family with its next meeting, next due follow-up and waiting replies: four queries in all."""
+    """Each family with its next meeting, next due follow-up, waiting replies and referats past their deadline:
+    six queries in all."""
     ids = [family.id for family, _role in families]
     last = meeting_queries.last_contacts(ids, now)
     upcoming = meeting_queries.next_meetings(ids, now)
     waiting = meeting_queries.waiting_replies(ids)
+    late = meeting_queries.late_referats(ids, now, current_app.config["REFERAT_DEADLINE_WORKING_DAYS"])
     rows = []
     for family, role in families:
         nxt = upcoming.get(family.id)
@@ -123,6 +125,7 @@ def caseload_overview(families: list, now, sort: str) -> list[dict]:
                 "next": nxt,
                 "follow_up": follow_up(family, last_day, db.local_date(nxt) if nxt else None, db.local_date(now)),
                 "waiting": waiting.get(family.id, 0),
+                "late_referats": late.get(family.id, 0),
             }
         )
     return sorted(rows, key=SORTS.get(sort, SORTS["due"]))

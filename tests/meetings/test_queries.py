@@ -209,3 +209,31 @@ def test_a_meeting_invites_only_the_family_members_among_its_participants(ctx, w
     db.session.expunge_all()
     fresh = db.session.scalar(select(Meeting).where(Meeting.id == meeting.id))
     assert queries.invites(fresh, world.parent_a) and not queries.invites(fresh, world.parent_a2)
+
+
+def test_a_referat_is_late_after_the_working_days_of_the_deadline_in_one_query(ctx, world, count_queries):
+    """A meeting on a Friday with a deadline of 5 working days: due the next Friday, late from the Saturday; a
+    meeting with its referat, or cancelled, is never late."""
+    from datetime import UTC, datetime
+
+    today = db.local_today()
+    friday = today - timedelta(days=28 + (today.weekday() - 4) % 7)
+    start = datetime(friday.year, friday.month, friday.day, 9, tzinfo=UTC)
+    held = make_meeting(world.family_a, world.parent_a, world.consultant_a, starts_at=start)
+    written = make_meeting(world.family_a, world.parent_a, world.consultant_a, starts_at=start)
+    services.save_referat(
+        world.family_a, written, {"minutes": "x", "decisions": "", "next_step": ""}, actor=None, version=1
+    )
+    gone = make_meeting(world.family_b, world.parent_b, world.consultant_b, starts_at=start)
+    services.cancel_meeting(world.family_b, gone, "", actor=None)
+    db.session.commit()
+    assert queries.referat_due(held, 5) == friday + timedelta(days=7)
+    ids = [world.family_a.id, world.family_b.id]
+    due_day = datetime(friday.year, friday.month, friday.day, 20, tzinfo=UTC) + timedelta(days=7)
+    with count_queries() as q:
+        assert queries.late_referats(ids, due_day, 5) == {}
+    assert len(q) == 1
+    assert queries.late_referats(ids, due_day + timedelta(days=1), 5) == {world.family_a.id: 1}
+    assert queries.late_referats(ids, due_day + timedelta(days=1), 6) == {}  # the municipality's own deadline
+    assert queries.referat_late(held, 5, due_day + timedelta(days=1)) and not queries.referat_late(held, 5, due_day)
+    assert not queries.referat_late(written, 5, due_day + timedelta(days=30))

@@ -458,3 +458,55 @@ class TestOnlyTheInvitedAnswer:
         page = client.get(m_url(world, f"/{meeting.id}")).get_data(as_text=True)
         assert "Can you come?" in page and "reply-form" in page
         assert client.post(m_url(world, f"/{meeting.id}/reply"), data={"answer": "coming"}).status_code == 302
+
+
+def _held(app, world, days_ago: int, **data):
+    """A follow-up meeting with Sara that ended ``days_ago`` days ago (an hour long), without a referat."""
+    with app.app_context():
+        ends = db.utcnow().replace(microsecond=0) - timedelta(days=days_ago)
+        m = factories.make_meeting(
+            db.session.merge(world.family_a),
+            db.session.merge(world.parent_a),
+            db.session.merge(world.consultant_a),
+            starts_at=ends - timedelta(hours=1),
+            **data,
+        )
+        db.session.commit()
+        return m.id
+
+
+class TestAfterTheMeeting:
+    def test_a_cancelled_meeting_says_when_and_why_and_asks_for_nothing(self, app, client, world, login):
+        from flask_babel import force_locale, format_date
+
+        meeting = meeting_of(world)
+        login(world.consultant_a)
+        client.post(m_url(world, f"/{meeting.id}/cancel"), data={"reason": "Mette er syg"})
+        with app.test_request_context(), force_locale("en"):
+            cancelled_on = format_date(db.session.get(Meeting, meeting.id).cancelled_at)
+        login(world.parent_a)
+        page = client.get(m_url(world, f"/{meeting.id}")).get_data(as_text=True)
+        assert f"This meeting was cancelled on {cancelled_on}." in page and "Why: Mette er syg" in page
+        assert "Can you come?" not in page and "reply-form" not in page
+        assert "No answers yet" not in page and "The referat comes" not in page and 'id="referat"' not in page
+        login(world.consultant_a)
+        page = client.get(m_url(world, f"/{meeting.id}")).get_data(as_text=True)
+        assert "No answers yet" not in page and "Write the referat" not in page and "The referat comes" not in page
+
+    def test_a_past_meeting_shows_who_took_part_and_asks_for_no_answer(self, app, client, world, login):
+        mid = _held(app, world, 1)
+        for user in (world.parent_a, world.parent_a2, world.consultant_a):
+            login(user)
+            page = client.get(m_url(world, f"/{mid}")).get_data(as_text=True)
+            assert "No answers yet" not in page and "Can you come?" not in page and "reply-form" not in page
+            assert "Participants" in page and "Who comes" not in page and "Lise Lærer" in page
+            assert "not invited" not in page  # nothing to come to any more
+
+    def test_a_referat_past_its_deadline_is_late_and_says_whom_to_ask(self, app, client, world, login):
+        recent, old = _held(app, world, 1), _held(app, world, 12)
+        login(world.parent_a)
+        page = client.get(m_url(world, f"/{recent}")).get_data(as_text=True)
+        assert "The referat comes by" in page and "The referat is late" not in page
+        page = client.get(m_url(world, f"/{old}")).get_data(as_text=True)
+        assert "The referat is late." in page and "Ask Mette A about it." in page
+        assert "The referat comes" not in page and 'href="tel:+4511223344"' in page
