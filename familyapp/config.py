@@ -66,6 +66,9 @@ def from_environment(instance_path: str) -> dict:
         #: Whom a person calls when a new phone was added to their login and it was not them, e.g.
         #: "Familieafdelingen på 70 10 20 30"; without it, the person who confirmed the new activation.
         "SECURITY_CONTACT": os.environ.get("SECURITY_CONTACT", ""),
+        #: The municipality's deadline for the referat, in working days after the meeting (Monday to Friday): after
+        #: it the family sees that the referat is late and whom to ask, and the caseload shows it as overdue.
+        "REFERAT_DEADLINE_WORKING_DAYS": _whole_number("REFERAT_DEADLINE_WORKING_DAYS", 5),
         #: Pages kept on a phone for reading offline are neither shown nor kept after this many days (0: none).
         "OFFLINE_MAX_AGE_DAYS": _whole_number("OFFLINE_MAX_AGE_DAYS", 3),
         #: The release's name (e.g. the deployed commit); a new one makes phones offer "Ny version – opdater".

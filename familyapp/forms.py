@@ -53,6 +53,22 @@ class BaseForm(FlaskForm):
                 return CombinedMultiDict((request.files, request.form))
             return request.form
 
+    def process(self, formdata=None, obj=None, data=None, extra_filters=None, **kwargs):
+        """Fill the fields; an edit form starts from the object's own values. WTForms would let an attribute of
+        ``obj`` win over a value passed by name, and put an enum attribute into a choice field as
+        ``MeetingType.WORK``, which matches no choice: the browser then shows (and sends back) the first choice, so
+        saving a work meeting made it a start meeting. Here a value passed by name (or in ``data``) wins, and an
+        enum read from ``obj`` is its stored value, as the choices are."""
+        if obj is not None:
+            from_obj = {name: _stored(getattr(obj, name)) for name in self._fields if hasattr(obj, name)}
+            data, obj, kwargs = {**from_obj, **(data or {}), **kwargs}, None, {}
+        super().process(formdata, obj, data=data, extra_filters=extra_filters, **kwargs)
+
+
+def _stored(value):
+    """An enum as the value it is stored and offered as (choices are ``enum_choices``); anything else as it is."""
+    return value.value if isinstance(value, enum.Enum) else value
+
 
 def strip(value):
     """A filter: surrounding spaces are dropped, so a blank answer counts as missing."""

@@ -153,6 +153,18 @@ def meeting_participant(family: Family, meeting, data: dict):
     )
 
 
+def invite_member(family: Family, meeting, user: User) -> None:
+    """Add a family member's person to a meeting's participants (only the invited answer, ask and suggest)."""
+    from sqlalchemy import inspect
+
+    row = meeting_participant(family, meeting, {"kind": "member", "person_id": user.person_id})
+    if "participants" in inspect(meeting).unloaded:
+        db.session.add(row)
+    else:
+        meeting.participants.append(row)
+    db.session.flush()
+
+
 def make_meeting(family: Family, parent: User, consultant: User, starts_at: datetime | None = None, **data):
     """A follow-up meeting (by default in a week, 10-11) with the parent and the consultant."""
     starts_at = starts_at or (db.utcnow().replace(hour=9, minute=0, second=0, microsecond=0) + timedelta(days=7))

@@ -18,6 +18,7 @@ VARIABLES = (
     "PROXY_FIX_HOPS",
     "OFFLINE_MAX_AGE_DAYS",
     "FAMILYAPP_RELEASE",
+    "REFERAT_DEADLINE_WORKING_DAYS",
 )
 
 
@@ -72,6 +73,11 @@ def test_no_proxy_is_trusted_unless_said(env):
 @pytest.mark.parametrize("raw, days", [("", 3), ("0", 0), (" 14 ", 14)])
 def test_a_whole_number_or_the_default(env, raw, days):
     assert env(OFFLINE_MAX_AGE_DAYS=raw)["OFFLINE_MAX_AGE_DAYS"] == days
+
+
+def test_the_referat_deadline_is_five_working_days_unless_the_municipality_says_otherwise(env):
+    assert env()["REFERAT_DEADLINE_WORKING_DAYS"] == 5
+    assert env(REFERAT_DEADLINE_WORKING_DAYS="10")["REFERAT_DEADLINE_WORKING_DAYS"] == 10
 
 
 @pytest.mark.parametrize("raw", ["-1", "2.5", "tre"])

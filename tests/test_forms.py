@@ -48,3 +48,28 @@ def test_every_line_ending_gives_the_same_text(app, newline):
         assert request.form.getlist("comment") == ["a\nb", "c\nd"]
         form = _NoteForm()
         assert form.validate() and form.note.data == "Første linje\nAnden linje\n\nNyt afsnit"
+
+
+def test_an_edit_form_shows_the_objects_own_choice_and_the_values_passed_by_name(app):
+    """An edit form filled from an object selects the object's enum choice (not the first in the list), and a
+    value passed by name wins over the object's attribute of that name."""
+    import enum
+    from types import SimpleNamespace
+
+    from wtforms import SelectField, StringField
+    from wtforms.fields.choices import SelectChoice
+
+    from familyapp.forms import BaseForm
+
+    class Colour(enum.Enum):
+        RED = "red"
+        GREEN = "green"
+
+    class ColourForm(BaseForm):
+        colour = SelectField(choices=[SelectChoice("red", "Red"), SelectChoice("green", "Green")])
+        name = StringField()
+
+    with app.test_request_context():
+        form = ColourForm(obj=SimpleNamespace(colour=Colour.GREEN, name="stored"), name="passed", meta={"csrf": False})
+        assert form.colour.data == "green" and 'selected value="green"' in form.colour()
+        assert form.name.data == "passed"

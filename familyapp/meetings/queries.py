@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from collections import Counter
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import selectinload
 
 from .. import db
+from ..dates import add_working_days
 from ..families.models import Family
 from ..network import queries as network_queries
 from ..network.queries import follows_the_map
+from .invitations import invites  # noqa: F401  (screens ask queries.invites; the services share the rule)
 from .models import Answer, Meeting, MeetingParticipant, MeetingQuestion, MeetingReply, MeetingSuggestion, MeetingType
 
 # A person the family hides from the co-consultant is not at the meeting for them: never listed, never offered,
@@ -149,3 +152,36 @@ def waiting_replies(family_ids: list[uuid.UUID]) -> dict:
         for fid, n in db.session.execute(stmt):
             counts[fid] = counts.get(fid, 0) + n
     return counts
+
+
+def referat_due(meeting: Meeting, working_days: int) -> date:
+    """The last day the referat may come: ``working_days`` working days after the meeting's (Danish) day."""
+    return _due(meeting.ends_at, working_days)
+
+
+def _due(ends_at: datetime, working_days: int) -> date:
+    return add_working_days(db.local_date(ends_at), working_days)
+
+
+def referat_late(meeting: Meeting, working_days: int, now: datetime) -> bool:
+    """A held meeting (not cancelled) whose referat has not come by its deadline."""
+    if meeting.cancelled or meeting.referat_at is not None or meeting.ends_at >= now:
+        return False
+    return referat_due(meeting, working_days) < db.local_date(now)
+
+
+def late_referats(family_ids: list[uuid.UUID], now: datetime, working_days: int) -> dict:
+    """How many of each family's held meetings have no referat past its deadline (one query): the meetings that
+    ended at least that many days ago are read, and the working days counted for each."""
+    if not family_ids:
+        return {}
+    # N working days are at least N days: a meeting that ended since then cannot be late (a day more for the zone).
+    stmt = select(Meeting.family_id, Meeting.ends_at).where(
+        Meeting.family_id.in_(family_ids),
+        Meeting.cancelled_at.is_(None),
+        Meeting.referat_at.is_(None),
+        Meeting.ends_at < now - timedelta(days=max(working_days - 1, 0)),
+    )
+    today = db.local_date(now)
+    late = Counter(fid for fid, ends_at in db.session.execute(stmt) if _due(db.as_utc(ends_at), working_days) < today)
+    return dict(late)

@@ -13,6 +13,7 @@ from .. import db
 from ..audit import record_event
 from ..families.models import Family
 from ..locking import check_version
+from .invitations import invites
 from .models import (
     Answer,
     CalendarFeed,
@@ -157,7 +158,11 @@ def save_referat(family: Family, meeting: Meeting, data: dict, *, actor, version
     record_event(actor, "meeting.referat_saved", family=family, obj=meeting)
 
 
-def _open_for_family(meeting: Meeting, now: datetime) -> None:
+def _open_for_family(meeting: Meeting, user, now: datetime) -> None:
+    """Refuse a family member's answer, question or suggestion for a meeting that does not invite them (checked
+    first: nothing is stored), that is cancelled, or that is over."""
+    if not invites(meeting, user):
+        raise MeetingError("not_invited")
     if meeting.cancelled:
         raise MeetingError("reply_cancelled")
     if meeting.ends_at < now:
@@ -166,7 +171,7 @@ def _open_for_family(meeting: Meeting, now: datetime) -> None:
 
 def reply(family: Family, meeting: Meeting, user, answer: Answer, reason: str, wish: str, *, now: datetime):
     """A family member's answer (one per person; a new answer replaces the old and waits to be seen)."""
-    _open_for_family(meeting, now)
+    _open_for_family(meeting, user, now)
     existing = _own_reply(meeting, user)
     if existing is None:
         try:
@@ -191,7 +196,7 @@ def _own_reply(meeting: Meeting, user) -> MeetingReply | None:
 
 def add_question(family: Family, meeting: Meeting, user, text: str, *, now: datetime) -> MeetingQuestion:
     """A question or topic the family wants to bring to the meeting."""
-    _open_for_family(meeting, now)
+    _open_for_family(meeting, user, now)
     question = MeetingQuestion(family_id=family.id, meeting_id=meeting.id, user_id=user.id, text=text)
     db.session.add(question)
     db.session.flush()
@@ -205,7 +210,7 @@ def suggest_participants(family: Family, meeting: Meeting, user, people: list, *
     :param people: NetworkPerson rows the member can see on the map.
     :return: how many suggestions are new.
     """
-    _open_for_family(meeting, now)
+    _open_for_family(meeting, user, now)
     taken = {p.network_person_id for p in meeting.participants} | set(
         db.session.scalars(
             select(MeetingSuggestion.network_person_id).where(

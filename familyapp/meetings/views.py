@@ -13,8 +13,9 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
 from .. import db, gate, locking
-from ..access import FamilyView, family_screen_or_404, get_in_family_or_404
+from ..access import FamilyView, family_screen_or_404, forbid, get_in_family_or_404
 from ..families import queries as family_queries
+from ..families.models import AssignmentRole
 from ..network import queries as network_queries
 from . import ics, planning, queries, services
 from .forms import CancelForm, QuestionForm, ReferatForm, ReplyForm, SuggestForm
@@ -31,6 +32,7 @@ MESSAGES = {
     "cancelled": _l("The meeting is cancelled and cannot be changed."),
     "reply_cancelled": _l("The meeting is cancelled, so there is nothing to answer. Your text is kept below."),
     "reply_past": _l("The meeting is over. Your text is kept below; you can tell your contact person."),
+    "not_invited": _l("Only the people invited to the meeting can answer here. Nothing was saved."),
 }
 
 
@@ -65,11 +67,13 @@ def _meeting_page(
     if suggest_form is None:
         suggest_form = SuggestForm(formdata=None)
     suggest_form.people.choices = planning.map_choices(on_map)
+    invited = view.is_family and queries.invites(meeting, view.viewer)
     if view.is_family:
         my_reply = next((r for r in replies if r.user_id == view.viewer.id), None)
     saved = {"answer": my_reply.answer.value, "reason": my_reply.reason, "wish": my_reply.wish} if my_reply else None
     form = reply_form or ReplyForm(data=saved)
     questions, suggestions = queries.questions_for(meeting), _suggestions(view, meeting)
+    now, deadline = _now(), current_app.config["REFERAT_DEADLINE_WORKING_DAYS"]
     return render_template(
         "meetings/detail.html",
         view=view,
@@ -86,10 +90,23 @@ def _meeting_page(
         unseen=view.can_edit and any(x.seen_at is None for x in [*replies, *questions, *(s for s, _n in suggestions)]),
         on_map={p.id for p in on_map},
         my_reply=my_reply,
-        open_for_family=not meeting.cancelled and meeting.ends_at >= _now(),
+        invited=invited,
+        # Only those the meeting invites are asked whether they come, and may ask or suggest people.
+        open_for_family=invited and not meeting.cancelled and meeting.ends_at >= now,
+        past=meeting.ends_at < now,
+        referat_due=queries.referat_due(meeting, deadline),
+        referat_late=queries.referat_late(meeting, deadline, now),
+        ask=_contact_person(view),
         invitees=(invitees := _invitees(view, meeting)),
         invitation_text=gate.invitation_template() if any(not ok for _p, ok, _a in invitees) else None,
     ), status
+
+
+def _contact_person(view: FamilyView):
+    """Whom the family asks about a late referat: the family consultant (the household is loaded once a request)."""
+    _people, consultants = family_queries.household(view.family)
+    primary = [a for a in consultants if a.role is AssignmentRole.PRIMARY]
+    return next((a.consultant for a in primary or consultants), None)
 
 
 def _invitees(view: FamilyView, meeting: Meeting) -> list[tuple]:
@@ -138,11 +155,20 @@ def mark_seen(family_id: str, meeting_id: str):
     return redirect(url_for("meetings.detail", family_id=view.family.id, meeting_id=meeting.id, _anchor="answers"))
 
 
+def _invited_or_403(meeting: Meeting) -> None:
+    """A family member's answer, question or suggestion for a meeting that does not invite them is refused (403,
+    audited) before anything is read from the form; the services refuse it too."""
+    if not queries.invites(meeting, current_user):
+        forbid(str(MESSAGES["not_invited"]))
+
+
 def _family_change(view: FamilyView, meeting: Meeting, form, act):
     """Run a family member's reply or question; a refusal keeps what was typed."""
     try:
         act()
     except services.MeetingError as exc:
+        if exc.key == "not_invited":
+            forbid(str(MESSAGES[exc.key]))
         db.session.rollback()
         form.form_errors.append(str(MESSAGES[exc.key]))
         return None
@@ -157,6 +183,7 @@ def reply(family_id: str, meeting_id: str):
     """A family member answers: coming, or cannot come with a reason and a wish for another time."""
     view = family_screen_or_404(family_id, family_only=True)
     meeting = _meeting_or_404(view, meeting_id)
+    _invited_or_403(meeting)
     form = ReplyForm()
     if form.validate_on_submit():
         answer = Answer(form.answer.data)
@@ -179,6 +206,7 @@ def add_question(family_id: str, meeting_id: str):
     """A family member adds a question or topic before the meeting."""
     view = family_screen_or_404(family_id, family_only=True)
     meeting = _meeting_or_404(view, meeting_id)
+    _invited_or_403(meeting)
     form = QuestionForm()
     if form.validate_on_submit():
         done = _family_change(
@@ -198,6 +226,7 @@ def suggest(family_id: str, meeting_id: str):
     """A family member suggests people from the network map to invite; the consultant decides."""
     view = family_screen_or_404(family_id, family_only=True)
     meeting = _meeting_or_404(view, meeting_id)
+    _invited_or_403(meeting)
     on_map = network_queries.list_people(view)
     form = SuggestForm()
     form.people.choices = planning.map_choices(on_map)

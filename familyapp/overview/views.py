@@ -53,6 +53,7 @@ def home(family_id: str):
     view = family_view_or_404(family_id, current_user, page="home")
     family, today, now = view.family, db.local_today(), db.utcnow()
     meetings = meeting_queries.list_meetings(family)
+    meeting = meeting_queries.coming_of(meetings, now)
     return render_template(
         "overview/home.html",
         # What the family member has not read yet (a new consultant, a new phone on their login) stays on their
@@ -61,7 +62,8 @@ def home(family_id: str):
         security_contact=current_app.config.get("SECURITY_CONTACT") or "",
         view=view,
         family=family,
-        meeting=meeting_queries.coming_of(meetings, now),
+        meeting=meeting,
+        invited=view.is_family and meeting is not None and meeting_queries.invites(meeting, current_user),
         to_fill=scale_queries.to_fill(family, current_user, now, meetings, late=False) if view.is_family else [],
         consents_waiting=consent_queries.waiting_for(family, current_user) if current_user.role is Role.PARENT else 0,
         consultants=queries.household(family)[1],
@@ -110,11 +112,13 @@ SORTS = {
 
 
 def caseload_overview(families: list, now, sort: str) -> list[dict]:
-    """Each family with its next meeting, next due follow-up and waiting replies: four queries in all."""
+    """Each family with its next meeting, next due follow-up, waiting replies and referats past their deadline:
+    six queries in all."""
     ids = [family.id for family, _role in families]
     last = meeting_queries.last_contacts(ids, now)
     upcoming = meeting_queries.next_meetings(ids, now)
     waiting = meeting_queries.waiting_replies(ids)
+    late = meeting_queries.late_referats(ids, now, current_app.config["REFERAT_DEADLINE_WORKING_DAYS"])
     rows = []
     for family, role in families:
         nxt = upcoming.get(family.id)
@@ -126,6 +130,7 @@ def caseload_overview(families: list, now, sort: str) -> list[dict]:
                 "next": nxt,
                 "follow_up": follow_up(family, last_day, db.local_date(nxt) if nxt else None, db.local_date(now)),
                 "waiting": waiting.get(family.id, 0),
+                "late_referats": late.get(family.id, 0),
             }
         )
     return sorted(rows, key=SORTS.get(sort, SORTS["due"]))

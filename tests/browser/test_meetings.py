@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import date, timedelta
 
 from playwright.sync_api import expect
 
@@ -182,5 +183,41 @@ def test_a_parent_subscribes_to_the_calendar_from_a_phone(live_server, browser):
         # Nothing on the page is wider than the phone, and the address is not cut off from selection.
         assert parent.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
         assert field.evaluate("el => el.readOnly && el.getBoundingClientRect().right <= window.innerWidth")
+    finally:
+        context.close()
+
+
+def test_moving_a_work_meeting_in_the_browser_keeps_its_type_and_mode(live_server, browser):
+    """The consultant plans a work meeting by video, then moves it an hour: the edit form opens on the meeting's
+    own type and mode, and after saving it is still a work meeting by video (it used to become the first choice,
+    a start meeting in person)."""
+    world = live_server.seed()
+    base, family = live_server.url, world["family_a"]
+    purpose = f"Skole og jobcenter {uuid.uuid4().hex[:8]}"
+    context, page = _signed_in(browser, world["links"]["consultant_a"], DESKTOP, "Arbejdscomputer")
+    try:
+        page.goto(f"{base}/families/{family}/meetings/new")
+        page.select_option("select[name=type]", "work")
+        page.select_option("select[name=mode]", "video")
+        page.fill("input[name=day]", (date.today() + timedelta(days=20)).isoformat())
+        page.fill("input[name=start]", "09:00")
+        page.fill("input[name=end]", "10:00")
+        page.fill("textarea[name=purpose]", purpose)
+        page.locator("form.card button.button-primary").click()
+        expect(page).to_have_url(re.compile(rf"/families/{family}/meetings/{MEETING}$"))
+        meeting_url = page.url
+
+        page.goto(f"{meeting_url}/edit")
+        expect(page.locator("select[name=type]")).to_have_value("work")
+        expect(page.locator("select[name=mode]")).to_have_value("video")
+        page.fill("input[name=start]", "10:00")
+        page.fill("input[name=end]", "11:00")
+        page.locator("form.card button.button-primary").click()
+        expect(page).to_have_url(meeting_url)
+
+        page.goto(f"{meeting_url}/edit")
+        expect(page.locator("select[name=type]")).to_have_value("work")
+        expect(page.locator("select[name=mode]")).to_have_value("video")
+        expect(page.locator("input[name=start]")).to_have_value("10:00")
     finally:
         context.close()

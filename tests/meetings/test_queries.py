@@ -11,7 +11,7 @@ from familyapp.access import FamilyView
 from familyapp.meetings import queries, services
 from familyapp.meetings.models import Answer, MeetingType
 from familyapp.network import services as network_services
-from tests.factories import make_meeting, meeting_participant
+from tests.factories import invite_member, make_meeting, meeting_participant
 from tests.network.helpers import person_named
 
 
@@ -153,6 +153,7 @@ def test_a_family_with_only_cancelled_or_future_meetings_has_no_last_contact(ctx
 def test_waiting_replies_count_each_familys_unseen_rows_in_three_queries(ctx, world, count_queries):
     now = db.utcnow()
     a, b = meeting_in(world, 3), meeting_in(world, 3, family=world.family_b)
+    invite_member(world.family_a, a, world.parent_a2)
     services.reply(world.family_a, a, world.parent_a, Answer.COMING, "", "", now=now)
     services.add_question(world.family_a, a, world.parent_a2, "Hvem kommer?", now=now)
     services.suggest_participants(world.family_a, a, world.parent_a, [person_named(world.family_a, "Bente")], now=now)
@@ -169,6 +170,7 @@ def test_waiting_replies_count_each_familys_unseen_rows_in_three_queries(ctx, wo
 def test_not_coming_is_the_persons_own_cannot_answers_only(ctx, world):
     now = db.utcnow()
     first, second, third = meeting_in(world, 2), meeting_in(world, 3), meeting_in(world, 4)
+    invite_member(world.family_a, third, world.parent_a2)
     services.reply(world.family_a, first, world.parent_a, Answer.CANNOT, "Syg", "", now=now)
     services.reply(world.family_a, second, world.parent_a, Answer.COMING, "", "", now=now)
     services.reply(world.family_a, third, world.parent_a2, Answer.CANNOT, "", "", now=now)
@@ -180,6 +182,7 @@ def test_not_coming_is_the_persons_own_cannot_answers_only(ctx, world):
 def test_replies_questions_and_suggestions_of_one_meeting_only(ctx, world):
     now = db.utcnow()
     meeting, other = meeting_in(world, 2), meeting_in(world, 3)
+    invite_member(world.family_a, meeting, world.parent_a2)
     services.add_question(world.family_a, meeting, world.parent_a, "Første", now=now)
     services.add_question(world.family_a, meeting, world.parent_a2, "Anden", now=now)
     services.add_question(world.family_a, other, world.parent_a, "Andet møde", now=now)
@@ -191,3 +194,46 @@ def test_replies_questions_and_suggestions_of_one_meeting_only(ctx, world):
     assert queries.replies_for(meeting) == [] and len(queries.replies_for(other)) == 1
     assert [s.network_person_id for s in queries.suggestions_for(meeting)] == [granny.id, teacher.id]
     assert queries.suggestions_for(other) == []
+
+
+def test_a_meeting_invites_only_the_family_members_among_its_participants(ctx, world):
+    """The same answer from the loaded participants (no query) and from the database (one query)."""
+    from sqlalchemy import select
+
+    from familyapp.meetings.models import Meeting
+
+    meeting = meeting_in(world, 3)  # Sara and consultant A
+    assert queries.invites(meeting, world.parent_a) and not queries.invites(meeting, world.parent_a2)
+    assert not queries.invites(meeting, world.consultant_a)  # a professional is never asked "Can you come?"
+    db.session.commit()
+    db.session.expunge_all()
+    fresh = db.session.scalar(select(Meeting).where(Meeting.id == meeting.id))
+    assert queries.invites(fresh, world.parent_a) and not queries.invites(fresh, world.parent_a2)
+
+
+def test_a_referat_is_late_after_the_working_days_of_the_deadline_in_one_query(ctx, world, count_queries):
+    """A meeting on a Friday with a deadline of 5 working days: due the next Friday, late from the Saturday; a
+    meeting with its referat, or cancelled, is never late."""
+    from datetime import UTC, datetime
+
+    today = db.local_today()
+    friday = today - timedelta(days=28 + (today.weekday() - 4) % 7)
+    start = datetime(friday.year, friday.month, friday.day, 9, tzinfo=UTC)
+    held = make_meeting(world.family_a, world.parent_a, world.consultant_a, starts_at=start)
+    written = make_meeting(world.family_a, world.parent_a, world.consultant_a, starts_at=start)
+    services.save_referat(
+        world.family_a, written, {"minutes": "x", "decisions": "", "next_step": ""}, actor=None, version=1
+    )
+    gone = make_meeting(world.family_b, world.parent_b, world.consultant_b, starts_at=start)
+    services.cancel_meeting(world.family_b, gone, "", actor=None)
+    db.session.commit()
+    assert queries.referat_due(held, 5) == friday + timedelta(days=7)
+    ids = [world.family_a.id, world.family_b.id]
+    due_day = datetime(friday.year, friday.month, friday.day, 20, tzinfo=UTC) + timedelta(days=7)
+    with count_queries() as q:
+        assert queries.late_referats(ids, due_day, 5) == {}
+    assert len(q) == 1
+    assert queries.late_referats(ids, due_day + timedelta(days=1), 5) == {world.family_a.id: 1}
+    assert queries.late_referats(ids, due_day + timedelta(days=1), 6) == {}  # the municipality's own deadline
+    assert queries.referat_late(held, 5, due_day + timedelta(days=1)) and not queries.referat_late(held, 5, due_day)
+    assert not queries.referat_late(written, 5, due_day + timedelta(days=30))

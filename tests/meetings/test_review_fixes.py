@@ -24,6 +24,8 @@ def url(world, rest=""):
 
 def test_the_other_parent_sees_yes_or_no_but_not_the_reason(client, world, login):
     meeting = meeting_of(world)
+    factories.invite_member(world.family_a, meeting, world.parent_a2)
+    db.session.commit()
     login(world.parent_a2)
     client.post(
         url(world, f"/meetings/{meeting.id}/reply"), data={"answer": "cannot", "reason": "Lægetid", "wish": "Onsdag"}

@@ -21,7 +21,7 @@ from familyapp.meetings.models import (
     MeetingReply,
     MeetingSuggestion,
 )
-from tests.factories import make_meeting, meeting_participant
+from tests.factories import invite_member, make_meeting, meeting_participant
 from tests.network.helpers import person_named
 
 
@@ -236,6 +236,7 @@ def test_each_person_is_suggested_once_and_participants_are_not_suggested(ctx, w
     granny, caseworker = person_named(family, "Bente"), person_named(family, "Karsten Berg")
     meeting.participants.append(meeting_participant(family, meeting, services.participant_from_map(caseworker)))
     db.session.flush()
+    invite_member(family, meeting, world.parent_a2)
     now = db.utcnow()
     assert services.suggest_participants(family, meeting, world.parent_a, [granny, caseworker], now=now) == 1
     assert services.suggest_participants(family, meeting, world.parent_a, [granny], now=now) == 0

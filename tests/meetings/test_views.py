@@ -366,3 +366,165 @@ def test_referat_paragraphs_stay_apart_after_save(app, client, world, login):
     page = client.get(m_url(world, f"/{mid}")).get_data(as_text=True)
     assert '<p class="own-words">Vi talte om skolen.</p>' in page
     assert '<p class="own-words">Vi talte om ferien.</p>' in page
+
+
+class TestEditKeepsTheMeeting:
+    """The edit form starts from the meeting's own values: saving it as the browser sends it changes only what the
+    consultant changed."""
+
+    def _work_meeting(self, app, world):
+        from familyapp.meetings.models import MeetingMode
+
+        with app.app_context():
+            m = factories.make_meeting(
+                db.session.merge(world.family_a),
+                db.session.merge(world.parent_a),
+                db.session.merge(world.consultant_a),
+                type=MeetingType.WORK,
+                mode=MeetingMode.VIDEO,
+            )
+            db.session.commit()
+            return m.id
+
+    def test_moving_a_meeting_keeps_its_type_and_mode(self, app, client, world, login):
+        from tests.html_forms import form_as_sent
+
+        mid = self._work_meeting(app, world)
+        login(world.consultant_a)
+        page = client.get(m_url(world, f"/{mid}/edit")).get_data(as_text=True)
+        data = form_as_sent(page, action="")
+        assert data["type"] == "work" and data["mode"] == "video"  # what the browser shows and would send
+        data["start"], data["end"] = "13:00", "14:00"
+        assert client.post(m_url(world, f"/{mid}/edit"), data=data).status_code == 302
+        moved = db.session.get(Meeting, mid)
+        assert moved.type is MeetingType.WORK and moved.mode.value == "video" and moved.moved_from is not None
+        assert moved.starts_at.astimezone(ZoneInfo("Europe/Copenhagen")).hour == 13
+
+
+def _meeting_without_the_family(app, world, **data):
+    """A work meeting between professionals: consultant A and the school, none of the family."""
+    from familyapp.meetings import services as meeting_services
+    from familyapp.meetings.models import MeetingMode
+
+    with app.app_context():
+        starts = db.utcnow().replace(hour=9, minute=0, second=0, microsecond=0) + timedelta(days=5)
+        values = {
+            "type": MeetingType.WORK,
+            "starts_at": starts,
+            "ends_at": starts + timedelta(hours=1),
+            "mode": MeetingMode.VIDEO,
+            "place": "Video",
+            "purpose": "Skole og jobcenter",
+            "preparation": "",
+            **data,
+        }
+        participants = [
+            {"kind": "consultant", "user_id": world.consultant_a.id, "role": "familiekonsulent"},
+            {"kind": "other", "name": "Lise Lærer", "role": "lærer", "decides": False},
+        ]
+        consultant = db.session.merge(world.consultant_a)
+        m = meeting_services.create_meeting(
+            db.session.merge(world.family_a), values, participants, actor=consultant, now=db.utcnow()
+        )
+        db.session.commit()
+        return m.id
+
+
+class TestOnlyTheInvitedAnswer:
+    """Only a family member who is among a meeting's participants is asked "Can you come?", and only they can
+    answer, ask or suggest people; a post from anyone else is refused and stores nothing."""
+
+    def _stored(self, mid) -> int:
+        from familyapp.meetings.models import MeetingSuggestion
+
+        return sum(
+            db.session.scalar(select(func.count()).select_from(model).where(model.meeting_id == mid))
+            for model in (MeetingReply, MeetingQuestion, MeetingSuggestion)
+        )
+
+    def test_the_family_is_not_asked_to_come_to_a_meeting_without_them(self, app, client, world, login):
+        from tests.network.helpers import person_named
+
+        mid = _meeting_without_the_family(app, world)
+        bente = person_named(world.family_a, "Bente")
+        login(world.parent_a)
+        page = client.get(m_url(world, f"/{mid}")).get_data(as_text=True)
+        assert "Skole og jobcenter" in page  # the family still sees the meeting, and why
+        assert "Can you come?" not in page and "reply-form" not in page
+        assert f'action="{m_url(world, f"/{mid}/questions")}"' not in page
+        assert f'action="{m_url(world, f"/{mid}/suggestions")}"' not in page
+        posts = {
+            "/reply": {"answer": "coming"},
+            "/questions": {"text": "Må jeg komme?"},
+            "/suggestions": {"people": [str(bente.id)]},
+        }
+        for path, data in posts.items():
+            assert client.post(m_url(world, f"/{mid}{path}"), data=data).status_code == 403, path
+        assert self._stored(mid) == 0
+
+    def test_the_other_parent_not_invited_is_not_asked_either(self, client, world, login):
+        meeting = meeting_of(world)  # Sara is invited; Jonas, her former partner, is not
+        login(world.parent_a2)
+        page = client.get(m_url(world, f"/{meeting.id}")).get_data(as_text=True)
+        assert "Can you come?" not in page and "reply-form" not in page
+        assert client.post(m_url(world, f"/{meeting.id}/reply"), data={"answer": "coming"}).status_code == 403
+        assert client.post(m_url(world, f"/{meeting.id}/questions"), data={"text": "Hej"}).status_code == 403
+        assert self._stored(meeting.id) == 0
+        assert "Answer or add a question" not in client.get(f"/families/{world.family_a.id}/").get_data(as_text=True)
+        login(world.parent_a)
+        assert "Answer or add a question" in client.get(f"/families/{world.family_a.id}/").get_data(as_text=True)
+        page = client.get(m_url(world, f"/{meeting.id}")).get_data(as_text=True)
+        assert "Can you come?" in page and "reply-form" in page
+        assert client.post(m_url(world, f"/{meeting.id}/reply"), data={"answer": "coming"}).status_code == 302
+
+
+def _held(app, world, days_ago: int, **data):
+    """A follow-up meeting with Sara that ended ``days_ago`` days ago (an hour long), without a referat."""
+    with app.app_context():
+        ends = db.utcnow().replace(microsecond=0) - timedelta(days=days_ago)
+        m = factories.make_meeting(
+            db.session.merge(world.family_a),
+            db.session.merge(world.parent_a),
+            db.session.merge(world.consultant_a),
+            starts_at=ends - timedelta(hours=1),
+            **data,
+        )
+        db.session.commit()
+        return m.id
+
+
+class TestAfterTheMeeting:
+    def test_a_cancelled_meeting_says_when_and_why_and_asks_for_nothing(self, app, client, world, login):
+        from flask_babel import force_locale, format_date
+
+        meeting = meeting_of(world)
+        login(world.consultant_a)
+        client.post(m_url(world, f"/{meeting.id}/cancel"), data={"reason": "Mette er syg"})
+        with app.test_request_context(), force_locale("en"):
+            cancelled_on = format_date(db.session.get(Meeting, meeting.id).cancelled_at)
+        login(world.parent_a)
+        page = client.get(m_url(world, f"/{meeting.id}")).get_data(as_text=True)
+        assert f"This meeting was cancelled on {cancelled_on}." in page and "Why: Mette er syg" in page
+        assert "Can you come?" not in page and "reply-form" not in page
+        assert "No answers yet" not in page and "The referat comes" not in page and 'id="referat"' not in page
+        login(world.consultant_a)
+        page = client.get(m_url(world, f"/{meeting.id}")).get_data(as_text=True)
+        assert "No answers yet" not in page and "Write the referat" not in page and "The referat comes" not in page
+
+    def test_a_past_meeting_shows_who_took_part_and_asks_for_no_answer(self, app, client, world, login):
+        mid = _held(app, world, 1)
+        for user in (world.parent_a, world.parent_a2, world.consultant_a):
+            login(user)
+            page = client.get(m_url(world, f"/{mid}")).get_data(as_text=True)
+            assert "No answers yet" not in page and "Can you come?" not in page and "reply-form" not in page
+            assert "Participants" in page and "Who comes" not in page and "Lise Lærer" in page
+            assert "not invited" not in page  # nothing to come to any more
+
+    def test_a_referat_past_its_deadline_is_late_and_says_whom_to_ask(self, app, client, world, login):
+        recent, old = _held(app, world, 1), _held(app, world, 12)
+        login(world.parent_a)
+        page = client.get(m_url(world, f"/{recent}")).get_data(as_text=True)
+        assert "The referat comes by" in page and "The referat is late" not in page
+        page = client.get(m_url(world, f"/{old}")).get_data(as_text=True)
+        assert "The referat is late." in page and "Ask Mette A about it." in page
+        assert "The referat comes" not in page and 'href="tel:+4511223344"' in page

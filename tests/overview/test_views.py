@@ -129,3 +129,20 @@ class TestCaseload:
         client.post(c_url(world, f"/requests/{plan_request(world).id}/withdraw"))
         login(world.consultant_a)
         assert "Consent withdrawn" in client.get("/caseload").get_data(as_text=True)
+
+
+def test_the_caseload_shows_a_referat_past_its_deadline_as_overdue(app, client, world, login):
+    """A meeting held 12 days ago without a referat (the deadline is 5 working days): overdue in the caseload."""
+    from datetime import timedelta
+
+    from tests import factories
+
+    login(world.consultant_a)
+    assert "referat overdue" not in client.get("/caseload").get_data(as_text=True)
+    with app.app_context():
+        ends = db.utcnow().replace(microsecond=0) - timedelta(days=12)
+        family, parent, consultant = (db.session.merge(x) for x in (world.family_a, world.parent_a, world.consultant_a))
+        factories.make_meeting(family, parent, consultant, starts_at=ends - timedelta(hours=1))
+        db.session.commit()
+    page = client.get("/caseload").get_data(as_text=True)
+    assert "1 referat overdue" in page

@@ -390,3 +390,21 @@ def test_print_button_is_on_the_plan_for_family_and_consultant(client, world, lo
         page = client.get(plan_url(world, "/print")).get_data(as_text=True)
         assert "js/print.js" in page and "Print / save as PDF</button>" in page
         assert f'<time datetime="{db.local_today().isoformat()}">' in page
+
+
+def test_saving_a_goal_keeps_its_traffic_light_and_term(client, world, login):
+    """The goal's edit form starts from the goal's own choices: saved as the browser sends it, a green long-term
+    goal stays green and long-term (it used to fall back to the first choice of each list)."""
+    from familyapp.plans.models import GoalStatus, GoalTerm
+    from tests.html_forms import form_as_sent
+
+    goal = first(Goal, world)
+    goal.status, goal.term = GoalStatus.GREEN, GoalTerm.LONG
+    db.session.commit()
+    login(world.consultant_a)
+    data = form_as_sent(client.get(plan_url(world, f"/goals/{goal.id}")).get_data(as_text=True), action="")
+    assert (data["status"], data["term"]) == ("green", "long")
+    data["title"] = "Op til tiden hver dag"
+    assert client.post(plan_url(world, f"/goals/{goal.id}"), data=data).status_code == 302
+    saved = db.session.get(Goal, goal.id)
+    assert (saved.title, saved.status, saved.term) == ("Op til tiden hver dag", GoalStatus.GREEN, GoalTerm.LONG)
