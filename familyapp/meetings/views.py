@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
 from .. import db, gate, locking
-from ..access import FamilyView, family_screen_or_404, forbid, get_in_family_or_404
+from ..access import FamilyView, deny, family_screen_or_404, forbid, get_in_family_or_404
 from ..families import queries as family_queries
 from ..families.models import AssignmentRole
 from ..network import queries as network_queries
@@ -333,6 +333,8 @@ def referat(family_id: str, meeting_id: str):
     """Write the referat (consultant); the family gets it in full."""
     view = family_screen_or_404(family_id, "meeting_referat", consultant_only=True)
     meeting = _meeting_or_404(view, meeting_id)
+    if meeting.cancelled and not meeting.referat_at:
+        deny()  # a cancelled meeting has no referat to write (one written before it was cancelled stays editable)
     form = ReferatForm(obj=meeting)
     conflict = None
     if form.validate_on_submit():

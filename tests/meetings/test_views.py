@@ -511,6 +511,15 @@ class TestAfterTheMeeting:
         page = client.get(m_url(world, f"/{meeting.id}")).get_data(as_text=True)
         assert "No answers yet" not in page and "Write the referat" not in page and "The referat comes" not in page
 
+    def test_a_cancelled_meeting_offers_no_calendar_entry_and_no_referat_to_write(self, client, world, login):
+        meeting = meeting_of(world)
+        login(world.consultant_a)
+        client.post(m_url(world, f"/{meeting.id}/cancel"), data={"reason": ""})
+        assert "Add to my calendar" not in client.get(m_url(world, f"/{meeting.id}")).get_data(as_text=True)
+        assert client.get(m_url(world, f"/{meeting.id}/referat")).status_code == 404
+        posted = client.post(m_url(world, f"/{meeting.id}/referat"), data={"minutes": "Noget", "version": 1})
+        assert posted.status_code == 404 and db.session.get(Meeting, meeting.id).minutes in (None, "")
+
     def test_a_past_meeting_shows_who_took_part_and_asks_for_no_answer(self, app, client, world, login):
         mid = _held(app, world, 1)
         for user in (world.parent_a, world.parent_a2, world.consultant_a):
