@@ -184,6 +184,7 @@ MATRIX = {
     "pwa.service_worker": ("GET", "/sw.js", everyone(200)),
     "pwa.offline": ("GET", "/offline", everyone(200)),
     "pwa.install": ("GET", "/install", everyone(200)),
+    "pwa.favicon": ("GET", "/favicon.ico", everyone(200)),
 }
 # The consultant's "mark as seen" on a meeting (opening the meeting used to do it, and a GET writes nothing).
 
