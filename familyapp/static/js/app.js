@@ -213,12 +213,37 @@
     }
   });
 
-  // Android/Chrome: offer the install button on the guide page.
+  // The home-screen guide: the steps for this phone (both where it cannot tell), and the install button only when
+  // the browser offers to install (Chrome's "beforeinstallprompt"; Safari and Firefox never do).
+  function installSteps() {
+    var ua = navigator.userAgent;
+    var ios = /iPhone|iPad|iPod/.test(ua) || (/Macintosh/.test(ua) && navigator.maxTouchPoints > 1);
+    var android = /Android/.test(ua);
+    document.querySelectorAll("[data-install-steps]").forEach(function (steps) {
+      var kind = steps.getAttribute("data-install-steps");
+      steps.hidden = (ios && kind !== "ios") || (android && kind !== "android");
+    });
+  }
+  document.addEventListener("DOMContentLoaded", installSteps);
+
+  var offered = null;
   window.addEventListener("beforeinstallprompt", function (event) {
     var button = document.querySelector("[data-install]");
     if (!button) return;
     event.preventDefault();
+    offered = event; // the newest offer: an older one can no longer be shown
     button.hidden = false;
-    button.addEventListener("click", function () { event.prompt(); button.hidden = true; });
+    button.onclick = function () {
+      if (!offered) return;
+      var shown = offered;
+      offered = null;
+      button.hidden = true;
+      Promise.resolve(shown.prompt()).catch(function () {});
+    };
+  });
+  window.addEventListener("appinstalled", function () {
+    var button = document.querySelector("[data-install]");
+    if (button) button.hidden = true;
+    offered = null;
   });
 })();
