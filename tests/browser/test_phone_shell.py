@@ -12,8 +12,15 @@ import re
 from playwright.sync_api import expect
 
 from tests.browser.conftest import add_authenticator
-from tests.browser.test_offline import STUB_PUSH, query
-from tests.browser.test_passkeys import register_via_link, without_autofill
+from tests.browser.test_offline import (
+    STUB_PUSH,
+    fill_typed,
+    page_caches,
+    query,
+    service_worker_registration,
+    wait_until_kept,
+)
+from tests.browser.test_passkeys import register_via_link, sign_in, without_autofill
 from tests.browser.test_pwa import wait_for_service_worker
 from tests.push_receiver import PushReceiver
 
@@ -32,7 +39,7 @@ def parent_on_phone(browser, world, **options):
     """A 375 × 740 phone where parent A has activated the app and sees the home screen; (context, page)."""
     context = browser.new_context(viewport=SMALL_PHONE, locale="da-DK", service_workers="allow", **options)
     page = context.new_page()
-    add_authenticator(context, page)
+    page.authenticator = add_authenticator(context, page)
     without_autofill(page)
     register_via_link(page, world["links"]["parent_a"])
     expect(page).to_have_url(re.compile(rf"/families/{world['family_a']}/$"))
@@ -150,5 +157,96 @@ def test_install_now_appears_when_the_browser_offers_it_and_opens_its_prompt(liv
         page.click("[data-install]")
         assert page.evaluate("window.promptShown") == 1
         expect(page.locator("[data-install]")).to_be_hidden()
+    finally:
+        context.close()
+
+
+OUTBOX_ENTRIES = """() => new Promise((resolve, reject) => {
+    const open = indexedDB.open('familyapp-outbox', 1);
+    open.onupgradeneeded = () => open.result.createObjectStore('answers', {keyPath: 'id'});
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+        const all = open.result.transaction('answers').objectStore('answers').getAll();
+        all.onsuccess = () => { open.result.close(); resolve(all.result); };
+    };
+})"""
+
+
+def test_log_ud_without_a_connection_signs_out_on_the_phone_at_once_and_the_answer_waits_for_its_writer(
+    live_server, browser
+):
+    world = live_server.seed("--meeting-tomorrow")
+    family = world["family_a"]
+    key = f"wellbeing.m.{world['meeting_tomorrow']}"
+    base = f"{live_server.url}/families/{family}"
+    sent = "SELECT count(*) FROM scale_responses WHERE window_key = :k AND submitted_at IS NOT NULL"
+    sessions = "SELECT count(*) FROM user_sessions s JOIN users u ON u.id = s.user_id WHERE u.name = :n"
+    context, page = parent_on_phone(browser, world, bypass_csp=True)
+    try:
+        cdp, authenticator = page.authenticator
+        (mine,) = cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator})["credentials"]
+        wait_for_service_worker(page)
+        wait_until_kept(page, f"/families/{family}/", f"/families/{family}/scales/fill/{key}")
+        parent = world["links"]["parent_a"]["name"]
+        assert query(live_server, sessions, n=parent)[0][0] == 1
+
+        # On the bus without a connection: an answer goes to the outbox, then "Log ud" (the phone is handed on).
+        context.set_offline(True)
+        page.goto(f"{base}/scales/fill/{key}")
+        fill_typed(page, {"me": "6", "close": "7", "everyday": "5", "overall": "8"})
+        page.click("[data-scale-form] button.button-primary")
+        expect(page.locator("[data-queued]")).to_be_visible()
+        page.goto(base + "/")
+        page.click("[data-signout] button")
+        page.click("[data-signout-anyway]")
+
+        # At once, on the phone: the sign-in page, nothing of the parent's kept, the answer kept without a session.
+        expect(page).to_have_url(re.compile(r"/auth/login\?signed_out=1$"))
+        expect(page.locator("[data-passkey-login]")).to_be_visible()
+        expect(page.locator("[data-signed-out]")).to_be_visible()
+        expect(page.locator("[data-offline-signin-note]")).to_be_visible()
+        assert page_caches(page) == {}
+        (entry,) = page.evaluate(OUTBOX_ENTRIES)
+        assert "csrf" not in entry and entry["user"]
+        page.goto(base + "/")
+        expect(page.locator("h1")).to_have_text("Ingen forbindelse")
+        assert query(live_server, sessions, n=parent)[0][0] == 1  # the server has not heard yet
+
+        # The connection is back: the phone's next contact ends the session on the server too.
+        page.goto(live_server.url + "/auth/login?signed_out=1")
+        context.set_offline(False)
+        page.reload()
+        expect(page.locator("[data-offline-signin-note]")).to_be_hidden()
+        assert query(live_server, sessions, n=parent)[0][0] == 0
+        page.goto(base + "/")
+        expect(page).to_have_url(re.compile(r"/auth/login"))
+
+        # The next person signs in on the phone: the parent's answer is not sent under them, however it is tried.
+        register_via_link(page, world["links"]["parent_b"], label="Fælles telefon")
+        expect(page).to_have_url(re.compile(rf"/families/{world['family_b']}/$"))
+        expect(page.locator("[data-outbox-text]")).to_be_hidden()
+        cdp_sw, registration = service_worker_registration(context, page, live_server)
+        cdp_sw.send(
+            "ServiceWorker.dispatchSyncEvent",
+            {"origin": live_server.url, "registrationId": registration, "tag": "outbox", "lastChance": False},
+        )
+        page.wait_for_timeout(1500)
+        page.reload()
+        assert query(live_server, sent, k=key)[0][0] == 0
+        assert len(page.evaluate(OUTBOX_ENTRIES)) == 1
+        page.click("[data-signout] button")
+        expect(page).to_have_url(re.compile(r"/auth/login"))
+
+        # The parent signs in again on the phone: now it is sent, once, as theirs.
+        for credential in cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator})["credentials"]:
+            if credential["credentialId"] != mine["credentialId"]:
+                cdp.send(
+                    "WebAuthn.removeCredential",
+                    {"authenticatorId": authenticator, "credentialId": credential["credentialId"]},
+                )
+        sign_in(page)
+        expect(page).to_have_url(re.compile(rf"/families/{family}/$"))
+        expect(page.locator("[data-outbox-text]")).to_have_text(re.compile(r"^Dit svar er sendt"))
+        assert query(live_server, sent, k=key)[0][0] == 1
     finally:
         context.close()
