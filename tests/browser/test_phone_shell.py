@@ -103,6 +103,18 @@ def test_after_switching_reminders_on_only_the_off_button_is_offered(live_server
             expect(page.locator("[data-push-off]")).to_be_visible()
             expect(page.locator("[data-push-on]")).to_be_hidden()
 
+            # A subscription the server no longer has for this person (someone else on a shared phone took the
+            # phone's reminders, or they were stopped from another device): off for this person, "on" offered.
+            query(live_server, "DELETE FROM push_subscriptions")
+            page.reload()
+            expect(page.locator("[data-push-state-off]")).to_be_visible()
+            expect(page.locator("[data-push-on]")).to_be_visible()
+            expect(page.locator("[data-push-off]")).to_be_hidden()
+            page.click("[data-push-on]")
+            expect(page.locator("[data-push-state-on]")).to_be_visible()
+            expect(page.locator("[data-push-on]")).to_be_hidden()
+            assert len(query(live_server, "SELECT user_id FROM push_subscriptions")) == 1
+
             page.click("[data-push-off]")
             expect(page.locator("[data-push-state-off]")).to_be_visible()
             expect(page.locator("[data-push-on]")).to_be_visible()
