@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 
 from playwright.sync_api import expect
 
@@ -192,7 +193,11 @@ def test_log_ud_without_a_connection_signs_out_on_the_phone_at_once_and_the_answ
     key = f"wellbeing.m.{world['meeting_tomorrow']}"
     base = f"{live_server.url}/families/{family}"
     sent = "SELECT count(*) FROM scale_responses WHERE window_key = :k AND submitted_at IS NOT NULL"
-    sessions = "SELECT count(*) FROM user_sessions s JOIN users u ON u.id = s.user_id WHERE u.name = :n"
+    # The parent's sessions (other tests' worlds have people of the same names: this world's family decides).
+    sessions = (
+        "SELECT count(*) FROM user_sessions s JOIN users u ON u.id = s.user_id JOIN persons p ON p.id = u.person_id"
+        " WHERE p.family_id = :f AND u.name = :n"
+    )
     context, page = parent_on_phone(browser, world, bypass_csp=True)
     try:
         cdp, authenticator = page.authenticator
@@ -200,7 +205,8 @@ def test_log_ud_without_a_connection_signs_out_on_the_phone_at_once_and_the_answ
         wait_for_service_worker(page)
         wait_until_kept(page, f"/families/{family}/", f"/families/{family}/scales/fill/{key}")
         parent = world["links"]["parent_a"]["name"]
-        assert query(live_server, sessions, n=parent)[0][0] == 1
+        family_id = uuid.UUID(family) if "sqlite" not in live_server.env["DATABASE_URL"] else family.replace("-", "")
+        assert query(live_server, sessions, f=family_id, n=parent)[0][0] == 1
 
         # On the bus without a connection: an answer goes to the outbox, then "Log ud" (the phone is handed on).
         context.set_offline(True)
@@ -222,14 +228,14 @@ def test_log_ud_without_a_connection_signs_out_on_the_phone_at_once_and_the_answ
         assert "csrf" not in entry and entry["user"]
         page.goto(base + "/")
         expect(page.locator("h1")).to_have_text("Ingen forbindelse")
-        assert query(live_server, sessions, n=parent)[0][0] == 1  # the server has not heard yet
+        assert query(live_server, sessions, f=family_id, n=parent)[0][0] == 1  # the server has not heard yet
 
         # The connection is back: the phone's next contact ends the session on the server too.
         page.goto(live_server.url + "/auth/login?signed_out=1")
         context.set_offline(False)
         page.reload()
         expect(page.locator("[data-offline-signin-note]")).to_be_hidden()
-        assert query(live_server, sessions, n=parent)[0][0] == 0
+        assert query(live_server, sessions, f=family_id, n=parent)[0][0] == 0
         page.goto(base + "/")
         expect(page).to_have_url(re.compile(r"/auth/login"))
 
