@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 import secrets
 
-from flask import Flask, g, redirect, render_template, request
+from flask import Flask, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError, generate_csrf
 from werkzeug.exceptions import HTTPException
 
@@ -178,6 +179,9 @@ def register_errorhandlers(app: Flask) -> None:
         if request.headers.get("X-Outbox"):
             # An answer from the phone's outbox with a token from an ended session: sign in, then it is sent.
             return {"signin": True}, 401
+        if request.endpoint == "signin.logout" and not current_user.is_authenticated:
+            # Already signed out (the phone's note reached the server first, or the session ended elsewhere).
+            return redirect(url_for("signin.login", signed_out=1))
         return render_error(
             400, _("The page had expired"), _("Please go back, reload the page and try again. Nothing was saved.")
         )

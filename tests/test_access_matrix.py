@@ -190,6 +190,7 @@ MATRIX = {
     # The probes of a load balancer: the process is up; the database answers at this release's schema.
     "health.healthz": ("GET", "/healthz", everyone(200)),
     "health.readyz": ("GET", "/readyz", everyone(200)),
+    "pwa.favicon": ("GET", "/favicon.ico", everyone(200)),
 }
 # The consultant's "mark as seen" on a meeting (opening the meeting used to do it, and a GET writes nothing).
 

@@ -25,13 +25,20 @@ from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 from werkzeug.datastructures import CallbackDict
 
 from .. import db
-from .models import UserSession
+from ..audit import record_event
+from .models import User, UserSession
 
 #: Writing last_seen_at on every request would cost a write per page view; a minute is precise enough.
 TOUCH_INTERVAL = timedelta(seconds=60)
 #: What an anonymous session may keep in its signed cookie. Anything else (a ceremony's challenge, a signed-in
 #: user) puts the session in the database; a cookie that claims anything else is not believed.
 COOKIE_KEYS = frozenset({"csrf_token", "language", "_flashes", "activation_id"})
+
+
+def signed_out_cookie(app: Flask) -> str:
+    """The note a phone's script leaves when "Log ud" is tapped (without a connection too): the phone's next
+    request, whatever it is, ends the session on the server. Readable by scripts, as it must be set by one."""
+    return "__Host-signed-out" if app.config["SESSION_COOKIE_SECURE"] else "familyapp_signed_out"
 
 
 class ServerSession(CallbackDict, SessionMixin):
@@ -58,6 +65,9 @@ class ServerSession(CallbackDict, SessionMixin):
         self.modified = False
         self.regenerate_requested = False
         self.signed_in = False
+        #: "Log ud" was tapped on the phone (maybe offline): (the session row's id, its user's id) to end now,
+        #: or () when there was no session to end; None when not signed out on the phone.
+        self.signed_out_on_phone: tuple | None = None
 
     def regenerate(self) -> None:
         """Use a new session id from now on (called at sign-in, ASVS 7.2.4)."""
@@ -90,6 +100,8 @@ class DatabaseSessionInterface(SessionInterface):
 
     def open_session(self, app: Flask, request: Request) -> ServerSession:
         value = request.cookies.get(self.cookie_name(app))
+        if request.cookies.get(signed_out_cookie(app)) and not _is_logout(request):
+            return self._signed_out_on_phone(app, value)
         if not value:
             return ServerSession()
         if "." in value:
@@ -115,6 +127,18 @@ class DatabaseSessionInterface(SessionInterface):
         # Even a validly signed cookie never carries a sign-in or a challenge: those live only in the database.
         return ServerSession({k: v for k, v in data.items() if k in COOKIE_KEYS}, from_cookie=True)
 
+    def _signed_out_on_phone(self, app: Flask, value: str | None) -> ServerSession:
+        """The phone signed out (its note came with this request): the request is anonymous, and the session it
+        named ends when the response goes (save_session). Only the chosen language carries over, as at sign-out."""
+        row = None
+        if value and "." not in value and len(value) <= 100:
+            row = db.session.get(UserSession, db.secret_hash(value))
+        language = (row.data or {}).get("language") if row is not None else None
+        session = ServerSession({"language": language} if language else None, ended=row is not None)
+        session.signed_out_on_phone = (row.id, row.user_id) if row is not None else ()
+        session.modified = bool(language)
+        return session
+
     @staticmethod
     def _expired(app: Flask, row: UserSession) -> bool:
         now = db.utcnow()
@@ -129,12 +153,30 @@ class DatabaseSessionInterface(SessionInterface):
         # failed validation, say), and committing the session row must not save it by accident.
         if db.session.new or db.session.dirty or db.session.deleted:
             db.session.rollback()
+        if session.signed_out_on_phone is not None:
+            self._end_signed_out(app, session, response)
         try:
             self._save(app, session, response)
         except (StaleDataError, ObjectDeletedError):
             # Another request (sign-out in a second tab) deleted this session meanwhile: that one wins.
             db.session.rollback()
             response.delete_cookie(self.cookie_name(app), path="/", secure=app.config["SESSION_COOKIE_SECURE"])
+
+    def _end_signed_out(self, app: Flask, session: ServerSession, response: Response) -> None:
+        """End the session the phone signed out of (a statement, so a second request doing the same at once is no
+        error), audit it, and forget the note and the session's cookie (a new anonymous one may follow)."""
+        secure = app.config["SESSION_COOKIE_SECURE"]
+        response.delete_cookie(signed_out_cookie(app), path="/", secure=secure)
+        if not session.signed_out_on_phone:
+            return
+        row_id, user_id = session.signed_out_on_phone
+        ended = db.session.execute(delete(UserSession).where(UserSession.id == row_id)).rowcount
+        user = db.session.get(User, user_id) if user_id is not None and ended else None
+        if user is not None:
+            record_event(user, "user.signed_out", obj=user, data={"on_phone": True})
+        db.session.commit()
+        _forget_offline_copies(response)
+        response.delete_cookie(self.cookie_name(app), path="/", secure=secure, httponly=True)
 
     def _save(self, app: Flask, session: ServerSession, response: Response) -> None:
         if not session:
@@ -209,6 +251,11 @@ class DatabaseSessionInterface(SessionInterface):
             samesite=app.config["SESSION_COOKIE_SAMESITE"],
         )
         response.vary.add("Cookie")
+
+
+def _is_logout(request: Request) -> bool:
+    """The sign-out itself (its own CSRF-checked way of ending the session; it forgets the note too)."""
+    return request.method == "POST" and request.path == url_for("signin.logout")
 
 
 def _asks_for_sign_in(response: Response) -> bool:

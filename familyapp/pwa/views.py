@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import struct
 from functools import cache
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..access import is_family_user
+from ..auth.sessions import signed_out_cookie
 
 bp = Blueprint("pwa", __name__)
 
@@ -87,8 +89,29 @@ def _static_version(endpoint: str, values: dict) -> None:
 
 @bp.app_context_processor
 def _offline_user() -> dict:
-    """Every page knows whose offline copies and outbox answers are the signed-in family member's ("" for others)."""
-    return {"offline_user": offline_key(current_user) if is_family_user(current_user) else ""}
+    """Every page knows whose offline copies and outbox answers are the signed-in family member's ("" for others),
+    and the name of the note "Log ud" leaves on the phone for the server (auth.sessions)."""
+    return {
+        "offline_user": offline_key(current_user) if is_family_user(current_user) else "",
+        "signed_out_cookie": signed_out_cookie(current_app),
+    }
+
+
+@bp.before_app_request
+def outbox_only_for_its_writer():
+    """An answer waiting on a shared phone is sent only under the person who wrote it: the outbox says whose it is
+    (their offline key), and under anyone else (the next person signed in on the phone) it waits for its writer's
+    next sign-in (401), never counted for, or refused to, somebody else."""
+    if request.method != "POST" or not request.headers.get("X-Outbox") or not current_user.is_authenticated:
+        return None
+    writer = request.headers.get(OFFLINE_HEADER)
+    if writer is None:
+        # Sent by the script of a release before outbox.js named the writer (every send names it now).
+        return None
+    mine = offline_key(current_user) if is_family_user(current_user) else ""
+    if not mine or not hmac.compare_digest(writer.encode(), mine.encode()):
+        return jsonify({"signin": True}), 401
+    return None
 
 
 @bp.after_app_request
@@ -148,6 +171,25 @@ def service_worker():
     response = current_app.response_class(body, mimetype="text/javascript")
     response.headers["Cache-Control"] = "no-cache"
     response.headers["Service-Worker-Allowed"] = "/"
+    return response
+
+
+@cache
+def _icon_file(png_path: str) -> bytes:
+    """The app's icon as an .ico file: one image, the PNG itself (an icon file may hold a PNG)."""
+    png = Path(png_path).read_bytes()
+    width = height = 192  # the size of icon-192.png
+    header = struct.pack("<HHH", 0, 1, 1)
+    entry = struct.pack("<BBBBHHII", width, height, 0, 0, 1, 32, len(png), 6 + 16)
+    return header + entry + png
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """The app's icon where browsers look for it first (otherwise a 404 in the log on every first visit)."""
+    body = _icon_file(str(Path(current_app.static_folder) / "icons" / "icon-192.png"))
+    response = current_app.response_class(body, mimetype="image/vnd.microsoft.icon")
+    response.headers["Cache-Control"] = "public, max-age=86400"
     return response
 
 

@@ -1,4 +1,4 @@
-"""Read-only queries about reminders, for the consultant's view of a family."""
+"""Read-only queries about reminders: for the consultant's view of a family, and the person's own browsers."""
 
 from __future__ import annotations
 
@@ -22,3 +22,10 @@ def with_reminders(user_ids: set) -> set:
         .where(PushSubscription.user_id.in_(user_ids), some_kind)
     )
     return set(db.session.scalars(stmt))
+
+
+def own_browsers(user_id) -> list[str]:
+    """The SHA-256 of the push addresses of the person's own browsers (as stored): the reminders page tells by them
+    whether this phone's subscription reminds this person, or is left from someone else on a shared phone."""
+    stmt = select(PushSubscription.endpoint_hash).where(PushSubscription.user_id == user_id)
+    return list(db.session.scalars(stmt))

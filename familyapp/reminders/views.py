@@ -10,7 +10,7 @@ from flask_login import current_user
 from .. import db
 from ..access import home_family_id, roles_required
 from ..auth.models import Role
-from . import services, vapid
+from . import queries, services, vapid
 from .models import KINDS
 
 bp = Blueprint("reminders", __name__, url_prefix="/reminders")
@@ -27,6 +27,7 @@ def settings():
         kinds=KINDS,
         public_key=vapid.public_key(),
         family_id=home_family_id(current_user),
+        own_browsers=queries.own_browsers(current_user.id),
     )
 
 

@@ -15,7 +15,7 @@ from ..auth import ceremony, notices, ratelimit, services
 from ..auth import webauthn as wa
 from ..auth.messages import message
 from ..auth.models import Passkey, User
-from ..auth.sessions import end_all_sessions, signed_in_at
+from ..auth.sessions import end_all_sessions, signed_in_at, signed_out_cookie
 from ..i18n import safe_next
 from ..recovery import services as recovery
 from .forms import ActivationCodeForm, RenamePasskeyForm
@@ -183,6 +183,8 @@ def logout():
     # person's). The pages kept for offline reading go anyway: the page removes them before signing out, and the
     # service worker removes them when the sign-in page (nobody's) arrives.
     response.headers["Clear-Site-Data"] = '"cache"'
+    # The note the phone's script left when "Log ud" was tapped has done its work.
+    response.delete_cookie(signed_out_cookie(current_app), path="/", secure=current_app.config["SESSION_COOKIE_SECURE"])
     return response
 
 

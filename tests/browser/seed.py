@@ -25,6 +25,16 @@ def main() -> None:
             meeting = factories.make_meeting(world.family_a, world.parent_a, world.consultant_a, starts_at=starts)
             out["meeting_tomorrow"] = str(meeting.id)
             out["meeting_tomorrow_at"] = starts.isoformat()
+        if "--scales-waiting" in sys.argv:
+            # Two questionnaires wait for parent A: before tomorrow's meeting, and after the one that just ended.
+            now = db.utcnow().replace(microsecond=0)
+            ahead = factories.make_meeting(
+                world.family_a, world.parent_a, world.consultant_a, starts_at=now + timedelta(hours=30)
+            )
+            factories.make_meeting(
+                world.family_a, world.parent_a, world.consultant_a, starts_at=now - timedelta(hours=2)
+            )
+            out["meeting_tomorrow"] = str(ahead.id)
         if "--consent-request" in sys.argv:
             # Nobody has answered this one: sharing the meetings with the caseworker, and his partner link.
             from sqlalchemy import select

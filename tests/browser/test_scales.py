@@ -36,9 +36,9 @@ def test_parent_fills_the_wellbeing_scale_by_touch_and_keyboard(live_server, bro
     try:
         register_via_link(phone, world["links"]["parent_a"])
         expect(phone).to_have_url(re.compile(rf"/families/{family}/$"))
-        card = phone.locator(f".fill-now[data-window='{key}']")
-        expect(card).to_be_visible()
-        card.locator("a.button").click()
+        # The home screen says that a questionnaire waits (one line, after the next meeting); it opens the list.
+        phone.locator("[data-scales-waiting] a").click()
+        phone.locator(f".to-fill a.button[href$='/scales/fill/{key}']").click()
         expect(phone).to_have_url(f"{base}/families/{family}/scales/fill/{key}")
 
         sliders = phone.locator("input.vas-range")

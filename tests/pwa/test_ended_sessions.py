@@ -94,3 +94,79 @@ class TestOfflineAge:
         monkeypatch.setenv("OFFLINE_MAX_AGE_DAYS", "three")
         with pytest.raises(ValueError, match="OFFLINE_MAX_AGE_DAYS"):
             from_environment(str(tmp_path))
+
+
+class TestSignedOutOnThePhone:
+    """ "Log ud" tapped without a connection: the phone keeps a note (a cookie its script sets) and the server ends
+    the session at the phone's next contact, whatever that is; the logout itself ends it its own way."""
+
+    MARK = "familyapp_signed_out"
+
+    def test_log_ud_tapped_offline_signs_out_at_the_next_contact(self, client, world, login):
+        from familyapp.audit import AuditEvent
+
+        login(world.parent_a)
+        assert client.get(f"/families/{world.family_a.id}/").status_code == 200
+        client.set_cookie(self.MARK, "1")
+        page = client.get(f"/families/{world.family_a.id}/")
+        assert page.status_code == 302 and "/auth/login" in page.location
+        assert db.session.query(UserSession).filter_by(user_id=world.parent_a.id).count() == 0
+        assert page.headers["Clear-Site-Data"] == '"cache"' and page.headers["X-Offline-User"] == "-"
+        assert client.get_cookie(self.MARK) is None  # told once
+        events = db.session.query(AuditEvent).filter_by(action="user.signed_out", actor_id=world.parent_a.id).all()
+        assert len(events) == 1 and events[0].data == {"on_phone": True}
+        # Still signed out afterwards: the next person on the phone starts from the sign-in page.
+        assert client.get(f"/families/{world.family_a.id}/").status_code == 302
+
+    def test_an_answer_sent_from_the_outbox_is_the_next_contact_too_and_is_kept(self, client, world, login):
+        login(world.parent_a)
+        url = _answer_url(world)
+        client.set_cookie(self.MARK, "1")
+        response = client.post(url, data=fill((5, 5, 5, 5)), headers=OUTBOX)
+        assert response.status_code == 401 and response.get_json() == {"signin": True}
+        assert db.session.query(UserSession).filter_by(user_id=world.parent_a.id).count() == 0
+
+    def test_the_logout_itself_ends_the_session_as_always(self, client, world, login):
+        login(world.parent_a)
+        client.set_cookie(self.MARK, "1")
+        response = client.post("/auth/logout")
+        assert response.status_code == 302 and "signed_out=1" in response.location
+        assert db.session.query(UserSession).filter_by(user_id=world.parent_a.id).count() == 0
+        assert client.get_cookie(self.MARK) is None
+
+
+class TestNeverUnderAnotherPerson:
+    def test_an_answer_waiting_on_a_shared_phone_is_never_sent_under_the_next_person(self, app, client, world, login):
+        from familyapp.pwa.views import offline_key
+        from familyapp.scales.models import ScaleResponse
+
+        with app.app_context():
+            writer = offline_key(world.parent_a)
+        url = _answer_url(world)
+        before = db.session.query(ScaleResponse).count()
+        login(world.parent_a2)  # the next person signed in on the phone
+        response = client.post(url, data=fill((5, 5, 5, 5)), headers={**OUTBOX, "X-Offline-User": writer})
+        assert response.status_code == 401 and response.get_json() == {"signin": True}
+        assert "Clear-Site-Data" not in response.headers  # the next person's own pages stay
+        assert db.session.query(ScaleResponse).count() == before
+        # Nor under a professional signed in on the phone (the outbox is a family member's).
+        login(world.consultant_a)
+        response = client.post(url, data=fill((5, 5, 5, 5)), headers={**OUTBOX, "X-Offline-User": writer})
+        assert response.status_code == 401 and db.session.query(ScaleResponse).count() == before
+        # The person who wrote it, after signing in: sent.
+        login(world.parent_a)
+        response = client.post(url, data=fill((5, 5, 5, 5)), headers={**OUTBOX, "X-Offline-User": writer})
+        assert response.status_code == 200 and response.get_json()["sent"] is True
+
+
+def test_log_ud_after_the_phone_already_signed_out_shows_the_sign_in_page(app, client, world, login, monkeypatch):
+    """The phone's note can reach the server first (a request of the service worker's): the sign-out that follows,
+    with the ended session's token, is simply done, not "the page had expired"."""
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    login(world.parent_a)
+    _ended_elsewhere(world.parent_a)
+    response = client.post("/auth/logout", data={"csrf_token": "from-the-ended-session"})
+    assert response.status_code == 302 and "signed_out=1" in response.location
+    # Signed in, a sign-out without a valid token is still refused.
+    login(world.parent_a)
+    assert client.post("/auth/logout", data={"csrf_token": "forged"}).status_code == 400

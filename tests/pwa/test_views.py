@@ -52,3 +52,15 @@ def test_no_third_party_hosts_in_templates_or_static():
                 if not url.startswith(("http://localhost", "http://www.w3.org")):
                     offenders.append((path.name, url))
     assert offenders == []
+
+
+def test_the_browsers_first_look_for_favicon_ico_finds_the_apps_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response.mimetype == "image/vnd.microsoft.icon"
+    body = response.get_data()
+    # An icon file (reserved 0, type 1 = icon) holding the app's own icon, with no session for the visit.
+    assert body[:4] == b"\x00\x00\x01\x00"
+    assert (STATIC / "icons" / "icon-192.png").read_bytes() in body
+    assert "Set-Cookie" not in response.headers
+    assert "max-age" in response.headers["Cache-Control"]

@@ -73,11 +73,23 @@ class TestFilling:
         meeting = meeting_in(world, 30)
         login(world.parent_a)
         page = client.get(f"/families/{world.family_a.id}/").get_data(as_text=True)
-        assert "Fill in before the meeting on" in page and f"/scales/fill/wellbeing.m.{meeting.id}" in page
+        assert "1 questionnaire is waiting" in page and f"/scales/fill/wellbeing.m.{meeting.id}" in page
         login(world.parent_a2)  # not in the meeting: nothing to fill
-        assert "Fill in before the meeting" not in client.get(f"/families/{world.family_a.id}/").get_data(as_text=True)
+        assert "data-scales-waiting" not in client.get(f"/families/{world.family_a.id}/").get_data(as_text=True)
         login(world.consultant_a)  # the mirror shows the family's screen, not the family's questions
-        assert "Fill in before the meeting" not in client.get(f"/families/{world.family_a.id}/").get_data(as_text=True)
+        assert "data-scales-waiting" not in client.get(f"/families/{world.family_a.id}/").get_data(as_text=True)
+
+    def test_two_waiting_questionnaires_are_one_line_after_the_next_meeting(self, client, world, login):
+        ahead = meeting_in(world, 30)
+        meeting_in(world, -2)  # ended an hour ago: how was it?
+        login(world.parent_a)
+        page = client.get(f"/families/{world.family_a.id}/").get_data(as_text=True)
+        assert page.count("data-scales-waiting") == 1 and "2 questionnaires are waiting" in page
+        assert f'href="/families/{world.family_a.id}/scales#fill-h"' in page
+        # The next meeting comes first; the questions are not cards of their own above it.
+        assert page.index('class="card next-meeting"') < page.index("data-scales-waiting")
+        assert f"/meetings/{ahead.id}" in page[: page.index("data-scales-waiting")]
+        assert "fill-now" not in page
 
     def test_fill_send_and_read_only_afterwards(self, client, world, login):
         meeting = meeting_in(world, 30)
@@ -182,7 +194,7 @@ class TestFilling:
         meeting = meeting_in(world, -2)  # 9-10: ended an hour ago
         login(world.parent_a)
         home = client.get(f"/families/{world.family_a.id}/").get_data(as_text=True)
-        assert "How was the meeting on" in home and f"alliance.m.{meeting.id}" in home
+        assert "1 questionnaire is waiting" in home and f"alliance.m.{meeting.id}" in home
         page = client.get(s_url(world, f"/fill/alliance.m.{meeting.id}")).get_data(as_text=True)
         assert "Working together" in page and "I was listened to" in page
 

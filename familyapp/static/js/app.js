@@ -89,6 +89,18 @@
     });
   }
 
+  // The sign-in page as the service worker keeps it (nobody's), opened without a connection (a sign-out offline):
+  // it says so, and becomes the live page as soon as the connection is back.
+  function offlineSignIn() {
+    if (!html.hasAttribute("data-offline-signin")) return;
+    var note = document.querySelector("[data-offline-signin-note]");
+    if (note) note.hidden = false;
+    var signedOut = document.querySelector("[data-signed-out]");
+    if (signedOut) signedOut.hidden = !/[?&]signed_out=/.test(window.location.search);
+    document.querySelectorAll("[data-passkey-login]").forEach(function (b) { b.disabled = true; });
+    window.addEventListener("online", function () { window.location.reload(); });
+  }
+
   // Answers waiting on this phone: how many, sent when the connection is back (and when the app is opened).
   // ``note`` tells what just happened: "sent", "already" (an earlier answer stood) or "draft" (not complete).
   function showOutbox(note) {
@@ -119,22 +131,31 @@
     }).catch(function () {});
   }
 
-  // Sign-out on a shared phone: warn about answers not yet sent, stop reminders to this phone, and remove the
-  // pages kept for reading offline. Then the real sign-out.
+  // Sign-out on a shared phone takes effect on the phone at once, with or without a connection: the pages kept for
+  // reading offline go, this person's waiting answers lose the ended session's token (they stay theirs, sent after
+  // their next sign-in), and a note for the server (a cookie) ends the session there at the phone's next contact,
+  // whatever it is. Online, the real sign-out follows (after warning about answers not yet sent, and stopping
+  // reminders to this phone); without a connection, the sign-in page (the service worker's copy) opens.
   function signOut(form) {
     var warning = document.querySelector("[data-signout-warning]");
     var user = meta("offline-user");
     var outbox = window.familyOutbox;
     function leave() {
       form.dataset.busy = "1";
-      if (html.classList.contains("is-offline")) {
-        // Without a connection the server cannot be told, but this phone forgets the pages kept for reading.
-        (outbox ? outbox.forgetPages() : Promise.resolve()).then(function () { window.location.href = "/offline"; });
+      var wiped = Promise.all([
+        outbox ? outbox.forgetPages() : null,
+        outbox && user ? outbox.forgetSession(user).catch(function () {}) : null
+      ]);
+      if (html.classList.contains("is-offline") || navigator.onLine === false) {
+        noteSignOut(form);
+        wiped.then(function () { return Promise.race([stopRemindersHere(), later(1500)]); }).then(function () {
+          window.location.href = "/auth/login?signed_out=1";
+        });
         return;
       }
-      var done = [outbox ? outbox.forgetPages() : Promise.resolve(), stopReminders()];
       // Never keep someone waiting: sign out after a moment, whatever is still going on.
-      Promise.race([Promise.all(done), new Promise(function (r) { setTimeout(r, 2500); })]).then(function () {
+      Promise.race([Promise.all([wiped, stopReminders()]), later(2500)]).then(function () {
+        noteSignOut(form); // should the connection drop now, the server still hears of it at the next contact
         form.dataset.ready = "1";
         form.submit();
       });
@@ -151,6 +172,26 @@
         form.querySelector("button").focus();
       };
     }, leave);
+  }
+
+  function later(ms) {
+    return new Promise(function (resolve) { setTimeout(resolve, ms); });
+  }
+
+  // The note the server reads at this phone's next contact (auth/sessions.py): the session ends there too.
+  function noteSignOut(form) {
+    var name = form.getAttribute("data-signed-out-cookie");
+    if (!name) return;
+    var secure = name.indexOf("__Host-") === 0 || window.location.protocol === "https:";
+    document.cookie = name + "=1; path=/; max-age=" + 60 * 24 * 3600 + "; samesite=lax" + (secure ? "; secure" : "");
+  }
+
+  // Without a connection the server cannot be told, but this phone stops showing this person's reminders.
+  function stopRemindersHere() {
+    if (!sw || !("PushManager" in window) || !meta("offline-user")) return Promise.resolve();
+    return sw.ready.then(function (registration) {
+      return registration.pushManager.getSubscription();
+    }).then(function (sub) { return sub && sub.unsubscribe(); }).catch(function () {});
   }
 
   function stopReminders() {
@@ -179,6 +220,7 @@
     if (hint && ios && !standalone) hint.hidden = false;
 
     markOffline();
+    offlineSignIn();
     showOutbox(false);
     sendWaiting();
     window.addEventListener("online", sendWaiting);
@@ -213,12 +255,37 @@
     }
   });
 
-  // Android/Chrome: offer the install button on the guide page.
+  // The home-screen guide: the steps for this phone (both where it cannot tell), and the install button only when
+  // the browser offers to install (Chrome's "beforeinstallprompt"; Safari and Firefox never do).
+  function installSteps() {
+    var ua = navigator.userAgent;
+    var ios = /iPhone|iPad|iPod/.test(ua) || (/Macintosh/.test(ua) && navigator.maxTouchPoints > 1);
+    var android = /Android/.test(ua);
+    document.querySelectorAll("[data-install-steps]").forEach(function (steps) {
+      var kind = steps.getAttribute("data-install-steps");
+      steps.hidden = (ios && kind !== "ios") || (android && kind !== "android");
+    });
+  }
+  document.addEventListener("DOMContentLoaded", installSteps);
+
+  var offered = null;
   window.addEventListener("beforeinstallprompt", function (event) {
     var button = document.querySelector("[data-install]");
     if (!button) return;
     event.preventDefault();
+    offered = event; // the newest offer: an older one can no longer be shown
     button.hidden = false;
-    button.addEventListener("click", function () { event.prompt(); button.hidden = true; });
+    button.onclick = function () {
+      if (!offered) return;
+      var shown = offered;
+      offered = null;
+      button.hidden = true;
+      Promise.resolve(shown.prompt()).catch(function () {});
+    };
+  });
+  window.addEventListener("appinstalled", function () {
+    var button = document.querySelector("[data-install]");
+    if (button) button.hidden = true;
+    offered = null;
   });
 })();

@@ -62,9 +62,11 @@
     var body = new URLSearchParams();
     entry.fields.forEach(function (f) { if (f[0] !== "csrf_token") body.append(f[0], f[1]); });
     body.append("csrf_token", csrf || entry.csrf || "");
+    var headers = { "X-Outbox": mode || "replay", "Accept": "application/json" };
+    // Whose answer this is: the server takes it only under that person (never the next one on a shared phone).
+    if (entry.user) headers["X-Offline-User"] = entry.user;
     return scope.fetch(entry.url, {
-      method: "POST", body: body, credentials: "same-origin", redirect: "manual",
-      headers: { "X-Outbox": mode || "replay", "Accept": "application/json" }
+      method: "POST", body: body, credentials: "same-origin", redirect: "manual", headers: headers
     }).then(function (response) {
       if (response.status === 200) {
         // Only the server's own "sent" counts (a proxy's page is not an answer).
@@ -166,6 +168,15 @@
     });
   }
 
+  // Signing out: this person's waiting answers keep whose they are, but not the token of the session that ends,
+  // so nothing sends them before that person signs in again here (the page then sends them with a new token).
+  function forgetSession(user) {
+    return all().then(function (entries) {
+      var mine = entries.filter(function (e) { return sound(e) && e.user === user && "csrf" in e; });
+      return Promise.all(mine.map(function (e) { delete e.csrf; return add(e); }));
+    });
+  }
+
   // What waits for this person: (waiting, could not be sent, unreadable).
   function count(user) {
     return all().then(function (entries) {
@@ -182,6 +193,6 @@
 
   scope.familyOutbox = {
     add: add, all: all, remove: remove, send: send, flush: flush, count: count, forgetRefused: forgetRefused,
-    forgetPage: forgetPage, forgetPages: forgetPages, sessionEnded: sessionEnded
+    forgetPage: forgetPage, forgetPages: forgetPages, forgetSession: forgetSession, sessionEnded: sessionEnded
   };
 })(self);

@@ -39,8 +39,22 @@
     error.hidden = false;
   }
 
+  // Whether this phone's subscription reminds the signed-in person: the server lists the SHA-256 of their own
+  // browsers' push addresses (one left by someone else on a shared phone is not theirs: "on" offers to take it).
+  function mine(sub) {
+    if (!sub) return Promise.resolve(false);
+    var own = (box.dataset.own || "").split(" ");
+    if (!window.crypto || !crypto.subtle) return Promise.resolve(true);
+    return crypto.subtle.digest("SHA-256", new TextEncoder().encode(sub.endpoint)).then(function (digest) {
+      var hex = Array.prototype.map.call(new Uint8Array(digest), function (b) {
+        return ("0" + b.toString(16)).slice(-2);
+      }).join("");
+      return own.indexOf(hex) >= 0;
+    });
+  }
+
   navigator.serviceWorker.ready.then(function (registration) {
-    registration.pushManager.getSubscription().then(function (sub) { show(!!sub); });
+    registration.pushManager.getSubscription().then(mine).then(show, function () { show(false); });
 
     on.addEventListener("click", function () {
       error.hidden = true;

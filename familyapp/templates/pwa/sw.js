@@ -14,6 +14,8 @@ const RELEASE = "{{ app_version }}";
 const STATIC_CACHE = "familyapp-static-" + RELEASE;
 const PAGES = "familyapp-pages-";
 const OFFLINE_URL = "{{ url_for('pwa.offline') }}";
+// Nobody's sign-in page (fetched without cookies): what "Log ud" without a connection opens.
+const SIGNIN_URL = "{{ url_for('signin.login') }}";
 const ASSETS = [OFFLINE_URL{% for a in assets %}, "{{ url_for('static', filename=a) }}"{% endfor %}];
 // A slow network is given this long before a kept copy is shown instead (the fresh page is still kept when it
 // arrives, for next time).
@@ -23,8 +25,29 @@ const MAX_AGE_MS = {{ max_age_ms }};
 
 self.addEventListener("install", (event) => {
   // No skipWaiting here: an open page keeps its release until the person taps "Ny version – opdater".
-  event.waitUntil(caches.open(STATIC_CACHE).then((cache) => cache.addAll(ASSETS)));
+  event.waitUntil(caches.open(STATIC_CACHE).then((cache) => Promise.all([cache.addAll(ASSETS), keepSignIn(cache)])));
 });
+
+/** Keep the sign-in page as anybody sees it (no cookies sent, no redirect followed); a failure stops nothing. */
+function keepSignIn(cache) {
+  return fetch(new Request(SIGNIN_URL, { credentials: "omit", redirect: "error" })).then((response) => {
+    if (!response.ok) return;
+    return response.text().then((body) => cache.put(SIGNIN_URL, new Response(body, {
+      headers: {
+        "Content-Type": "text/html; charset=utf-8",
+        "Content-Security-Policy": response.headers.get("Content-Security-Policy") || "default-src 'self'",
+      },
+    })));
+  }).catch(() => {});
+}
+
+/** The kept sign-in page, marked as shown without a connection; null when there is none. */
+function signInCopy() {
+  return caches.match(SIGNIN_URL).then((hit) => hit && hit.text().then((body) => new Response(
+    body.replace("<html ", "<html data-offline-signin "),
+    { headers: { "Content-Type": "text/html; charset=utf-8", "Content-Security-Policy": hit.headers.get("Content-Security-Policy") } }
+  )));
+}
 
 self.addEventListener("activate", (event) => {
   // A new release drops the old static files and the pages kept by the old release (their HTML points to them).
@@ -116,7 +139,10 @@ function navigate(event) {
   // Kept for next time even when a kept copy was shown first (the worker stays alive until this is done).
   event.waitUntil(fromNetwork.then((response) => remember(request, response)).catch(() => {}));
   const slow = new Promise((resolve) => setTimeout(resolve, PATIENCE_MS)).then(() => keptCopy(request.url));
-  const offline = fromNetwork.catch(() => keptCopy(request.url).then((copy) => copy || offlinePage()));
+  const signIn = new URL(request.url).pathname === SIGNIN_URL;
+  const offline = fromNetwork.catch(() =>
+    keptCopy(request.url).then((copy) => copy || (signIn ? signInCopy() : null)).then((copy) => copy || offlinePage())
+  );
   // Whichever comes first: the network's answer, or (if the network is slow) a kept copy.
   return Promise.race([offline, slow.then((copy) => copy || offline)]);
 }
