@@ -73,7 +73,8 @@ def test_offline_page_when_the_server_is_gone(browser, tmp_path):
         server.stop()
 
         page.reload()
-        expect(page.locator("h1")).to_have_text(OFFLINE_HEADING)
+        # The sign-in page itself: the service worker's anonymous copy, saying there is no connection.
+        expect(page.locator("[data-offline-signin-note]")).to_be_visible()
         # Also a page never visited before, and a personal one: the offline page, never stale content.
         page.goto(server.url + "/install")
         expect(page.locator("h1")).to_have_text(OFFLINE_HEADING)
@@ -96,7 +97,7 @@ def test_offline_page_with_emulated_offline(live_server, browser):
         wait_for_service_worker(page)
         context.set_offline(True)
         page.reload()
-        expect(page.locator("h1")).to_have_text(OFFLINE_HEADING)
+        expect(page.locator("[data-offline-signin-note]")).to_be_visible()
         page.goto(live_server.url + "/install")
         expect(page.locator("h1")).to_have_text(OFFLINE_HEADING)
 
@@ -129,6 +130,7 @@ def test_a_professionals_pages_are_never_kept(live_server, browser):
         urls = cached_urls(page)
         paths = [urlsplit(u).path for u in urls]
         assert "/offline" in paths, urls  # the cache was read, not just empty
-        assert all(p == "/offline" or p.startswith("/static/") for p in paths), urls
+        # Besides the static files: the offline page and the sign-in page as anyone sees it (fetched without cookies).
+        assert all(p in ("/offline", "/auth/login") or p.startswith("/static/") for p in paths), urls
     finally:
         context.close()

@@ -142,6 +142,10 @@
     var outbox = window.familyOutbox;
     function leave() {
       form.dataset.busy = "1";
+      // The service worker stops keeping pages fetched before this moment (a prefetch still on its way).
+      if (navigator.serviceWorker && navigator.serviceWorker.controller) {
+        navigator.serviceWorker.controller.postMessage({ type: "signed-out" });
+      }
       var wiped = Promise.all([
         outbox ? outbox.forgetPages() : null,
         outbox && user ? outbox.forgetSession(user).catch(function () {}) : null

@@ -62,28 +62,37 @@ self.addEventListener("message", (event) => {
   const data = event.data || {};
   if (data.type === "skip-waiting") self.skipWaiting();
   if (data.type === "warm" && Array.isArray(data.urls)) event.waitUntil(warm(data.urls));
+  if (data.type === "signed-out") event.waitUntil(forgetPages(null));
 });
+
+// Counts the times this phone forgot everyone's pages (a sign-out, a session ended elsewhere). A page fetched
+// before that moment and answered after it is not kept: a prefetch still on its way when someone signs out on a
+// shared phone must not put their pages back.
+let forgotten = 0;
 
 /** Remove every person's kept pages except those of ``keep`` (an offline key, or null for everyone's). */
 function forgetPages(keep) {
+  if (keep === null) forgotten += 1;
   return caches.keys().then((keys) =>
     Promise.all(keys.filter((k) => k.startsWith(PAGES) && k !== PAGES + keep).map((k) => caches.delete(k)))
   );
 }
 
-/** Keep a page for its person, if the server says it may be kept; forget other people's pages on this phone. */
-function remember(request, response) {
+/** Keep a page for its person, if the server says it may be kept; forget other people's pages on this phone.
+ * ``since``: the count of forgettings when the page was asked for; a page asked for before a sign-out is not kept. */
+function remember(request, response, since) {
   if (response.type !== "basic") return Promise.resolve();
   const user = response.headers.get("X-Offline-User");
   // Nobody's page, or a session ended elsewhere (a recovery after a lost phone, a sign-out, expiry): none stay.
   if (user === "-") return forgetPages(null);
-  if (!user || !response.ok) return Promise.resolve();
+  if (!user || !response.ok || since !== forgotten) return Promise.resolve();
   const keep = response.headers.get("X-Offline-Keep");
   // Copy the body now: the page reads the original at once.
   const copy = keep ? response.clone() : null;
   return forgetPages(user).then(() => {
     if (!keep) return;
     return copy.text().then((body) => {
+      if (since !== forgotten) return; // signed out while the page was read
       const headers = {
         "Content-Type": "text/html; charset=utf-8",
         "Content-Security-Policy": response.headers.get("Content-Security-Policy") || "default-src 'self'",
@@ -135,9 +144,10 @@ function offlinePage() {
 /** Network first; after a while, or without a network, the person's kept copy; else the offline page. */
 function navigate(event) {
   const request = event.request;
+  const since = forgotten;
   const fromNetwork = fetch(request);
   // Kept for next time even when a kept copy was shown first (the worker stays alive until this is done).
-  event.waitUntil(fromNetwork.then((response) => remember(request, response)).catch(() => {}));
+  event.waitUntil(fromNetwork.then((response) => remember(request, response, since)).catch(() => {}));
   const slow = new Promise((resolve) => setTimeout(resolve, PATIENCE_MS)).then(() => keptCopy(request.url));
   const signIn = new URL(request.url).pathname === SIGNIN_URL;
   const offline = fromNetwork.catch(() =>
@@ -164,14 +174,15 @@ self.addEventListener("fetch", (event) => {
 /** Fetch pages the person is likely to want offline (linked from the home screen), without showing them. */
 function warm(urls) {
   const same = urls.filter((u) => new URL(u, self.location.origin).origin === self.location.origin).slice(0, 12);
+  const since = forgotten;
   // One at a time, never following a redirect (a sign-in that ended meanwhile stops the round: nothing is
-  // fetched as somebody else, and no sign-in page is opened behind the person's back).
+  // fetched as somebody else, and no sign-in page is opened behind the person's back); a sign-out stops it too.
   return same.reduce((done, u) => done.then((going) => {
-    if (!going) return false;
+    if (!going || since !== forgotten) return false;
     const request = new Request(u, {
       credentials: "same-origin", redirect: "manual", headers: { "X-Offline-Prefetch": "1" },
     });
-    return fetch(request).then((response) => remember(request, response).then(() => response.ok), () => false);
+    return fetch(request).then((response) => remember(request, response, since).then(() => response.ok), () => false);
   }), Promise.resolve(true));
 }
 
