@@ -166,7 +166,7 @@ def audit_parent_meetings(audit: Audit, base: str, family: str) -> None:
     with page.expect_response(re.compile(r"/calendar$")) as made:
         page.locator("form:not([action]) button.button-primary").click()
     assert made.value.status == 200
-    expect(page.locator(".link-box a")).to_have_text(re.compile(r"/calendar/[^/]+\.ics$"))
+    expect(page.locator("#calendar-address")).to_have_value(re.compile(r"/calendar/[^/]+\.ics$"))
     expect(page.locator("form[action$='/calendar/revoke']")).to_have_count(1)
     audit.check("calendar with an address")
 

@@ -119,10 +119,11 @@ def test_parent_makes_fetches_and_stops_a_calendar_address(live_server, browser)
             make.locator("button.button-primary").click()
         assert made.value.status == 200
         assert "no-store" in (made.value.headers.get("cache-control") or "")
-        link = page.locator(".link-box a")
-        expect(link).to_have_text(re.compile(rf"^{re.escape(base)}/calendar/[^/]+\.ics$"))
-        address = link.inner_text().strip()
-        assert link.get_attribute("href") == address
+        # The address, shown once in a field to select or copy, and as a webcal:// link for the phone's calendar.
+        field = page.locator("#calendar-address")
+        expect(field).to_have_value(re.compile(rf"^{re.escape(base)}/calendar/[^/]+\.ics$"))
+        address = field.input_value().strip()
+        assert page.locator("#calendar-subscribe").get_attribute("href") == "webcal://" + address.split("://", 1)[1]
 
         feed = page.request.get(address)
         assert feed.status == 200
