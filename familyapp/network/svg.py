@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from math import cos, radians, sin
 
+from .lettering import HALF_LINE, initials, shorten, text_width
 from .models import PersonKind, Ring, Sector
 
 #: Drawing units; the SVG scales to its box through the viewBox.
@@ -29,6 +30,10 @@ LABEL_SIZE = 11.5
 CHAR = 0.56
 #: Degrees kept free on each side of a sector's border.
 PAD = 3
+
+#: Half a marker's size, and the room between a marker and its label.
+MARKER = 8
+GAP = 3
 
 
 @dataclass(frozen=True)
@@ -129,45 +134,6 @@ def sector_angles(counts: dict[Sector, int]) -> dict[Sector, tuple[float, float]
     return result
 
 
-#: How wide characters are, in ems, in the widest common system sans-serif at the names' weight (DejaVu Sans Bold,
-#: which Debian and many Linux phones show; Roboto and San Francisco are narrower). Estimating on the wide side
-#: keeps labels apart whatever font the phone has; a character not listed counts as wide.
-_EMS = {
-    0.35: "ijl' ",
-    0.4: "IJ.,’-/:",
-    0.5: "frt()",
-    0.6: "zcs",
-    0.65: "Lxvyk",
-    0.7: "aåäàáeéèëêoøöóTEÉF0123456789",
-    0.75: "nuüúbdghpqSYZPC",
-    0.8: "AÅÄÁVKBRX",
-    0.85: "DUÜGHNOØÖÓQ&",
-    0.95: "w",
-    1.0: "M…",
-    1.05: "mæ",
-    1.1: "ÆW",
-}
-WIDTHS = {ch: em for em, chars in _EMS.items() for ch in chars}
-WIDE = 0.8
-#: A role is written in the regular weight, a little narrower than the bold name.
-REGULAR = 0.92
-#: Half the height a line of text takes around its centre (dominant-baseline: central), relative to its size.
-HALF_LINE = 0.68
-#: Half a marker's size, and the room between a marker and its label.
-MARKER = 8
-GAP = 3
-
-
-def text_width(text: str, size: float, *, bold: bool = True) -> float:
-    """How wide a text is drawn at this size, estimated on the wide side (see WIDTHS)."""
-    return sum(WIDTHS.get(ch, WIDE) for ch in text) * size * (1 if bold else REGULAR)
-
-
-def shorten(text: str, chars: int) -> str:
-    """A text cut to ``chars`` characters, the last of them "…"."""
-    return text if len(text) <= chars else text[: max(chars - 1, 1)].rstrip() + "…"
-
-
 def _variants(item: MapItem) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """Labels to try for a person, longest first, in two groups: the readable ones (name and role, the name
     alone, the first name, the first name a little shortened) and the short ones (the first name shortened
@@ -177,7 +143,7 @@ def _variants(item: MapItem) -> tuple[list[tuple[str, str]], list[tuple[str, str
     words = name.split()
     first = words[0] if words else name
     readable = ([(name, role)] if role else []) + [(name, ""), (first, ""), (shorten(first, 8), "")]
-    short = [(shorten(first, 6), ""), (shorten(first, 4), ""), (_initials(name), "")]
+    short = [(shorten(first, 6), ""), (shorten(first, 4), ""), (initials(name), "")]
     seen: set = set()
     groups: tuple[list, list] = ([], [])
     for group, options in zip(groups, (readable, short), strict=True):
@@ -403,10 +369,6 @@ def fit_labels(points: list[tuple[MapItem, Point, tuple]], obstacles: list[Box])
     return [best[0][i] for i in range(len(points))]
 
 
-def _initials(name: str) -> str:
-    return "".join(word[0] for word in name.split()[:2]).upper() or "?"
-
-
 def _sector_shape(sector: Sector, start: float, end: float, name: str) -> SectorShape:
     """A sector's border and the arc its name follows: clockwise in the upper half, anticlockwise in the lower
     half, so the text is never upside down."""
@@ -425,7 +387,7 @@ def _sector_shape(sector: Sector, start: float, end: float, name: str) -> Sector
         end=end,
         border=(point(start, CENTER), point(start, OUTER)),
         arc=f"M {p.x} {p.y} A {r} {r} 0 {large} {sweep} {q.x} {q.y}",
-        label=label(name, max(int(room / (LABEL_SIZE * CHAR)), 3)),
+        label=shorten(name, max(int(room / (LABEL_SIZE * CHAR)), 3)),
     )
 
 
@@ -447,8 +409,3 @@ def layout(items: list[MapItem], sector_names: dict[Sector, str]) -> Layout:
             points += [(item, at, (ring, start, end)) for item, at in cell]
     sectors = [_sector_shape(s, *angles[s], str(sector_names[s])) for s in Sector]
     return Layout(sectors=sectors, people=fit_labels(points, [Box(-CENTER, -CENTER, CENTER, CENTER)]))
-
-
-def label(text: str, chars: int) -> str:
-    """A sector's name shortened to ``chars`` characters."""
-    return text if len(text) <= chars else text[: max(chars - 1, 1)].rstrip() + "…"
