@@ -55,11 +55,12 @@ def register_extensions(app: Flask) -> None:
     """Bind the extensions and the server-side session store."""
     from .auth.models import User
     from .auth.sessions import DatabaseSessionInterface
-    from .i18n import select_locale
+    from .i18n import install_template_words, select_locale
 
     app.session_interface = DatabaseSessionInterface()
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    install_template_words(app)
     login_manager.init_app(app)
     login_manager.login_view = "signin.login"
     login_manager.login_message = None

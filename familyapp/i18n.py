@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from flask import current_app, request, session
+from flask import Flask, current_app, g, request, session
+from flask_babel import get_translations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -20,6 +21,35 @@ def select_locale() -> str:
     if session.get("language") in languages:
         return session["language"]
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _translations():
+    """This request's catalogue, found once per request and language rather than on every word of a page.
+
+    Flask-Babel looks the catalogue up through several context lookups for each ``_()`` in a template (a caseload
+    or a home page says a few hundred words). The locale object is kept beside it: ``force_locale`` (a notice
+    written in its reader's language) sets another one, and the next word then looks its own catalogue up.
+    """
+    babel_ctx = g.get("_flask_babel")
+    locale = getattr(babel_ctx, "babel_locale", None)
+    if locale is None:
+        return get_translations()  # the locale is not chosen yet: Flask-Babel chooses it now
+    found = getattr(babel_ctx, "words_of", None)
+    if found is None or found[0] is not locale:
+        found = (locale, get_translations())
+        babel_ctx.words_of = found
+    return found[1]
+
+
+def install_template_words(app: Flask) -> None:
+    """Templates translate through ``_translations`` (the same catalogues and rules as Flask-Babel's own)."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+    )
 
 
 def safe_next(target: str | None, fallback: str) -> str:
@@ -57,4 +87,4 @@ def labeller(labels: dict) -> Callable[[object], str]:
     return say
 
 
-__all__ = ["_", "_l", "labeller", "select_locale", "safe_next"]
+__all__ = ["_", "_l", "install_template_words", "labeller", "select_locale", "safe_next"]

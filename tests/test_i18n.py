@@ -49,3 +49,18 @@ def test_family_home_in_both_languages(client, world, login):
         client.post("/language", data={"language": lang})
         page = client.get(f"/families/{world.family_a.id}/").get_data(as_text=True)
         assert greeting in page and nav in page
+
+
+def test_template_words_follow_a_forced_language_within_one_request(app, db_session):
+    """Templates find the catalogue once per request, yet a notice written in its reader's language (force_locale)
+    gets that language's words, and the request's own language is back afterwards."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    page = "{{ _('Saved.') }}"
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        before = render_template_string(page)
+        with force_locale("da"):
+            forced = render_template_string(page)
+        after = render_template_string(page)
+    assert (before, forced, after) == ("Saved.", "Gemt.", "Saved.")
