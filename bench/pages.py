@@ -252,9 +252,8 @@ def under_gunicorn(env: dict, tmp: Path, cookie: str, home: str, form: str) -> N
         base_rate, base_p95, base_errors = hammer(hello.port, "/", {})
     finally:
         hello.stop()
-    print(
-        f"\n3. Under gunicorn (2 sync workers, 4 connections, {HOST}); bare hello {base_rate:.0f}/s, p95 {base_p95:.1f} ms"
-    )
+    print(f"\n3. Under gunicorn (2 sync workers, 4 connections, {HOST})")
+    print(f"bare Flask hello: {base_rate:.0f}/s, p95 {base_p95:.1f} ms")
     app = Gunicorn("familyapp:create_app()", env, ROOT)
     app.start("/offline")
     headers = {"Cookie": f"{COOKIE}={cookie}"}
