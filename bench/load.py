@@ -366,6 +366,12 @@ def report(results: list[Result], clients: int) -> None:
     if worst is not None:
         verdict = "within" if worst.rate >= hello.rate / 10 else "OUTSIDE"
         print(f"budget (DESIGN.md 8): at least 1/10 of hello's throughput: {verdict} ({worst.rate / hello.rate:.2f})")
+    hello_p95 = percentile(hello.tally.latencies["read"], 95)
+    for r in results:
+        if r is not hello:
+            p95 = percentile(r.tally.latencies["read"] + r.tally.latencies["write"], 95)
+            verdict = "within" if p95 <= 20 * hello_p95 else "OUTSIDE"
+            print(f"budget (issue 23): p95 within 20x the hello's: {r.name}: {verdict} ({p95 / hello_p95:.1f}x)")
     print(f"budget: 5xx answers: {sum(r.server_errors for r in results)} (must be 0)")
 
 
