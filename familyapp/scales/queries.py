@@ -10,7 +10,7 @@ import uuid
 from datetime import datetime, timedelta
 
 from flask import g
-from sqlalchemy import Select, String, cast, func, select
+from sqlalchemy import Select, String, cast, exists, func, select
 
 from .. import db
 from ..auth.models import Role, User
@@ -241,12 +241,10 @@ def _to_review(family_ids: list[uuid.UUID], *columns) -> Select:
 
 def _waiting_review() -> tuple:
     """What makes an answer wait for review (see ``_to_review``)."""
-    by_family = select(User.id).where(User.role.in_((Role.PARENT, Role.YOUNG_PERSON)))
-    return (
-        ScaleResponse.submitted_at.is_not(None),
-        ScaleResponse.discussed_at.is_(None),
-        ScaleResponse.user_id.in_(by_family),
-    )
+    # Asked of the answer's own author (not "among every family member's login", which SQLite would try one login
+    # at a time for every family of a caseload).
+    by_family = exists().where(User.id == ScaleResponse.user_id, User.role.in_((Role.PARENT, Role.YOUNG_PERSON)))
+    return ScaleResponse.submitted_at.is_not(None), ScaleResponse.discussed_at.is_(None), by_family
 
 
 def review_counts(family_id) -> tuple:
