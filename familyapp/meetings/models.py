@@ -64,8 +64,9 @@ class Meeting(Base):
     type: Mapped[MeetingType]
     starts_at: Mapped[datetime] = mapped_column(index=True)
     #: The day of ``starts_at`` in Danish time, kept with it: the caseload counts follow-ups in days, in SQL,
-    #: and SQLite knows no time zones.
-    day: Mapped[date]
+    #: and SQLite knows no time zones. Set with every start (never None once saved; nullable only so that the
+    #: migration could add it to a table that foreign keys point at).
+    day: Mapped[date | None]
     ends_at: Mapped[datetime]
     mode: Mapped[MeetingMode] = mapped_column(default=MeetingMode.IN_PERSON)
     #: An address, a room, or the phone number or video link.

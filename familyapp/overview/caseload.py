@@ -108,7 +108,7 @@ def caseload_page(consultant: User, ask: Ask, now: datetime, today: date) -> Pag
             func.count(),
             _how_many(wanted),
             *(_how_many(state) for state in states.values()),
-            func.coalesce(func.sum(facts.c.reviews), 0),
+            func.coalesce(func.sum(facts.c.reviews), 0).cast(Integer),
         )
     ).one()
     total, matched, counts, reviews = summary[0], summary[1], summary[2:5], summary[5]

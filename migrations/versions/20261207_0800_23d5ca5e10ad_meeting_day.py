@@ -30,18 +30,16 @@ def _day(starts_at) -> object:
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("meetings") as batch:
-        batch.add_column(sa.Column("day", sa.Date(), nullable=True))
+    # Plain ADD/DROP COLUMN on both databases: a batch copy of the table would trip the foreign keys that point at
+    # meetings on SQLite. So the column is nullable; the model sets it with every start.
+    op.add_column("meetings", sa.Column("day", sa.Date(), nullable=True))
     meetings = sa.table("meetings", sa.column("id", sa.Uuid()), sa.column("starts_at"), sa.column("day", sa.Date()))
     connection = op.get_bind()
     for meeting_id, starts_at in connection.execute(sa.select(meetings.c.id, meetings.c.starts_at)).all():
         connection.execute(meetings.update().where(meetings.c.id == meeting_id).values(day=_day(starts_at)))
-    with op.batch_alter_table("meetings") as batch:
-        batch.alter_column("day", existing_type=sa.Date(), nullable=False)
     op.create_index("ix_meetings_family_id_starts_at", "meetings", ["family_id", "starts_at"])
 
 
 def downgrade() -> None:
     op.drop_index("ix_meetings_family_id_starts_at", table_name="meetings")
-    with op.batch_alter_table("meetings") as batch:
-        batch.drop_column("day")
+    op.drop_column("meetings", "day")
