@@ -11,12 +11,12 @@ def test_404_is_plain_and_translated(client):
 def test_500_shows_no_internals(app, client, monkeypatch):
     monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
     monkeypatch.setattr(app, "testing", False)
-    from familyapp.overview import views
+    from familyapp.overview import caseload
 
     def boom(*a, **k):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(views.queries, "caseload", boom)
+    monkeypatch.setattr(caseload, "caseload_page", boom)
     from tests import factories
     from tests.factories import make_world
 

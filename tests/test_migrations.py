@@ -67,3 +67,33 @@ def test_the_co_consultant_rename_keeps_every_row_of_the_demo(tmp_path, monkeypa
     command.upgrade(alembic_config(url), "head")
     assert _contents(engine) == before
     engine.dispose()
+
+
+def test_meetings_made_before_the_meeting_day_get_their_danish_day(tmp_path):
+    """Revision 23d5ca5e10ad fills in the day of every meeting already there, in Danish time (a meeting at 23:30
+    UTC on New Year's Eve is on 1 January)."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import text
+
+    from familyapp import create_app, db
+    from tests import factories
+    from tests.conftest import TEST_CONFIG
+
+    url = fresh_database_url(tmp_path, "meetingday")
+    upgrade_database(url)
+    app = create_app({**TEST_CONFIG, "DATABASE_URL": url})
+    with app.app_context():
+        world = factories.make_world()
+        late = datetime(2026, 12, 31, 23, 30, tzinfo=UTC)
+        factories.make_meeting(world.family_a, world.parent_a, world.consultant_a, starts_at=late)
+        db.session.commit()
+        db.session.remove()
+    app.extensions["db_engine"].dispose()
+    command.downgrade(alembic_config(url), "1f394b1249c7")
+    command.upgrade(alembic_config(url), "head")
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        days = [str(day) for day in conn.execute(text("SELECT day FROM meetings")).scalars()]
+    engine.dispose()
+    assert "2027-01-01" in days and "None" not in days

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import enum
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from ..db import Base, created_at, uuidpk
+from ..db import Base, created_at, local_date, uuidpk
 
 SHORT_TEXT = 300
 LONG_TEXT = 4000
@@ -56,11 +56,17 @@ class Meeting(Base):
     """One meeting. Times are stored in UTC and shown in Danish local time."""
 
     __tablename__ = "meetings"
+    # A family's last and next meeting are read from here for every family of a caseload.
+    __table_args__ = (Index("ix_meetings_family_id_starts_at", "family_id", "starts_at"),)
 
     id: Mapped[uuidpk]
     family_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("families.id"), index=True)
     type: Mapped[MeetingType]
     starts_at: Mapped[datetime] = mapped_column(index=True)
+    #: The day of ``starts_at`` in Danish time, kept with it: the caseload counts follow-ups in days, in SQL,
+    #: and SQLite knows no time zones. Set with every start (never None once saved; nullable only so that the
+    #: migration could add it to a table that foreign keys point at).
+    day: Mapped[date | None]
     ends_at: Mapped[datetime]
     mode: Mapped[MeetingMode] = mapped_column(default=MeetingMode.IN_PERSON)
     #: An address, a room, or the phone number or video link.
@@ -86,6 +92,12 @@ class Meeting(Base):
     )
 
     __mapper_args__ = {"version_id_col": version}
+
+    @validates("starts_at")
+    def _keep_day(self, _key, starts_at: datetime) -> datetime:
+        """The day follows the time, however the meeting is planned or moved."""
+        self.day = local_date(starts_at)
+        return starts_at
 
     @property
     def cancelled(self) -> bool:

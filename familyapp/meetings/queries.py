@@ -138,6 +138,31 @@ def next_meetings(family_ids: list[uuid.UUID], now: datetime) -> dict:
     return {fid: db.as_utc(at) for fid, at in db.session.execute(stmt)}
 
 
+def last_contact_day(family_id, now: datetime):
+    """The day of the latest meeting held with the family of the enclosing statement (``family_id`` is its
+    column), as ``last_contacts`` counts it: a correlated subquery for a caseload's rows."""
+    stmt = select(Meeting.day).where(Meeting.family_id == family_id, *_held_with_family(now))
+    return stmt.order_by(Meeting.starts_at.desc()).limit(1).scalar_subquery()
+
+
+def next_meeting_of(family_id, now: datetime, column: str = "starts_at"):
+    """A column (``starts_at``, or ``day``) of the family's next meeting that is not cancelled, as
+    ``next_meetings`` finds it: a correlated subquery for a caseload's rows."""
+    planned = (Meeting.family_id == family_id, Meeting.cancelled_at.is_(None), Meeting.starts_at >= now)
+    stmt = select(getattr(Meeting, column)).where(*planned)
+    return stmt.order_by(Meeting.starts_at).limit(1).scalar_subquery()
+
+
+def unread_count(family_id):
+    """How many replies, questions and suggestions from the family no consultant has seen yet, as
+    ``waiting_replies`` counts them: a correlated expression for a caseload's rows."""
+    counts = [
+        select(func.count()).where(model.family_id == family_id, model.seen_at.is_(None)).scalar_subquery()
+        for model in (MeetingReply, MeetingQuestion, MeetingSuggestion)
+    ]
+    return counts[0] + counts[1] + counts[2]
+
+
 def waiting_replies(family_ids: list[uuid.UUID]) -> dict:
     """How many replies, questions and suggestions from each family no consultant has seen yet (three queries)."""
     if not family_ids:

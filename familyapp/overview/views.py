@@ -1,16 +1,14 @@
-"""The family's home screen (the same template for the family and, mirrored, for its consultant), the consultant's
-caseload, and everyone's way in: screens that combine what the features offer."""
+"""The family's home screen (the same template for the family and, mirrored, for its consultant) and everyone's
+way in: screens that combine what the features offer. The consultant's caseload is in caseload_views."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import db
-from ..access import family_screen_or_404, family_view_or_404, home_family_id, is_admin, is_consultant, roles_required
+from ..access import family_screen_or_404, family_view_or_404, home_family_id, is_admin, is_consultant
 from ..auth import notices
 from ..auth.models import Role
 from ..consent import queries as consent_queries
@@ -20,13 +18,9 @@ from ..families.models import Cadence, Phase
 from ..meetings import queries as meeting_queries
 from ..meetings.cadence import follow_up
 from ..plans import queries as plan_queries
-from ..recovery import services as recovery
 from ..scales import queries as scale_queries
 
 bp = Blueprint("overview", __name__)
-
-#: A withdrawn consent is pointed out in the caseload this long.
-WITHDRAWALS_SHOWN = timedelta(days=14)
 
 
 @bp.get("/")
@@ -82,58 +76,6 @@ def _follow_up(family, meetings, now):
     last, nxt = meeting_queries.contacts_of(meetings, now)
     last_day, next_day = (db.local_date(t) if t else None for t in (last, nxt))
     return follow_up(family, last_day, next_day, db.local_date(now))
-
-
-@bp.get("/caseload")
-@roles_required(Role.CONSULTANT)
-def caseload():
-    """The consultant's own families."""
-    sort = request.args.get("sort", "due")
-    rows = caseload_overview(queries.caseload(current_user), db.utcnow(), sort)
-    ids = [row["family"].id for row in rows]
-    reviews = scale_queries.waiting_review(ids)
-    withdrawn = consent_queries.recent_withdrawals(ids, db.utcnow() - WITHDRAWALS_SHOWN)
-    return render_template(
-        "overview/caseload.html",
-        rows=rows,
-        sort=sort,
-        reviews=reviews,
-        withdrawn=withdrawn,
-        to_confirm=recovery.waiting_for(current_user, db.utcnow()),
-    )
-
-
-SORTS = {
-    "name": lambda row: row["family"].name.lower(),
-    "due": lambda row: (not row["follow_up"].overdue, row["follow_up"].due),
-    "next": lambda row: (row["next"] is None, row["next"] or row["follow_up"].due),
-    "waiting": lambda row: (-row["waiting"], row["family"].name.lower()),
-}
-
-
-def caseload_overview(families: list, now, sort: str) -> list[dict]:
-    """Each family with its next meeting, next due follow-up, waiting replies and referats past their deadline:
-    six queries in all."""
-    ids = [family.id for family, _role in families]
-    last = meeting_queries.last_contacts(ids, now)
-    upcoming = meeting_queries.next_meetings(ids, now)
-    waiting = meeting_queries.waiting_replies(ids)
-    late = meeting_queries.late_referats(ids, now, current_app.config["REFERAT_DEADLINE_WORKING_DAYS"])
-    rows = []
-    for family, role in families:
-        nxt = upcoming.get(family.id)
-        last_day = db.local_date(last[family.id]) if family.id in last else None
-        rows.append(
-            {
-                "family": family,
-                "role": role,
-                "next": nxt,
-                "follow_up": follow_up(family, last_day, db.local_date(nxt) if nxt else None, db.local_date(now)),
-                "waiting": waiting.get(family.id, 0),
-                "late_referats": late.get(family.id, 0),
-            }
-        )
-    return sorted(rows, key=SORTS.get(sort, SORTS["due"]))
 
 
 def _family_setting(family_id: str, form, change, done: str, refused: str):

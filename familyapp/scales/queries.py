@@ -10,7 +10,7 @@ import uuid
 from datetime import datetime, timedelta
 
 from flask import g
-from sqlalchemy import Select, select
+from sqlalchemy import Select, String, cast, exists, func, select
 
 from .. import db
 from ..auth.models import Role, User
@@ -236,13 +236,25 @@ def _to_review(family_ids: list[uuid.UUID], *columns) -> Select:
     """The one query of what waits for review, behind both the caseload's count and the review queue (so they can
     never differ): sent answers from the family not yet talked through. A professional's own rating is not
     reviewed."""
-    by_family = select(User.id).where(User.role.in_((Role.PARENT, Role.YOUNG_PERSON)))
-    return select(*columns).where(
-        ScaleResponse.family_id.in_(family_ids),
-        ScaleResponse.submitted_at.is_not(None),
-        ScaleResponse.discussed_at.is_(None),
-        ScaleResponse.user_id.in_(by_family),
-    )
+    return select(*columns).where(ScaleResponse.family_id.in_(family_ids), *_waiting_review())
+
+
+def _waiting_review() -> tuple:
+    """What makes an answer wait for review (see ``_to_review``)."""
+    # Asked of the answer's own author (not "among every family member's login", which SQLite would try one login
+    # at a time for every family of a caseload).
+    by_family = exists().where(User.id == ScaleResponse.user_id, User.role.in_((Role.PARENT, Role.YOUNG_PERSON)))
+    return ScaleResponse.submitted_at.is_not(None), ScaleResponse.discussed_at.is_(None), by_family
+
+
+def review_counts(family_id) -> tuple:
+    """For the family of the enclosing statement (``family_id`` is its column): how many answers wait for review,
+    and how many of them carry an alert, as ``waiting_review`` counts them; correlated subqueries for a caseload's
+    rows."""
+    waiting = select(func.count()).where(ScaleResponse.family_id == family_id, *_waiting_review())
+    # Alerts are a JSON list: none is NULL, JSON null or an empty list.
+    flagged = cast(ScaleResponse.alerts, String).not_in(("[]", "null"))
+    return waiting.scalar_subquery(), waiting.where(flagged).scalar_subquery()
 
 
 def waiting_review(family_ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[int, int]]:

@@ -421,8 +421,13 @@ def test_consultant_pages(live_server, page):
     audit.visit("caseload, English", f"{base}/caseload")
     switch_to_english(page)
     audit.check("caseload, English")
+    # Searched from its form (no JavaScript needed): nobody matches, and the way back to all families.
+    page.fill("#caseload-q", "عائلة ✱ 100%")
+    page.locator("form[role=search] button").click()
+    expect(page.locator(".card.empty")).to_be_visible()
+    audit.check("caseload, nothing found")
 
-    assert len(audit.checked) == 30
+    assert len(audit.checked) == 31
     audit.assert_clean()
 
 

@@ -75,3 +75,52 @@ def test_cadence_defaults_come_from_the_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("CADENCE_SUPPORT", "phase")
     monkeypatch.setenv("CADENCE_INVESTIGATION", "every-day")  # unknown values are ignored
     assert from_environment(str(tmp_path))["CADENCE_DEFAULTS"] == {"support": "phase"}
+
+
+def _sql_follow_ups(families, last_contact, next_planned, today) -> dict:
+    """``due_sql`` and ``overdue_sql`` for these families in one statement: {family id: (due, overdue)}."""
+    from sqlalchemy import Date, literal, select
+
+    from familyapp import db
+    from familyapp.meetings.cadence import due_sql, overdue_sql
+
+    due = due_sql(literal(last_contact, Date))
+    stmt = select(Family.id, due, overdue_sql(due, literal(next_planned, Date), today)).where(
+        Family.id.in_([f.id for f in families])
+    )
+    return {fid: (d, bool(late)) for fid, d, late in db.session.execute(stmt)}
+
+
+def test_the_sql_rules_agree_with_follow_up(ctx):
+    """The caseload orders and filters by ``due_sql``/``overdue_sql``: for every rule, phase and case type, month
+    ends and a leap year, with and without a planned meeting, they say what ``follow_up`` says."""
+    from itertools import product
+
+    from familyapp import db
+
+    families = [
+        family(kind, choice, phase, start=date(2024, 1, 31))
+        for kind, choice, phase in product(CaseType, Cadence, Phase)
+    ]
+    db.session.add_all(families)
+    db.session.flush()
+    lasts = (None, date(2026, 11, 30), date(2024, 2, 29), date(2026, 8, 31), date(2026, 12, 31), date(2027, 2, 28))
+    for last, nxt, today in product(lasts, (None, date(2027, 1, 11), date(2027, 6, 1)), (date(2027, 1, 12),)):
+        found = _sql_follow_ups(families, last, nxt, today)
+        for f in families:
+            expected = follow_up(f, last, nxt, today)
+            assert found[f.id] == (expected.due, expected.overdue), (f.case_type, f.cadence, f.phase, last, nxt)
+
+
+def test_the_sql_rules_follow_the_municipal_default(app, ctx, monkeypatch):
+    monkeypatch.setitem(app.config, "CADENCE_DEFAULTS", {"support": "phase", "investigation": "three_months"})
+    from familyapp import db
+
+    families = [family(kind, Cadence.CASE_TYPE, Phase.START) for kind in CaseType]
+    db.session.add_all(families)
+    db.session.flush()
+    found = _sql_follow_ups(families, date(2026, 11, 30), None, date(2026, 12, 1))
+    assert [found[f.id][0] for f in families] == [date(2026, 12, 7), date(2027, 2, 28)]
+    assert [found[f.id][0] for f in families] == [
+        follow_up(f, date(2026, 11, 30), None, date(2026, 12, 1)).due for f in families
+    ]

@@ -1,0 +1,209 @@
+"""The consultant's caseload as a query: each family's state (its follow-up due or overdue, unread replies,
+answers waiting for review and their alerts) worked out in SQL from the features' pieces, searched, filtered,
+ordered by what needs attention and cut to one page in the database, so a caseload of any size loads one page.
+
+Two statements: the counts (how many families match, how many need what) and the page's rows.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import Integer, and_, case, exists, false, func, or_, select, true
+
+from .. import db
+from ..auth.models import User
+from ..families.models import Assignment, Family, Person, PersonKind
+from ..meetings import queries as meeting_queries
+from ..meetings.cadence import due_sql, overdue_sql
+from ..scales import queries as scale_queries
+
+#: Families on a page: the page's size stays the same however many families a consultant has.
+PAGE_SIZE = 25
+#: A family's or a person's name is at most this long: a longer search matches nobody.
+SEARCH_MAX = 100
+#: The states a consultant can pick out: follow-up overdue, something from the family not yet seen, an answer
+#: waiting for review with an alert.
+FILTERS = ("overdue", "unread", "alert")
+#: The orders: what needs attention first (the default), then the ones the caseload always had.
+SORTS = ("attention", "due", "next", "waiting", "name")
+
+
+@dataclass(frozen=True)
+class Ask:
+    """What the consultant asked for, made safe: a search (empty for all), a filter (None for all), an order and a
+    page number (1 or more; past the end means the last page)."""
+
+    search: str = ""
+    show: str | None = None
+    sort: str = "attention"
+    page: int = 1
+
+
+def ask_from(args) -> Ask:
+    """The request's ``q``, ``show``, ``sort`` and ``page``: odd values fall back calmly to the defaults."""
+    show, sort = args.get("show", ""), args.get("sort", "")
+    return Ask(
+        search=_clean(args.get("q", "")),
+        show=show if show in FILTERS else None,
+        sort=sort if sort in SORTS else "attention",
+        page=_page_number(args.get("page", "")),
+    )
+
+
+def _clean(text: str) -> str:
+    """The search as the consultant meant it: no control characters (PostgreSQL refuses a NUL), spaces collapsed."""
+    kept = "".join(c if unicodedata.category(c)[0] != "C" else " " for c in text[: SEARCH_MAX * 10])
+    return " ".join(kept.split())
+
+
+def _page_number(text: str) -> int:
+    """A page number from the address; anything but a positive whole number is page 1."""
+    text = text.strip()
+    return max(int(text), 1) if text.isascii() and text.isdigit() and len(text) <= 9 else 1
+
+
+@dataclass(frozen=True)
+class Row:
+    """One family on the page, with its state."""
+
+    id: object
+    name: str
+    phase: object
+    role: object
+    due: date
+    overdue: bool
+    next_at: datetime | None
+    unread: int
+    reviews: int
+    alerts: int
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of the caseload, and the counts around it."""
+
+    rows: list[Row]
+    #: Families that match the search and the filter; the page shown (clamped) and how many pages they fill.
+    matched: int
+    number: int
+    pages: int
+    #: Families in the whole caseload, and how many of them are in each state of ``FILTERS``.
+    total: int
+    states: dict
+    #: Answers waiting for review across the whole caseload.
+    reviews: int
+
+
+def caseload_page(consultant: User, ask: Ask, now: datetime, today: date) -> Page:
+    """One page of the consultant's families as ``ask`` wants them (two statements)."""
+    facts = _facts(consultant, ask.search, now)
+    states = {name: _state(facts, name, today) for name in FILTERS}
+    wanted = and_(facts.c.found, states[ask.show]) if ask.show else facts.c.found
+    summary = db.session.execute(
+        select(
+            func.count(),
+            _how_many(wanted),
+            *(_how_many(state) for state in states.values()),
+            func.coalesce(func.sum(facts.c.reviews), 0).cast(Integer),
+        )
+    ).one()
+    total, matched, counts, reviews = summary[0], summary[1], summary[2:5], summary[5]
+    pages = max(math.ceil(matched / PAGE_SIZE), 1)
+    number = min(ask.page, pages)
+    columns = [facts.c[name] for name in Row.__dataclass_fields__ if name != "overdue"]
+    stmt = (
+        select(*columns, states["overdue"])
+        .where(wanted)
+        .order_by(*_order(facts, states, ask.sort))
+        .limit(PAGE_SIZE)
+        .offset((number - 1) * PAGE_SIZE)
+    )
+    rows = [_row(values) for values in db.session.execute(stmt)] if matched else []
+    return Page(rows, matched, number, pages, total, dict(zip(FILTERS, counts, strict=True)), reviews)
+
+
+def _facts(consultant: User, search: str, now: datetime):
+    """Every family of the consultant with the facts its state is made of, computed once per statement (a
+    materialised CTE: the due date reads the last meeting, and ordering and filters use it again)."""
+    reviews, alerts = scale_queries.review_counts(Family.id)
+    stmt = (
+        select(
+            Family.id,
+            Family.name,
+            Family.phase,
+            Assignment.role,
+            due_sql(meeting_queries.last_contact_day(Family.id, now)).label("due"),
+            meeting_queries.next_meeting_of(Family.id, now).label("next_at"),
+            meeting_queries.next_meeting_of(Family.id, now, "day").label("next_day"),
+            meeting_queries.unread_count(Family.id).label("unread"),
+            reviews.label("reviews"),
+            alerts.label("alerts"),
+        )
+        .join(Assignment, Assignment.family_id == Family.id)
+        .where(Assignment.consultant_id == consultant.id)
+    )
+    # The search is a column, so that the counts of the whole caseload come from the same statement.
+    return stmt.add_columns(_found(search).label("found")).cte("caseload").prefix_with("MATERIALIZED")
+
+
+def _found(search: str):
+    """Whether the family matches the search: its name, or an adult's name in it, contains the words as typed
+    (``%`` and ``_`` mean themselves). Case is ignored; SQLite folds only A-Z, so the words are also tried with
+    capitals for æ, ø, å and other letters."""
+    if not search:
+        return true()
+    if len(search) > SEARCH_MAX:
+        return false()
+    variants = dict.fromkeys((search, search.lower(), search.title(), search.upper()))
+
+    def contains(column):
+        return or_(*(column.icontains(v, autoescape=True) for v in variants))
+
+    adult = exists().where(Person.family_id == Family.id, Person.kind == PersonKind.ADULT, contains(Person.name))
+    return or_(contains(Family.name), adult)
+
+
+def _state(facts, name: str, today: date):
+    """A state of ``FILTERS`` as a condition on the facts."""
+    if name == "overdue":
+        return overdue_sql(facts.c.due, facts.c.next_day, today)
+    if name == "unread":
+        return facts.c.unread > 0
+    return facts.c.alerts > 0
+
+
+def _how_many(condition):
+    """How many rows meet a condition (a sum, so several counts fit in one statement)."""
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0).cast(Integer)
+
+
+def _order(facts, states: dict, sort: str) -> list:
+    """The order of ``sort``; each ends with the name so that pages never overlap."""
+    c = facts.c
+    by_name = [func.lower(c.name), c.name, c.id]
+    flag = lambda condition: case((condition, 0), else_=1)  # noqa: E731  (true first on every database)
+    orders = {
+        "attention": [
+            flag(states["overdue"]),
+            flag(c.alerts > 0),
+            flag(or_(c.unread > 0, c.reviews > 0)),
+            c.due,
+        ],
+        "due": [flag(states["overdue"]), c.due],
+        "next": [case((c.next_at.is_(None), 1), else_=0), c.next_at, c.due],
+        "waiting": [c.unread.desc()],
+        "name": [],
+    }
+    return orders[sort] + by_name
+
+
+def _row(values) -> Row:
+    """A result row as a ``Row`` (the overdue flag comes last, from the statement's own condition)."""
+    *facts, overdue = values
+    fields = [name for name in Row.__dataclass_fields__ if name != "overdue"]
+    row = dict(zip(fields, facts, strict=True))
+    return Row(**row, overdue=bool(overdue))
