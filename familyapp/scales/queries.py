@@ -7,16 +7,18 @@ A family member sees only their own answers; the family's consultants see everyo
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import g
-from sqlalchemy import Select, select
+from sqlalchemy import Select, and_, case, exists, func, or_, select
+from sqlalchemy.orm import defer
 
 from .. import db
 from ..auth.models import Role, User
 from ..families import queries as family_queries
 from ..families.models import Family, PersonKind
-from ..meetings import queries as meeting_queries
+from ..meetings.models import Answer, Meeting, MeetingParticipant, MeetingReply, MeetingType
 from . import definitions, schedule
 from .models import ScaleDefinition, ScaleResponse, ScaleSetting
 
@@ -26,22 +28,48 @@ ADULT_AGE = 30
 LATE_GRACE = timedelta(days=14)
 
 
+#: Parsed definitions by id, kept for the life of the process: a stored version never changes (a new wording or
+#: threshold is a new row), so it is read and decoded once, not on every page. As small as the versions loaded.
+_PARSED: dict[uuid.UUID, definitions.Definition] = {}
+
+
+def _remember(ids) -> None:
+    """Parse the definitions among ``ids`` that the process has not seen yet (one query, only when there are)."""
+    missing = set(ids) - _PARSED.keys()
+    if missing:
+        stmt = select(ScaleDefinition.id, ScaleDefinition.data).where(ScaleDefinition.id.in_(missing))
+        for id_, data in db.session.execute(stmt):
+            _PARSED[id_] = definitions.build(data)
+
+
 def active_definitions() -> list[ScaleDefinition]:
-    """The definitions in use, newest first (one query per request)."""
+    """The definitions in use, newest first (one query per request; their texts come from the process's cache)."""
     if "scale_definitions" not in g:
         stmt = (
-            select(ScaleDefinition).where(ScaleDefinition.active.is_(True)).order_by(ScaleDefinition.loaded_at.desc())
+            select(ScaleDefinition)
+            .options(defer(ScaleDefinition.data))
+            .where(ScaleDefinition.active.is_(True))
+            .order_by(ScaleDefinition.loaded_at.desc())
         )
         g.scale_definitions = list(db.session.scalars(stmt))
     return g.scale_definitions
 
 
 def parsed(row: ScaleDefinition) -> definitions.Definition:
-    """The definition behind a row, built once per request."""
-    cache = g.setdefault("parsed_definitions", {})
-    if row.id not in cache:
-        cache[row.id] = definitions.build(row.data)
-    return cache[row.id]
+    """The definition behind a row, parsed once per process."""
+    if row.id not in _PARSED:
+        if "data" in row.__dict__:  # loaded with the row already
+            _PARSED[row.id] = definitions.build(row.data)
+        else:
+            _remember({row.id})
+    return _PARSED[row.id]
+
+
+def parsed_by_id(ids: set[uuid.UUID]) -> dict[uuid.UUID, definitions.Definition]:
+    """Parsed definitions by id, used or not (an old answer keeps its own version): no query once the process
+    has read them."""
+    _remember(ids)
+    return {id_: _PARSED[id_] for id_ in ids}
 
 
 def pick(purpose: str, respondent: str, age: int | None) -> ScaleDefinition | None:
@@ -58,24 +86,42 @@ def pick(purpose: str, respondent: str, age: int | None) -> ScaleDefinition | No
     return None
 
 
-def _meeting_windows(family: Family, user: User, age: int | None, meetings) -> list[tuple]:
-    """Before and after each meeting with the family that the person takes part in (and has not said they cannot
-    come to)."""
-    away = meeting_queries.not_coming(family, user)
-    theirs = [
-        m
-        for m in meetings
-        if not m.cancelled
-        and m.type.with_family
-        and m.id not in away
-        and user.person_id in {p.person_id for p in m.participants}
-    ]
+def _takes_part(family: Family, user: User):
+    """The family's meetings with the family (not cancelled, not a work meeting) that the person takes part in and
+    has not said they cannot come to, as conditions on Meeting: the rule is kept in SQL, so only the meetings asked
+    for are read."""
+    takes_part = exists().where(MeetingParticipant.meeting_id == Meeting.id, MeetingParticipant.person_id == user.person_id)
+    away = exists().where(
+        MeetingReply.meeting_id == Meeting.id, MeetingReply.user_id == user.id, MeetingReply.answer == Answer.CANNOT
+    )
+    return (
+        Meeting.family_id == family.id,
+        Meeting.cancelled_at.is_(None),
+        Meeting.type != MeetingType.WORK,
+        takes_part,
+        ~away,
+    )
+
+
+def _meeting_windows(family: Family, user: User, age: int | None, near) -> list[tuple]:
+    """Before and after each of the person's meetings (``_takes_part``) that ``near`` selects.
+
+    :param near: a function of the two scales' rules (or None where no scale is in use) giving the further
+        conditions on Meeting (e.g. the meetings around now), or None for no meetings at all.
+    """
+    rows = {purpose: pick(purpose, "self", age) for purpose in ("wellbeing", "alliance")}
+    rules = {purpose: parsed(row).schedule for purpose, row in rows.items() if row is not None}
+    if not rules or near is None:
+        return []
+    conditions = near(rules.get("wellbeing"), rules.get("alliance"))
+    if conditions is None:
+        return []
+    stmt = select(Meeting.id, Meeting.starts_at, Meeting.ends_at).where(*_takes_part(family, user), *conditions)
+    theirs = db.session.execute(stmt.order_by(Meeting.starts_at)).all()
     found = []
     for purpose, make in (("wellbeing", _before), ("alliance", _after)):
-        row = pick(purpose, "self", age)
-        if row is not None:
-            rules = parsed(row).schedule
-            found += [(make(purpose, meeting, rules), row) for meeting in theirs]
+        if purpose in rules:
+            found += [(make(purpose, meeting, rules[purpose]), rows[purpose]) for meeting in theirs]
     return found
 
 
@@ -96,17 +142,13 @@ def _cadence(purpose: str, respondent: str, age, family: Family, today, about=No
     return [(window, row)] if window else []
 
 
-def windows_for(
-    family: Family, user: User, now: datetime, meetings: list | None = None
-) -> list[tuple[schedule.Window, ScaleDefinition]]:
-    """Every window the user has in the family, with the definition to fill in it.
+def _every_meeting(_before_rules, _after_rules) -> tuple:
+    return ()
 
-    Parents: wellbeing before and alliance after their meetings, the progression wheel, and functioning for each
-    child; a young person: their own wellbeing, alliance and functioning; the consultant: a professional's
-    functioning rating for each child. Children's ages choose the version (child 6-12, adult 13+).
 
-    :param meetings: the family's meetings with participants, when the page has them already (else two queries).
-    """
+def _windows(family: Family, user: User, now: datetime, near) -> list[tuple[schedule.Window, ScaleDefinition]]:
+    """The person's windows: around the meetings ``near`` selects (see ``_meeting_windows``), and the cadence
+    windows of now."""
     today = db.local_date(now)
     people, _consultants = family_queries.household(family)
     children = [p for p, _u, _m in people if p.kind is PersonKind.CHILD and p.id != user.person_id]
@@ -114,9 +156,7 @@ def windows_for(
     if user.role in (Role.PARENT, Role.YOUNG_PERSON):
         me = next((p for p, _u, _m in people if p.id == user.person_id), None)
         age = me.age_on(today) if me else None
-        if meetings is None:
-            meetings = meeting_queries.list_meetings(family)
-        found += _meeting_windows(family, user, age, meetings)
+        found += _meeting_windows(family, user, age, near)
         if user.role is Role.PARENT:
             found += _cadence("progression", "self", age, family, today)
             for child in children:
@@ -128,6 +168,60 @@ def windows_for(
         for child in children:
             found += _cadence("functioning", "professional", child.age_on(today), family, today, child.id)
     return sorted(found, key=lambda pair: pair[0].opens_at)
+
+
+def windows_for(family: Family, user: User, now: datetime) -> list[tuple[schedule.Window, ScaleDefinition]]:
+    """Every window the user has in the family, around all their meetings ever (for building answers in tests and
+    the demo; pages ask ``to_fill`` or ``window_of``, which read only the meetings they need), with the
+    definition to fill in it.
+
+    Parents: wellbeing before and alliance after their meetings, the progression wheel, and functioning for each
+    child; a young person: their own wellbeing, alliance and functioning; the consultant: a professional's
+    functioning rating for each child. Children's ages choose the version (child 6-12, adult 13+).
+    """
+    return _windows(family, user, now, _every_meeting)
+
+
+def window_of(family: Family, user: User, key: str, now: datetime) -> tuple[schedule.Window, ScaleDefinition] | None:
+    """One of the person's windows by its key, or None (another person's, or a made-up key): a meeting's window
+    reads only that meeting, a cadence window none (at most three queries, whatever the family's history)."""
+    _purpose, _dot, rest = key.partition(".")
+    kind, _dot, ident = rest.partition(".")
+    meeting_id = None
+    if kind == "m":
+        try:
+            meeting_id = uuid.UUID(ident)
+        except ValueError:
+            return None
+
+    def just_that(_before_rules, _after_rules):
+        return None if meeting_id is None else (Meeting.id == meeting_id,)
+
+    found = _windows(family, user, now, just_that)
+    return next(((w, row) for w, row in found if w.key == key), None)
+
+
+#: A day of margin around the windows' reach: a wall-clock day or "48 hours" is 23 to 25 real hours.
+_MARGIN = timedelta(days=1)
+
+
+def _around(now: datetime, late: bool):
+    """The meetings whose windows are open at ``now`` (or, with ``late``, closed less than LATE_GRACE ago): a
+    window before a meeting opens some hours before it starts and closes when it starts, one after a meeting
+    opens when it ends and closes some days later. A few meetings, however long the family's history."""
+    grace = LATE_GRACE if late else timedelta(0)
+
+    def near(before_rules, after_rules):
+        reach = []
+        if before_rules is not None:
+            hours = timedelta(hours=before_rules.get("hours_before", 48))
+            reach.append(and_(Meeting.starts_at > now - grace, Meeting.starts_at <= now + hours + _MARGIN))
+        if after_rules is not None:
+            days = timedelta(days=after_rules.get("days_after", 7))
+            reach.append(and_(Meeting.ends_at > now - days - grace - _MARGIN, Meeting.ends_at <= now))
+        return (or_(*reach),)
+
+    return near
 
 
 def find_response(family: Family, user: User, window_key: str) -> ScaleResponse | None:
@@ -158,7 +252,7 @@ def earlier_window(
     period, _dot, about = rest.partition(".")
     if not period.isdigit():
         return None
-    for current, row in windows_for(family, user, now):
+    for current, row in _windows(family, user, now, None):
         same = current.purpose == purpose and str(current.about_person_id or "") == about and ".c." in current.key
         if same and int(period) < int(current.key.split(".")[2]):
             rules = parsed(row).schedule
@@ -175,6 +269,81 @@ def responses_of(family: Family, user: User | None = None) -> list[ScaleResponse
     if user is not None:
         stmt = stmt.where(ScaleResponse.user_id == user.id)
     return list(db.session.scalars(stmt))
+
+
+#: Answers shown per scale and person on a page of the results history (the chart is drawn over them too).
+HISTORY_PAGE = 10
+
+
+@dataclass
+class History:
+    """A page of a family's sent answers: the latest HISTORY_PAGE per scale and person, further back page by page.
+
+    ``answers`` are the page's, newest first; ``ends`` holds each scale and person's first and latest answer ever
+    (the consultant sees the change from one to the other on every page); ``last_page`` is the page with the
+    oldest answers.
+    """
+
+    answers: list[ScaleResponse]
+    ends: dict[tuple, tuple[ScaleResponse, ScaleResponse]]
+    page: int
+    last_page: int
+
+
+def _history_rows(family: Family, user: User | None, hide_alliance: bool, page: int) -> list:
+    """The rows of a page of the history, each with its place counted from the newest and from the oldest of its
+    scale and person, and how many they have: one query, the page's answers and the first and latest of each."""
+    part = (ScaleResponse.purpose, ScaleResponse.about_person_id, ScaleResponse.user_id)
+    inner = select(
+        ScaleResponse.id,
+        func.row_number().over(partition_by=part, order_by=(ScaleResponse.submitted_at.desc(), ScaleResponse.id)).label("newest"),
+        func.row_number().over(partition_by=part, order_by=(ScaleResponse.submitted_at, ScaleResponse.id)).label("oldest"),
+        func.count().over(partition_by=part).label("many"),
+    ).where(ScaleResponse.family_id == family.id, ScaleResponse.submitted_at.is_not(None))
+    if user is not None:
+        inner = inner.where(ScaleResponse.user_id == user.id)
+    if hide_alliance:
+        inner = inner.where(ScaleResponse.purpose != "alliance")
+    ranked = inner.subquery()
+    low = (page - 1) * HISTORY_PAGE
+    stmt = (
+        select(ScaleResponse, ranked.c.newest, ranked.c.oldest, ranked.c.many)
+        .join(ranked, ranked.c.id == ScaleResponse.id)
+        # The answers behind the chart and the list are not needed here: only their totals and alerts.
+        .options(defer(ScaleResponse.answers), defer(ScaleResponse.pending))
+        .where(or_(ranked.c.newest.between(low + 1, low + HISTORY_PAGE), ranked.c.newest == 1, ranked.c.oldest == 1))
+        .order_by(ScaleResponse.submitted_at.desc(), ScaleResponse.id)
+    )
+    return db.session.execute(stmt).all()
+
+
+def history(family: Family, user: User | None, page: int, hide_alliance: bool = False) -> History:
+    """A page of the sent answers in the family: one person's (a family member sees only their own), or
+    everyone's. One query; a page past the end shows the last page (then two).
+
+    :param page: 1 for the latest answers, 2 for the ones before them, and so on.
+    :param hide_alliance: leave out the answers about the collaboration (the person has chosen not to see them).
+    """
+    page = min(max(page, 1), MAX_PAGE)
+    rows = _history_rows(family, user, hide_alliance, page)
+    last_page = max([-(-many // HISTORY_PAGE) for _r, _n, _o, many in rows] or [1])
+    if page > last_page:
+        page = last_page
+        rows = _history_rows(family, user, hide_alliance, page)
+    low = (page - 1) * HISTORY_PAGE
+    first, latest = {}, {}
+    for response, newest, oldest, _many in rows:
+        scale = (response.purpose, response.about_person_id, response.user_id)
+        if newest == 1:
+            latest[scale] = response
+        if oldest == 1:
+            first[scale] = response
+    return History(
+        answers=[response for response, newest, _o, _m in rows if low < newest <= low + HISTORY_PAGE],
+        ends={scale: (first[scale], latest[scale]) for scale in latest},
+        page=page,
+        last_page=last_page,
+    )
 
 
 def shared_totals(family: Family, parent_ids: set) -> list[ScaleResponse]:
@@ -203,13 +372,15 @@ def definitions_by_id(ids: set[uuid.UUID]) -> dict[uuid.UUID, ScaleDefinition]:
     return {d.id: d for d in db.session.scalars(select(ScaleDefinition).where(ScaleDefinition.id.in_(ids)))}
 
 
-def to_fill(family: Family, user: User, now: datetime, meetings: list | None = None, late: bool = True) -> list[tuple]:
+def to_fill(family: Family, user: User, now: datetime, late: bool = False) -> list[tuple]:
     """What the user can fill now: open windows not yet sent or declined, and (``late``) ones that closed lately.
-    The home screen asks only about open ones; a late one waits on the scales page, never nagging.
+    The home screen asks only about open ones; a late one waits on the scales page, never nagging. Reads only the
+    meetings around now, so it costs the same whatever the family's history.
 
-    :return: (window, definition row, response or None) in order of opening; two queries beyond the windows.
+    :return: (window, definition row, response or None) in order of opening; two queries beyond the household and
+        the definitions (the meetings around now, and the person's answers in their windows).
     """
-    windows = windows_for(family, user, now, meetings)
+    windows = _windows(family, user, now, _around(now, late))
     keys = [w.key for w, _d in windows]
     answers = {}
     if keys:
@@ -256,12 +427,42 @@ def waiting_review(family_ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[int, in
     return counts
 
 
-def review_queue(family_ids: list[uuid.UUID]) -> list[ScaleResponse]:
-    """Sent answers not yet discussed in these families, newest first (one query)."""
+#: Answers shown on a page of the review queue.
+REVIEW_PAGE = 20
+#: The furthest page anyone is sent to (a larger number in the address is taken as this, then as the last page).
+MAX_PAGE = 100_000
+
+
+def _review_rows(family_ids: list[uuid.UUID], page: int) -> list:
+    # The families in the order given, each family's answers newest first; every row carries the queue's length.
+    order = case({family_id: place for place, family_id in enumerate(family_ids)}, value=ScaleResponse.family_id)
+    stmt = (
+        _to_review(family_ids, ScaleResponse, func.count().over().label("waiting"))
+        .options(defer(ScaleResponse.answers), defer(ScaleResponse.pending))
+        .order_by(order, ScaleResponse.submitted_at.desc(), ScaleResponse.id)
+        .limit(REVIEW_PAGE)
+        .offset((page - 1) * REVIEW_PAGE)
+    )
+    return db.session.execute(stmt).all()
+
+
+def review_page(family_ids: list[uuid.UUID], page: int) -> tuple[list[ScaleResponse], int, int]:
+    """A page of the review queue (REVIEW_PAGE answers): the families in the order given, each family's answers
+    newest first. One query; a page past the end shows the last page (then three).
+
+    :param family_ids: the consultant's families, the one to talk to first first.
+    :return: (the page's answers, how many wait in all, the page shown).
+    """
     if not family_ids:
-        return []
-    stmt = _to_review(family_ids, ScaleResponse).order_by(ScaleResponse.submitted_at.desc())
-    return list(db.session.scalars(stmt))
+        return [], 0, 1
+    page = min(max(page, 1), MAX_PAGE)
+    rows = _review_rows(family_ids, page)
+    if not rows and page > 1:
+        waiting = db.session.scalar(_to_review(family_ids, func.count()))
+        page = max(1, -(-waiting // REVIEW_PAGE))
+        rows = _review_rows(family_ids, page) if waiting else []
+    waiting = rows[0].waiting if rows else 0
+    return [row[0] for row in rows], waiting, page
 
 
 def names_of(user_ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:

@@ -39,9 +39,9 @@ def _own_window(view: FamilyView, key: str, sending: bool = False):
     :param sending: an answer arriving (perhaps long after it was filled offline): a window that has since given
         way to the next one is still found through the person's own answer row, so the answer is kept, as late.
     """
-    for window, row in queries.windows_for(view.family, view.viewer, _now()):
-        if window.key == key:
-            return window, row
+    found = queries.window_of(view.family, view.viewer, key, _now())
+    if found is not None:
+        return found
     if sending:
         found = queries.earlier_window(view.family, view.viewer, key, _now())
         if found is not None:
@@ -62,29 +62,31 @@ def _usable(window, sending: bool = False) -> bool:
     return window.opens_at <= _now() < window.closes_at + queries.LATE_GRACE
 
 
-def _graphs(responses: list, definitions: dict, names: dict) -> list[dict]:
-    """Trend graphs, one per scale (and per child), one line per person who answered. Answers share a graph when
-    their scales measure alike (same purpose, range and cutoff): a child's and an adult's wellbeing do not, the
-    parents' and the young person's own functioning ratings do."""
+def _graphs(history, definitions: dict, names: dict) -> list[dict]:
+    """Trend graphs over a page of the history, one per scale (and per child), one line per person who answered.
+    Answers share a graph when their scales measure alike (same purpose, range and cutoff): a child's and an
+    adult's wellbeing do not, the parents' and the young person's own functioning ratings do. The change from a
+    person's first answer to their latest is told from the history's ends, on every page."""
     groups: dict[tuple, list] = {}
-    for r in responses:
-        if r.submitted_at is None or r.total is None:
+    for r in reversed(history.answers):
+        if r.total is None:
             continue
-        definition = queries.parsed(definitions[r.definition_id])
+        definition = definitions[r.definition_id]
         groups.setdefault((r.purpose, r.about_person_id, definition.total_range, definition.cutoff), []).append(r)
     graphs = []
     for (purpose, about, (low, high), cutoff), answers in sorted(
         groups.items(), key=lambda kv: (PURPOSES.index(kv[0][0]), str(kv[0][1]), kv[0][3] or 0)
     ):
-        definition = queries.parsed(definitions[answers[-1].definition_id])
+        definition = definitions[answers[-1].definition_id]
         by_person: dict = {}
         for r in answers:
             by_person.setdefault(r.user_id, []).append((r.submitted_at, r.total))
         series = [(names.get(uid, "?"), points) for uid, points in by_person.items()]
+        ends = {uid: history.ends.get((purpose, about, uid)) for uid in by_person}
         outcomes = {
-            names.get(uid, "?"): scoring.outcome(definition, points[0][1], points[-1][1])
-            for uid, points in by_person.items()
-            if len(points) > 1
+            names.get(uid, "?"): scoring.outcome(definition, first.total, latest.total)
+            for uid, (first, latest) in ((uid, pair) for uid, pair in ends.items() if pair)
+            if first.id != latest.id and first.total is not None and latest.total is not None
         }
         graphs.append(
             {
@@ -99,24 +101,27 @@ def _graphs(responses: list, definitions: dict, names: dict) -> list[dict]:
 
 
 def _index_page(view: FamilyView, alliance_form=None, status: int = 200):
-    """What to fill now, the trends, and every answer (the consultant also marks them discussed)."""
+    """What to fill now, the trends, and a page of the answers, the latest first (the consultant also marks them
+    discussed)."""
     now = _now()
     mine_only = view.is_family
-    responses = queries.responses_of(view.family, view.viewer if mine_only else None)
     show_alliance = queries.show_alliance(view.viewer) if mine_only else True
-    if not show_alliance:
-        responses = [r for r in responses if r.purpose != "alliance"]
-    definitions = queries.definitions_by_id({r.definition_id for r in responses})
+    history = queries.history(view.family, view.viewer if mine_only else None, forms.requested_page(), not show_alliance)
+    definitions = queries.parsed_by_id({r.definition_id for r in history.answers})
     people, _consultants = family_queries.household(view.family)
-    names = family_queries.names(view.family) | queries.names_of({r.user_id for r in responses})
+    names = family_queries.names(view.family)
+    # Someone no longer in the family keeps their name on their answers (asked only when there is such a one).
+    names |= queries.names_of({r.user_id for r in history.answers} - names.keys())
+    to_fill = queries.to_fill(view.family, view.viewer, now, late=True)
     return render_template(
         "scales/index.html",
         view=view,
         family=view.family,
-        to_fill=queries.to_fill(view.family, view.viewer, now),
-        graphs=_graphs(responses, definitions, names),
-        sent=[r for r in reversed(responses) if r.submitted_at],
-        definitions={k: queries.parsed(v) for k, v in definitions.items()},
+        to_fill=[(window, queries.parsed(row), response) for window, row, response in to_fill],
+        graphs=_graphs(history, definitions, names),
+        sent=history.answers,
+        history=history,
+        definitions=definitions,
         names=names,
         children={p.id: p.name for p, _u, _m in people},
         show_alliance=show_alliance,
@@ -288,8 +293,7 @@ def answer(family_id: str, response_id: str):
     """One sent answer, item by item; read-only."""
     view = family_screen_or_404(family_id, "scale_answer")
     response = _answer_or_404(view, response_id)
-    row = queries.definitions_by_id({response.definition_id})[response.definition_id]
-    definition = queries.parsed(row)
+    definition = queries.parsed_by_id({response.definition_id})[response.definition_id]
     # The family decides whether their own answers about the collaboration are shown back to them.
     hidden = response.purpose == "alliance" and view.is_family and not queries.show_alliance(view.viewer)
     return render_template(

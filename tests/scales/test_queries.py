@@ -174,21 +174,19 @@ def test_a_window_closed_lately_waits_on_the_scales_page_but_not_on_the_home_scr
     long_ago = meeting_in(world, -24 * 30, world.parent_a)  # closed beyond the grace
     now = db.utcnow()
     key = f"alliance.m.{lately.id}"
-    assert key in keys(queries.to_fill(world.family_a, world.parent_a, now))
-    assert key not in keys(queries.to_fill(world.family_a, world.parent_a, now, late=False))
-    assert f"alliance.m.{long_ago.id}" not in keys(queries.to_fill(world.family_a, world.parent_a, now))
+    assert key in keys(queries.to_fill(world.family_a, world.parent_a, now, late=True))
+    assert key not in keys(queries.to_fill(world.family_a, world.parent_a, now))
+    assert f"alliance.m.{long_ago.id}" not in keys(queries.to_fill(world.family_a, world.parent_a, now, late=True))
 
 
 def test_to_fill_is_two_queries_beyond_the_windows_for_one_meeting_or_four(ctx, world, count_queries):
-    """With the household and the definitions already loaded for the request (as a page has them): the meetings
-    the person cannot come to, and their answers in these windows."""
+    """With the household and the definitions already loaded for the request (as a page has them): the person's
+    meetings around now, and their answers in these windows."""
     from familyapp.families import queries as family_queries
-    from familyapp.meetings import queries as meeting_queries
 
     def queries_for_to_fill() -> tuple[int, int]:
-        meetings = meeting_queries.list_meetings(world.family_a)
         with count_queries() as q:
-            found = queries.to_fill(world.family_a, world.parent_a, db.utcnow(), meetings)
+            found = queries.to_fill(world.family_a, world.parent_a, db.utcnow())
         return len(found), len(q)
 
     meeting_in(world, 24, world.parent_a)
@@ -253,6 +251,11 @@ def test_show_alliance_is_off_until_the_person_chooses_it(ctx, world):
 # Review ---------------------------------------------------------------------------------------------------
 
 
+def queue(family_ids):
+    """The first page of the review queue."""
+    return queries.review_page(family_ids, 1)[0]
+
+
 def test_waiting_answers_of_another_family_are_never_counted(ctx, world, count_queries):
     meeting = meeting_in(world, 24, world.parent_a2)
     sent(world, world.parent_a2, meeting, (1, 1, 1, 1))  # below the cut-off: an alert
@@ -264,7 +267,7 @@ def test_waiting_answers_of_another_family_are_never_counted(ctx, world, count_q
     both = queries.waiting_review([world.family_a.id, world.family_b.id])
     assert both == {world.family_a.id: (2, 1), world.family_b.id: (1, 0)}
     with count_queries() as q:
-        assert queries.waiting_review([]) == {} and queries.review_queue([]) == []
+        assert queries.waiting_review([]) == {} and queries.review_page([], 1) == ([], 0, 1)
     assert q == []
 
 
@@ -272,15 +275,15 @@ def test_a_discussed_answer_no_longer_waits(ctx, world):
     response = the_world_answer(world, world.family_a)
     scale_services.mark_discussed(world.family_a, response, "", actor=world.consultant_a, now=db.utcnow())
     assert queries.waiting_review([world.family_a.id, world.family_b.id]) == {world.family_b.id: (1, 0)}
-    assert response.id not in {r.id for r in queries.review_queue([world.family_a.id])}
+    assert response.id not in {r.id for r in queue([world.family_a.id])}
 
 
 def test_the_review_queue_is_newest_first_for_the_asked_families_only(ctx, world):
     meeting = meeting_in(world, 24 * 8, world.parent_a2)  # sent after the world's answer, sent in five days
     newest = sent(world, world.parent_a2, meeting)
-    queue = queries.review_queue([world.family_a.id])
-    assert [r.id for r in queue] == [newest.id, the_world_answer(world, world.family_a).id]
-    assert {r.family_id for r in queries.review_queue([world.family_a.id, world.family_b.id])} == {
+    first_page = queue([world.family_a.id])
+    assert [r.id for r in first_page] == [newest.id, the_world_answer(world, world.family_a).id]
+    assert {r.family_id for r in queue([world.family_a.id, world.family_b.id])} == {
         world.family_a.id,
         world.family_b.id,
     }
@@ -298,5 +301,5 @@ def test_the_consultants_own_rating_is_not_in_the_review_queue(ctx, world):
     scale_services.submit(
         world.family_a, response, definition, {i.key: 3 for i in definition.items}, actor=world.consultant_a, now=now
     )
-    assert response.id not in {r.id for r in queries.review_queue([world.family_a.id])}
-    assert the_world_answer(world, world.family_a).id in {r.id for r in queries.review_queue([world.family_a.id])}
+    assert response.id not in {r.id for r in queue([world.family_a.id])}
+    assert the_world_answer(world, world.family_a).id in {r.id for r in queue([world.family_a.id])}

@@ -119,7 +119,7 @@ class TestQueue:
         )
         db.session.commit()
         login(world.consultant_b)
-        for response in queries.review_queue([world.family_b.id]):
+        for response in queries.review_page([world.family_b.id], 1)[0]:
             response.discussed_at = db.utcnow()
         db.session.commit()
         page = client.get("/review")
