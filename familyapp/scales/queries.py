@@ -86,38 +86,46 @@ def pick(purpose: str, respondent: str, age: int | None) -> ScaleDefinition | No
     return None
 
 
-def _takes_part(family: Family, user: User):
+def _my_meetings(family: Family, user: User, *conditions, answer_key: str | None = None) -> Select:
     """The family's meetings with the family (not cancelled, not a work meeting) that the person takes part in and
-    has not said they cannot come to, as conditions on Meeting: the rule is kept in SQL, so only the meetings asked
-    for are read."""
+    has not said they cannot come to, and that meet ``conditions``: id, start and end, in time order. The rule is
+    kept in SQL, so only the meetings asked for are read.
+
+    :param answer_key: also the person's answer row in the window with this key, if they have one (outer join).
+    """
     takes_part = exists().where(MeetingParticipant.meeting_id == Meeting.id, MeetingParticipant.person_id == user.person_id)
     away = exists().where(
         MeetingReply.meeting_id == Meeting.id, MeetingReply.user_id == user.id, MeetingReply.answer == Answer.CANNOT
     )
-    return (
+    stmt = select(Meeting.id, Meeting.starts_at, Meeting.ends_at).where(
         Meeting.family_id == family.id,
         Meeting.cancelled_at.is_(None),
         Meeting.type != MeetingType.WORK,
         takes_part,
         ~away,
+        *conditions,
     )
+    if answer_key is not None:
+        kept = and_(
+            ScaleResponse.meeting_id == Meeting.id,
+            ScaleResponse.user_id == user.id,
+            ScaleResponse.window_key == answer_key,
+        )
+        stmt = stmt.add_columns(ScaleResponse).outerjoin(ScaleResponse, kept)
+    return stmt.order_by(Meeting.starts_at)
 
 
-def _meeting_windows(family: Family, user: User, age: int | None, near) -> list[tuple]:
-    """Before and after each of the person's meetings (``_takes_part``) that ``near`` selects.
+def _meeting_windows(age: int | None, meetings) -> list[tuple]:
+    """Before and after each of the person's meetings that ``meetings`` reads.
 
-    :param near: a function of the two scales' rules (or None where no scale is in use) giving the further
-        conditions on Meeting (e.g. the meetings around now), or None for no meetings at all.
+    :param meetings: a function of the rules of the scales in use before and after meetings (purpose -> rules)
+        that reads the meetings (rows with id, starts_at and ends_at), or None for no meetings.
     """
     rows = {purpose: pick(purpose, "self", age) for purpose in ("wellbeing", "alliance")}
     rules = {purpose: parsed(row).schedule for purpose, row in rows.items() if row is not None}
-    if not rules or near is None:
+    if not rules or meetings is None:
         return []
-    conditions = near(rules.get("wellbeing"), rules.get("alliance"))
-    if conditions is None:
-        return []
-    stmt = select(Meeting.id, Meeting.starts_at, Meeting.ends_at).where(*_takes_part(family, user), *conditions)
-    theirs = db.session.execute(stmt.order_by(Meeting.starts_at)).all()
+    theirs = meetings(rules)
     found = []
     for purpose, make in (("wellbeing", _before), ("alliance", _after)):
         if purpose in rules:
@@ -142,21 +150,17 @@ def _cadence(purpose: str, respondent: str, age, family: Family, today, about=No
     return [(window, row)] if window else []
 
 
-def _every_meeting(_before_rules, _after_rules) -> tuple:
-    return ()
-
-
-def _windows(family: Family, user: User, now: datetime, near) -> list[tuple[schedule.Window, ScaleDefinition]]:
-    """The person's windows: around the meetings ``near`` selects (see ``_meeting_windows``), and the cadence
-    windows of now."""
+def _windows(family: Family, user: User, now: datetime, meetings) -> list[tuple[schedule.Window, ScaleDefinition]]:
+    """The person's windows: around the meetings that ``meetings`` reads (see ``_meeting_windows``), and the
+    cadence windows of now. One query for the people (none when the page has them), and what ``meetings`` asks."""
     today = db.local_date(now)
-    people, _consultants = family_queries.household(family)
+    people = family_queries.people(family)
     children = [p for p, _u, _m in people if p.kind is PersonKind.CHILD and p.id != user.person_id]
     found: list[tuple] = []
     if user.role in (Role.PARENT, Role.YOUNG_PERSON):
         me = next((p for p, _u, _m in people if p.id == user.person_id), None)
         age = me.age_on(today) if me else None
-        found += _meeting_windows(family, user, age, near)
+        found += _meeting_windows(age, meetings)
         if user.role is Role.PARENT:
             found += _cadence("progression", "self", age, family, today)
             for child in children:
@@ -179,12 +183,17 @@ def windows_for(family: Family, user: User, now: datetime) -> list[tuple[schedul
     child; a young person: their own wellbeing, alliance and functioning; the consultant: a professional's
     functioning rating for each child. Children's ages choose the version (child 6-12, adult 13+).
     """
-    return _windows(family, user, now, _every_meeting)
+    return _windows(family, user, now, lambda _rules: db.session.execute(_my_meetings(family, user)).all())
 
 
-def window_of(family: Family, user: User, key: str, now: datetime) -> tuple[schedule.Window, ScaleDefinition] | None:
-    """One of the person's windows by its key, or None (another person's, or a made-up key): a meeting's window
-    reads only that meeting, a cadence window none (at most three queries, whatever the family's history)."""
+def window_of(family: Family, user: User, key: str, now: datetime) -> tuple | None:
+    """One of the person's windows by its key, with the definition and their answer row in it (a draft, or one
+    sent or declined; None if they have none yet); None for another person's window or a made-up key. A meeting's
+    window reads only that meeting (with the answer row, in one query), a cadence window no meeting: a few
+    queries, whatever the family's history.
+
+    :return: (window, definition row, response or None), or None.
+    """
     _purpose, _dot, rest = key.partition(".")
     kind, _dot, ident = rest.partition(".")
     meeting_id = None
@@ -193,33 +202,40 @@ def window_of(family: Family, user: User, key: str, now: datetime) -> tuple[sche
             meeting_id = uuid.UUID(ident)
         except ValueError:
             return None
+    kept: list[ScaleResponse] = []
 
-    def just_that(_before_rules, _after_rules):
-        return None if meeting_id is None else (Meeting.id == meeting_id,)
+    def that_meeting(_rules):
+        stmt = _my_meetings(family, user, Meeting.id == meeting_id, answer_key=key)
+        rows = db.session.execute(stmt).all()
+        kept.extend(row.ScaleResponse for row in rows if row.ScaleResponse is not None)
+        return rows
 
-    found = _windows(family, user, now, just_that)
-    return next(((w, row) for w, row in found if w.key == key), None)
+    found = _windows(family, user, now, that_meeting if meeting_id else None)
+    window, row = next(((w, r) for w, r in found if w.key == key), (None, None))
+    if window is None:
+        return None
+    return window, row, kept[0] if kept else (None if meeting_id else find_response(family, user, key))
 
 
 #: A day of margin around the windows' reach: a wall-clock day or "48 hours" is 23 to 25 real hours.
 _MARGIN = timedelta(days=1)
 
 
-def _around(now: datetime, late: bool):
-    """The meetings whose windows are open at ``now`` (or, with ``late``, closed less than LATE_GRACE ago): a
-    window before a meeting opens some hours before it starts and closes when it starts, one after a meeting
-    opens when it ends and closes some days later. A few meetings, however long the family's history."""
+def _around(family: Family, user: User, now: datetime, late: bool):
+    """The person's meetings whose windows are open at ``now`` (or, with ``late``, closed less than LATE_GRACE
+    ago): a window before a meeting opens some hours before it starts and closes when it starts, one after a
+    meeting opens when it ends and closes some days later. A few meetings, however long the family's history."""
     grace = LATE_GRACE if late else timedelta(0)
 
-    def near(before_rules, after_rules):
+    def near(rules):
         reach = []
-        if before_rules is not None:
-            hours = timedelta(hours=before_rules.get("hours_before", 48))
+        if "wellbeing" in rules:
+            hours = timedelta(hours=rules["wellbeing"].get("hours_before", 48))
             reach.append(and_(Meeting.starts_at > now - grace, Meeting.starts_at <= now + hours + _MARGIN))
-        if after_rules is not None:
-            days = timedelta(days=after_rules.get("days_after", 7))
+        if "alliance" in rules:
+            days = timedelta(days=rules["alliance"].get("days_after", 7))
             reach.append(and_(Meeting.ends_at > now - days - grace - _MARGIN, Meeting.ends_at <= now))
-        return (or_(*reach),)
+        return db.session.execute(_my_meetings(family, user, or_(*reach))).all()
 
     return near
 
@@ -232,11 +248,12 @@ def find_response(family: Family, user: User, window_key: str) -> ScaleResponse 
     return db.session.scalar(stmt)
 
 
-def earlier_window(
-    family: Family, user: User, key: str, now: datetime
-) -> tuple[schedule.Window, ScaleDefinition] | None:
+def earlier_window(family: Family, user: User, key: str, now: datetime) -> tuple | None:
     """A window of the person's that has given way to the next one (an answer filled offline and sent much
-    later): rebuilt from their answer row if a draft was kept, else from the key of an earlier cadence period."""
+    later): rebuilt from their answer row if a draft was kept, else from the key of an earlier cadence period.
+
+    :return: (window, definition row, response or None), as ``window_of``, or None.
+    """
     response = find_response(family, user, key)
     if response is not None:
         window = schedule.Window(
@@ -247,7 +264,7 @@ def earlier_window(
             meeting_id=response.meeting_id,
             about_person_id=response.about_person_id,
         )
-        return window, db.session.get(ScaleDefinition, response.definition_id)
+        return window, db.session.get(ScaleDefinition, response.definition_id), response
     purpose, _c, rest = key.partition(".c.")
     period, _dot, about = rest.partition(".")
     if not period.isdigit():
@@ -259,7 +276,7 @@ def earlier_window(
             earlier = schedule.period_window(
                 purpose, family.start_date, rules["months"], rules["window_days"], int(period), current.about_person_id
             )
-            return earlier, row
+            return earlier, row, None
     return None
 
 
@@ -380,7 +397,7 @@ def to_fill(family: Family, user: User, now: datetime, late: bool = False) -> li
     :return: (window, definition row, response or None) in order of opening; two queries beyond the household and
         the definitions (the meetings around now, and the person's answers in their windows).
     """
-    windows = _windows(family, user, now, _around(now, late))
+    windows = _windows(family, user, now, _around(family, user, now, late))
     keys = [w.key for w, _d in windows]
     answers = {}
     if keys:

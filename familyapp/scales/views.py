@@ -34,19 +34,19 @@ def _language() -> str:
 
 
 def _own_window(view: FamilyView, key: str, sending: bool = False):
-    """One of the viewer's own windows, or a 404 (another person's or a made-up key).
+    """One of the viewer's own windows with their answer row in it (or None), or a 404 (another person's or a
+    made-up key).
 
     :param sending: an answer arriving (perhaps long after it was filled offline): a window that has since given
         way to the next one is still found through the person's own answer row, so the answer is kept, as late.
+    :return: (window, definition row, response or None).
     """
     found = queries.window_of(view.family, view.viewer, key, _now())
-    if found is not None:
-        return found
-    if sending:
+    if found is None and sending:
         found = queries.earlier_window(view.family, view.viewer, key, _now())
-        if found is not None:
-            return found
-    deny()
+    if found is None:
+        deny()
+    return found
 
 
 #: An answer that arrives this long after its window closed is still kept (marked late): it may have been filled
@@ -165,28 +165,26 @@ def fill(family_id: str, key: str):
     """Fill a scale in one of the viewer's windows; a sent answer is read-only afterwards."""
     view = family_screen_or_404(family_id, "scale_fill")
     sending = request.method == "POST"
-    window, row = _own_window(view, key, sending)
+    window, row, response = _own_window(view, key, sending)
     if not _usable(window, sending):
         if _outbox():
             deny()
         early = _now() < window.opens_at
         return render_template("scales/not_yet.html", view=view, family=view.family, window=window, early=early)
     if sending:
-        return _send(view, window, row)
-    return _show(view, window, row)
+        return _send(view, window, row, response)
+    return _show(view, window, row, response)
 
 
-def _kept_or_blank(view: FamilyView, window, row) -> ScaleResponse:
+def _kept_or_blank(view: FamilyView, window, row, response) -> ScaleResponse:
     """The person's answer row in the window (a draft, or one already sent), or a blank one that is not stored."""
-    return queries.find_response(view.family, view.viewer, window.key) or services.blank_response(
-        view.family, view.viewer, window, row
-    )
+    return response or services.blank_response(view.family, view.viewer, window, row)
 
 
-def _show(view: FamilyView, window, row):
+def _show(view: FamilyView, window, row, kept):
     """The form, with the draft if there is one. Showing it stores nothing (a GET writes nothing): the answer row
     is made by the first draft, answer or "no thanks" (services.open_response)."""
-    response = _kept_or_blank(view, window, row)
+    response = _kept_or_blank(view, window, row, kept)
     if response.submitted_at:
         if request.headers.get("X-Offline-Prefetch"):
             # Nothing to keep on the phone for filling offline. A plain 404, not deny(): this is not a refused
@@ -207,7 +205,7 @@ def _outbox() -> str | None:
     return mode if mode in ("submit", "replay") else None
 
 
-def _send(view: FamilyView, window, row):
+def _send(view: FamilyView, window, row, kept):
     """Take a sent answer: an error page (or 422) for bad values, which stores nothing; else the answer row (made
     now if no draft made it earlier) is sent once."""
     definition = queries.parsed(row)
@@ -217,12 +215,15 @@ def _send(view: FamilyView, window, row):
     if errors:
         if mode:
             return jsonify({"errors": {k: str(v) for k, v in errors.items()}}), 422
-        response = _kept_or_blank(view, window, row)
+        response = _kept_or_blank(view, window, row, kept)
         return _fill_page(view, window, row, response, typed, skips, errors, status=400)
-    response = services.open_response(view.family, view.viewer, window, row, now=_now())
+    response = _kept_or_blank(view, window, row, kept)
     client_id = (request.form.get("client_id") or "")[:36] or None
     try:
-        services.submit(view.family, response, definition, answers, actor=current_user, now=_now(), client_id=client_id)
+        # The window as it is now: a meeting moved since the draft was kept moves it.
+        services.submit(
+            view.family, response, definition, answers, actor=current_user, now=_now(), window=window, client_id=client_id
+        )
     except services.AlreadySent as exc:
         db.session.rollback()
         if mode:
@@ -245,10 +246,10 @@ def _send(view: FamilyView, window, row):
 def draft(family_id: str, key: str):
     """Keep what has been filled so far (the page sends it while the person fills)."""
     view = family_screen_or_404(family_id)
-    window, row = _own_window(view, key)
+    window, row, kept = _own_window(view, key)
     if not _usable(window):
         deny()
-    response = services.open_response(view.family, view.viewer, window, row, now=_now())
+    response = services.open_response(view.family, view.viewer, window, row, now=_now(), kept=kept)
     data = request.get_json(silent=True)
     data = data if isinstance(data, dict) else {}
     values = data.get("values") if isinstance(data.get("values"), dict) else {}
@@ -268,10 +269,10 @@ def draft(family_id: str, key: str):
 def decline(family_id: str, key: str):
     """Not this time: kept, and the person is not asked again for this window."""
     view = family_screen_or_404(family_id)
-    window, row = _own_window(view, key)
+    window, row, kept = _own_window(view, key)
     if not _usable(window):
         deny()
-    response = services.open_response(view.family, view.viewer, window, row, now=_now())
+    response = services.open_response(view.family, view.viewer, window, row, now=_now(), kept=kept)
     services.decline(view.family, response, actor=current_user, now=_now())
     db.session.commit()
     flash(_("That is fine. We will not ask you again this time."), "success")

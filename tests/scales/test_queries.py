@@ -121,8 +121,9 @@ def test_find_response_is_the_persons_own_in_the_family(ctx, world):
 
 def test_an_earlier_window_is_rebuilt_from_a_kept_draft_and_unknown_keys_give_none(ctx, world):
     response = the_world_answer(world, world.family_a)
-    window, row = queries.earlier_window(world.family_a, world.parent_a, response.window_key, db.utcnow())
+    window, row, kept = queries.earlier_window(world.family_a, world.parent_a, response.window_key, db.utcnow())
     assert (window.key, window.meeting_id, row.id) == (response.window_key, response.meeting_id, response.definition_id)
+    assert kept.id == response.id
     assert queries.earlier_window(world.family_a, world.parent_a, "progression.c.x", db.utcnow()) is None
     assert queries.earlier_window(world.family_a, world.parent_a, "nonsense", db.utcnow()) is None
 
@@ -134,7 +135,8 @@ def test_an_earlier_cadence_period_is_rebuilt_only_when_it_is_earlier(ctx, world
     )
     period = int(current.key.split(".")[2])
     earlier_key = f"progression.c.{period - 1}"
-    window, row = queries.earlier_window(world.family_a, world.parent_a, earlier_key, now)
+    window, row, kept = queries.earlier_window(world.family_a, world.parent_a, earlier_key, now)
+    assert kept is None
     assert window.key == earlier_key and window.closes_at <= current.opens_at and row.key == "progression-wheel"
     assert queries.earlier_window(world.family_a, world.parent_a, current.key, now) is None
     assert queries.earlier_window(world.family_a, world.parent_a, f"progression.c.{period + 1}", now) is None
