@@ -93,7 +93,9 @@ def _my_meetings(family: Family, user: User, *conditions, answer_key: str | None
 
     :param answer_key: also the person's answer row in the window with this key, if they have one (outer join).
     """
-    takes_part = exists().where(MeetingParticipant.meeting_id == Meeting.id, MeetingParticipant.person_id == user.person_id)
+    takes_part = exists().where(
+        MeetingParticipant.meeting_id == Meeting.id, MeetingParticipant.person_id == user.person_id
+    )
     away = exists().where(
         MeetingReply.meeting_id == Meeting.id, MeetingReply.user_id == user.id, MeetingReply.answer == Answer.CANNOT
     )
@@ -311,10 +313,12 @@ def _history_rows(family: Family, user: User | None, hide_alliance: bool, page: 
     """The rows of a page of the history, each with its place counted from the newest and from the oldest of its
     scale and person, and how many they have: one query, the page's answers and the first and latest of each."""
     part = (ScaleResponse.purpose, ScaleResponse.about_person_id, ScaleResponse.user_id)
+    newest_first = (ScaleResponse.submitted_at.desc(), ScaleResponse.id)
+    oldest_first = (ScaleResponse.submitted_at, ScaleResponse.id)
     inner = select(
         ScaleResponse.id,
-        func.row_number().over(partition_by=part, order_by=(ScaleResponse.submitted_at.desc(), ScaleResponse.id)).label("newest"),
-        func.row_number().over(partition_by=part, order_by=(ScaleResponse.submitted_at, ScaleResponse.id)).label("oldest"),
+        func.row_number().over(partition_by=part, order_by=newest_first).label("newest"),
+        func.row_number().over(partition_by=part, order_by=oldest_first).label("oldest"),
         func.count().over(partition_by=part).label("many"),
     ).where(ScaleResponse.family_id == family.id, ScaleResponse.submitted_at.is_not(None))
     if user is not None:

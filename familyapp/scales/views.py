@@ -106,7 +106,8 @@ def _index_page(view: FamilyView, alliance_form=None, status: int = 200):
     now = _now()
     mine_only = view.is_family
     show_alliance = queries.show_alliance(view.viewer) if mine_only else True
-    history = queries.history(view.family, view.viewer if mine_only else None, forms.requested_page(), not show_alliance)
+    whose = view.viewer if mine_only else None
+    history = queries.history(view.family, whose, forms.requested_page(), hide_alliance=not show_alliance)
     definitions = queries.parsed_by_id({r.definition_id for r in history.answers})
     people, _consultants = family_queries.household(view.family)
     names = family_queries.names(view.family)
@@ -222,7 +223,14 @@ def _send(view: FamilyView, window, row, kept):
     try:
         # The window as it is now: a meeting moved since the draft was kept moves it.
         services.submit(
-            view.family, response, definition, answers, actor=current_user, now=_now(), window=window, client_id=client_id
+            view.family,
+            response,
+            definition,
+            answers,
+            actor=current_user,
+            now=_now(),
+            window=window,
+            client_id=client_id,
         )
     except services.AlreadySent as exc:
         db.session.rollback()
