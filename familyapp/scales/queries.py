@@ -11,14 +11,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import g
-from sqlalchemy import Select, and_, case, exists, func, or_, select
+from sqlalchemy import Select, String, and_, case, cast, func, or_, select
 from sqlalchemy.orm import defer
 
 from .. import db
 from ..auth.models import Role, User
 from ..families import queries as family_queries
 from ..families.models import Family, PersonKind
-from ..meetings.models import Answer, Meeting, MeetingParticipant, MeetingReply, MeetingType
+from ..meetings import queries as meeting_queries
+from ..meetings.models import Meeting
 from . import definitions, schedule
 from .models import ScaleDefinition, ScaleResponse, ScaleSetting
 
@@ -87,26 +88,11 @@ def pick(purpose: str, respondent: str, age: int | None) -> ScaleDefinition | No
 
 
 def _my_meetings(family: Family, user: User, *conditions, answer_key: str | None = None) -> Select:
-    """The family's meetings with the family (not cancelled, not a work meeting) that the person takes part in and
-    has not said they cannot come to, and that meet ``conditions``: id, start and end, in time order. The rule is
-    kept in SQL, so only the meetings asked for are read.
+    """The person's meetings that meet ``conditions`` (``meetings.queries.query_taking_part``).
 
     :param answer_key: also the person's answer row in the window with this key, if they have one (outer join).
     """
-    takes_part = exists().where(
-        MeetingParticipant.meeting_id == Meeting.id, MeetingParticipant.person_id == user.person_id
-    )
-    away = exists().where(
-        MeetingReply.meeting_id == Meeting.id, MeetingReply.user_id == user.id, MeetingReply.answer == Answer.CANNOT
-    )
-    stmt = select(Meeting.id, Meeting.starts_at, Meeting.ends_at).where(
-        Meeting.family_id == family.id,
-        Meeting.cancelled_at.is_(None),
-        Meeting.type != MeetingType.WORK,
-        takes_part,
-        ~away,
-        *conditions,
-    )
+    stmt = meeting_queries.query_taking_part(family, user, *conditions)
     if answer_key is not None:
         kept = and_(
             ScaleResponse.meeting_id == Meeting.id,
@@ -114,7 +100,7 @@ def _my_meetings(family: Family, user: User, *conditions, answer_key: str | None
             ScaleResponse.window_key == answer_key,
         )
         stmt = stmt.add_columns(ScaleResponse).outerjoin(ScaleResponse, kept)
-    return stmt.order_by(Meeting.starts_at)
+    return stmt
 
 
 def _meeting_windows(age: int | None, meetings) -> list[tuple]:
@@ -438,14 +424,16 @@ def _to_review(family_ids: list[uuid.UUID], *columns) -> Select:
 
 
 def waiting_review(family_ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[int, int]]:
-    """Per family: the answers the review queue lists, and how many of them carry an alert (one query)."""
+    """Per family: the answers the review queue lists, and how many of them carry an alert (one query, counted in
+    SQL: a row per family, however many answers wait)."""
     if not family_ids:
         return {}
-    counts: dict = {}
-    for family_id, alerts in db.session.execute(_to_review(family_ids, ScaleResponse.family_id, ScaleResponse.alerts)):
-        waiting, flagged = counts.get(family_id, (0, 0))
-        counts[family_id] = (waiting + 1, flagged + (1 if alerts else 0))
-    return counts
+    # Alerts are kept as a JSON list: "[]" (or JSON null on older rows) is none. Compared as text on both databases.
+    flagged = case((func.coalesce(cast(ScaleResponse.alerts, String), "null").in_(("[]", "null")), 0), else_=1)
+    stmt = _to_review(family_ids, ScaleResponse.family_id, func.count(), func.sum(flagged)).group_by(
+        ScaleResponse.family_id
+    )
+    return {family_id: (waiting, int(alerts or 0)) for family_id, waiting, alerts in db.session.execute(stmt)}
 
 
 #: Answers shown on a page of the review queue.
