@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from flask import g
 from sqlalchemy import select
 
 from familyapp import db
@@ -76,6 +77,19 @@ def test_definitions_by_id_and_names_of_ask_nothing_without_ids(ctx, world, coun
     assert queries.names_of({world.parent_a.id}) == {world.parent_a.id: "Sara A"}
 
 
+def test_a_definition_is_read_and_parsed_once_per_process(ctx, world, count_queries):
+    row = queries.pick("wellbeing", "self", 40)
+    queries.parsed(row)
+    with count_queries() as q:
+        again = queries.parsed_by_id({row.id})
+    assert q == [] and again[row.id] is queries.parsed(row)
+    # The rows in use come without their texts (those are in the process's cache).
+    with count_queries() as q:
+        g.pop("scale_definitions", None)  # as a new request
+        queries.active_definitions()
+    assert "scale_definitions.data" not in q[0]
+
+
 # Windows --------------------------------------------------------------------------------------------------
 
 
@@ -109,6 +123,26 @@ def test_the_consultant_rates_each_child_and_nothing_else(ctx, world):
     assert queries.windows_for(world.family_a, world.admin, db.utcnow()) == []
     # Family B has no children: nothing to rate.
     assert queries.windows_for(world.family_b, world.consultant_b, db.utcnow()) == []
+
+
+def test_a_window_by_its_key_reads_that_meeting_and_brings_the_answer_row(ctx, world, count_queries):
+    meeting = meeting_in(world, 24, world.parent_a)
+    key = f"wellbeing.m.{meeting.id}"
+    queries.active_definitions()
+    queries.family_queries.people(world.family_a)
+    with count_queries() as q:
+        window, row, kept = queries.window_of(world.family_a, world.parent_a, key, db.utcnow())
+    assert (window.key, row.purpose, kept, len(q)) == (key, "wellbeing", None, 1)
+    sent(world, world.parent_a, meeting)
+    assert queries.window_of(world.family_a, world.parent_a, key, db.utcnow())[2].submitted_at is not None
+    # Another person's meeting, a made-up or odd key: nothing.
+    assert queries.window_of(world.family_a, world.parent_a2, key, db.utcnow()) is None
+    for odd in ("", "x", "wellbeing.m.", "wellbeing.m.not-an-id", f"alliance.m.{meeting.id}.x", "progression.c.x"):
+        assert queries.window_of(world.family_a, world.parent_a, odd, db.utcnow()) is None, odd
+    progression = next(
+        w for w, _r in queries.windows_for(world.family_a, world.parent_a, db.utcnow()) if w.purpose == "progression"
+    )
+    assert queries.window_of(world.family_a, world.parent_a, progression.key, db.utcnow())[0] == progression
 
 
 def test_find_response_is_the_persons_own_in_the_family(ctx, world):
