@@ -7,7 +7,6 @@ A family member sees only their own answers; the family's consultants see everyo
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import g
@@ -20,7 +19,7 @@ from ..families import queries as family_queries
 from ..families.models import Family, PersonKind
 from ..meetings import queries as meeting_queries
 from ..meetings.models import Meeting
-from . import definitions, schedule
+from . import answer_pages, definitions, schedule
 from .models import ScaleDefinition, ScaleResponse, ScaleSetting
 
 #: An adult without a birth date is taken to be this old when a scale is chosen by age.
@@ -276,83 +275,6 @@ def responses_of(family: Family, user: User | None = None) -> list[ScaleResponse
     return list(db.session.scalars(stmt))
 
 
-#: Answers shown per scale and person on a page of the results history (the chart is drawn over them too).
-HISTORY_PAGE = 10
-
-
-@dataclass
-class History:
-    """A page of a family's sent answers: the latest HISTORY_PAGE per scale and person, further back page by page.
-
-    ``answers`` are the page's, newest first; ``ends`` holds each scale and person's first and latest answer ever
-    (the consultant sees the change from one to the other on every page); ``last_page`` is the page with the
-    oldest answers.
-    """
-
-    answers: list[ScaleResponse]
-    ends: dict[tuple, tuple[ScaleResponse, ScaleResponse]]
-    page: int
-    last_page: int
-
-
-def _history_rows(family: Family, user: User | None, hide_alliance: bool, page: int) -> list:
-    """The rows of a page of the history, each with its place counted from the newest and from the oldest of its
-    scale and person, and how many they have: one query, the page's answers and the first and latest of each."""
-    part = (ScaleResponse.purpose, ScaleResponse.about_person_id, ScaleResponse.user_id)
-    newest_first = (ScaleResponse.submitted_at.desc(), ScaleResponse.id)
-    oldest_first = (ScaleResponse.submitted_at, ScaleResponse.id)
-    inner = select(
-        ScaleResponse.id,
-        func.row_number().over(partition_by=part, order_by=newest_first).label("newest"),
-        func.row_number().over(partition_by=part, order_by=oldest_first).label("oldest"),
-        func.count().over(partition_by=part).label("many"),
-    ).where(ScaleResponse.family_id == family.id, ScaleResponse.submitted_at.is_not(None))
-    if user is not None:
-        inner = inner.where(ScaleResponse.user_id == user.id)
-    if hide_alliance:
-        inner = inner.where(ScaleResponse.purpose != "alliance")
-    ranked = inner.subquery()
-    low = (page - 1) * HISTORY_PAGE
-    stmt = (
-        select(ScaleResponse, ranked.c.newest, ranked.c.oldest, ranked.c.many)
-        .join(ranked, ranked.c.id == ScaleResponse.id)
-        # The answers behind the chart and the list are not needed here: only their totals and alerts.
-        .options(defer(ScaleResponse.answers), defer(ScaleResponse.pending))
-        .where(or_(ranked.c.newest.between(low + 1, low + HISTORY_PAGE), ranked.c.newest == 1, ranked.c.oldest == 1))
-        .order_by(ScaleResponse.submitted_at.desc(), ScaleResponse.id)
-    )
-    return db.session.execute(stmt).all()
-
-
-def history(family: Family, user: User | None, page: int, hide_alliance: bool = False) -> History:
-    """A page of the sent answers in the family: one person's (a family member sees only their own), or
-    everyone's. One query; a page past the end shows the last page (then two).
-
-    :param page: 1 for the latest answers, 2 for the ones before them, and so on.
-    :param hide_alliance: leave out the answers about the collaboration (the person has chosen not to see them).
-    """
-    page = min(max(page, 1), MAX_PAGE)
-    rows = _history_rows(family, user, hide_alliance, page)
-    last_page = max([-(-many // HISTORY_PAGE) for _r, _n, _o, many in rows] or [1])
-    if page > last_page:
-        page = last_page
-        rows = _history_rows(family, user, hide_alliance, page)
-    low = (page - 1) * HISTORY_PAGE
-    first, latest = {}, {}
-    for response, newest, oldest, _many in rows:
-        scale = (response.purpose, response.about_person_id, response.user_id)
-        if newest == 1:
-            latest[scale] = response
-        if oldest == 1:
-            first[scale] = response
-    return History(
-        answers=[response for response, newest, _o, _m in rows if low < newest <= low + HISTORY_PAGE],
-        ends={scale: (first[scale], latest[scale]) for scale in latest},
-        page=page,
-        last_page=last_page,
-    )
-
-
 def shared_totals(family: Family, parent_ids: set) -> list[ScaleResponse]:
     """The sent totals a partner's link may show: only of the parents who themselves consented (never the other
     parent's), and never their ratings of the work with the consultant. Oldest first, one query."""
@@ -410,19 +332,6 @@ def show_alliance(user: User) -> bool:
     return bool(db.session.scalar(select(ScaleSetting.show_alliance).where(ScaleSetting.user_id == user.id)))
 
 
-def _to_review(family_ids: list[uuid.UUID], *columns) -> Select:
-    """The one query of what waits for review, behind both the caseload's count and the review queue (so they can
-    never differ): sent answers from the family not yet talked through. A professional's own rating is not
-    reviewed."""
-    by_family = select(User.id).where(User.role.in_((Role.PARENT, Role.YOUNG_PERSON)))
-    return select(*columns).where(
-        ScaleResponse.family_id.in_(family_ids),
-        ScaleResponse.submitted_at.is_not(None),
-        ScaleResponse.discussed_at.is_(None),
-        ScaleResponse.user_id.in_(by_family),
-    )
-
-
 def waiting_review(family_ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[int, int]]:
     """Per family: the answers the review queue lists, and how many of them carry an alert (one query, counted in
     SQL: a row per family, however many answers wait)."""
@@ -430,48 +339,10 @@ def waiting_review(family_ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[int, in
         return {}
     # Alerts are kept as a JSON list: "[]" (or JSON null on older rows) is none. Compared as text on both databases.
     flagged = case((func.coalesce(cast(ScaleResponse.alerts, String), "null").in_(("[]", "null")), 0), else_=1)
-    stmt = _to_review(family_ids, ScaleResponse.family_id, func.count(), func.sum(flagged)).group_by(
+    stmt = answer_pages.query_to_review(family_ids, ScaleResponse.family_id, func.count(), func.sum(flagged)).group_by(
         ScaleResponse.family_id
     )
     return {family_id: (waiting, int(alerts or 0)) for family_id, waiting, alerts in db.session.execute(stmt)}
-
-
-#: Answers shown on a page of the review queue.
-REVIEW_PAGE = 20
-#: The furthest page anyone is sent to (a larger number in the address is taken as this, then as the last page).
-MAX_PAGE = 100_000
-
-
-def _review_rows(family_ids: list[uuid.UUID], page: int) -> list:
-    # The families in the order given, each family's answers newest first; every row carries the queue's length.
-    order = case({family_id: place for place, family_id in enumerate(family_ids)}, value=ScaleResponse.family_id)
-    stmt = (
-        _to_review(family_ids, ScaleResponse, func.count().over().label("waiting"))
-        .options(defer(ScaleResponse.answers), defer(ScaleResponse.pending))
-        .order_by(order, ScaleResponse.submitted_at.desc(), ScaleResponse.id)
-        .limit(REVIEW_PAGE)
-        .offset((page - 1) * REVIEW_PAGE)
-    )
-    return db.session.execute(stmt).all()
-
-
-def review_page(family_ids: list[uuid.UUID], page: int) -> tuple[list[ScaleResponse], int, int]:
-    """A page of the review queue (REVIEW_PAGE answers): the families in the order given, each family's answers
-    newest first. One query; a page past the end shows the last page (then three).
-
-    :param family_ids: the consultant's families, the one to talk to first first.
-    :return: (the page's answers, how many wait in all, the page shown).
-    """
-    if not family_ids:
-        return [], 0, 1
-    page = min(max(page, 1), MAX_PAGE)
-    rows = _review_rows(family_ids, page)
-    if not rows and page > 1:
-        waiting = db.session.scalar(_to_review(family_ids, func.count()))
-        page = max(1, -(-waiting // REVIEW_PAGE))
-        rows = _review_rows(family_ids, page) if waiting else []
-    waiting = rows[0].waiting if rows else 0
-    return [row[0] for row in rows], waiting, page
 
 
 def names_of(user_ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:

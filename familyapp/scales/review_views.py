@@ -12,7 +12,7 @@ from ..audit import record_event
 from ..auth.models import Role
 from ..families import queries as family_queries
 from ..meetings import queries as meeting_queries
-from . import forms, queries
+from . import answer_pages, forms, queries
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
@@ -25,7 +25,7 @@ def queue():
     families = {family.id: family for family, _role in family_queries.caseload(current_user)}
     upcoming = meeting_queries.next_meetings(list(families), db.utcnow())
     order = sorted(families, key=lambda fid: (upcoming.get(fid) is None, upcoming.get(fid), families[fid].name))
-    responses, waiting, page = queries.review_page(order, forms.requested_page())
+    responses, waiting, page = answer_pages.review_page(order, forms.requested_page())
     by_family: dict = {}
     for r in responses:
         by_family.setdefault(r.family_id, []).append(r)
@@ -41,6 +41,5 @@ def queue():
         discussed_form=forms.DiscussedForm,
         page=page,
         waiting=waiting,
-        after=max(waiting - page * queries.REVIEW_PAGE, 0),
-        shown=len(responses),
+        after=max(waiting - page * answer_pages.REVIEW_PAGE, 0),
     )

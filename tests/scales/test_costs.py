@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from familyapp import db
-from familyapp.scales import queries
+from familyapp.scales import answer_pages, queries
 from familyapp.scales.models import ScaleResponse
 from tests import factories, history
 from tests.scales.test_views import fill, meeting_in, s_url
@@ -106,7 +106,7 @@ class TestPaging:
     def test_the_scales_page_shows_the_latest_answers_and_pages_further_back(self, client, grown, login):
         login(grown.parent_a)
         mine = sent_ids(grown, grown.parent_a, "wellbeing")  # the answers about working together are hidden
-        size = queries.HISTORY_PAGE
+        size = answer_pages.HISTORY_PAGE
         pages = -(-len(mine) // size)
         first = client.get(s_url(grown))
         assert shown(first) == mine[:size]
@@ -128,7 +128,7 @@ class TestPaging:
 
     def test_the_consultant_pages_every_persons_answers_per_scale(self, client, grown, login):
         login(grown.consultant_a)
-        size = queries.HISTORY_PAGE
+        size = answer_pages.HISTORY_PAGE
         wellbeing, alliance = (sent_ids(grown, grown.parent_a, p) for p in ("wellbeing", "alliance"))
         assert set(shown(client.get(s_url(grown)))) == set(wellbeing[:size]) | set(alliance[:size])
         second = client.get(s_url(grown, "?page=2"))
@@ -140,12 +140,12 @@ class TestPaging:
         login(grown.parent_a)
         page = client.get(s_url(grown)).get_data(as_text=True)
         counts = re.findall(r'class="trend-line"[^>]*data-count="(\d+)"', page)
-        assert counts and all(int(c) <= queries.HISTORY_PAGE for c in counts)
+        assert counts and all(int(c) <= answer_pages.HISTORY_PAGE for c in counts)
 
     def test_the_review_queue_pages_with_a_count_of_the_rest(self, client, grown, login):
         login(grown.consultant_a)
         waiting = sent_ids(grown)  # every answer is the parents' (the consultant's own ratings are not reviewed)
-        size = queries.REVIEW_PAGE
+        size = answer_pages.REVIEW_PAGE
         pages = -(-len(waiting) // size)
         first = client.get("/review")
         assert shown(first) == waiting[:size]
@@ -170,6 +170,6 @@ class TestPaging:
         login(grown.consultant_a)
         client.get("/review")  # family A comes first (by its next meeting, or by name): its answers fill the page
         assert reviewed() == [grown.family_a.id]
-        pages = -(-(len(sent_ids(grown)) + 1) // queries.REVIEW_PAGE)
+        pages = -(-(len(sent_ids(grown)) + 1) // answer_pages.REVIEW_PAGE)
         client.get(f"/review?page={pages}")
         assert reviewed()[-1] == other.id

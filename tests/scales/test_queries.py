@@ -12,7 +12,7 @@ from sqlalchemy import select
 from familyapp import db
 from familyapp.meetings import services as meeting_services
 from familyapp.meetings.models import Answer
-from familyapp.scales import queries
+from familyapp.scales import answer_pages, queries
 from familyapp.scales import services as scale_services
 from familyapp.scales.models import ScaleResponse
 from tests import factories
@@ -289,7 +289,7 @@ def test_show_alliance_is_off_until_the_person_chooses_it(ctx, world):
 
 def queue(family_ids):
     """The first page of the review queue."""
-    return queries.review_page(family_ids, 1)[0]
+    return answer_pages.review_page(family_ids, 1)[0]
 
 
 def test_waiting_answers_of_another_family_are_never_counted(ctx, world, count_queries):
@@ -303,7 +303,7 @@ def test_waiting_answers_of_another_family_are_never_counted(ctx, world, count_q
     both = queries.waiting_review([world.family_a.id, world.family_b.id])
     assert both == {world.family_a.id: (2, 1), world.family_b.id: (1, 0)}
     with count_queries() as q:
-        assert queries.waiting_review([]) == {} and queries.review_page([], 1) == ([], 0, 1)
+        assert queries.waiting_review([]) == {} and answer_pages.review_page([], 1) == ([], 0, 1)
     assert q == []
 
 
