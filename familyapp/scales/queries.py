@@ -306,8 +306,8 @@ def to_fill(family: Family, user: User, now: datetime, late: bool = False) -> li
     The home screen asks only about open ones; a late one waits on the scales page, never nagging. Reads only the
     meetings around now, so it costs the same whatever the family's history.
 
-    :return: (window, definition row, response or None) in order of opening; two queries beyond the household and
-        the definitions (the meetings around now, and the person's answers in their windows).
+    :return: (window, definition row, response or None) in order of opening; two queries beyond the family's
+        people and the definitions (the meetings around now, and the person's answers in their windows).
     """
     windows = _windows(family, user, now, _around(family, user, now, late))
     keys = [w.key for w, _d in windows]
