@@ -70,7 +70,10 @@ def _monthly(world, month: int) -> None:
     request = db.session.scalar(select(ConsentRequest).where(ConsentRequest.family_id == family.id).limit(1))
     now = db.utcnow()
     consent_services.withdraw(family, request, parent, language="da", now=now, confirmed_by="passkey")
-    consent_services.give(family, request, parent, language="da", now=now, confirmed_by="passkey")
+    # A moment later: records at the same instant have no order (PostgreSQL may then read the withdrawal as the
+    # latest, and next month's withdrawal would find nothing to withdraw).
+    later = now + timedelta(microseconds=1)
+    consent_services.give(family, request, parent, language="da", now=later, confirmed_by="passkey")
     for _ in range(4):
         from familyapp.audit import record_event
 

@@ -54,8 +54,20 @@ def household(family: Family) -> tuple[list, list]:
     names share them."""
     cached = g.get("household")
     if cached is None or cached[0] != family.id:
-        g.household = (family.id, list_people(family), list_consultants(family))
+        g.household = (family.id, people(family), list_consultants(family))
     return g.household[1], g.household[2]
+
+
+def people(family: Family) -> list[tuple[Person, User | None, Membership | None]]:
+    """The family's members (``list_people``), loaded once per request and shared with ``household``: for a screen
+    that needs the people but not the consultants (one query, none when the household is loaded)."""
+    cached = g.get("household")
+    if cached is not None and cached[0] == family.id:
+        return cached[1]
+    kept = g.get("household_people")
+    if kept is None or kept[0] != family.id:
+        g.household_people = (family.id, list_people(family))
+    return g.household_people[1]
 
 
 def names(family: Family) -> dict:

@@ -6,7 +6,7 @@ import uuid
 from collections import Counter
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import selectinload
 
 from .. import db
@@ -88,6 +88,31 @@ def not_coming(family: Family, user) -> set[uuid.UUID]:
         MeetingReply.family_id == family.id, MeetingReply.user_id == user.id, MeetingReply.answer == Answer.CANNOT
     )
     return set(db.session.scalars(stmt))
+
+
+def query_taking_part(family: Family, user, *conditions) -> Select:
+    """The family's meetings with the family (not cancelled, not a work meeting) that the person takes part in and
+    has not said they cannot come to (``invites`` and ``not_coming`` in SQL), that meet ``conditions``: their id,
+    start and end, in time order. For reading only the meetings a screen needs (the scales' windows around now).
+    """
+    takes_part = exists().where(
+        MeetingParticipant.meeting_id == Meeting.id, MeetingParticipant.person_id == user.person_id
+    )
+    away = exists().where(
+        MeetingReply.meeting_id == Meeting.id, MeetingReply.user_id == user.id, MeetingReply.answer == Answer.CANNOT
+    )
+    return (
+        select(Meeting.id, Meeting.starts_at, Meeting.ends_at)
+        .where(
+            Meeting.family_id == family.id,
+            Meeting.cancelled_at.is_(None),
+            Meeting.type != MeetingType.WORK,
+            takes_part,
+            ~away,
+            *conditions,
+        )
+        .order_by(Meeting.starts_at)
+    )
 
 
 def replies_for(meeting: Meeting) -> list[MeetingReply]:

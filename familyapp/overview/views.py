@@ -58,7 +58,7 @@ def home(family_id: str):
         family=family,
         meeting=meeting,
         invited=view.is_family and meeting is not None and meeting_queries.invites(meeting, current_user),
-        to_fill=scale_queries.to_fill(family, current_user, now, meetings, late=False) if view.is_family else [],
+        to_fill=scale_queries.to_fill(family, current_user, now) if view.is_family else [],
         consents_waiting=consent_queries.waiting_for(family, current_user) if current_user.role is Role.PARENT else 0,
         consultants=queries.household(family)[1],
         goals=plan_queries.list_goals(family),

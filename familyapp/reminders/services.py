@@ -199,7 +199,7 @@ def due_for(user: User, now: datetime) -> list[Due]:
         if wanted.referat and shared and fresh:
             found.append(Due(user, "referat", f"referat:{m.id}"))  # once: a corrected referat is not news
     if wanted.scale:
-        for window, _row, _response in scale_queries.to_fill(family, user, now, meetings, late=False):
+        for window, _row, _response in scale_queries.to_fill(family, user, now):
             found.append(Due(user, "scale", f"scale:{window.key}"))
     return found
 

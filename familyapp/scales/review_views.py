@@ -12,7 +12,7 @@ from ..audit import record_event
 from ..auth.models import Role
 from ..families import queries as family_queries
 from ..meetings import queries as meeting_queries
-from . import forms, queries
+from . import answer_pages, forms, queries
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
@@ -20,23 +20,26 @@ bp = Blueprint("review", __name__, url_prefix="/review")
 @bp.get("")
 @roles_required(Role.CONSULTANT)
 def queue():
-    """Answers not yet talked through, grouped by family, the family with the soonest meeting first."""
+    """Answers not yet talked through, grouped by family, the family with the soonest meeting first; a page at a
+    time, with how many wait in all."""
     families = {family.id: family for family, _role in family_queries.caseload(current_user)}
-    responses = queries.review_queue(list(families))
     upcoming = meeting_queries.next_meetings(list(families), db.utcnow())
-    definitions = queries.definitions_by_id({r.definition_id for r in responses})
+    order = sorted(families, key=lambda fid: (upcoming.get(fid) is None, upcoming.get(fid), families[fid].name))
+    responses, waiting, page = answer_pages.review_page(order, forms.requested_page())
     by_family: dict = {}
     for r in responses:
         by_family.setdefault(r.family_id, []).append(r)
-    order = sorted(by_family, key=lambda fid: (upcoming.get(fid) is None, upcoming.get(fid), families[fid].name))
-    for family_id in order:
-        # Reading a family's answers is reading its content: audited per family, like its pages.
+    for family_id in by_family:
+        # Reading a family's answers is reading its content: audited per family shown, like its pages.
         record_event(current_user, "family.viewed", family=families[family_id], data={"page": "review"})
     db.session.commit()
     return render_template(
         "scales/review.html",
-        groups=[(families[fid], upcoming.get(fid), by_family[fid]) for fid in order],
-        definitions={k: queries.parsed(v) for k, v in definitions.items()},
+        groups=[(families[fid], upcoming.get(fid), answers) for fid, answers in by_family.items()],
+        definitions=queries.parsed_by_id({r.definition_id for r in responses}),
         names=queries.names_of({r.user_id for r in responses}),
         discussed_form=forms.DiscussedForm,
+        page=page,
+        waiting=waiting,
+        after=max(waiting - page * answer_pages.REVIEW_PAGE, 0),
     )

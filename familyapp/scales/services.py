@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import inspect, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import db
 from ..audit import record_event
@@ -108,15 +109,22 @@ def store_activate(session: Session, row: ScaleDefinition) -> None:
     session.flush()
 
 
-def open_response(family: Family, user, window: Window, row: ScaleDefinition, *, now: datetime) -> ScaleResponse:
+#: ``open_response`` looks the row up itself unless it is given.
+_LOOK_UP = object()
+
+
+def open_response(
+    family: Family, user, window: Window, row: ScaleDefinition, *, now: datetime, kept=_LOOK_UP
+) -> ScaleResponse:
     """The person's answer row in a window, made by their first draft, answer or "no thanks" (a POST). Showing the
     form stores nothing, so neither the row nor a "shown" event comes from merely opening it: a family member's
     read is not audited, and the consultant's is audited as a page view.
 
     :param now: when the row is made; kept as ``shown_at`` (when the person first started the answer).
+    :param kept: the person's row in the window as the page found it (None: they have none yet), if it has.
     :return: the response (new or existing).
     """
-    response = queries.find_response(family, user, window.key)
+    response = queries.find_response(family, user, window.key) if kept is _LOOK_UP else kept
     if response is not None:
         if response.submitted_at is None:
             # The meeting may have moved since the draft was kept: the window follows it.
@@ -175,8 +183,9 @@ def _previous(response: ScaleResponse, key: str) -> ScaleResponse | None:
             ScaleResponse.opens_at <= response.opens_at,
         )
         .order_by(ScaleResponse.opens_at.desc())
+        .limit(1)
     )
-    return db.session.scalars(stmt).first()
+    return db.session.scalar(stmt)
 
 
 def score_with_alerts(definition, response: ScaleResponse, answers: dict) -> tuple[scoring.Score, list[str]]:
@@ -204,12 +213,13 @@ def submit(
     """Send an answer. The first sent answer of a window stands: a second one raises AlreadySent, and the same
     sending repeated (the same ``client_id``, e.g. after a lost connection or a double tap) is the first again.
 
+    :param response: the person's row in the window, or a blank one not yet stored (``blank_response``): it is
+        then stored sent, in one statement.
     :param answers: item key -> value, or None for "not answered" (never 0).
     :param window: the window as it is now (a moved meeting moves it); late is counted against it.
     :return: the response.
     """
-    if window is not None:
-        response.opens_at, response.closes_at = window.opens_at, window.closes_at
+    opens_at, closes_at = (window.opens_at, window.closes_at) if window else (response.opens_at, response.closes_at)
     current, alerts = score_with_alerts(definition, response, answers)
     values = {
         "answers": answers,
@@ -217,12 +227,17 @@ def submit(
         "total": current.total,
         "alerts": alerts,
         "submitted_at": now,
-        "late": now >= response.closes_at,
+        "late": now >= closes_at,
         "client_id": client_id,
         "declined_at": None,
-        "opens_at": response.opens_at,
-        "closes_at": response.closes_at,
+        "opens_at": opens_at,
+        "closes_at": closes_at,
     }
+    if inspect(response).transient:
+        stored = _store_sent(response, values, now)
+        if stored is response:
+            return _sent(family, response, actor)
+        response = stored  # another tab or a repeated sending made the row meanwhile: the first one stands
     # One atomic "send if not sent yet": two taps or two tabs cannot both win.
     stmt = (
         update(ScaleResponse)
@@ -230,12 +245,36 @@ def submit(
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    won = db.session.execute(stmt).rowcount == 1
-    db.session.refresh(response)
-    if not won:
+    if db.session.execute(stmt).rowcount != 1:
+        db.session.refresh(response)
         if client_id and response.client_id == client_id:
             return response  # the same sending again: already counted
         raise AlreadySent(response)
+    for name, value in values.items():
+        set_committed_value(response, name, value)  # as stored; nothing left to write
+    return _sent(family, response, actor)
+
+
+def _store_sent(response: ScaleResponse, values: dict, now: datetime) -> ScaleResponse:
+    """A new row stored already sent (the person's first step in the window was sending it), or the row someone
+    else made in the window meanwhile (then not sent here)."""
+    for name, value in values.items():
+        setattr(response, name, value)
+    response.shown_at = now
+    try:
+        with db.session.begin_nested():
+            db.session.add(response)
+        return response
+    except IntegrityError:
+        stmt = select(ScaleResponse).where(
+            ScaleResponse.family_id == response.family_id,
+            ScaleResponse.user_id == response.user_id,
+            ScaleResponse.window_key == response.window_key,
+        )
+        return db.session.scalar(stmt)
+
+
+def _sent(family: Family, response: ScaleResponse, actor) -> ScaleResponse:
     record_event(
         actor, "scale.submitted", family=family, obj=response, data={"purpose": response.purpose, "late": response.late}
     )

@@ -18,7 +18,7 @@ from flask_login import current_user, login_required
 from .. import db
 from ..access import FamilyView, deny, family_screen_or_404, get_in_family_or_404
 from ..families import queries as family_queries
-from . import forms, queries, scoring, services, svg
+from . import answer_pages, forms, queries, scoring, services, svg
 from .definitions import PURPOSES
 from .models import ScaleResponse
 
@@ -34,19 +34,19 @@ def _language() -> str:
 
 
 def _own_window(view: FamilyView, key: str, sending: bool = False):
-    """One of the viewer's own windows, or a 404 (another person's or a made-up key).
+    """One of the viewer's own windows with their answer row in it (or None), or a 404 (another person's or a
+    made-up key).
 
     :param sending: an answer arriving (perhaps long after it was filled offline): a window that has since given
         way to the next one is still found through the person's own answer row, so the answer is kept, as late.
+    :return: (window, definition row, response or None).
     """
-    for window, row in queries.windows_for(view.family, view.viewer, _now()):
-        if window.key == key:
-            return window, row
-    if sending:
+    found = queries.window_of(view.family, view.viewer, key, _now())
+    if found is None and sending:
         found = queries.earlier_window(view.family, view.viewer, key, _now())
-        if found is not None:
-            return found
-    deny()
+    if found is None:
+        deny()
+    return found
 
 
 #: An answer that arrives this long after its window closed is still kept (marked late): it may have been filled
@@ -62,29 +62,31 @@ def _usable(window, sending: bool = False) -> bool:
     return window.opens_at <= _now() < window.closes_at + queries.LATE_GRACE
 
 
-def _graphs(responses: list, definitions: dict, names: dict) -> list[dict]:
-    """Trend graphs, one per scale (and per child), one line per person who answered. Answers share a graph when
-    their scales measure alike (same purpose, range and cutoff): a child's and an adult's wellbeing do not, the
-    parents' and the young person's own functioning ratings do."""
+def _graphs(history, definitions: dict, names: dict) -> list[dict]:
+    """Trend graphs over a page of the history, one per scale (and per child), one line per person who answered.
+    Answers share a graph when their scales measure alike (same purpose, range and cutoff): a child's and an
+    adult's wellbeing do not, the parents' and the young person's own functioning ratings do. The change from a
+    person's first answer to their latest is told from the history's ends, on every page."""
     groups: dict[tuple, list] = {}
-    for r in responses:
-        if r.submitted_at is None or r.total is None:
+    for r in reversed(history.answers):
+        if r.total is None:
             continue
-        definition = queries.parsed(definitions[r.definition_id])
+        definition = definitions[r.definition_id]
         groups.setdefault((r.purpose, r.about_person_id, definition.total_range, definition.cutoff), []).append(r)
     graphs = []
     for (purpose, about, (low, high), cutoff), answers in sorted(
         groups.items(), key=lambda kv: (PURPOSES.index(kv[0][0]), str(kv[0][1]), kv[0][3] or 0)
     ):
-        definition = queries.parsed(definitions[answers[-1].definition_id])
+        definition = definitions[answers[-1].definition_id]
         by_person: dict = {}
         for r in answers:
             by_person.setdefault(r.user_id, []).append((r.submitted_at, r.total))
         series = [(names.get(uid, "?"), points) for uid, points in by_person.items()]
+        ends = {uid: history.ends.get((purpose, about, uid)) for uid in by_person}
         outcomes = {
-            names.get(uid, "?"): scoring.outcome(definition, points[0][1], points[-1][1])
-            for uid, points in by_person.items()
-            if len(points) > 1
+            names.get(uid, "?"): scoring.outcome(definition, first.total, latest.total)
+            for uid, (first, latest) in ((uid, pair) for uid, pair in ends.items() if pair)
+            if first.id != latest.id and first.total is not None and latest.total is not None
         }
         graphs.append(
             {
@@ -99,24 +101,28 @@ def _graphs(responses: list, definitions: dict, names: dict) -> list[dict]:
 
 
 def _index_page(view: FamilyView, alliance_form=None, status: int = 200):
-    """What to fill now, the trends, and every answer (the consultant also marks them discussed)."""
+    """What to fill now, the trends, and a page of the answers, the latest first (the consultant also marks them
+    discussed)."""
     now = _now()
     mine_only = view.is_family
-    responses = queries.responses_of(view.family, view.viewer if mine_only else None)
     show_alliance = queries.show_alliance(view.viewer) if mine_only else True
-    if not show_alliance:
-        responses = [r for r in responses if r.purpose != "alliance"]
-    definitions = queries.definitions_by_id({r.definition_id for r in responses})
+    whose = view.viewer if mine_only else None
+    history = answer_pages.history(view.family, whose, forms.requested_page(), hide_alliance=not show_alliance)
+    definitions = queries.parsed_by_id({r.definition_id for r in history.answers})
     people, _consultants = family_queries.household(view.family)
-    names = family_queries.names(view.family) | queries.names_of({r.user_id for r in responses})
+    names = family_queries.names(view.family)
+    # Someone no longer in the family keeps their name on their answers (asked only when there is such a one).
+    names |= queries.names_of({r.user_id for r in history.answers} - names.keys())
+    to_fill = queries.to_fill(view.family, view.viewer, now, late=True)
     return render_template(
         "scales/index.html",
         view=view,
         family=view.family,
-        to_fill=queries.to_fill(view.family, view.viewer, now),
-        graphs=_graphs(responses, definitions, names),
-        sent=[r for r in reversed(responses) if r.submitted_at],
-        definitions={k: queries.parsed(v) for k, v in definitions.items()},
+        to_fill=[(window, queries.parsed(row), response) for window, row, response in to_fill],
+        graphs=_graphs(history, definitions, names),
+        sent=history.answers,
+        history=history,
+        definitions=definitions,
         names=names,
         children={p.id: p.name for p, _u, _m in people},
         show_alliance=show_alliance,
@@ -160,28 +166,26 @@ def fill(family_id: str, key: str):
     """Fill a scale in one of the viewer's windows; a sent answer is read-only afterwards."""
     view = family_screen_or_404(family_id, "scale_fill")
     sending = request.method == "POST"
-    window, row = _own_window(view, key, sending)
+    window, row, response = _own_window(view, key, sending)
     if not _usable(window, sending):
         if _outbox():
             deny()
         early = _now() < window.opens_at
         return render_template("scales/not_yet.html", view=view, family=view.family, window=window, early=early)
     if sending:
-        return _send(view, window, row)
-    return _show(view, window, row)
+        return _send(view, window, row, response)
+    return _show(view, window, row, response)
 
 
-def _kept_or_blank(view: FamilyView, window, row) -> ScaleResponse:
+def _kept_or_blank(view: FamilyView, window, row, response) -> ScaleResponse:
     """The person's answer row in the window (a draft, or one already sent), or a blank one that is not stored."""
-    return queries.find_response(view.family, view.viewer, window.key) or services.blank_response(
-        view.family, view.viewer, window, row
-    )
+    return response or services.blank_response(view.family, view.viewer, window, row)
 
 
-def _show(view: FamilyView, window, row):
+def _show(view: FamilyView, window, row, kept):
     """The form, with the draft if there is one. Showing it stores nothing (a GET writes nothing): the answer row
     is made by the first draft, answer or "no thanks" (services.open_response)."""
-    response = _kept_or_blank(view, window, row)
+    response = _kept_or_blank(view, window, row, kept)
     if response.submitted_at:
         if request.headers.get("X-Offline-Prefetch"):
             # Nothing to keep on the phone for filling offline. A plain 404, not deny(): this is not a refused
@@ -202,7 +206,7 @@ def _outbox() -> str | None:
     return mode if mode in ("submit", "replay") else None
 
 
-def _send(view: FamilyView, window, row):
+def _send(view: FamilyView, window, row, kept):
     """Take a sent answer: an error page (or 422) for bad values, which stores nothing; else the answer row (made
     now if no draft made it earlier) is sent once."""
     definition = queries.parsed(row)
@@ -212,12 +216,22 @@ def _send(view: FamilyView, window, row):
     if errors:
         if mode:
             return jsonify({"errors": {k: str(v) for k, v in errors.items()}}), 422
-        response = _kept_or_blank(view, window, row)
+        response = _kept_or_blank(view, window, row, kept)
         return _fill_page(view, window, row, response, typed, skips, errors, status=400)
-    response = services.open_response(view.family, view.viewer, window, row, now=_now())
+    response = _kept_or_blank(view, window, row, kept)
     client_id = (request.form.get("client_id") or "")[:36] or None
     try:
-        services.submit(view.family, response, definition, answers, actor=current_user, now=_now(), client_id=client_id)
+        # The window as it is now: a meeting moved since the draft was kept moves it.
+        services.submit(
+            view.family,
+            response,
+            definition,
+            answers,
+            actor=current_user,
+            now=_now(),
+            window=window,
+            client_id=client_id,
+        )
     except services.AlreadySent as exc:
         db.session.rollback()
         if mode:
@@ -240,10 +254,10 @@ def _send(view: FamilyView, window, row):
 def draft(family_id: str, key: str):
     """Keep what has been filled so far (the page sends it while the person fills)."""
     view = family_screen_or_404(family_id)
-    window, row = _own_window(view, key)
+    window, row, kept = _own_window(view, key)
     if not _usable(window):
         deny()
-    response = services.open_response(view.family, view.viewer, window, row, now=_now())
+    response = services.open_response(view.family, view.viewer, window, row, now=_now(), kept=kept)
     data = request.get_json(silent=True)
     data = data if isinstance(data, dict) else {}
     values = data.get("values") if isinstance(data.get("values"), dict) else {}
@@ -263,10 +277,10 @@ def draft(family_id: str, key: str):
 def decline(family_id: str, key: str):
     """Not this time: kept, and the person is not asked again for this window."""
     view = family_screen_or_404(family_id)
-    window, row = _own_window(view, key)
+    window, row, kept = _own_window(view, key)
     if not _usable(window):
         deny()
-    response = services.open_response(view.family, view.viewer, window, row, now=_now())
+    response = services.open_response(view.family, view.viewer, window, row, now=_now(), kept=kept)
     services.decline(view.family, response, actor=current_user, now=_now())
     db.session.commit()
     flash(_("That is fine. We will not ask you again this time."), "success")
@@ -288,8 +302,7 @@ def answer(family_id: str, response_id: str):
     """One sent answer, item by item; read-only."""
     view = family_screen_or_404(family_id, "scale_answer")
     response = _answer_or_404(view, response_id)
-    row = queries.definitions_by_id({response.definition_id})[response.definition_id]
-    definition = queries.parsed(row)
+    definition = queries.parsed_by_id({response.definition_id})[response.definition_id]
     # The family decides whether their own answers about the collaboration are shown back to them.
     hidden = response.purpose == "alliance" and view.is_family and not queries.show_alliance(view.viewer)
     return render_template(

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from flask import g
 from sqlalchemy import select
 
 from familyapp import db
 from familyapp.meetings import services as meeting_services
 from familyapp.meetings.models import Answer
-from familyapp.scales import queries
+from familyapp.scales import answer_pages, queries
 from familyapp.scales import services as scale_services
 from familyapp.scales.models import ScaleResponse
 from tests import factories
@@ -76,6 +77,19 @@ def test_definitions_by_id_and_names_of_ask_nothing_without_ids(ctx, world, coun
     assert queries.names_of({world.parent_a.id}) == {world.parent_a.id: "Sara A"}
 
 
+def test_a_definition_is_read_and_parsed_once_per_process(ctx, world, count_queries):
+    row = queries.pick("wellbeing", "self", 40)
+    queries.parsed(row)
+    with count_queries() as q:
+        again = queries.parsed_by_id({row.id})
+    assert q == [] and again[row.id] is queries.parsed(row)
+    # The rows in use come without their texts (those are in the process's cache).
+    with count_queries() as q:
+        g.pop("scale_definitions", None)  # as a new request
+        queries.active_definitions()
+    assert "scale_definitions.data" not in q[0]
+
+
 # Windows --------------------------------------------------------------------------------------------------
 
 
@@ -111,6 +125,26 @@ def test_the_consultant_rates_each_child_and_nothing_else(ctx, world):
     assert queries.windows_for(world.family_b, world.consultant_b, db.utcnow()) == []
 
 
+def test_a_window_by_its_key_reads_that_meeting_and_brings_the_answer_row(ctx, world, count_queries):
+    meeting = meeting_in(world, 24, world.parent_a)
+    key = f"wellbeing.m.{meeting.id}"
+    queries.active_definitions()
+    queries.family_queries.people(world.family_a)
+    with count_queries() as q:
+        window, row, kept = queries.window_of(world.family_a, world.parent_a, key, db.utcnow())
+    assert (window.key, row.purpose, kept, len(q)) == (key, "wellbeing", None, 1)
+    sent(world, world.parent_a, meeting)
+    assert queries.window_of(world.family_a, world.parent_a, key, db.utcnow())[2].submitted_at is not None
+    # Another person's meeting, a made-up or odd key: nothing.
+    assert queries.window_of(world.family_a, world.parent_a2, key, db.utcnow()) is None
+    for odd in ("", "x", "wellbeing.m.", "wellbeing.m.not-an-id", f"alliance.m.{meeting.id}.x", "progression.c.x"):
+        assert queries.window_of(world.family_a, world.parent_a, odd, db.utcnow()) is None, odd
+    progression = next(
+        w for w, _r in queries.windows_for(world.family_a, world.parent_a, db.utcnow()) if w.purpose == "progression"
+    )
+    assert queries.window_of(world.family_a, world.parent_a, progression.key, db.utcnow())[0] == progression
+
+
 def test_find_response_is_the_persons_own_in_the_family(ctx, world):
     response = the_world_answer(world, world.family_a)
     key = response.window_key
@@ -121,8 +155,9 @@ def test_find_response_is_the_persons_own_in_the_family(ctx, world):
 
 def test_an_earlier_window_is_rebuilt_from_a_kept_draft_and_unknown_keys_give_none(ctx, world):
     response = the_world_answer(world, world.family_a)
-    window, row = queries.earlier_window(world.family_a, world.parent_a, response.window_key, db.utcnow())
+    window, row, kept = queries.earlier_window(world.family_a, world.parent_a, response.window_key, db.utcnow())
     assert (window.key, window.meeting_id, row.id) == (response.window_key, response.meeting_id, response.definition_id)
+    assert kept.id == response.id
     assert queries.earlier_window(world.family_a, world.parent_a, "progression.c.x", db.utcnow()) is None
     assert queries.earlier_window(world.family_a, world.parent_a, "nonsense", db.utcnow()) is None
 
@@ -134,7 +169,8 @@ def test_an_earlier_cadence_period_is_rebuilt_only_when_it_is_earlier(ctx, world
     )
     period = int(current.key.split(".")[2])
     earlier_key = f"progression.c.{period - 1}"
-    window, row = queries.earlier_window(world.family_a, world.parent_a, earlier_key, now)
+    window, row, kept = queries.earlier_window(world.family_a, world.parent_a, earlier_key, now)
+    assert kept is None
     assert window.key == earlier_key and window.closes_at <= current.opens_at and row.key == "progression-wheel"
     assert queries.earlier_window(world.family_a, world.parent_a, current.key, now) is None
     assert queries.earlier_window(world.family_a, world.parent_a, f"progression.c.{period + 1}", now) is None
@@ -174,21 +210,19 @@ def test_a_window_closed_lately_waits_on_the_scales_page_but_not_on_the_home_scr
     long_ago = meeting_in(world, -24 * 30, world.parent_a)  # closed beyond the grace
     now = db.utcnow()
     key = f"alliance.m.{lately.id}"
-    assert key in keys(queries.to_fill(world.family_a, world.parent_a, now))
-    assert key not in keys(queries.to_fill(world.family_a, world.parent_a, now, late=False))
-    assert f"alliance.m.{long_ago.id}" not in keys(queries.to_fill(world.family_a, world.parent_a, now))
+    assert key in keys(queries.to_fill(world.family_a, world.parent_a, now, late=True))
+    assert key not in keys(queries.to_fill(world.family_a, world.parent_a, now))
+    assert f"alliance.m.{long_ago.id}" not in keys(queries.to_fill(world.family_a, world.parent_a, now, late=True))
 
 
 def test_to_fill_is_two_queries_beyond_the_windows_for_one_meeting_or_four(ctx, world, count_queries):
-    """With the household and the definitions already loaded for the request (as a page has them): the meetings
-    the person cannot come to, and their answers in these windows."""
+    """With the household and the definitions already loaded for the request (as a page has them): the person's
+    meetings around now, and their answers in these windows."""
     from familyapp.families import queries as family_queries
-    from familyapp.meetings import queries as meeting_queries
 
     def queries_for_to_fill() -> tuple[int, int]:
-        meetings = meeting_queries.list_meetings(world.family_a)
         with count_queries() as q:
-            found = queries.to_fill(world.family_a, world.parent_a, db.utcnow(), meetings)
+            found = queries.to_fill(world.family_a, world.parent_a, db.utcnow())
         return len(found), len(q)
 
     meeting_in(world, 24, world.parent_a)
@@ -253,6 +287,11 @@ def test_show_alliance_is_off_until_the_person_chooses_it(ctx, world):
 # Review ---------------------------------------------------------------------------------------------------
 
 
+def queue(family_ids):
+    """The first page of the review queue."""
+    return answer_pages.review_page(family_ids, 1)[0]
+
+
 def test_waiting_answers_of_another_family_are_never_counted(ctx, world, count_queries):
     meeting = meeting_in(world, 24, world.parent_a2)
     sent(world, world.parent_a2, meeting, (1, 1, 1, 1))  # below the cut-off: an alert
@@ -264,7 +303,7 @@ def test_waiting_answers_of_another_family_are_never_counted(ctx, world, count_q
     both = queries.waiting_review([world.family_a.id, world.family_b.id])
     assert both == {world.family_a.id: (2, 1), world.family_b.id: (1, 0)}
     with count_queries() as q:
-        assert queries.waiting_review([]) == {} and queries.review_queue([]) == []
+        assert queries.waiting_review([]) == {} and answer_pages.review_page([], 1) == ([], 0, 1)
     assert q == []
 
 
@@ -272,15 +311,15 @@ def test_a_discussed_answer_no_longer_waits(ctx, world):
     response = the_world_answer(world, world.family_a)
     scale_services.mark_discussed(world.family_a, response, "", actor=world.consultant_a, now=db.utcnow())
     assert queries.waiting_review([world.family_a.id, world.family_b.id]) == {world.family_b.id: (1, 0)}
-    assert response.id not in {r.id for r in queries.review_queue([world.family_a.id])}
+    assert response.id not in {r.id for r in queue([world.family_a.id])}
 
 
 def test_the_review_queue_is_newest_first_for_the_asked_families_only(ctx, world):
     meeting = meeting_in(world, 24 * 8, world.parent_a2)  # sent after the world's answer, sent in five days
     newest = sent(world, world.parent_a2, meeting)
-    queue = queries.review_queue([world.family_a.id])
-    assert [r.id for r in queue] == [newest.id, the_world_answer(world, world.family_a).id]
-    assert {r.family_id for r in queries.review_queue([world.family_a.id, world.family_b.id])} == {
+    first_page = queue([world.family_a.id])
+    assert [r.id for r in first_page] == [newest.id, the_world_answer(world, world.family_a).id]
+    assert {r.family_id for r in queue([world.family_a.id, world.family_b.id])} == {
         world.family_a.id,
         world.family_b.id,
     }
@@ -298,5 +337,5 @@ def test_the_consultants_own_rating_is_not_in_the_review_queue(ctx, world):
     scale_services.submit(
         world.family_a, response, definition, {i.key: 3 for i in definition.items}, actor=world.consultant_a, now=now
     )
-    assert response.id not in {r.id for r in queries.review_queue([world.family_a.id])}
-    assert the_world_answer(world, world.family_a).id in {r.id for r in queries.review_queue([world.family_a.id])}
+    assert response.id not in {r.id for r in queue([world.family_a.id])}
+    assert the_world_answer(world, world.family_a).id in {r.id for r in queue([world.family_a.id])}

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from familyapp import db
 from familyapp.audit import AuditEvent
 from familyapp.families import services as family_services
-from familyapp.scales import queries
+from familyapp.scales import answer_pages, queries
 from tests import factories
 from tests.scales.test_views import s_url
 
@@ -119,7 +119,7 @@ class TestQueue:
         )
         db.session.commit()
         login(world.consultant_b)
-        for response in queries.review_queue([world.family_b.id]):
+        for response in answer_pages.review_page([world.family_b.id], 1)[0]:
             response.discussed_at = db.utcnow()
         db.session.commit()
         page = client.get("/review")
