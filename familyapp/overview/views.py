@@ -27,6 +27,9 @@ bp = Blueprint("overview", __name__)
 
 #: A withdrawn consent is pointed out in the caseload this long.
 WITHDRAWALS_SHOWN = timedelta(days=14)
+#: The scale windows hang on the meetings around now: a before-meeting window opens days before it, an
+#: after-meeting one stays open for days after it.
+SCALE_MEETINGS = timedelta(days=30)
 
 
 @bp.get("/")
@@ -63,7 +66,9 @@ def home(family_id: str):
         family=family,
         meeting=meeting,
         invited=view.is_family and meeting is not None and meeting_queries.invites(meeting, current_user),
-        to_fill=_to_fill(view, now),
+        to_fill=(
+            scale_queries.to_fill(family, current_user, now, _near(family, now), late=False) if view.is_family else []
+        ),
         consents_waiting=consents_waiting,
         consultants=queries.household(family)[1],
         goals=plan_queries.goal_progress(family),
@@ -74,11 +79,6 @@ def home(family_id: str):
         cadence_form=CadenceForm(cadence=family.cadence.value) if view.can_edit else None,
         follow_up=follow,
     )
-
-
-#: The scale windows hang on the meetings around now: a before-meeting window opens days before it, an
-#: after-meeting one stays open for days after it.
-SCALE_MEETINGS = timedelta(days=30)
 
 
 def _meeting_part(view, now) -> tuple:
@@ -99,12 +99,9 @@ def _meeting_part(view, now) -> tuple:
     return meeting, follow, found.get("consents") or 0, bool(found.get("unread"))
 
 
-def _to_fill(view, now) -> list:
-    """The family member's questionnaires open now (the scales' rule), from the meetings around now only."""
-    if not view.is_family:
-        return []
-    meetings = meeting_queries.list_between(view.family, now - SCALE_MEETINGS, now + SCALE_MEETINGS)
-    return scale_queries.to_fill(view.family, current_user, now, meetings, late=False)
+def _near(family, now) -> list:
+    """The meetings the scale windows hang on (from a month ago to a month ahead), with their participants."""
+    return meeting_queries.list_between(family, now - SCALE_MEETINGS, now + SCALE_MEETINGS)
 
 
 @bp.get("/caseload")

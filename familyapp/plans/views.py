@@ -19,7 +19,7 @@ from .models import Agreement, Goal, GoalStep, PlanRevision, ReadinessItem, WhoK
 bp = Blueprint("plans", __name__, url_prefix="/families/<family_id>/plan")
 
 #: Versions of the plan shown a page: the latest ones first, older ones a link away.
-HISTORY_PER_PAGE = 20
+HISTORY_PER_PAGE = 10
 
 
 def _to_plan(view: FamilyView, anchor: str = ""):
