@@ -171,6 +171,8 @@ def test_pages_follow_the_rules_without_a_filter_of_their_own(client, world, hid
         assert page.status_code == 200 and "Bente" not in page.get_data(as_text=True), url
     login(world.consultant_a)
     assert "Bente" in client.get(f"/families/{family}/meetings/{hidden['meeting']}").get_data(as_text=True)
+    # The home's next meeting comes with its participants in the same statement: the rule holds there too.
+    assert "Bente" in client.get(f"/families/{family}/").get_data(as_text=True)
 
 
 def test_a_partner_link_shows_only_what_the_gate_allows(app, client, world):

@@ -31,10 +31,15 @@ def unread_notices(user: User) -> list[SecurityNotice]:
     return list(db.session.scalars(stmt))
 
 
+def any_unread(user: User):
+    """Whether the owner has a notice to read, as a SQL condition a screen can select beside its other figures
+    (the home screen loads the notices only when there are some)."""
+    return exists().where(SecurityNotice.user_id == user.id, SecurityNotice.read_at.is_(None))
+
+
 def has_unread(user: User) -> bool:
     """Whether the owner has a notice to read (asked once, at sign-in)."""
-    stmt = select(exists().where(SecurityNotice.user_id == user.id, SecurityNotice.read_at.is_(None)))
-    return bool(db.session.scalar(stmt))
+    return bool(db.session.scalar(select(any_unread(user))))
 
 
 def mark_read(user: User, now: datetime) -> int:

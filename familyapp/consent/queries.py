@@ -61,18 +61,24 @@ def links_of(family: Family) -> list[PartnerLink]:
     return list(db.session.scalars(stmt))
 
 
-def waiting_for(family: Family, user) -> int:
-    """How many requests in use this person has not answered yet (one query)."""
+def count_waiting(family: Family, user):
+    """How many requests in use this person has not answered yet, as a column a screen can select beside its
+    other figures (the home screen)."""
     answered = select(ConsentRecord.id).where(
         ConsentRecord.request_id == ConsentRequest.id, ConsentRecord.user_id == user.id
     )
-    stmt = (
+    return (
         select(func.count())
         .select_from(ConsentRequest)
         .join(ConsentTemplate, ConsentTemplate.id == ConsentRequest.template_id)
         .where(ConsentRequest.family_id == family.id, ConsentTemplate.active.is_(True), ~answered.exists())
+        .scalar_subquery()
     )
-    return db.session.scalar(stmt) or 0
+
+
+def waiting_for(family: Family, user) -> int:
+    """How many requests in use this person has not answered yet (one query)."""
+    return db.session.scalar(select(count_waiting(family, user))) or 0
 
 
 def recent_withdrawals(family_ids: list[uuid.UUID], since: datetime) -> dict[uuid.UUID, datetime]:

@@ -6,8 +6,8 @@ import uuid
 from collections import Counter
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Select, exists, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import ColumnElement, Select, exists, func, select
+from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from .. import db
 from ..dates import add_working_days
@@ -69,17 +69,81 @@ def shared_with_partner(
     return list(db.session.scalars(stmt))
 
 
-def coming_of(meetings: list[Meeting], now: datetime) -> Meeting | None:
-    """From a family's meetings (``list_meetings``): the next one that is not cancelled and not over."""
-    return next((m for m in meetings if not m.cancelled and m.ends_at >= now), None)
+#: What a meeting's card shows (the list, the home screen): not the referat, the preparation or why it was
+#: cancelled. Another column read from such a meeting raises instead of costing a query a meeting.
+CARD = (
+    Meeting.family_id,
+    Meeting.type,
+    Meeting.starts_at,
+    Meeting.ends_at,
+    Meeting.mode,
+    Meeting.place,
+    Meeting.purpose,
+    Meeting.moved_from,
+    Meeting.cancelled_at,
+)
 
 
-def contacts_of(meetings: list[Meeting], now: datetime) -> tuple[datetime | None, datetime | None]:
-    """From a family's meetings: the start of the last held with the family and of the next planned, as
-    ``last_contacts`` and ``next_meetings`` count them for many families in SQL."""
-    held = [m.starts_at for m in meetings if not m.cancelled and m.type is not MeetingType.WORK and m.starts_at < now]
-    planned = [m.starts_at for m in meetings if not m.cancelled and m.starts_at >= now]
-    return (max(held) if held else None), (min(planned) if planned else None)
+def _card():
+    return load_only(*CARD, raiseload=True)
+
+
+def list_coming(family: Family, now: datetime) -> list[Meeting]:
+    """The family's meetings not over yet, cancelled ones too (they stay, marked), in time order; cards only (one
+    query). A family has few: they are planned a few weeks ahead."""
+    stmt = (
+        select(Meeting)
+        .where(Meeting.family_id == family.id, Meeting.ends_at >= now)
+        .options(_card())
+        .order_by(Meeting.starts_at, Meeting.id)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def query_earlier(family: Family, now: datetime) -> Select:
+    """The family's meetings that are over, newest first, as cards: a statement to take a page of
+    (``paging.fetch_page``), since two years of history are fifty meetings."""
+    return (
+        select(Meeting)
+        .where(Meeting.family_id == family.id, Meeting.ends_at < now)
+        .options(_card())
+        .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
+    )
+
+
+def _one_family(grouped: Select) -> ColumnElement:
+    """A per-family figure (``query_last_contacts``, ``query_next_meetings``) asked for one family, as a column:
+    the caseload's own query, so the home screen and the caseload can never disagree."""
+    return select(grouped.subquery().c.at).scalar_subquery()
+
+
+def next_with_contacts(family: Family, now: datetime, *figures: ColumnElement) -> tuple:
+    """The home screen's meeting part in one statement: the family's next meeting that is not cancelled and not
+    over (a card, with its participants) or None; the start of the last meeting held with the family and of the
+    next one planned (the caseload's queries, for one family); and ``figures``, other columns the same screen
+    asks for (a count from another feature), so that they cost no statement of their own.
+
+    :return: (meeting or None, last contact or None, next planned or None, *the figures' values)
+    """
+    coming = (
+        select(Meeting.id)
+        .where(Meeting.family_id == family.id, Meeting.cancelled_at.is_(None), Meeting.ends_at >= now)
+        .order_by(Meeting.starts_at, Meeting.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    last = _one_family(query_last_contacts([family.id], now))
+    planned = _one_family(query_next_meetings([family.id], now))
+    # From the family's own row, so that the figures come back when there is no next meeting (an outer join).
+    stmt = (
+        select(Meeting, last, planned, *figures)
+        .select_from(Family)
+        .outerjoin(Meeting, Meeting.id == coming)
+        .where(Family.id == family.id)
+        .options(_card(), joinedload(Meeting.participants))
+    )
+    meeting, last_at, next_at, *values = db.session.execute(stmt).unique().one()
+    return (meeting, db.as_utc(last_at), db.as_utc(next_at), *values)
 
 
 def not_coming(family: Family, user) -> set[uuid.UUID]:
@@ -139,28 +203,37 @@ def _held_with_family(now: datetime):
     return (Meeting.cancelled_at.is_(None), Meeting.type != MeetingType.WORK, Meeting.starts_at < now)
 
 
+def query_last_contacts(family_ids: list[uuid.UUID], now: datetime) -> Select:
+    """(family id, ``at``): the start of the latest meeting held with each family (not cancelled, not
+    professionals only)."""
+    return (
+        select(Meeting.family_id, func.max(Meeting.starts_at).label("at"))
+        .where(Meeting.family_id.in_(family_ids), *_held_with_family(now))
+        .group_by(Meeting.family_id)
+    )
+
+
 def last_contacts(family_ids: list[uuid.UUID], now: datetime) -> dict:
     """The latest meeting held with each family (not cancelled, not professionals only), in one query."""
     if not family_ids:
         return {}
-    stmt = (
-        select(Meeting.family_id, func.max(Meeting.starts_at))
-        .where(Meeting.family_id.in_(family_ids), *_held_with_family(now))
+    return {fid: db.as_utc(at) for fid, at in db.session.execute(query_last_contacts(family_ids, now))}
+
+
+def query_next_meetings(family_ids: list[uuid.UUID], now: datetime) -> Select:
+    """(family id, ``at``): the start of each family's next meeting that is not cancelled."""
+    return (
+        select(Meeting.family_id, func.min(Meeting.starts_at).label("at"))
+        .where(Meeting.family_id.in_(family_ids), Meeting.cancelled_at.is_(None), Meeting.starts_at >= now)
         .group_by(Meeting.family_id)
     )
-    return {fid: db.as_utc(at) for fid, at in db.session.execute(stmt)}
 
 
 def next_meetings(family_ids: list[uuid.UUID], now: datetime) -> dict:
     """The start of each family's next meeting that is not cancelled, in one query."""
     if not family_ids:
         return {}
-    stmt = (
-        select(Meeting.family_id, func.min(Meeting.starts_at))
-        .where(Meeting.family_id.in_(family_ids), Meeting.cancelled_at.is_(None), Meeting.starts_at >= now)
-        .group_by(Meeting.family_id)
-    )
-    return {fid: db.as_utc(at) for fid, at in db.session.execute(stmt)}
+    return {fid: db.as_utc(at) for fid, at in db.session.execute(query_next_meetings(family_ids, now))}
 
 
 def last_contact_day(family_id, now: datetime):

@@ -10,9 +10,9 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
-from .. import db, gate, locking
+from .. import db, gate, locking, paging
 from ..access import FamilyView, deny, family_screen_or_404, forbid, get_in_family_or_404
 from ..families import queries as family_queries
 from ..families.models import AssignmentRole
@@ -25,6 +25,8 @@ from .models import Answer, Meeting, MeetingType
 bp = Blueprint("meetings", __name__, url_prefix="/families/<family_id>/meetings")
 
 LOCAL = ZoneInfo("Europe/Copenhagen")
+#: Earlier meetings shown a page: the latest ones first, older ones a link away.
+EARLIER_PER_PAGE = 10
 
 MESSAGES = {
     "ends_before_start": _l("The meeting must end after it starts."),
@@ -43,18 +45,18 @@ def _now() -> datetime:
 @bp.get("")
 @login_required
 def index(family_id: str):
-    """Coming meetings first, then earlier ones; cancelled and moved meetings stay, marked as such."""
+    """Coming meetings first, then the latest earlier ones, a page at a time ("Show older meetings"); cancelled
+    and moved meetings stay, marked as such."""
     view = family_screen_or_404(family_id, "meetings")
-    meetings, now = queries.list_meetings(view.family), _now()
-    coming = [m for m in meetings if m.ends_at >= now]
-    earlier = [m for m in reversed(meetings) if m.ends_at < now]
+    now, number = _now(), paging.page_number(request.args.get("page"))
+    earlier = paging.fetch_page(queries.query_earlier(view.family, now), number, EARLIER_PER_PAGE)
     return render_template(
         "meetings/index.html",
         view=view,
         family=view.family,
-        coming=coming,
+        # The coming meetings head the first page only; an older page goes on with the earlier ones.
+        coming=queries.list_coming(view.family, now) if earlier.number == 1 else None,
         earlier=earlier,
-        names=family_queries.names(view.family),
     )
 
 
@@ -63,17 +65,19 @@ def _meeting_page(
 ):
     my_reply = None
     replies = queries.replies_for(meeting)
-    on_map = network_queries.list_people(view)
+    now, deadline = _now(), current_app.config["REFERAT_DEADLINE_WORKING_DAYS"]
+    invited = view.is_family and queries.invites(meeting, view.viewer)
+    # Only those the meeting invites are asked whether they come, and may ask or suggest people.
+    open_for_family = invited and not meeting.cancelled and meeting.ends_at >= now
     if suggest_form is None:
         suggest_form = SuggestForm(formdata=None)
-    suggest_form.people.choices = planning.map_choices(on_map)
-    invited = view.is_family and queries.invites(meeting, view.viewer)
+    suggestions, on_map = _people_of(view, meeting, whole_map=open_for_family)
+    suggest_form.people.choices = planning.map_choices(on_map) if open_for_family else []
     if view.is_family:
         my_reply = next((r for r in replies if r.user_id == view.viewer.id), None)
     saved = {"answer": my_reply.answer.value, "reason": my_reply.reason, "wish": my_reply.wish} if my_reply else None
     form = reply_form or ReplyForm(data=saved)
-    questions, suggestions = queries.questions_for(meeting), _suggestions(view, meeting)
-    now, deadline = _now(), current_app.config["REFERAT_DEADLINE_WORKING_DAYS"]
+    questions = queries.questions_for(meeting)
     return render_template(
         "meetings/detail.html",
         view=view,
@@ -91,8 +95,7 @@ def _meeting_page(
         on_map={p.id for p in on_map},
         my_reply=my_reply,
         invited=invited,
-        # Only those the meeting invites are asked whether they come, and may ask or suggest people.
-        open_for_family=invited and not meeting.cancelled and meeting.ends_at >= now,
+        open_for_family=open_for_family,
         past=meeting.ends_at < now,
         referat_due=queries.referat_due(meeting, deadline),
         referat_late=queries.referat_late(meeting, deadline, now),
@@ -121,15 +124,30 @@ def _invitees(view: FamilyView, meeting: Meeting) -> list[tuple]:
     return [(p, allowed[p.id].allows("meeting_invitation", meeting.id), p.id in asked) for p in people]
 
 
-def _suggestions(view: FamilyView, meeting: Meeting) -> list[tuple]:
-    """The family's suggestions with the suggested person's name (the viewer's rules leave out hidden people)."""
+def _people_of(view: FamilyView, meeting: Meeting, whole_map: bool) -> tuple[list[tuple], list]:
+    """The family's suggestions with the suggested person's name, and the people on the map the page links or
+    offers (the viewer's rules leave out hidden people). The whole map only when the family can suggest from it;
+    otherwise just the meeting's own people (one query, none without any), so a page does not grow with the map.
+
+    :return: ([(suggestion, name)], the people on the map: all of them, or those of the meeting)
+    """
     suggestions = queries.suggestions_for(meeting)
-    people = network_queries.people_by_id(view.family, {s.network_person_id for s in suggestions})
-    return [(s, people[s.network_person_id].name) for s in suggestions]
+    wanted = {s.network_person_id for s in suggestions}
+    if whole_map:
+        on_map = network_queries.list_people(view)
+        people = {p.id: p for p in on_map}
+        # A suggested person since removed from the map keeps their name (rarely a query).
+        people |= network_queries.people_by_id(view.family, wanted - set(people))
+    else:
+        wanted |= {p.network_person_id for p in meeting.participants if p.network_person_id}
+        people = network_queries.people_by_id(view.family, wanted)
+        on_map = [p for p in people.values() if p.removed_at is None]
+    return [(s, people[s.network_person_id].name) for s in suggestions], on_map
 
 
 def _meeting_or_404(view: FamilyView, meeting_id: str) -> Meeting:
-    return get_in_family_or_404(Meeting, meeting_id, view.family, selectinload(Meeting.participants))
+    # With its participants in the same statement (every meeting page shows them).
+    return get_in_family_or_404(Meeting, meeting_id, view.family, joinedload(Meeting.participants))
 
 
 @bp.get("/<meeting_id>")

@@ -46,36 +46,46 @@ def home(family_id: str):
     """The family's home screen: the same template for the family and, mirrored, for its consultant."""
     view = family_view_or_404(family_id, current_user, page="home")
     family, today, now = view.family, db.local_today(), db.utcnow()
-    meetings = meeting_queries.list_meetings(family)
-    meeting = meeting_queries.coming_of(meetings, now)
+    meeting, follow, consents_waiting, unread = _meeting_part(view, now)
     return render_template(
         "overview/home.html",
         # What the family member has not read yet (a new consultant, a new phone on their login) stays on their
         # home until they have; other pages show it only after sign-in (recovery.views.notices_for_page).
-        security_notices=notices.unread_notices(current_user) if view.is_family else [],
+        security_notices=notices.unread_notices(current_user) if unread else [],
         security_contact=current_app.config.get("SECURITY_CONTACT") or "",
         view=view,
         family=family,
         meeting=meeting,
         invited=view.is_family and meeting is not None and meeting_queries.invites(meeting, current_user),
         to_fill=scale_queries.to_fill(family, current_user, now) if view.is_family else [],
-        consents_waiting=consent_queries.waiting_for(family, current_user) if current_user.role is Role.PARENT else 0,
+        consents_waiting=consents_waiting,
         consultants=queries.household(family)[1],
-        goals=plan_queries.list_goals(family),
+        goals=plan_queries.goal_progress(family),
         due=plan_queries.agreements_due(family, today),
         names=queries.names(family),
         today=today,
         phase_form=PhaseForm(phase=family.phase.value) if view.can_edit else None,
         cadence_form=CadenceForm(cadence=family.cadence.value) if view.can_edit else None,
-        follow_up=_follow_up(family, meetings, now),
+        follow_up=follow,
     )
 
 
-def _follow_up(family, meetings, now):
-    """When the family's next follow-up is due, from its meetings (already loaded for the home screen)."""
-    last, nxt = meeting_queries.contacts_of(meetings, now)
+def _meeting_part(view, now) -> tuple:
+    """The next meeting, when the next follow-up is due, and what waits for the family member (consent requests
+    to answer, security notices to read): one statement, whatever the family's history.
+
+    :return: (next meeting or None, the follow-up, consent requests waiting, whether notices are unread)
+    """
+    figures = {}
+    if current_user.role is Role.PARENT:
+        figures["consents"] = consent_queries.count_waiting(view.family, current_user)
+    if view.is_family:
+        figures["unread"] = notices.any_unread(current_user)
+    meeting, last, nxt, *values = meeting_queries.next_with_contacts(view.family, now, *figures.values())
+    found = dict(zip(figures, values, strict=True))
     last_day, next_day = (db.local_date(t) if t else None for t in (last, nxt))
-    return follow_up(family, last_day, next_day, db.local_date(now))
+    follow = follow_up(view.family, last_day, next_day, db.local_date(now))
+    return meeting, follow, found.get("consents") or 0, bool(found.get("unread"))
 
 
 def _family_setting(family_id: str, form, change, done: str, refused: str):

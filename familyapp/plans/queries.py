@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import defer, joinedload, load_only
 
 from .. import db
 from ..auth.models import User
 from ..families.models import Assignment, Family, Person
-from .models import Agreement, Goal, Plan, ReadinessItem, WhoKind
+from .models import Agreement, Goal, GoalStep, Plan, PlanRevision, ReadinessItem, WhoKind
 
 
 def get_plan(family: Family) -> Plan:
@@ -23,14 +23,30 @@ def get_plan(family: Family) -> Plan:
 
 
 def list_goals(family: Family) -> list[Goal]:
-    """Goals with their steps (two queries), short-term first, oldest first."""
+    """Goals with their steps (one query, joined), short-term first, oldest first."""
     stmt = (
         select(Goal)
         .where(Goal.family_id == family.id)
-        .options(selectinload(Goal.steps))
-        .order_by(Goal.term.desc(), Goal.created_at)
+        .options(joinedload(Goal.steps))
+        .order_by(Goal.term.desc(), Goal.created_at, Goal.id)
     )
-    return list(db.session.scalars(stmt))
+    return list(db.session.scalars(stmt).unique())
+
+
+def goal_progress(family: Family) -> list[tuple[Goal, int, int]]:
+    """What the home screen shows of each goal: its title and traffic light, and how many of its steps are done
+    of how many (one query, counted in SQL), in the plan's order.
+
+    :return: (goal with its title and status only, steps done, steps in all)
+    """
+    steps = select(func.count()).where(GoalStep.goal_id == Goal.id).correlate(Goal)
+    stmt = (
+        select(Goal, steps.where(GoalStep.done.is_(True)).scalar_subquery(), steps.scalar_subquery())
+        .where(Goal.family_id == family.id)
+        .options(load_only(Goal.title, Goal.status, raiseload=True))
+        .order_by(Goal.term.desc(), Goal.created_at, Goal.id)
+    )
+    return [(goal, done, total) for goal, done, total in db.session.execute(stmt)]
 
 
 def list_agreements(family: Family) -> list[Agreement]:
@@ -48,6 +64,19 @@ def agreements_due(family: Family, today: date, days: int = 7) -> list[Agreement
         .order_by(Agreement.due)
     )
     return list(db.session.scalars(stmt))
+
+
+def query_revisions(family: Family) -> Select:
+    """The plan's history newest first, as (revision, the name of who changed it or None), for a page of it
+    (``paging.fetch_page``): the name in the same statement (former consultants too), the kept plan itself not
+    loaded (it is shown only when one version is opened)."""
+    return (
+        select(PlanRevision, User.name)
+        .outerjoin(User, User.id == PlanRevision.actor_id)
+        .where(PlanRevision.family_id == family.id)
+        .options(defer(PlanRevision.snapshot, raiseload=True))
+        .order_by(PlanRevision.at.desc(), PlanRevision.id.desc())
+    )
 
 
 def list_readiness(family: Family) -> list[ReadinessItem]:

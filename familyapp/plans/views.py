@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from .. import db, locking
+from .. import db, locking, paging
 from ..access import FamilyView, family_screen_or_404, get_in_family_or_404, parse_id
 from ..auth.models import User
 from ..families import queries as family_queries
@@ -17,6 +17,9 @@ from .forms import AgreementForm, GoalForm, GoalNoteForm, ReadinessForm, StampFo
 from .models import Agreement, Goal, GoalStep, PlanRevision, ReadinessItem, WhoKind
 
 bp = Blueprint("plans", __name__, url_prefix="/families/<family_id>/plan")
+
+#: Versions of the plan shown a page: the latest ones first, older ones a link away.
+HISTORY_PER_PAGE = 10
 
 
 def _to_plan(view: FamilyView, anchor: str = ""):
@@ -275,16 +278,13 @@ def delete_agreement(family_id: str, agreement_id: str):
 @bp.get("/history")
 @login_required
 def history(family_id: str):
-    """Every change: who, when, what; earlier versions can be opened."""
+    """Every change: who, when, what, the latest first and older ones a page at a time; earlier versions can be
+    opened."""
     view = family_screen_or_404(family_id, "plan_history")
-    revisions = services.list_revisions(view.family)
-    return render_template(
-        "plans/history.html",
-        view=view,
-        family=view.family,
-        revisions=revisions,
-        names=_viewer_names(revisions),
+    page = paging.fetch_page(
+        queries.query_revisions(view.family), paging.page_number(request.args.get("page")), HISTORY_PER_PAGE
     )
+    return render_template("plans/history.html", view=view, family=view.family, revisions=page)
 
 
 def _with_former_consultants(names: dict, agreements: list[Agreement]) -> dict:
@@ -293,14 +293,6 @@ def _with_former_consultants(names: dict, agreements: list[Agreement]) -> dict:
     if not missing:
         return names
     return names | dict(db.session.execute(select(User.id, User.name).where(User.id.in_(missing))).all())
-
-
-def _viewer_names(revisions: list[PlanRevision]) -> dict:
-    """Names of everyone who changed the plan (members, consultants, also former ones), in one query."""
-    ids = {r.actor_id for r in revisions if r.actor_id} | {r.agreed_by_id for r in revisions if r.agreed_by_id}
-    if not ids:
-        return {}
-    return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())
 
 
 @bp.route("/history/<revision_id>", methods=["GET", "POST"])

@@ -48,11 +48,6 @@ def list_activities(family: Family, months: list[date]) -> list[YearActivity]:
     return list(db.session.scalars(stmt))
 
 
-def list_meetings(family: Family) -> list[Meeting]:
-    """The family's meetings in time order, without participants (one query): choices for linking."""
-    return list(db.session.scalars(select(Meeting).where(Meeting.family_id == family.id).order_by(Meeting.starts_at)))
-
-
 def meetings_for_wheel(family: Family, ids: set[uuid.UUID], start: datetime, end: datetime) -> list[Meeting]:
     """The meetings the wheel shows, in time order (one query): those its activities point to, and every meeting
     of the family from ``start`` up to ``end`` (the shown months), so a month with a meeting is never empty.

@@ -111,16 +111,14 @@ def _wheel_page(view: FamilyView, add_form=None, failed: dict | None = None, sta
     for a in activities:
         by_month[queries.month_key(a.year, a.month)].append(a)
     start, end = _window(months)
+    # The shown months' meetings and those the activities point to: also the consultant's choices to link an
+    # activity to, so the wheel does not grow with the family's history.
+    shown = queries.meetings_for_wheel(family, {a.meeting_id for a in activities if a.meeting_id}, start, end)
+    meetings = {m.id: m for m in shown}
+    edit_forms = {}
     if view.can_edit:
-        all_meetings = queries.list_meetings(family)
-        shown = [m for m in all_meetings if start <= m.starts_at < end]
-        meetings = {m.id: m for m in all_meetings}
         add_form = add_form or _add_form(months, month=queries.month_key(today.year, today.month))
-        edit_forms = _edit_forms(activities, months, all_meetings, failed)
-    else:
-        shown = queries.meetings_for_wheel(family, {a.meeting_id for a in activities if a.meeting_id}, start, end)
-        meetings = {m.id: m for m in shown}
-        edit_forms = {}
+        edit_forms = _edit_forms(activities, months, shown, failed)
     month_meetings = _meetings_by_month(months, shown, activities)
     return render_template(
         "yearwheel/wheel.html",

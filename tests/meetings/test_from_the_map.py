@@ -155,3 +155,41 @@ class TestSuggestions:
         assert (
             client.post(m_url(world, f"/{meeting.id}/suggestions"), data={"people": [str(bente.id)]}).status_code == 404
         )
+
+
+class TestTheMapAMeetingPageLoads:
+    """A meeting page loads the whole map only while the family can suggest from it; otherwise only the meeting's
+    own people, so that it does not grow with the map."""
+
+    def test_a_held_meeting_links_its_people_still_on_the_map(self, app, client, world, login, count_queries):
+        login(world.consultant_a)
+        bente, lise = map_people(world, "Bente", "Lise Lærer")
+        network_meeting(client, world, bente, lise)
+        with app.app_context():
+            meeting = db.session.scalar(select(Meeting).where(Meeting.type == MeetingType.NETWORK))
+            meeting.starts_at, meeting.ends_at = (db.utcnow() - timedelta(days=d) for d in (3, 2.9))
+            db.session.commit()
+            meeting_id = meeting.id
+        login(world.parent_a)
+        client.post(f"/families/{world.family_a.id}/network/people/{lise.id}/delete")
+        with count_queries() as q:
+            page = client.get(m_url(world, f"/{meeting_id}")).get_data(as_text=True)
+        assert f'/network#person-{bente.id}">Bente</a>' in page and "Suggest someone" not in page
+        assert "Lise Lærer" in page and f"#person-{lise.id}" not in page
+        assert sum("FROM network_people" in s for s in q) == 1
+
+    def test_a_suggested_person_who_left_the_map_keeps_their_name(self, app, client, world, login):
+        from familyapp.meetings import queries as meeting_queries
+        from familyapp.meetings import services as meeting_services
+        from familyapp.network import services as network_services
+
+        with app.app_context():
+            family, parent = db.session.merge(world.family_a), db.session.merge(world.parent_a)
+            (meeting,), (bente,) = meeting_queries.list_meetings(family), map_people(world, "Bente")
+            meeting_services.suggest_participants(family, meeting, parent, [bente], now=db.utcnow())
+            network_services.remove_person(family, bente, actor=world.consultant_a)
+            db.session.commit()
+        login(world.parent_a)
+        page = client.get(m_url(world, f"/{meeting.id}")).get_data(as_text=True)
+        assert "The family suggests inviting" in page and "Bente" in page
+        assert "Suggest someone from your network map" in page and f'value="{bente.id}"' not in page

@@ -95,30 +95,66 @@ def test_invited_from_map_leaves_out_people_taken_off_the_map(ctx, world):
     assert [p.id for p in found] == [teacher.id]
 
 
-def test_coming_of_skips_cancelled_and_finished_meetings(ctx, world):
+def test_the_next_meeting_skips_cancelled_and_finished_meetings(ctx, world, count_queries):
     now = db.utcnow()
     meeting_in(world, -3)
     cancelled = meeting_in(world, 1)
     services.cancel_meeting(world.family_a, cancelled, "", actor=world.consultant_a)
     next_one = meeting_in(world, 2)
-    meetings = queries.list_meetings(world.family_a)
-    assert queries.coming_of(meetings, now).id == next_one.id
-    assert queries.coming_of([cancelled], now) is None
+    meeting_in(world, 5)
+    db.session.commit()
+    db.session.expunge_all()
+    with count_queries() as q:
+        meeting, _last, _next = queries.next_with_contacts(world.family_a, now)
+        people = len(meeting.participants)
+    assert len(q) == 1 and meeting.id == next_one.id and people == 3
 
 
-def test_the_caseloads_sql_and_one_familys_list_agree(ctx, world):
+def test_with_no_next_meeting_the_last_contact_still_comes(ctx, world):
+    now = db.utcnow().replace(microsecond=0)
+    for meeting in queries.list_meetings(world.family_b):
+        services.cancel_meeting(world.family_b, meeting, "", actor=world.consultant_b)
+    held = meeting_in(world, -4, family=world.family_b)
+    db.session.commit()
+    meeting, last, nxt = queries.next_with_contacts(world.family_b, now)
+    assert meeting is None and nxt is None and last == db.as_utc(held.starts_at)
+
+
+def test_a_card_loads_only_what_it_shows(ctx, world):
+    """The next meeting and the list's cards leave the referat unloaded: reading it would cost a query a meeting."""
+    import pytest
+    from sqlalchemy.exc import InvalidRequestError
+
+    meeting_in(world, 2)
+    db.session.commit()
+    db.session.expunge_all()
+    meeting, _last, _next = queries.next_with_contacts(world.family_a, db.utcnow())
+    assert meeting.place and meeting.purpose
+    with pytest.raises(InvalidRequestError):
+        _ = meeting.minutes
+
+
+def test_the_caseloads_sql_and_the_home_screens_agree(ctx, world):
+    """The home screen asks the caseload's own queries for one family, beside its next meeting."""
     now = db.utcnow().replace(microsecond=0)
     held = meeting_in(world, -5)
     meeting_in(world, -1, type=MeetingType.WORK)  # professionals only: not a contact with the family
     cancelled = meeting_in(world, -2)
     services.cancel_meeting(world.family_a, cancelled, "", actor=world.consultant_a)
     db.session.commit()
-    meetings = queries.list_meetings(world.family_a)
-    last, nxt = queries.contacts_of(meetings, now)
+    _meeting, last, nxt = queries.next_with_contacts(world.family_a, now)
     assert last == db.as_utc(held.starts_at)
     assert queries.last_contacts([world.family_a.id], now) == {world.family_a.id: last}
     assert queries.next_meetings([world.family_a.id], now) == {world.family_a.id: nxt}
     assert nxt is not None and nxt > now
+
+
+def test_other_figures_ride_along_in_the_same_statement(ctx, world, count_queries):
+    from sqlalchemy import literal
+
+    with count_queries() as q:
+        _meeting, _last, _next, forty_two = queries.next_with_contacts(world.family_a, db.utcnow(), literal(42))
+    assert len(q) == 1 and forty_two == 42
 
 
 def test_last_and_next_contacts_for_many_families_in_one_query_each(ctx, world, count_queries):

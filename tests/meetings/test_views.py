@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import icalendar
+import pytest
 from sqlalchemy import func, select
 
 from familyapp import db
@@ -323,8 +324,8 @@ def test_a_consultant_booked_twice_across_families_is_warned(app, client, world,
 
 
 def test_the_home_screens_meeting_figures_match_the_caseloads(app, world):
-    """The home screen works out the next meeting and the last and next contact from the loaded meetings; the
-    caseload counts them in SQL for many families. They must agree: held, planned, cancelled, without the family."""
+    """The home screen asks for the next meeting and the last and next contact of one family; the caseload counts
+    them in SQL for many families. They must agree: held, planned, cancelled, without the family."""
     from familyapp.meetings import queries
 
     with app.app_context():
@@ -342,11 +343,9 @@ def test_the_home_screens_meeting_figures_match_the_caseloads(app, world):
             if cancel:
                 meeting.cancelled_at = now
         db.session.commit()
-        meetings = queries.list_meetings(family)
-        last, nxt = queries.contacts_of(meetings, now)
+        coming, last, nxt = queries.next_with_contacts(family, now)
         assert last == queries.last_contacts([family.id], now).get(family.id)
         assert nxt == queries.next_meetings([family.id], now).get(family.id)
-        coming = queries.coming_of(meetings, now)
         assert coming is not None and coming.type is MeetingType.WORK and not coming.cancelled
 
 
@@ -537,3 +536,81 @@ class TestAfterTheMeeting:
         page = client.get(m_url(world, f"/{old}")).get_data(as_text=True)
         assert "The referat is late." in page and "Ask Mette A about it." in page
         assert "The referat comes" not in page and 'href="tel:+4511223344"' in page
+
+
+class TestEarlierMeetingsAPageAtATime:
+    """The list shows the coming meetings and the latest ten earlier ones; "Show older meetings" pages back. Odd
+    page numbers show a sensible page, never an error."""
+
+    PAST = 23
+
+    @staticmethod
+    def _past(app, world) -> list:
+        """Twenty-three held meetings, a day apart: their ids newest first."""
+        with app.app_context():
+            noon = db.utcnow().replace(hour=9, minute=0, second=0, microsecond=0)
+            ids = [
+                factories.make_meeting(
+                    world.family_a, world.parent_a, world.consultant_a, starts_at=noon - timedelta(days=days)
+                ).id
+                for days in range(1, TestEarlierMeetingsAPageAtATime.PAST + 1)
+            ]
+            factories.make_meeting(world.family_b, world.parent_b, world.consultant_b, starts_at=noon - timedelta(2))
+            db.session.commit()
+            return [str(i) for i in ids]
+
+    @staticmethod
+    def _shown(page: str) -> list[str]:
+        import re
+
+        return re.findall(r'<article class="meeting-card[^"]*" aria-labelledby="m-([0-9a-f-]+)"', page)
+
+    def _get(self, client, world, query=""):
+        response = client.get(m_url(world, query))
+        assert response.status_code == 200
+        return response.get_data(as_text=True)
+
+    def test_the_first_page_shows_the_coming_and_the_latest_ten(self, app, client, world, login):
+        past = self._past(app, world)
+        login(world.parent_a)
+        page = self._get(client, world)
+        coming = str(
+            db.session.scalar(
+                select(Meeting.id).where(Meeting.family_id == world.family_a.id, Meeting.starts_at > db.utcnow())
+            )
+        )
+        assert self._shown(page) == [coming, *past[:10]]
+        assert "Coming meetings" in page and f"{m_url(world)}?page=2#earlier" in page
+        assert "Show older meetings" in page and "Back to the newest" not in page
+
+    def test_older_pages_go_on_where_the_last_one_stopped(self, app, client, world, login):
+        past = self._past(app, world)
+        login(world.consultant_a)
+        second = self._get(client, world, "?page=2")
+        assert self._shown(second) == past[10:20] and "Coming meetings" not in second
+        assert "?page=3" in second and "Back to the newest" in second
+        last = self._get(client, world, "?page=3")
+        assert self._shown(last) == past[20:] and "Show older meetings" not in last
+
+    @pytest.mark.parametrize("odd", ["abc", "-1", "0", "", "2.5", "1e3", "%00", "٣", " 2 "])
+    def test_odd_page_numbers_show_the_first_page(self, app, client, world, login, odd):
+        past = self._past(app, world)
+        login(world.parent_a)
+        shown = self._shown(self._get(client, world, f"?page={odd}"))
+        if odd == " 2 ":  # spaces around a number are forgiven
+            assert shown == past[10:20]
+        else:
+            assert shown[1:] == past[:10]
+
+    @pytest.mark.parametrize("far", ["4", "99999", "9" * 40])
+    def test_a_page_past_the_end_shows_the_last_page(self, app, client, world, login, far):
+        past = self._past(app, world)
+        login(world.parent_a)
+        page = self._get(client, world, f"?page={far}")
+        assert self._shown(page) == past[20:] and "Show older meetings" not in page and "Back to the newest" in page
+
+    def test_a_family_without_earlier_meetings_has_no_pages(self, client, world, login):
+        login(world.parent_a)
+        page = self._get(client, world, "?page=7")
+        assert "No earlier meetings." in page and "Coming meetings" in page
+        assert "Show older meetings" not in page and "Back to the newest" not in page

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from familyapp import db
 from familyapp.audit import AuditEvent
+from familyapp.auth import notices
 from tests.consent.helpers import c_url, plan_request
 
 
@@ -68,6 +69,8 @@ class TestHome:
                 services.assign_consultant(
                     family, make_consultant(f"K{i}"), services.AssignmentRole.CO_CONSULTANT, actor=None
                 )
+            # A new consultant is told to the family (a notice, loaded only while unread): read, as before.
+            notices.mark_read(db.session.merge(world.parent_a), db.utcnow())
             db.session.commit()
         with count_queries() as many:
             client.get(url)

@@ -408,3 +408,68 @@ def test_saving_a_goal_keeps_its_traffic_light_and_term(client, world, login):
     assert client.post(plan_url(world, f"/goals/{goal.id}"), data=data).status_code == 302
     saved = db.session.get(Goal, goal.id)
     assert (saved.title, saved.status, saved.term) == ("Op til tiden hver dag", GoalStatus.GREEN, GoalTerm.LONG)
+
+
+class TestHistoryAPageAtATime:
+    """The history shows the latest ten versions; "Show older versions" pages back, and odd page numbers show a
+    sensible page, never an error."""
+
+    @staticmethod
+    def _grow(app, world) -> list[str]:
+        """Enough changes for three pages: the ids of every version, newest first."""
+        from familyapp.plans import services
+
+        with app.app_context():
+            step = db.session.scalar(select(GoalStep).where(GoalStep.family_id == world.family_a.id))
+            for i in range(20):
+                services.set_step_done(world.family_a, step, i % 2 == 0, actor=world.parent_a)
+            db.session.commit()
+            stmt = (
+                select(PlanRevision.id)
+                .where(PlanRevision.family_id == world.family_a.id)
+                .order_by(PlanRevision.at.desc(), PlanRevision.id.desc())
+            )
+            return [str(i) for i in db.session.scalars(stmt)]
+
+    @staticmethod
+    def _shown(client, world, query="") -> tuple[list[str], str]:
+        import re
+
+        response = client.get(plan_url(world, f"/history{query}"))
+        assert response.status_code == 200
+        page = response.get_data(as_text=True)
+        return re.findall(r"/plan/history/([0-9a-f-]{36})", page), page
+
+    def test_the_latest_ten_then_older_ones_a_page_at_a_time(self, app, client, world, login):
+        versions = self._grow(app, world)
+        pages = -(-len(versions) // 10)
+        login(world.parent_a)
+        first, page = self._shown(client, world)
+        assert first == versions[:10] and "Show older versions" in page and "Back to the newest" not in page
+        assert "Sara A" in page
+        second, page = self._shown(client, world, "?page=2")
+        assert second == versions[10:20] and "Back to the newest" in page
+        last, page = self._shown(client, world, f"?page={pages}")
+        assert last == versions[(pages - 1) * 10 :] and "Show older versions" not in page
+
+    @pytest.mark.parametrize("odd", ["abc", "-1", "0", "x" * 1000])
+    def test_odd_page_numbers_show_the_first_page(self, app, client, world, login, odd):
+        versions = self._grow(app, world)
+        login(world.consultant_a)
+        assert self._shown(client, world, f"?page={odd}")[0] == versions[:10]
+
+    @pytest.mark.parametrize("far", ["99999", "9" * 40])
+    def test_a_page_past_the_end_shows_the_last_page(self, app, client, world, login, far):
+        versions = self._grow(app, world)
+        login(world.parent_a)
+        shown, page = self._shown(client, world, f"?page={far}")
+        assert shown == versions[-(len(versions) % 10 or 10) :] and "Show older versions" not in page
+
+    def test_a_version_by_a_former_consultant_keeps_their_name(self, app, client, world, login):
+        from familyapp.families.models import Assignment
+
+        with app.app_context():
+            db.session.execute(Assignment.__table__.delete().where(Assignment.consultant_id == world.consultant_a.id))
+            db.session.commit()
+        login(world.parent_a)
+        assert "Mette A" in self._shown(client, world)[1]

@@ -64,28 +64,6 @@ def test_another_familys_activities_are_never_listed(ctx, world):
     assert [a.title for a in queries.list_activities(world.family_b, months)] == ["B's aktivitet"]
 
 
-def test_meetings_for_linking_are_the_familys_own_in_time_order(ctx, world):
-    from familyapp.meetings.models import Meeting, MeetingType
-
-    when = datetime(2027, 1, 12, 9, 0, tzinfo=UTC)
-    early = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
-    for family, at, purpose in (
-        (world.family_a, when, "sen"),
-        (world.family_a, early, "tidlig"),
-        (world.family_b, early, "B"),
-    ):
-        db.session.add(
-            Meeting(family_id=family.id, type=MeetingType.FOLLOW_UP, starts_at=at, ends_at=at, purpose=purpose)
-        )
-    db.session.commit()
-    meetings = queries.list_meetings(world.family_a)
-    assert {m.family_id for m in meetings} == {world.family_a.id}
-    purposes = [m.purpose for m in meetings if m.purpose in ("sen", "tidlig")]
-    assert purposes == ["tidlig", "sen"]
-    starts = [db.as_utc(m.starts_at) for m in meetings]
-    assert starts == sorted(starts)
-
-
 def test_the_wheels_meetings_are_the_linked_ones_and_those_in_the_window_of_the_family_only(ctx, world):
     from tests.yearwheel.helpers import meeting
 
