@@ -14,7 +14,7 @@ from datetime import date, datetime
 
 from sqlalchemy import Integer, and_, case, exists, false, func, or_, select, true
 
-from .. import db
+from .. import db, paging
 from ..auth.models import User
 from ..families.models import Assignment, Family, Person, PersonKind
 from ..meetings import queries as meeting_queries
@@ -50,7 +50,7 @@ def ask_from(args) -> Ask:
         search=_clean(args.get("q", "")),
         show=show if show in FILTERS else None,
         sort=sort if sort in SORTS else "attention",
-        page=_page_number(args.get("page", "")),
+        page=paging.page_number(args.get("page")),
     )
 
 
@@ -58,12 +58,6 @@ def _clean(text: str) -> str:
     """The search as the consultant meant it: no control characters (PostgreSQL refuses a NUL), spaces collapsed."""
     kept = "".join(c if unicodedata.category(c)[0] != "C" else " " for c in text[: SEARCH_MAX * 10])
     return " ".join(kept.split())
-
-
-def _page_number(text: str) -> int:
-    """A page number from the address; anything but a positive whole number is page 1."""
-    text = text.strip()
-    return max(int(text), 1) if text.isascii() and text.isdigit() and len(text) <= 9 else 1
 
 
 @dataclass(frozen=True)

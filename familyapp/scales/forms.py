@@ -3,7 +3,6 @@ each item is ``item-<key>`` (a number, or an option's value) or ``skip-<key>`` (
 
 from __future__ import annotations
 
-from flask import request
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -12,12 +11,6 @@ from wtforms import BooleanField
 from ..forms import BaseForm, long_text
 from . import scoring
 from .definitions import Definition
-
-
-def requested_page() -> int:
-    """The page of a list asked for in the address (``?page=2``): 1 when it is missing or not a number; the
-    queries take a page past the end as the last one."""
-    return max(request.args.get("page", 1, type=int) or 1, 1)
 
 
 def _number(value: float, decimals: int) -> str:

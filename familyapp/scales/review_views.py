@@ -3,10 +3,10 @@ before the next meeting. The consultant's own page; each answer opens in the fam
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 from flask_login import current_user
 
-from .. import db
+from .. import db, paging
 from ..access import roles_required
 from ..audit import record_event
 from ..auth.models import Role
@@ -25,7 +25,7 @@ def queue():
     families = {family.id: family for family, _role in family_queries.caseload(current_user)}
     upcoming = meeting_queries.next_meetings(list(families), db.utcnow())
     order = sorted(families, key=lambda fid: (upcoming.get(fid) is None, upcoming.get(fid), families[fid].name))
-    responses, waiting, page = answer_pages.review_page(order, forms.requested_page())
+    responses, waiting, page = answer_pages.review_page(order, paging.page_number(request.args.get("page")))
     by_family: dict = {}
     for r in responses:
         by_family.setdefault(r.family_id, []).append(r)

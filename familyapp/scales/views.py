@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from .. import db
+from .. import db, paging
 from ..access import FamilyView, deny, family_screen_or_404, get_in_family_or_404
 from ..families import queries as family_queries
 from . import answer_pages, forms, queries, scoring, services, svg
@@ -107,7 +107,8 @@ def _index_page(view: FamilyView, alliance_form=None, status: int = 200):
     mine_only = view.is_family
     show_alliance = queries.show_alliance(view.viewer) if mine_only else True
     whose = view.viewer if mine_only else None
-    history = answer_pages.history(view.family, whose, forms.requested_page(), hide_alliance=not show_alliance)
+    page = paging.page_number(request.args.get("page"))
+    history = answer_pages.history(view.family, whose, page, hide_alliance=not show_alliance)
     definitions = queries.parsed_by_id({r.definition_id for r in history.answers})
     people, _consultants = family_queries.household(view.family)
     names = family_queries.names(view.family)

@@ -204,7 +204,7 @@ class TestPaging:
         assert "page 2 of 2" in second and 'rel="prev"' in second and 'rel="next"' not in second
 
     @pytest.mark.parametrize(
-        ("number", "shown"), [("abc", 1), ("-3", 1), ("0", 1), ("2.5", 1), ("99999", 2), ("9" * 40, 1), ("٢", 1)]
+        ("number", "shown"), [("abc", 1), ("-3", 1), ("0", 1), ("2.5", 1), ("99999", 2), ("9" * 40, 2), ("٢", 1)]
     )
     def test_odd_page_numbers_are_calm_and_past_the_end_is_the_last_page(self, client, big, thirty, number, shown):
         factories.sign_in(client, big)
