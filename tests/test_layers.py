@@ -18,7 +18,7 @@ PACKAGE = Path(familyapp.__file__).resolve().parent
 #: (the consent feature alone writes them).
 CORE = {
     "db", "audit", "i18n", "config", "extensions", "forms", "locking", "access", "viewer", "dates", "textdata",
-    "gate", "jsonlimit", "proxies", "auth", "families", "language",
+    "gate", "jsonlimit", "proxies", "auth", "families", "language", "caching",
 }  # fmt: skip
 #: Each feature and the features below it that it may import, with the reason.
 FEATURES = {

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .. import db
-from ..audit import record_event
+from ..audit import family_changed, record_event
 from ..families.models import Family
 from . import definitions, queries, scoring
 from .definitions import DefinitionError
@@ -153,6 +153,8 @@ def save_draft(response: ScaleResponse, pending: dict) -> None:
     sent until the person sends it)."""
     if response.submitted_at is None:
         response.pending = pending
+        # The form shows the draft when it is opened again, so a kept copy of the form is old now.
+        family_changed(db.session.get(Family, response.family_id))
         db.session.flush()
 
 
