@@ -26,6 +26,16 @@ from familyapp.scales import services as scale_services
 from tests import factories, history
 
 
+@pytest.fixture(autouse=True)
+def _clock(monkeypatch):
+    """The clock stands still a minute into a five-minute slot (PAGE_FRESH_MINUTES), so that a repeat visit never
+    crosses into the next slot by chance."""
+    now = db.utcnow()
+    moment = now.replace(minute=now.minute - now.minute % 5, second=0, microsecond=0) + timedelta(minutes=1)
+    monkeypatch.setattr(db, "utcnow", lambda: moment)
+    return moment
+
+
 def _version(family_id) -> int:
     return db.session.scalar(select(Family.version).where(Family.id == family_id))
 
@@ -245,6 +255,22 @@ def test_a_new_session_has_a_new_etag(client, world, login):
     login(world.parent_a)
     client.get(_home(world))
     assert client.get(_home(world), headers={"If-None-Match": etag}).status_code == 200
+
+
+def test_the_forms_of_a_kept_page_still_work(app, client, world, login, monkeypatch):
+    """CSRF on, as in production: the token in a page answered 304 later (the browser shows its copy) is accepted."""
+    import re
+
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    login(world.consultant_a)
+    first = client.get(_home(world))
+    token = re.search(r'<meta name="csrf-token" content="([^"]+)"', first.get_data(as_text=True)).group(1)
+    later = db.utcnow() + timedelta(minutes=3)
+    monkeypatch.setattr(db, "utcnow", lambda: later)
+    assert client.get(_home(world), headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+    response = client.post(f"/families/{world.family_a.id}/phase", data={"phase": "mapping", "csrf_token": token})
+    assert response.status_code == 302
+    assert db.session.get(Family, world.family_a.id).phase is Phase.MAPPING
 
 
 @pytest.mark.parametrize("page", ["who-looked", "people"])
