@@ -13,8 +13,10 @@ import hashlib
 import hmac
 from functools import cache, lru_cache
 from pathlib import Path
+from stat import S_ISREG
 
 from flask import Flask, Response, abort, current_app, g, request, session
+from flask.globals import request_ctx
 from flask_babel import get_locale
 from werkzeug.security import safe_join
 
@@ -48,10 +50,12 @@ def static_hash(filename: str) -> str:
     if path is None:
         return ""
     try:
-        stat = Path(path).stat()
+        found = Path(path).stat()
     except OSError:
         return ""
-    return _file_hash(path, stat.st_mtime_ns, stat.st_size)
+    if not S_ISREG(found.st_mode):
+        return ""
+    return _file_hash(path, found.st_mtime_ns, found.st_size)
 
 
 def _static_address(endpoint: str, values: dict) -> None:
@@ -145,6 +149,7 @@ def answer_repeat(view, page: str, unread: tuple) -> None:
 
 
 def _mark(response: Response, parts: tuple) -> None:
+    """Give a family page (or its 304) its ETag and let the person's browser keep it, asking each time."""
     response.set_etag(_etag(parts), weak=True)
     response.headers["Cache-Control"] = PAGE_CACHE
     response.vary.add("Cookie")
@@ -152,10 +157,13 @@ def _mark(response: Response, parts: tuple) -> None:
 
 def _family_page_headers(response: Response) -> Response:
     """A family page made in full gets its ETag (its 304 has it already); anything else (a redirect, an error, a
-    download) is not kept."""
+    download, a page showing a message flashed while it was made) is not kept."""
     parts = g.get(_PARTS)
-    if parts is not None and response.status_code == 200 and response.mimetype == "text/html":
-        _mark(response, parts)
+    if parts is None or response.status_code != 200 or response.mimetype != "text/html":
+        return response
+    if request_ctx.flashes or "_flashes" in session:
+        return response
+    _mark(response, parts)
     return response
 
 
