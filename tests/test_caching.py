@@ -28,12 +28,12 @@ from tests import factories, history
 
 @pytest.fixture(autouse=True)
 def _clock(monkeypatch):
-    """The clock stands still a minute into a five-minute slot (PAGE_FRESH_MINUTES), so that a repeat visit never
-    crosses into the next slot by chance."""
-    now = db.utcnow()
-    moment = now.replace(minute=now.minute - now.minute % 5, second=0, microsecond=0) + timedelta(minutes=1)
-    monkeypatch.setattr(db, "utcnow", lambda: moment)
-    return moment
+    """The clock starts again a minute into a five-minute slot (PAGE_FRESH_MINUTES), so that a repeat visit never
+    crosses into the next slot by chance. It keeps going: the history's changes each come at their own moment."""
+    real = db.utcnow
+    started = real()
+    moment = started.replace(minute=started.minute - started.minute % 5, second=0, microsecond=0)
+    monkeypatch.setattr(db, "utcnow", lambda: moment + timedelta(minutes=1) + (real() - started))
 
 
 def _version(family_id) -> int:
