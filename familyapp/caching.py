@@ -142,15 +142,16 @@ def answer_repeat(view, page: str, unread: tuple) -> None:
         bool(session.get("notice")),
     )
     g.setdefault(_PARTS, parts)
-    if request.if_none_match and request.if_none_match.contains_weak(_etag(parts)):
+    etag = _etag(parts)
+    if request.if_none_match and request.if_none_match.contains_weak(etag):
         response = current_app.response_class(status=304)
-        _mark(response, parts)
+        _mark(response, etag)
         abort(response)
 
 
-def _mark(response: Response, parts: tuple) -> None:
+def _mark(response: Response, etag: str) -> None:
     """Give a family page (or its 304) its ETag and let the person's browser keep it, asking each time."""
-    response.set_etag(_etag(parts), weak=True)
+    response.set_etag(etag, weak=True)
     response.headers["Cache-Control"] = PAGE_CACHE
     response.vary.add("Cookie")
 
@@ -163,7 +164,7 @@ def _family_page_headers(response: Response) -> Response:
         return response
     if request_ctx.flashes or "_flashes" in session:
         return response
-    _mark(response, parts)
+    _mark(response, _etag(parts))
     return response
 
 
