@@ -11,7 +11,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError, generate_csrf
 from werkzeug.exceptions import HTTPException
 
-from . import db, forms, jsonlimit, proxies
+from . import caching, db, forms, jsonlimit, proxies
 from .config import Defaults, from_environment
 from .extensions import babel, csrf, login_manager
 
@@ -41,6 +41,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.wsgi_app = proxies.TrustedProxyFix(app.wsgi_app, trusted, app.config["PROXY_FIX_HOPS"])
     db.init_app(app)
     jsonlimit.init_app(app)
+    caching.init_app(app)
     register_extensions(app)
     register_blueprints(app)
     register_security(app)

@@ -9,12 +9,12 @@ from typing import NoReturn
 
 from flask import abort, request
 from flask_login import current_user, login_required
-from sqlalchemy import Select, exists, select
+from sqlalchemy import Select, exists, func, select
 from werkzeug.exceptions import Forbidden
 
-from . import db
+from . import caching, db
 from .audit import record_event
-from .auth.models import Role, User
+from .auth.models import Role, SecurityNotice, User
 from .families.models import Assignment, AssignmentRole, Family, Membership
 
 
@@ -107,22 +107,46 @@ class FamilyView:
         return self.viewer.role in (Role.PARENT, Role.YOUNG_PERSON)
 
 
-def family_view_or_404(family_id, user: User, *, page: str | None) -> FamilyView:
-    """Load a family for one of its own screens, scoped in the query; audit a professional's read.
+def _unread_notices(user: User) -> tuple:
+    """How many security notices the user has not read, and when the newest came: two columns to add to the
+    statement that loads a family screen's family (the notices show on the page, so they are part of its ETag)."""
+    unread = select(SecurityNotice).where(SecurityNotice.user_id == user.id, SecurityNotice.read_at.is_(None))
+    count = unread.with_only_columns(func.count()).scalar_subquery()
+    newest = unread.with_only_columns(func.max(SecurityNotice.created_at)).scalar_subquery()
+    return count, newest
+
+
+def family_view_or_404(
+    family_id, user: User, *, page: str | None, consultant_only: bool = False, family_only: bool = False
+) -> FamilyView:
+    """Load a family for one of its own screens, scoped in the query; audit a professional's read; answer a repeat
+    visit of an unchanged screen with 304 (caching.answer_repeat).
 
     :param family_id: the id from the URL.
     :param user: the signed-in user.
     :param page: the screen's name, kept in the audit event; None for a change (its service audits it).
+    :param consultant_only: the screen is the consultant's edit control, a 404 for everyone else.
+    :param family_only: the screen is the family's own act (a reply, a question), a 404 for professionals.
     :return: a FamilyView.
     """
     fid = parse_id(family_id)
-    family = db.session.scalar(query_visible_families(user).where(Family.id == fid))
-    if family is None:
+    screen = page is not None and request.method in ("GET", "HEAD")
+    stmt = query_visible_families(user).where(Family.id == fid)
+    if screen:
+        # Asked in the same statement as the family: a repeat visit answered 304 costs no more statements.
+        stmt = stmt.add_columns(*_unread_notices(user))
+    row = db.session.execute(stmt).first()
+    if row is None:
+        deny()
+    view = FamilyView(family=row[0], viewer=user)
+    if (consultant_only and not view.can_edit) or (family_only and not view.is_family):
         deny()
     if user.role.is_professional and page is not None:
-        record_event(user, "family.viewed", family=family, data={"page": page})
+        record_event(user, "family.viewed", family=view.family, data={"page": page})
         db.session.commit()
-    return FamilyView(family=family, viewer=user)
+    if screen:
+        caching.answer_repeat(view, page, tuple(row[1:]))
+    return view
 
 
 def family_screen_or_404(
@@ -133,10 +157,13 @@ def family_screen_or_404(
     control, a 404 for everyone else; ``family_only``: it is the family's own act (a reply, a question), a 404
     for professionals.
     """
-    view = family_view_or_404(family_id, current_user, page=None if request.method == "POST" else page)
-    if (consultant_only and not view.can_edit) or (family_only and not view.is_family):
-        deny()
-    return view
+    return family_view_or_404(
+        family_id,
+        current_user,
+        page=None if request.method == "POST" else page,
+        consultant_only=consultant_only,
+        family_only=family_only,
+    )
 
 
 def family_for_management_or_404(family_id, user: User) -> Family:

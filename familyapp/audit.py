@@ -6,7 +6,7 @@ import hashlib
 import uuid
 
 from flask import current_app, has_request_context, request
-from sqlalchemy import JSON, ForeignKey, String, event, select
+from sqlalchemy import JSON, ForeignKey, String, event, inspect, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from . import db
@@ -50,6 +50,29 @@ def _ip_hash() -> str | None:
     return hashlib.sha256(salt + request.remote_addr.encode()).hexdigest()
 
 
+#: Audited reads: a professional looking at the family's pages (or a calendar app or a partner's link fetching
+#: what they may see). They are kept like changes, but they change nothing of the family, so its version stays.
+READ_ACTIONS = frozenset({"family.viewed", "calendar.feed_read", "partner.viewed", "partner.refused"})
+
+
+def family_changed(family) -> None:
+    """Something of the family changed: its version goes up (by the database, so two changes at once both count),
+    and every page of it stops matching a browser's kept copy. Called by ``record_event`` for every change; a
+    change that is not audited (a draft kept, a reply marked as seen) calls it itself.
+
+    :param family: the Family (its class gives the table, so the core needs no import of the families package).
+    """
+    model = type(family)
+    state = inspect(family)
+    if state.transient or state.pending:
+        return  # a family being created starts at its first version
+    if state.persistent:
+        # Written with the family's next flush; the attribute is read back afterwards.
+        family.version = model.version + 1
+    else:
+        db.session.execute(update(model).where(model.id == family.id).values(version=model.version + 1))
+
+
 def record_event(actor, action: str, *, family=None, obj=None, data: dict | None = None) -> AuditEvent:
     """Add an audit event to the session (the caller commits).
 
@@ -73,6 +96,8 @@ def record_event(actor, action: str, *, family=None, obj=None, data: dict | None
         ip_hash=_ip_hash(),
     )
     db.session.add(ev)
+    if family is not None and action not in READ_ACTIONS:
+        family_changed(family)
     return ev
 
 

@@ -106,6 +106,9 @@ class Defaults:
     #: Attempts per window on the sign-in and activation endpoints, counted in the database.
     RATE_LIMIT_ATTEMPTS = 10
     RATE_LIMIT_WINDOW_SECONDS = 300
+    #: A family page kept by the browser is reused (304) for at most this long while its family stands still:
+    #: pages show what is now (the next meeting until it starts), which moves with the clock, not with a change.
+    PAGE_FRESH_MINUTES = 5
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session (or the anonymous cookie)
     MAX_CONTENT_LENGTH = 256 * 1024
     #: JSON nested deeper than this is refused with a 400 (Python's parser would otherwise recurse until it fails).

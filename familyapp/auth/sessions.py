@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from flask import Flask, Request, Response, url_for
 from flask.sessions import SessionInterface, SessionMixin, session_json_serializer
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 from werkzeug.datastructures import CallbackDict
 
@@ -65,6 +65,8 @@ class ServerSession(CallbackDict, SessionMixin):
         self.modified = False
         self.regenerate_requested = False
         self.signed_in = False
+        #: The row's user, loaded with it and held here for the request (the identity map holds it only weakly).
+        self.user: User | None = None
         #: "Log ud" was tapped on the phone (maybe offline): (the session row's id, its user's id) to end now,
         #: or () when there was no session to end; None when not signed out on the phone.
         self.signed_out_on_phone: tuple | None = None
@@ -109,12 +111,14 @@ class DatabaseSessionInterface(SessionInterface):
             return self._open_cookie(app, value)
         if len(value) > 100:
             return ServerSession()
-        row = db.session.get(UserSession, db.secret_hash(value))
+        row, user = _session_row(db.secret_hash(value))
         if row is None or self._expired(app, row):
             # Refused at once; an expired row is deleted by `flask sessions purge`, not here (a GET writes
             # nothing, and the row can never be used again anyway). The phone is told to drop its offline copies.
             return ServerSession(ended=True)
-        return ServerSession(dict(row.data or {}), token=value, row=row)
+        session = ServerSession(dict(row.data or {}), token=value, row=row)
+        session.user = user
+        return session
 
     def _open_cookie(self, app: Flask, value: str) -> ServerSession:
         max_age = app.config["ANONYMOUS_SESSION_LIFETIME"].total_seconds()
@@ -251,6 +255,15 @@ class DatabaseSessionInterface(SessionInterface):
             samesite=app.config["SESSION_COOKIE_SAMESITE"],
         )
         response.vary.add("Cookie")
+
+
+def _session_row(key: str) -> tuple[UserSession | None, User | None]:
+    """The session row and, in the same statement, its user: the user loader then finds the user in the
+    database session's identity map instead of asking again, so a signed-in page begins with one statement."""
+    found = db.session.execute(
+        select(UserSession, User).outerjoin(User, User.id == UserSession.user_id).where(UserSession.id == key)
+    ).first()
+    return (found[0], found[1]) if found is not None else (None, None)
 
 
 def _is_logout(request: Request) -> bool:

@@ -76,6 +76,9 @@ class Family(Base):
     cadence: Mapped[Cadence] = mapped_column(default=Cadence.CASE_TYPE, server_default="case_type")
     start_date: Mapped[date]
     created_at: Mapped[created_at]
+    #: Goes up with every change to anything of the family (audit.record_event, audit.family_changed), never with
+    #: a read: the family's pages are the same while it stands still, so a browser's copy can be reused (ETag).
+    version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     persons: Mapped[list[Person]] = relationship(back_populates="family", lazy="raise", order_by="Person.created_at")
     assignments: Mapped[list[Assignment]] = relationship(back_populates="family", lazy="raise")

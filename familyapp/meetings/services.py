@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from .. import db
-from ..audit import record_event
+from ..audit import family_changed, record_event
 from ..families.models import Family
 from ..locking import check_version
 from .invitations import invites
@@ -243,6 +243,8 @@ def mark_seen(meeting: Meeting, now: datetime) -> None:
     for model in (MeetingReply, MeetingQuestion, MeetingSuggestion):
         stmt = update(model).where(model.meeting_id == meeting.id, model.seen_at.is_(None))
         db.session.execute(stmt.values(seen_at=now).execution_options(synchronize_session=False))
+    # What waits is shown on the meeting's page, so the page is new (and a kept copy of it old).
+    family_changed(db.session.get(Family, meeting.family_id))
 
 
 def create_feed(user, with_details: bool) -> str:

@@ -61,8 +61,8 @@ def _version(static_folder: str, templates: str, release: str = "") -> str:
 
 
 def app_version() -> str:
-    """The running release, as the service worker and the static addresses carry it (a changed offline age is a
-    new worker too, so phones take it up like any other change)."""
+    """The running release, as the service worker's name carries it (a changed offline age is a new worker too, so
+    phones take it up like any other change). Static addresses carry each file's own hash (caching.py)."""
     templates = str(Path(current_app.root_path) / "templates")
     release = f"{current_app.config.get('RELEASE', '')}|{offline_max_age_ms()}"
     return _version(current_app.static_folder, templates, release)
@@ -77,14 +77,6 @@ def offline_key(user) -> str:
     """An opaque name for a person's offline copies on this phone (no id or name in the browser's storage)."""
     secret = current_app.config["SECRET_KEY"].encode()
     return hmac.new(secret, f"offline:{user.id}".encode(), hashlib.sha256).hexdigest()[:32]
-
-
-@bp.app_url_defaults
-def _static_version(endpoint: str, values: dict) -> None:
-    """Static addresses carry the release (``?v=``), so a new release never runs with an old stylesheet or script
-    from a cache."""
-    if endpoint == "static":
-        values.setdefault("v", app_version())
 
 
 @bp.app_context_processor
@@ -125,7 +117,8 @@ def mark_offline_pages(response):
         response.headers[OFFLINE_HEADER] = "-"
         return response
     response.headers[OFFLINE_HEADER] = offline_key(current_user)
-    if request.endpoint in OFFLINE_PAGES and response.status_code == 200:
+    # A 304 says it too: the browser puts the headers of the answer on its kept copy, which the worker then reads.
+    if request.endpoint in OFFLINE_PAGES and response.status_code in (200, 304):
         response.headers["X-Offline-Keep"] = "home" if request.endpoint == "overview.home" else "1"
     return response
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import db
-from ..audit import record_event
+from ..audit import family_changed, record_event
 from ..families.models import Family
 from . import definitions, queries, scoring
 from .definitions import DefinitionError
@@ -161,6 +161,8 @@ def save_draft(response: ScaleResponse, pending: dict) -> None:
     sent until the person sends it)."""
     if response.submitted_at is None:
         response.pending = pending
+        # The form shows the draft when it is opened again, so a kept copy of the form is old now.
+        family_changed(db.session.get(Family, response.family_id))
         db.session.flush()
 
 

@@ -1,5 +1,5 @@
 """Which pages a phone may keep for reading offline, and for whom; the service worker's release; static addresses
-that change with every release."""
+that change with their files."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from familyapp import caching
 from familyapp.pwa import views as pwa
 
 FAMILY_PAGES = ["/", "/plan", "/meetings", "/yearwheel", "/scales"]
@@ -61,12 +62,17 @@ def test_the_service_worker_carries_the_release_and_the_outbox(app, client):
     assert "skipWaiting" in body and 'data.type === "skip-waiting"' in body
 
 
-def test_static_addresses_change_with_the_release(app, client):
+def test_static_addresses_change_with_their_files(app, client):
+    """Each static address carries its own file's content hash (caching.py): a release changes the addresses of
+    the files it changes, and the service worker's list names the same addresses as the pages."""
     page = client.get("/auth/login").get_data(as_text=True)
+    worker = client.get("/sw.js").get_data(as_text=True)
     with app.app_context():
-        version = pwa.app_version()
-    assert f"/static/css/app.css?v={version}" in page and f"/static/js/app.js?v={version}" in page
-    with client.get(f"/static/css/app.css?v={version}") as response:
+        css, js = caching.static_hash("css/app.css"), caching.static_hash("js/app.js")
+    assert css != js
+    assert f"/static/css/app.css?v={css}" in page and f"/static/js/app.js?v={js}" in page
+    assert f"/static/css/app.css?v={css}" in worker and f"/static/js/app.js?v={js}" in worker
+    with client.get(f"/static/css/app.css?v={css}") as response:
         assert response.status_code == 200
 
 

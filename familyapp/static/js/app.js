@@ -243,7 +243,10 @@
         setTimeout(function () { form.querySelectorAll("button").forEach(function (b) { b.disabled = false; }); }, 8000);
       }, 0);
     });
-    window.addEventListener("pageshow", function () {
+    window.addEventListener("pageshow", function (event) {
+      // A signed-in page back from the back-forward cache may be from before a sign-out on a shared phone: ask the
+      // server (a 304 while it is still the same person's current page).
+      if (event.persisted && meta("csrf-token")) return location.reload();
       document.querySelectorAll("form button:disabled").forEach(function (b) {
         if (!html.classList.contains("is-offline")) b.disabled = false;
       });
