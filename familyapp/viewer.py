@@ -51,7 +51,17 @@ def _apply_rules(state: ORMExecuteState) -> None:
         return
     if not (state.is_select or state.is_update or state.is_delete):
         return
-    for model, make_condition in _RULES:
-        state.statement = state.statement.options(
+    state.statement = state.statement.options(*_options_for(state.session, viewer_id))
+
+
+def _options_for(session: Session, viewer_id) -> tuple:
+    """The rules of this viewer as query options, made once per request (a consultant's page runs several queries,
+    and making a rule's condition costs about as much as running a small query)."""
+    made = session.info.get("viewer_options")
+    if made is None or made[0] != viewer_id or len(made[1]) != len(_RULES):
+        options = tuple(
             with_loader_criteria(model, make_condition(viewer_id), include_aliases=True)
+            for model, make_condition in _RULES
         )
+        made = session.info["viewer_options"] = (viewer_id, options)
+    return made[1]
