@@ -129,24 +129,25 @@ def requests_with_states(family: Family) -> list[Asked]:
 
 def history_page(family: Family, number: int, per_page: int) -> tuple[list[tuple], int, int]:
     """One page of the family's records, newest first, each with its text: (record, template) rows, the page's
-    number (a page past the end is the last one) and how many pages there are. One query, and one more only
-    when the page asked for is past the end."""
+    number (a page past the end is the last one) and how many pages there are. One query, counted in it."""
+    total = (
+        select(func.count())
+        .select_from(ConsentRecord)
+        .where(ConsentRecord.family_id == family.id)
+        .correlate(None)  # the family's count, not one per row of the page
+        .scalar_subquery()
+    )
     stmt = (
         select(ConsentRecord, ConsentTemplate, func.count().over())
         .join(ConsentTemplate, ConsentTemplate.id == ConsentRecord.template_id)
         .where(ConsentRecord.family_id == family.id)
         .order_by(ConsentRecord.at.desc(), ConsentRecord.id.desc())
         .limit(per_page)
+        .offset(db.page_offset(total, number, per_page))
     )
-    rows = db.session.execute(stmt.offset((number - 1) * per_page)).all()
-    if not rows and number > 1:
-        total = db.session.scalar(
-            select(func.count()).select_from(ConsentRecord).where(ConsentRecord.family_id == family.id)
-        )
-        number = max(1, -(-total // per_page))
-        rows = db.session.execute(stmt.offset((number - 1) * per_page)).all()
-    total = rows[0][2] if rows else 0
-    return [(r, t) for r, t, _n in rows], number, max(1, -(-total // per_page))
+    rows = db.session.execute(stmt).all()
+    pages = max(1, -(-rows[0][2] // per_page)) if rows else 1
+    return [(r, t) for r, t, _n in rows], min(number, pages), pages
 
 
 def people_and_links(family: Family) -> tuple[list[NetworkPerson], list[PartnerLink], dict]:
@@ -155,14 +156,18 @@ def people_and_links(family: Family) -> tuple[list[NetworkPerson], list[PartnerL
     stmt = (
         select(NetworkPerson, PartnerLink)
         .outerjoin(PartnerLink, and_(PartnerLink.recipient_id == NetworkPerson.id, PartnerLink.family_id == family.id))
-        .where(NetworkPerson.family_id == family.id, or_(NetworkPerson.removed_at.is_(None), PartnerLink.id.is_not(None)))
+        .where(
+            NetworkPerson.family_id == family.id, or_(NetworkPerson.removed_at.is_(None), PartnerLink.id.is_not(None))
+        )
     )
     people, links = {}, []
     for person, link in db.session.execute(stmt):
         people[person.id] = person
         if link is not None:
             links.append(link)
-    on_map = sorted((p for p in people.values() if p.removed_at is None), key=lambda p: (p.ring.rank, p.name.casefold()))
+    on_map = sorted(
+        (p for p in people.values() if p.removed_at is None), key=lambda p: (p.ring.rank, p.name.casefold())
+    )
     links.sort(key=lambda k: k.created_at, reverse=True)
     return on_map, links, people
 

@@ -83,7 +83,7 @@ def _link_form(view: FamilyView, people=None, **kwargs) -> LinkForm:
 def _history_page() -> int:
     """The page of the history asked for in the address; anything odd is the first."""
     try:
-        return max(1, int(request.args.get("history", 1)))
+        return min(max(1, int(request.args.get("history", 1))), db.MAX_PAGE)
     except (ValueError, OverflowError):
         return 1
 
@@ -116,9 +116,7 @@ def _centre(view: FamilyView, request_form=None, link_form=None, status: int = 2
         names={u.id: p.name for p, u, _m in household if u is not None},
         active=lambda record: gate.active(record, now),
         language=_language(),
-        request_form=(request_form or _request_form(view, people, household, formdata=None))
-        if view.can_edit
-        else None,
+        request_form=(request_form or _request_form(view, people, household, formdata=None)) if view.can_edit else None,
         link_form=(link_form or _link_form(view, people, formdata=None)) if view.can_edit else None,
         links=links,
         recipients=recipients,

@@ -8,8 +8,9 @@ family relations about them, out of every query a co-consultant's request makes.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
-from sqlalchemy import and_, case, exists, or_, select
+from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import defer
 
 from .. import db, viewer
@@ -107,6 +108,50 @@ def list_revisions(view: FamilyView, limit: int = 100, offset: int = 0) -> list[
         .offset(offset)
     )
     return list(db.session.scalars(stmt))
+
+
+@dataclass(frozen=True)
+class Versions:
+    """A page of the map's versions to choose from, newest first, with the newest of all (today's map)."""
+
+    newest: NetworkRevision | None
+    listed: list[NetworkRevision]
+    number: int
+    more: bool
+
+
+def versions_page(view: FamilyView, number: int, per_page: int) -> Versions:
+    """The versions on page ``number`` (a page past the end is the last), without their contents, and the newest
+    version the viewer may see: one query, however many versions there are."""
+    numbered = (
+        select(
+            NetworkRevision.id.label("id"),
+            func.row_number().over(order_by=(NetworkRevision.at.desc(), NetworkRevision.id)).label("n"),
+            func.count().over().label("total"),
+        )
+        .where(NetworkRevision.family_id == view.family.id)
+        .subquery()
+    )
+    first = (min(max(number, 1), 10_000) - 1) * per_page + 1
+    start = case((numbered.c.total < first, (numbered.c.total - 1) // per_page * per_page + 1), else_=first)
+    stmt = (
+        select(NetworkRevision, numbered.c.n, numbered.c.total)
+        .join(numbered, numbered.c.id == NetworkRevision.id)
+        .where(or_(numbered.c.n == 1, numbered.c.n.between(start, start + per_page)))
+        .options(defer(NetworkRevision.snapshot))
+        .order_by(numbered.c.n)
+    )
+    rows = db.session.execute(stmt).all()
+    if not rows:
+        return Versions(newest=None, listed=[], number=1, more=False)
+    total = rows[0][2]
+    begin = first if total >= first else (total - 1) // per_page * per_page + 1
+    return Versions(
+        newest=rows[0][0],
+        listed=[r for r, n, _t in rows if begin <= n < begin + per_page],
+        number=(begin - 1) // per_page + 1,
+        more=total >= begin + per_page,
+    )
 
 
 def default_revision(view: FamilyView, month_ago) -> NetworkRevision | None:

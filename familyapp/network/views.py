@@ -245,10 +245,8 @@ def history(family_id: str):
     """Today's map beside an earlier one: who is new, who came closer, who moved away, who is gone. The versions
     to choose from are listed a page at a time, newest first."""
     view = family_screen_or_404(family_id, "network_history")
-    page = _versions_page()
-    listed = queries.list_revisions(view, VERSIONS_PER_PAGE + 1, (page - 1) * VERSIONS_PER_PAGE)
-    revisions, more = listed[:VERSIONS_PER_PAGE], len(listed) > VERSIONS_PER_PAGE
-    newest = revisions[0] if page == 1 and revisions else next(iter(queries.list_revisions(view, 1)), None)
+    versions = queries.versions_page(view, _versions_page(), VERSIONS_PER_PAGE)
+    revisions, newest = versions.listed, versions.newest
     earlier = _chosen_revision(view, request.args.get("version"))
     if earlier is not None and all(r.id != earlier.id for r in revisions):
         revisions = sorted([*revisions, earlier], key=lambda r: r.at, reverse=True)
@@ -260,8 +258,8 @@ def history(family_id: str):
         view=view,
         family=view.family,
         revisions=revisions,
-        versions_page=page,
-        more_versions=more,
+        versions_page=versions.number,
+        more_versions=versions.more,
         earlier=earlier,
         names=names,
         # Today's map is the newest version the viewer may see.

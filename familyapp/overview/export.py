@@ -29,7 +29,7 @@ from ..plans import queries as plan_queries
 from ..plans import services as plan_services
 from ..scales.models import ScaleSetting
 from ..yearwheel.models import YearActivity
-from .export_rows import Names, meeting, tree_names
+from .export_rows import Names, meeting, names_of, tree_names
 
 #: What a consent record's snapshot (``ConsentRecord.shown``) holds; older records have none of it.
 SHOWN_KEYS = ("title", "to", "to_who", "why", "note", "about", "meeting_at", "covers", "months", "text", "version")
@@ -321,10 +321,11 @@ def you(view, names: Names) -> dict:
     return _you(view.viewer, people)
 
 
-def family(view, names: Names) -> dict:
-    """The "Your family" section, with the family tree named."""
+def family(view, names: Names | None) -> dict:
+    """The "Your family" section, with the family tree named (``names``: the household's, else loaded here)."""
     people, consultants = family_queries.household(view.family)
     relations = network_queries.list_relations(view.family)
+    names = names or names_of(view.family)
     return _family(view.family, people, consultants, relations, tree_names(view.family, relations, names))
 
 
@@ -341,7 +342,8 @@ def year_wheel(view, _names: Names) -> list[dict]:
 def network_map(view, _names: Names) -> list[dict]:
     """The people on the map today."""
     return _rows(
-        network_queries.list_people(view), ("name", "relation", "organisation", "helps_with", "phone", "email", "decides")
+        network_queries.list_people(view),
+        ("name", "relation", "organisation", "helps_with", "phone", "email", "decides"),
     )
 
 

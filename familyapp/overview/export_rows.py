@@ -17,7 +17,7 @@ from ..auth.models import User
 from ..families import queries as family_queries
 from ..families.models import Family
 from ..gate.models import ConsentRecord, ConsentRequest, ConsentTemplate, PartnerLink
-from ..meetings.models import Meeting, MeetingParticipant, MeetingQuestion, MeetingReply, MeetingSuggestion
+from ..meetings.models import Meeting, MeetingParticipant, MeetingSuggestion
 from ..network import queries as network_queries
 from ..network.models import NetworkPerson, NetworkRevision
 from ..plans.models import PlanRevision

@@ -12,7 +12,7 @@ from flask_login import login_required
 
 from .. import db
 from ..access import family_screen_or_404
-from . import export_rows, looked, sections
+from . import looked, sections
 from .views import bp
 
 #: The family's pages as the audit names them, in the words of "who has looked".
@@ -97,11 +97,9 @@ def my_data_section(family_id: str, section: str):
     shown = (
         sections.page(view, found, sections.page_number(request.args.get("page")))
         if found.listed
-        else found.whole(view, export_rows.names_of(view.family))
+        else found.whole(view, None)  # each section shown whole loads the names it needs
     )
-    return render_template(
-        "overview/my_data_section.html", view=view, family=view.family, section=found, shown=shown
-    )
+    return render_template("overview/my_data_section.html", view=view, family=view.family, section=found, shown=shown)
 
 
 @bp.get("/families/<family_id>/my-data.json")

@@ -24,7 +24,7 @@ from . import export
 from . import export_rows as rows
 
 #: Entries on one page of a section, newest first.
-PER_PAGE = 20
+PER_PAGE = 10
 #: Rows read from the database at a time while the download is written.
 BATCH = 200
 #: The download is sent in pieces of about this many characters.
@@ -90,9 +90,7 @@ SECTIONS = (
         rows.with_meeting(MeetingSuggestion),
         export.suggestion,
     ),
-    Section(
-        "year_wheel", _l("Activities in the year wheel"), whole=export.year_wheel, counted=_counting(YearActivity)
-    ),
+    Section("year_wheel", _l("Activities in the year wheel"), whole=export.year_wheel, counted=_counting(YearActivity)),
     Section(
         "network_map",
         _l("People on the network map"),
@@ -100,7 +98,11 @@ SECTIONS = (
         counted=_counting(NetworkPerson, NetworkPerson.removed_at.is_(None)),
     ),
     Section(
-        "network_map_history", _l("Changes to the map"), rows.map_revisions, rows.named_map_revisions, export.map_revision
+        "network_map_history",
+        _l("Changes to the map"),
+        rows.map_revisions,
+        rows.named_map_revisions,
+        export.map_revision,
     ),
     Section("cases", _l("Cases at the authorities"), whole=export.cases, counted=_counting(AgencyCase)),
     Section("your_answers", _l("Your answers to questionnaires"), rows.answers, rows.named_answers, export.answer),
@@ -141,34 +143,34 @@ class Page:
 def page_number(value: str | None) -> int:
     """The page asked for in the address; anything odd is the first page."""
     try:
-        return max(1, int(value or 1))
+        return min(max(1, int(value or 1)), db.MAX_PAGE)
     except (ValueError, OverflowError):
         return 1
 
 
 def page(view, section: Section, number: int) -> Page:
-    """A page of a listed section, newest first: the count and the page's rows in one query each (two for
-    meetings, with who comes); a page past the end is the last page."""
-    total = counts_of(view, section)
-    last = max(1, -(-total // PER_PAGE))
-    number = min(number, last)
-    stmt = section.named(_base(section, view), newest=True).limit(PER_PAGE).offset((number - 1) * PER_PAGE)
+    """A page of a listed section, newest first, counted in the same query (one query; two for meetings, with who
+    comes); a page past the end is the last page."""
+    base = _base(section, view)
+    total = select(func.count()).select_from(base.subquery()).correlate(None).scalar_subquery()
+    stmt = (
+        section.named(base, newest=True)
+        .add_columns(func.count().over())
+        .limit(PER_PAGE)
+        .offset(db.page_offset(total, number, PER_PAGE))
+    )
+    found = db.session.execute(stmt).all()
+    count = found[0][-1] if found else 0
+    last = max(1, -(-count // PER_PAGE))
     names = rows.names_of(view.family)
     if section.key == "meetings":
-        found = list(db.session.scalars(stmt))
-        entries = [export.meeting_entry(m, who, names) for m, who in _with_participants(found)]
+        entries = [export.meeting_entry(m, who, names) for m, who in _with_participants([r[0] for r in found])]
     elif section.key == "partner_visits":
-        events = list(db.session.scalars(stmt))
-        partners = rows.link_names(view.family, {e.object_id for e in events if e.object_id})
-        entries = [export.visit(e, partners) for e in events]
+        partners = rows.link_names(view.family, {r[0].object_id for r in found if r[0].object_id})
+        entries = [export.visit(r[0], partners) for r in found]
     else:
-        entries = [section.entry(row, names) for row in db.session.execute(stmt)]
-    return Page(entries=entries, number=number, last=last, total=total)
-
-
-def counts_of(view, section: Section) -> int:
-    """How many entries one section has (one query)."""
-    return db.session.scalar(select(func.count()).select_from(_base(section, view).subquery())) or 0
+        entries = [section.entry(tuple(r)[:-1], names) for r in found]
+    return Page(entries=entries, number=min(number, last), last=last, total=count)
 
 
 def _with_participants(meetings: list) -> list[tuple]:
