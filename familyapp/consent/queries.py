@@ -53,7 +53,9 @@ def active_templates() -> list[ConsentTemplate]:
 
 def history(family: Family, user=None) -> list[ConsentRecord]:
     """Every record of the family, or of one parent (their own, for their data export), oldest first (one query)."""
-    stmt = select(ConsentRecord).where(ConsentRecord.family_id == family.id).order_by(ConsentRecord.at)
+    stmt = (
+        select(ConsentRecord).where(ConsentRecord.family_id == family.id).order_by(ConsentRecord.at, ConsentRecord.seq)
+    )
     if user is not None:
         stmt = stmt.where(ConsentRecord.user_id == user.id)
     return list(db.session.scalars(stmt))
@@ -141,7 +143,7 @@ def history_page(family: Family, number: int, per_page: int) -> tuple[list[tuple
         select(ConsentRecord, ConsentTemplate, func.count().over())
         .join(ConsentTemplate, ConsentTemplate.id == ConsentRecord.template_id)
         .where(ConsentRecord.family_id == family.id)
-        .order_by(ConsentRecord.at.desc(), ConsentRecord.id.desc())
+        .order_by(ConsentRecord.at.desc(), ConsentRecord.seq.desc(), ConsentRecord.id.desc())
         .limit(per_page)
         .offset(db.page_offset(total, number, per_page))
     )
