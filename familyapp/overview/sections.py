@@ -68,6 +68,8 @@ SECTIONS = (
     Section(
         "plan_history", _l("Changes to the plan"), rows.plan_revisions, rows.named_plan_revisions, export.plan_revision
     ),
+    # Meetings are told with who comes, and partners' visits with the name behind the link: both are read beside
+    # their rows (``page``, ``_entries``) rather than by an entry of one row.
     Section("meetings", _l("Meetings"), rows.meetings, rows.ordered_meetings),
     Section(
         "your_meeting_answers",
