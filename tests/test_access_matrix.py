@@ -145,6 +145,7 @@ MATRIX = {
     "partner.view": ("GET", "/partner/not-a-token", everyone(410)),
     "overview.my_data": ("GET", "/families/{A}/my-data", FAMILY_MEMBER_A(200)),
     "overview.my_data_json": ("GET", "/families/{A}/my-data.json", FAMILY_MEMBER_A(200)),
+    "overview.my_data_section": ("GET", "/families/{A}/my-data/meetings", FAMILY_MEMBER_A(200)),
     "overview.who_looked": ("GET", "/families/{A}/who-looked", FAMILY_A_CONTENT),
     # The world's meeting is a follow-up, not a network meeting: nothing to invite to.
     "meetings.mark_seen": ("POST", M + "/{meeting}/seen", CONSULTANT_A(302)),

@@ -18,8 +18,7 @@ from ..families import queries as family_queries
 from ..families.models import Person, PersonKind
 from ..gate.models import ConsentRecord, ConsentRequest, ConsentTemplate, PartnerLink
 from ..i18n import safe_next
-from ..meetings import queries as meeting_queries
-from ..meetings.models import Meeting, MeetingType
+from ..meetings.models import Meeting
 from ..network import queries as network_queries
 from . import queries, services
 from .forms import LinkForm, RequestForm
@@ -48,83 +47,79 @@ def _language() -> str:
     return str(get_locale() or "da")
 
 
-def _recipient_choices(view: FamilyView) -> list[SelectChoice]:
-    return [SelectChoice("", _("Choose"))] + [
-        SelectChoice(str(p.id), p.label) for p in network_queries.list_people(view)
-    ]
+#: Records of the history shown at a time, newest first.
+HISTORY_PER_PAGE = 10
 
 
-def _request_form(view: FamilyView, **kwargs) -> RequestForm:
-    people, _consultants = family_queries.household(view.family)
+def _recipient_choices(people: list) -> list[SelectChoice]:
+    return [SelectChoice("", _("Choose"))] + [SelectChoice(str(p.id), p.label) for p in people]
+
+
+def _request_form(view: FamilyView, people=None, household=None, **kwargs) -> RequestForm:
+    """The form to ask for consent, its choices from the people and household given (else loaded)."""
+    household = household if household is not None else family_queries.household(view.family)[0]
     form = RequestForm(**kwargs)
     form.template.choices = [
         SelectChoice(str(t.id), t.data["title"].get(_language()) or t.data["title"]["da"])
         for t in queries.active_templates()
     ]
-    form.recipient.choices = _recipient_choices(view)
+    form.recipient.choices = _recipient_choices(people if people is not None else network_queries.list_people(view))
     form.about.choices = [SelectChoice("", _("No, the whole family"))] + [
-        SelectChoice(str(p.id), p.name) for p, _u, _m in people if p.kind is PersonKind.CHILD
+        SelectChoice(str(p.id), p.name) for p, _u, _m in household if p.kind is PersonKind.CHILD
     ]
     form.meeting.choices = [SelectChoice("", _("No meeting"))] + [
         SelectChoice(str(m.id), format_datetime(m.starts_at, "EEEE d. MMMM y 'kl.' HH:mm"))
-        for m in _network_meetings(view)
+        for m in queries.coming_network_meetings(view.family, db.utcnow())
     ]
     return form
 
 
-def _network_meetings(view: FamilyView) -> list:
-    """The family's coming network meetings, which an invitation consent can be for."""
-    now = db.utcnow()
-    return [
-        m
-        for m in meeting_queries.list_meetings(view.family)
-        if m.type is MeetingType.NETWORK and not m.cancelled and m.ends_at >= now
-    ]
-
-
-def _link_form(view: FamilyView, **kwargs) -> LinkForm:
+def _link_form(view: FamilyView, people=None, **kwargs) -> LinkForm:
     form = LinkForm(**kwargs)
-    form.recipient.choices = _recipient_choices(view)
+    form.recipient.choices = _recipient_choices(people if people is not None else network_queries.list_people(view))
     return form
+
+
+def _history_page() -> int:
+    """The page of the history asked for in the address; anything odd is the first."""
+    try:
+        return min(max(1, int(request.args.get("history", 1))), db.MAX_PAGE)
+    except (ValueError, OverflowError):
+        return 1
 
 
 def _centre(view: FamilyView, request_form=None, link_form=None, status: int = 200):
-    """The requests with each parent's answer, the full history, and (for the consultant) the forms."""
+    """Each request with each parent's latest answer, the latest part of the history (older pages on request),
+    and (for the consultant) the forms; a fixed number of queries, however long the history is."""
     family, now = view.family, db.utcnow()
     # A co-consultant does not see consents about people the family hides from them: the viewer's rules
     # (consent.queries) leave those requests, records and links out of the queries.
-    requests = queries.list_requests(family)
-    records = queries.history(family)
-    latest = {(r.request_id, r.user_id): r for r in records}
+    asked = queries.requests_with_states(family)
     # What waits for this parent's answer comes first.
-    requests.sort(key=lambda r: (r.id, view.viewer.id) in latest)
-    templates = queries.templates_by_id({r.template_id for r in requests} | {r.template_id for r in records})
-    links = queries.links_of(family) if view.can_edit else []
-    recipients = network_queries.people_by_id(
-        family, {r.recipient_id for r in requests} | {k.recipient_id for k in links}
-    )
-    meetings = {m.id: m for m in meeting_queries.list_meetings(family)} if any(r.meeting_id for r in requests) else {}
-    people, _consultants = family_queries.household(family)
+    asked.sort(key=lambda a: view.viewer.id in a.latest)
+    history, page, pages = queries.history_page(family, _history_page(), HISTORY_PER_PAGE)
+    household = family_queries.list_people(family)
+    people, links, recipients = queries.people_and_links(family) if view.can_edit else ([], [], {})
+    custody = {u.id: m.custody for _p, u, m in household if u is not None and m is not None}
     return render_template(
         "consent/index.html",
         view=view,
         family=family,
-        requests=requests,
-        records=records,
-        latest=latest,
-        templates=templates,
-        recipients=recipients,
-        parents=gate.custodians(family),
+        asked=asked,
+        history=history,
+        history_page=page,
+        history_pages=pages,
+        parents=[u for _p, u, m in household if u is not None and u.role is Role.PARENT and m and m.custody],
         messages=MESSAGES,
-        my_custody=services.custody_of(family, view.viewer) if view.viewer.role is Role.PARENT else None,
-        children={p.id: p.name for p, _u, _m in people},
-        names=family_queries.names(family),
+        my_custody=custody.get(view.viewer.id) if view.viewer.role is Role.PARENT else None,
+        children={p.id: p.name for p, _u, _m in household},
+        names={u.id: p.name for p, u, _m in household if u is not None},
         active=lambda record: gate.active(record, now),
         language=_language(),
-        request_form=(request_form or _request_form(view, formdata=None)) if view.can_edit else None,
-        link_form=(link_form or _link_form(view, formdata=None)) if view.can_edit else None,
+        request_form=(request_form or _request_form(view, people, household, formdata=None)) if view.can_edit else None,
+        link_form=(link_form or _link_form(view, people, formdata=None)) if view.can_edit else None,
         links=links,
-        meetings=meetings,
+        recipients=recipients,
         now=now,
     ), status
 

@@ -39,8 +39,11 @@ def latest_records(requests: list[ConsentRequest]) -> dict[tuple, ConsentRecord]
     """Each parent's latest record per request: (request id, user id) -> record (one query)."""
     if not requests:
         return {}
+    # A withdrawal and a new consent can share a moment: their sequence number tells which came last.
     stmt = (
-        select(ConsentRecord).where(ConsentRecord.request_id.in_([r.id for r in requests])).order_by(ConsentRecord.at)
+        select(ConsentRecord)
+        .where(ConsentRecord.request_id.in_([r.id for r in requests]))
+        .order_by(ConsentRecord.at, ConsentRecord.seq)
     )
     return {(r.request_id, r.user_id): r for r in db.session.scalars(stmt)}
 

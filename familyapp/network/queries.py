@@ -8,8 +8,9 @@ family relations about them, out of every query a co-consultant's request makes.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import defer
 
 from .. import db, viewer
@@ -86,23 +87,85 @@ def people_by_id(family: Family, ids: set[uuid.UUID]) -> dict[uuid.UUID, Network
     return {p.id: p for p in db.session.scalars(stmt)}
 
 
-def visible_ids_of(family: Family) -> set[uuid.UUID]:
+def visible_ids_of(family: Family, among=None) -> set[uuid.UUID]:
     """Ids of the family's people, removed ones included, that the viewer may see (one query; the rules above
-    leave the others out)."""
-    return set(db.session.scalars(select(NetworkPerson.id).where(NetworkPerson.family_id == family.id)))
+    leave the others out); only those ``among`` the given ids, when given."""
+    stmt = select(NetworkPerson.id).where(NetworkPerson.family_id == family.id)
+    if among is not None:
+        stmt = stmt.where(NetworkPerson.id.in_(among))
+    return set(db.session.scalars(stmt))
 
 
-def list_revisions(view: FamilyView, limit: int = 100) -> list[NetworkRevision]:
+def list_revisions(view: FamilyView, limit: int = 100, offset: int = 0) -> list[NetworkRevision]:
     """Earlier versions of the map, newest first, without their contents (loaded only for the one compared);
     for a co-consultant, versions made by a change about someone hidden from them are left out by the rules."""
     stmt = (
         select(NetworkRevision)
         .where(NetworkRevision.family_id == view.family.id)
         .options(defer(NetworkRevision.snapshot))
-        .order_by(NetworkRevision.at.desc())
+        .order_by(NetworkRevision.at.desc(), NetworkRevision.id)
         .limit(limit)
+        .offset(offset)
     )
     return list(db.session.scalars(stmt))
+
+
+@dataclass(frozen=True)
+class Versions:
+    """A page of the map's versions to choose from, newest first, with the newest of all (today's map)."""
+
+    newest: NetworkRevision | None
+    listed: list[NetworkRevision]
+    number: int
+    more: bool
+
+
+def versions_page(view: FamilyView, number: int, per_page: int) -> Versions:
+    """The versions on page ``number`` (a page past the end is the last), without their contents, and the newest
+    version the viewer may see: one query, however many versions there are."""
+    numbered = (
+        select(
+            NetworkRevision.id.label("id"),
+            func.row_number().over(order_by=(NetworkRevision.at.desc(), NetworkRevision.id)).label("n"),
+            func.count().over().label("total"),
+        )
+        .where(NetworkRevision.family_id == view.family.id)
+        .subquery()
+    )
+    first = (min(max(number, 1), 10_000) - 1) * per_page + 1
+    start = case((numbered.c.total < first, (numbered.c.total - 1) // per_page * per_page + 1), else_=first)
+    stmt = (
+        select(NetworkRevision, numbered.c.n, numbered.c.total)
+        .join(numbered, numbered.c.id == NetworkRevision.id)
+        .where(or_(numbered.c.n == 1, numbered.c.n.between(start, start + per_page)))
+        .options(defer(NetworkRevision.snapshot))
+        .order_by(numbered.c.n)
+    )
+    rows = db.session.execute(stmt).all()
+    if not rows:
+        return Versions(newest=None, listed=[], number=1, more=False)
+    total = rows[0][2]
+    begin = first if total >= first else (total - 1) // per_page * per_page + 1
+    return Versions(
+        newest=rows[0][0],
+        listed=[r for r, n, _t in rows if begin <= n < begin + per_page],
+        number=(begin - 1) // per_page + 1,
+        more=total >= begin + per_page,
+    )
+
+
+def default_revision(view: FamilyView, month_ago) -> NetworkRevision | None:
+    """The version to compare today's map with when none is chosen: the newest that is at least a month old,
+    else the oldest (one query, with its contents: it is the one compared)."""
+    old_enough = NetworkRevision.at <= month_ago
+    stmt = (
+        select(NetworkRevision)
+        .where(NetworkRevision.family_id == view.family.id)
+        # Old enough ones first, newest of them first; when there are none, the oldest of the rest.
+        .order_by(case((old_enough, 0), else_=1), case((old_enough, NetworkRevision.at)).desc(), NetworkRevision.at)
+        .limit(1)
+    )
+    return db.session.scalar(stmt)
 
 
 def snapshot_entries(view: FamilyView, revision: NetworkRevision) -> list[dict]:
@@ -110,8 +173,16 @@ def snapshot_entries(view: FamilyView, revision: NetworkRevision) -> list[dict]:
     hidden from the viewer today are left out by the ids the rules let through (the family sees everyone)."""
     if not view.can_edit:
         return list(revision.snapshot)
-    visible = {str(i) for i in visible_ids_of(view.family)}
+    ids = [_uuid(entry["id"]) for entry in revision.snapshot]
+    visible = {str(i) for i in visible_ids_of(view.family, [i for i in ids if i is not None])}
     return [entry for entry in revision.snapshot if entry["id"] in visible]
+
+
+def _uuid(value) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
 
 
 def list_relations(family: Family) -> list[KinRelation]:

@@ -218,23 +218,38 @@ def remove_person(family_id: str, person_id: str):
     return _to_map(view)
 
 
-def _chosen_revision(view: FamilyView, revisions: list, wanted: str | None):
+#: Versions listed to choose from at a time, newest first.
+VERSIONS_PER_PAGE = 12
+
+
+def _chosen_revision(view: FamilyView, wanted: str | None):
     """The version to compare with: the one asked for (loaded within the family, and within what the viewer may
     see, so another family's or one about a hidden person is a 404), else the newest that is at least 30 days
     old, else the oldest."""
     if wanted:
         return get_in_family_or_404(NetworkRevision, wanted, view.family)
-    month_ago = db.utcnow() - compare.DEFAULT_AGE
-    return next((r for r in revisions if r.at <= month_ago), revisions[-1] if revisions else None)
+    return queries.default_revision(view, db.utcnow() - compare.DEFAULT_AGE)
+
+
+def _versions_page() -> int:
+    """Which page of the versions to choose from the address asks for; anything odd is the first."""
+    try:
+        return min(max(1, int(request.args.get("versions", 1))), 10_000)
+    except (ValueError, OverflowError):
+        return 1
 
 
 @bp.get("/history")
 @login_required
 def history(family_id: str):
-    """Today's map beside an earlier one: who is new, who came closer, who moved away, who is gone."""
+    """Today's map beside an earlier one: who is new, who came closer, who moved away, who is gone. The versions
+    to choose from are listed a page at a time, newest first."""
     view = family_screen_or_404(family_id, "network_history")
-    revisions = queries.list_revisions(view)
-    earlier = _chosen_revision(view, revisions, request.args.get("version"))
+    versions = queries.versions_page(view, _versions_page(), VERSIONS_PER_PAGE)
+    revisions, newest = versions.listed, versions.newest
+    earlier = _chosen_revision(view, request.args.get("version"))
+    if earlier is not None and all(r.id != earlier.id for r in revisions):
+        revisions = sorted([*revisions, earlier], key=lambda r: r.at, reverse=True)
     now_items = [svg.item_from_person(p) for p in queries.list_people(view)]
     then_items = [svg.item_from_snapshot(e) for e in queries.snapshot_entries(view, earlier)] if earlier else []
     names = family_queries.names(view.family)
@@ -243,11 +258,14 @@ def history(family_id: str):
         view=view,
         family=view.family,
         revisions=revisions,
+        versions_page=versions.number,
+        more_versions=versions.more,
         earlier=earlier,
         names=names,
         # Today's map is the newest version the viewer may see.
         then_version=compare.version_of(earlier, names),
-        now_version=compare.version_of(revisions[0] if revisions else None, names),
+        now_version=compare.version_of(newest, names),
+        newest=newest,
         diff=compare.compare(then_items, now_items),
         then_drawing=svg.layout(then_items, SECTOR_SHORT),
         now_drawing=svg.layout(now_items, SECTOR_SHORT),

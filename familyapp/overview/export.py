@@ -1,11 +1,12 @@
-"""Mine oplysninger (GDPR art. 15): everything the app holds about a family member and their children, for a JSON
-download and a printable page (who has looked: ``looked.py``; the rows it is made of, loaded and named:
-``export_rows.py``).
+"""Mine oplysninger (GDPR art. 15): everything the app holds about a family member and their children, as the
+entries of its sections, for the JSON download and the pages of the screen alike (the sections, their counts, the
+pages and the streamed download: ``sections.py``; the rows they are made of, named: ``export_rows.py``; who has
+looked: ``looked.py``).
 
 Left out on purpose, and said so on the page: the other parent's own answers (each parent's are theirs), and the
 consultants' internal notes (working notes; the municipality answers aktindsigt in them separately).
 
-The export holds dates and times as Python values so the page can format them; ``as_json`` makes it plain text.
+The entries hold dates and times as Python values so the page can format them; ``dump`` makes them plain text.
 People, meetings and links are named or described, never given by their ids.
 """
 
@@ -19,22 +20,16 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from .. import db
-from ..audit import AuditEvent
 from ..auth.models import Passkey, User
-from ..consent import queries
 from ..families import queries as family_queries
 from ..families.models import Family, PersonKind
-from ..gate.models import ConsentRecord, ConsentRequest, ConsentTemplate, PartnerLink
 from ..meetings.models import CalendarFeed, Meeting
 from ..network import queries as network_queries
-from ..network.models import NetworkRevision
 from ..plans import queries as plan_queries
 from ..plans import services as plan_services
-from ..plans.models import PlanRevision
-from ..scales import queries as scale_queries
 from ..scales.models import ScaleSetting
 from ..yearwheel.models import YearActivity
-from .export_rows import Names, load, names_for
+from .export_rows import Names, meeting, names_of, tree_names
 
 #: What a consent record's snapshot (``ConsentRecord.shown``) holds; older records have none of it.
 SHOWN_KEYS = ("title", "to", "to_who", "why", "note", "about", "meeting_at", "covers", "months", "text", "version")
@@ -62,9 +57,10 @@ def _plain(value):
     return value
 
 
-def as_json(data: dict) -> str:
-    """The export as a JSON document (readable, in the family's own letters)."""
-    return json.dumps(_plain(data), ensure_ascii=False, indent=2)
+def dump(value, depth: int = 0) -> str:
+    """A value as readable JSON in the family's own letters, indented to sit ``depth`` levels into the document
+    (so the download, written piece by piece, reads as if written at once)."""
+    return json.dumps(_plain(value), ensure_ascii=False, indent=2).replace("\n", "\n" + "  " * depth)
 
 
 def _rows(objects, fields: tuple[str, ...]) -> list[dict]:
@@ -161,128 +157,112 @@ def _plan_snapshot(snapshot: dict) -> dict:
     }
 
 
-def _plan_history(revisions: list[PlanRevision], names: Names) -> list[dict]:
-    """Every change to the plan: when, who, what, any agreement stamp, and the plan as it then was."""
-    return [
-        {
-            "at": r.at,
-            "who": names.who(r.actor_id),
-            "change": r.change,
-            "agreed_on": r.agreed_on,
-            "agreed_at_meeting": r.agreed_at_meeting,
-            "agreed_by": names.who(r.agreed_by_id) if r.agreed_by_id else "",
-            "plan": _plan_snapshot(r.snapshot),
-        }
-        for r in revisions
-    ]
-
-
-def _network_history(revisions: list[NetworkRevision], names: Names) -> list[dict]:
-    """Every change to the map: when, who, what, about whom, and the map as it then was."""
-    return [
-        {
-            "at": r.at,
-            "who": names.who(r.actor_id),
-            "change": r.change,
-            "about": names.map_name(r.person_id),
-            "map": [{k: p.get(k) for k in MAP_FIELDS} for p in (r.snapshot or [])],
-        }
-        for r in revisions
-    ]
-
-
-def _meetings(meetings: list[Meeting], names: Names) -> list[dict]:
-    """Every meeting with who comes, any move or cancellation, and the referat."""
-    return [
-        {
-            "type": m.type.value,
-            "starts_at": m.starts_at,
-            "ends_at": m.ends_at,
-            "mode": m.mode.value,
-            "place": m.place,
-            "purpose": m.purpose,
-            "preparation": m.preparation,
-            "moved_from": m.moved_from,
-            "cancelled": m.cancelled,
-            "cancelled_at": m.cancelled_at,
-            "cancel_reason": m.cancel_reason,
-            "participants": [p.name or names.who(p.person_id or p.user_id) for p in m.participants],
-            "referat": {"minutes": m.minutes, "decisions": m.decisions, "next_step": m.next_step},
-        }
-        for m in meetings
-    ]
-
-
-def _your_meeting_words(replies: list, questions: list, suggestions: list, names: Names) -> dict:
-    """The person's own replies, questions and suggestions, each with the meeting it was about."""
+def plan_revision(row, names: Names) -> dict:
+    """One change to the plan: when, who, what, any agreement stamp, and the plan as it then was."""
+    r, actor, agreed = row
     return {
-        "your_meeting_answers": [
-            {
-                "meeting": names.meeting(r.meeting_id),
-                "answer": r.answer.value,
-                "reason": r.reason,
-                "wish": r.wish,
-                "updated_at": r.updated_at,
-            }
-            for r in replies
-        ],
-        "your_meeting_questions": [
-            {"meeting": names.meeting(q.meeting_id), "text": q.text, "created_at": q.created_at} for q in questions
-        ],
-        "your_meeting_suggestions": [
-            {
-                "meeting": names.meeting(s.meeting_id),
-                "invite": names.map_name(s.network_person_id),
-                "created_at": s.created_at,
-            }
-            for s in suggestions
-        ],
+        "at": r.at,
+        "who": names.who(r.actor_id, actor),
+        "change": r.change,
+        "agreed_on": r.agreed_on,
+        "agreed_at_meeting": r.agreed_at_meeting,
+        "agreed_by": names.who(r.agreed_by_id, agreed) if r.agreed_by_id else "",
+        "plan": _plan_snapshot(r.snapshot),
     }
 
 
-def _answers(family: Family, user: User, names: Names) -> list[dict]:
-    """The person's own answers to the questionnaires (never the other parent's), with the questions asked."""
-    answers = scale_queries.responses_of(family, user)
-    definitions = scale_queries.definitions_by_id({r.definition_id for r in answers})
-    result = []
-    for r in answers:
-        data = definitions[r.definition_id].data
-        given = r.answers or {}
-        result.append(
-            {
-                "scale": data.get("key", ""),
-                "title": data.get("title", {}),
-                "about": names.person(r.about_person_id),
-                "meeting": names.meeting(r.meeting_id),
-                "opened_at": r.opens_at,
-                "started_at": r.shown_at,
-                "sent_at": r.submitted_at,
-                "declined_at": r.declined_at,
-                "late": r.late,
-                "answers": [
-                    {"question": item.get("label", {}), "answer": given.get(item["key"])}
-                    for item in data.get("items", [])
-                    if item.get("key") in given
-                ],
-                "total": r.total,
-            }
-        )
-    return result
+def map_revision(row, names: Names) -> dict:
+    """One change to the map: when, who, what, about whom, and the map as it then was."""
+    r, actor, about = row
+    return {
+        "at": r.at,
+        "who": names.who(r.actor_id, actor),
+        "change": r.change,
+        "about": about or "",
+        "map": [{k: p.get(k) for k in MAP_FIELDS} for p in (r.snapshot or [])],
+    }
 
 
-def _consent(record: ConsentRecord, request: ConsentRequest, templates: dict, names: Names) -> dict:
+def meeting_entry(m: Meeting, participants: list, names: Names) -> dict:
+    """A meeting with who comes, any move or cancellation, and the referat.
+
+    :param participants: (participant, the name of their login) for this meeting, in order.
+    """
+    return {
+        "type": m.type.value,
+        "starts_at": m.starts_at,
+        "ends_at": m.ends_at,
+        "mode": m.mode.value,
+        "place": m.place,
+        "purpose": m.purpose,
+        "preparation": m.preparation,
+        "moved_from": m.moved_from,
+        "cancelled": m.cancelled,
+        "cancelled_at": m.cancelled_at,
+        "cancel_reason": m.cancel_reason,
+        "participants": [p.name or names.who(p.person_id or p.user_id, login) for p, login in participants],
+        "referat": {"minutes": m.minutes, "decisions": m.decisions, "next_step": m.next_step},
+    }
+
+
+def reply(row, _names: Names) -> dict:
+    """The person's reply to a meeting invitation."""
+    r, kind, starts_at = row
+    return {
+        "meeting": meeting(kind, starts_at),
+        "answer": r.answer.value,
+        "reason": r.reason,
+        "wish": r.wish,
+        "updated_at": r.updated_at,
+    }
+
+
+def question(row, _names: Names) -> dict:
+    """A question the person asked for a meeting."""
+    q, kind, starts_at = row
+    return {"meeting": meeting(kind, starts_at), "text": q.text, "created_at": q.created_at}
+
+
+def suggestion(row, _names: Names) -> dict:
+    """Someone the person suggested inviting to a meeting."""
+    s, kind, starts_at, invite = row
+    return {"meeting": meeting(kind, starts_at), "invite": invite or "", "created_at": s.created_at}
+
+
+def answer(row, names: Names) -> dict:
+    """One of the person's own answers to a questionnaire, with the questions asked."""
+    r, data, kind, starts_at = row
+    given = r.answers or {}
+    return {
+        "scale": data.get("key", ""),
+        "title": data.get("title", {}),
+        "about": names.person(r.about_person_id),
+        "meeting": meeting(kind, starts_at),
+        "opened_at": r.opens_at,
+        "started_at": r.shown_at,
+        "sent_at": r.submitted_at,
+        "declined_at": r.declined_at,
+        "late": r.late,
+        "answers": [
+            {"question": item.get("label", {}), "answer": given.get(item["key"])}
+            for item in data.get("items", [])
+            if item.get("key") in given
+        ],
+        "total": r.total,
+    }
+
+
+def consent(row, names: Names) -> dict:
     """One of the person's consents: what, to whom, why, about which child and meeting, as shown at the time.
 
     Older records kept no snapshot: then the request and the text tell it (the recipient's name as it is now).
     """
-    template: ConsentTemplate = templates[request.template_id]
+    record, request, template, recipient, meeting_at = row
     data, language = template.data, record.language
 
     def text(name: str) -> str:
         return data[name].get(language) or data[name]["da"]
 
-    recipient = names.on_map.get(request.recipient_id)
-    meeting = names.meetings.get(request.meeting_id)
     told = {
         "title": text("title"),
         "to": recipient.name if recipient else "",
@@ -290,7 +270,7 @@ def _consent(record: ConsentRecord, request: ConsentRequest, templates: dict, na
         "why": text("purpose"),
         "note": request.note,
         "about": names.person(request.about_person_id),
-        "meeting_at": meeting.starts_at if meeting else None,
+        "meeting_at": meeting_at,
         "covers": list(data["covers"]),
         "months": data["months"],
         "text": record.text,
@@ -309,70 +289,64 @@ def _consent(record: ConsentRecord, request: ConsentRequest, templates: dict, na
     }
 
 
-def _links(links: list[PartnerLink], names: Names) -> list[dict]:
-    """The addresses through which partners can see what the family has consented to share."""
-    return [
-        {
-            "to": names.map_name(link.recipient_id),
-            "to_who": names.map_role(link.recipient_id),
-            "meeting_invitation": link.meeting_id is not None,
-            "meeting": names.meeting(link.meeting_id),
-            "created_at": link.created_at,
-            "expires_at": link.expires_at,
-            "revoked_at": link.revoked_at,
-        }
-        for link in links
-    ]
-
-
-def _partner_visits(family: Family, links: list[PartnerLink], names: Names) -> list[dict]:
-    """Each time a partner opened their link: when, who, and what it showed (one query)."""
-    recipients = {str(link.id): link.recipient_id for link in links}
-    stmt = (
-        select(AuditEvent)
-        .where(AuditEvent.family_id == family.id, AuditEvent.action == "partner.viewed")
-        .order_by(AuditEvent.at.desc())
-    )
-    return [
-        {
-            "at": e.at,
-            "who": names.map_name(recipients.get(e.object_id or "")),
-            "shown": list((e.data or {}).get("shown", [])),
-        }
-        for e in db.session.scalars(stmt)
-    ]
-
-
-def export(view) -> dict:
-    """Everything about the viewer and their children, from every part of the app (a fixed number of queries,
-    however much there is).
-
-    :param view: the FamilyView of a family member looking at their own data.
-    :return: the data; dates and times as Python values (``as_json`` makes it plain).
-    """
-    family: Family = view.family
-    user: User = view.viewer
-    people, consultants = family_queries.household(family)
-    rows = load(family, user)
-    names = names_for(family, rows)
-    templates = queries.templates_by_id({r.template_id for r in rows.requests.values()})
+def link(row, _names: Names) -> dict:
+    """An address through which a partner can see what the family has consented to share."""
+    found, recipient, kind, starts_at = row
     return {
-        "generated_at": db.utcnow(),
-        "you": _you(user, people),
-        "family": _family(family, people, consultants, rows.relations, names),
-        "plan": _plan(family),
-        "plan_history": _plan_history(rows.plan_revisions, names),
-        "meetings": _meetings(rows.meetings, names),
-        **_your_meeting_words(rows.replies, rows.questions, rows.suggestions, names),
-        "year_wheel": _rows(_year_wheel(family), ("year", "month", "title", "purpose")),
-        "network_map": _rows(
-            network_queries.list_people(view),
-            ("name", "relation", "organisation", "helps_with", "phone", "email", "decides"),
-        ),
-        "network_map_history": _network_history(rows.map_revisions, names),
-        "cases": _rows(network_queries.list_cases(family), ("authority", "about", "decided_by", "next_step")),
-        "your_answers": _answers(family, user, names),
-        "consents": [_consent(c, rows.requests[c.request_id], templates, names) for c in rows.records],
-        "partner_links": _links(rows.links, names),
-        "partner_visits": _partner_visits(family, rows.links, names),
+        "to": recipient.name if recipient else "",
+        "to_who": recipient.role if recipient else "",
+        "meeting_invitation": found.meeting_id is not None,
+        "meeting": meeting(kind, starts_at),
+        "created_at": found.created_at,
+        "expires_at": found.expires_at,
+        "revoked_at": found.revoked_at,
     }
+
+
+def visit(event, partners: dict[str, str]) -> dict:
+    """A time a partner opened their link: when, who, and what it showed.
+
+    :param partners: the name behind each link, by the link's id as text (``export_rows.link_names``).
+    """
+    return {
+        "at": event.at,
+        "who": partners.get(event.object_id or "", ""),
+        "shown": list((event.data or {}).get("shown", [])),
+    }
+
+
+def you(view, names: Names) -> dict:
+    """The "About you" section (the household is loaded once for the request)."""
+    people, _consultants = family_queries.household(view.family)
+    return _you(view.viewer, people)
+
+
+def family(view, names: Names | None) -> dict:
+    """The "Your family" section, with the family tree named (``names``: the household's, else loaded here)."""
+    people, consultants = family_queries.household(view.family)
+    relations = network_queries.list_relations(view.family)
+    names = names or names_of(view.family)
+    return _family(view.family, people, consultants, relations, tree_names(view.family, relations, names))
+
+
+def plan(view, _names: Names) -> dict:
+    """The plan as the family sees it, with the readiness plan."""
+    return _plan(view.family)
+
+
+def year_wheel(view, _names: Names) -> list[dict]:
+    """The family's activities in the year wheel."""
+    return _rows(_year_wheel(view.family), ("year", "month", "title", "purpose"))
+
+
+def network_map(view, _names: Names) -> list[dict]:
+    """The people on the map today."""
+    return _rows(
+        network_queries.list_people(view),
+        ("name", "relation", "organisation", "helps_with", "phone", "email", "decides"),
+    )
+
+
+def cases(view, _names: Names) -> list[dict]:
+    """The family's cases at the authorities."""
+    return _rows(network_queries.list_cases(view.family), ("authority", "about", "decided_by", "next_step"))

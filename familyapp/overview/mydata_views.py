@@ -10,8 +10,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
+from .. import db
 from ..access import family_screen_or_404
-from . import export, looked
+from . import looked, sections
 from .views import bp
 
 #: The family's pages as the audit names them, in the words of "who has looked".
@@ -71,18 +72,43 @@ def _family_member(family_id: str):
 @bp.get("/families/<family_id>/my-data")
 @login_required
 def my_data(family_id: str):
-    """Everything the app holds about you and your children, on one printable page."""
+    """What the app holds about you and your children: each kind of information with how much there is of it,
+    each a page of its own, and all of it as a file to download."""
     view = _family_member(family_id)
-    return render_template("overview/my_data.html", view=view, family=view.family, data=export.export(view))
+    return render_template(
+        "overview/my_data.html",
+        view=view,
+        family=view.family,
+        sections=sections.SECTIONS,
+        counts=sections.counts(view),
+        generated_at=db.utcnow(),
+    )
+
+
+@bp.get("/families/<family_id>/my-data/<section>")
+@login_required
+def my_data_section(family_id: str, section: str):
+    """One kind of information: all of it when it is only as long as the family is today, else the latest
+    entries a page at a time (a page past the end is the last one; odd input is the first)."""
+    view = _family_member(family_id)
+    found = sections.BY_SLUG.get(section)
+    if found is None:
+        abort(404)
+    shown = (
+        sections.page(view, found, sections.page_number(request.args.get("page")))
+        if found.listed
+        else found.whole(view, None)  # each section shown whole loads the names it needs
+    )
+    return render_template("overview/my_data_section.html", view=view, family=view.family, section=found, shown=shown)
 
 
 @bp.get("/families/<family_id>/my-data.json")
 @login_required
 def my_data_json(family_id: str):
-    """The same, as a file to download."""
+    """Everything, as a file to download: written while it is sent, never held whole in memory."""
     view = _family_member(family_id)
     return current_app.response_class(
-        export.as_json(export.export(view)),
+        sections.download(view),
         mimetype="application/json",
         headers={"Content-Disposition": 'attachment; filename="mine-oplysninger.json"'},
     )

@@ -298,6 +298,8 @@ def audit_parent_consent(audit: Audit, base: str, family: str) -> None:
     expect(page).to_have_url(re.compile(r"/consent/records/[0-9a-f-]{36}$"))
     audit.check("consent receipt")
     audit.visit("my data", f"{base}/families/{family}/my-data")
+    for section in ("you", "family", "plan", "meetings", "your-answers", "consents", "partner-links"):
+        audit.visit(f"my data: {section}", f"{base}/families/{family}/my-data/{section}")
     audit.visit("who has looked", f"{base}/families/{family}/who-looked")
 
 
@@ -380,7 +382,7 @@ def test_parent_pages(live_server, page):
     audit.check("family home, English")
     audit.visit("section plan, English", f"{base}/families/{family}/plan")
 
-    assert len(audit.checked) == 34
+    assert len(audit.checked) == 41  # with seven sections of Mine oplysninger
     audit.assert_clean()
 
 

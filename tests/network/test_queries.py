@@ -157,6 +157,26 @@ def test_the_co_consultant_never_sees_a_version_made_by_a_change_about_a_hidden_
     assert granny.id in {r.person_id for r in queries.list_revisions(view(world, world.consultant_a))}
 
 
+def test_a_page_of_versions_with_the_newest_the_viewer_may_see(ctx, world):
+    family = world.family_a
+    for name in ("En", "To", "Tre", "Fire", "Fem"):
+        add(family, world.parent_a, name)
+    granny = person_named(family, "Bente")
+    services.update_person(family, granny, {"phone": "11111111"}, actor=world.parent_a, among=[])
+    db.session.commit()
+    everything = queries.list_revisions(view(world, world.parent_a))
+    first = queries.versions_page(view(world, world.parent_a), 1, 2)
+    assert first.listed == everything[:2] and first.newest == everything[0] and first.more
+    second = queries.versions_page(view(world, world.parent_a), 2, 2)
+    assert second.listed == everything[2:4] and second.newest == everything[0] and second.number == 2
+    past = queries.versions_page(view(world, world.parent_a), 999, 2)
+    assert past.listed == everything[-(len(everything) % 2 or 2) :] and not past.more
+    as_viewer(world.co_consultant_a)
+    theirs = queries.versions_page(view(world, world.co_consultant_a), 1, 100)
+    assert granny.id not in {r.person_id for r in theirs.listed} and theirs.newest.person_id != granny.id
+    assert theirs.listed == queries.list_revisions(view(world, world.co_consultant_a))
+
+
 def test_an_earlier_version_leaves_out_people_hidden_from_the_viewer_today(ctx, world):
     family = world.family_a
     db.session.commit()

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 
 from familyapp import db
 from familyapp.auth.models import User
@@ -15,10 +15,14 @@ from familyapp.consent import services as consent_services
 from familyapp.families.models import Person
 from familyapp.gate.models import ConsentRecord, ConsentRequest
 from familyapp.meetings import services as meeting_services
-from familyapp.meetings.models import MeetingMode, MeetingType
+from familyapp.meetings.models import Meeting, MeetingMode, MeetingParticipant, MeetingType
+from familyapp.network.models import NetworkRevision
+from familyapp.overview import sections
 from familyapp.plans import services as plan_services
+from familyapp.plans.models import PlanRevision
 from familyapp.scales import services as scale_services
-from tests import factories
+from familyapp.scales.models import ScaleResponse
+from tests import factories, history
 from tests.overview.helpers import download, meeting_words, on_map, template, url
 
 
@@ -203,7 +207,7 @@ class TestMyData:
         text = response.get_data(as_text=True)
         assert "Familien B" not in text and "Maria B" not in text and str(world.family_b.id) not in text
         assert "private_note" not in text
-        page = client.get(f"/families/{world.family_a.id}/my-data").get_data(as_text=True)
+        page = client.get(f"/families/{world.family_a.id}/my-data/plan").get_data(as_text=True)
         assert "All we hold about you" in page and "Op til tiden" in page and "Goals in the plan" in page
 
 
@@ -214,11 +218,12 @@ def test_the_number_of_queries_does_not_grow_with_the_meetings(app, client, worl
         meeting_words(world.family_a, world.parent_a, world.consultant_a, days=8)
         db.session.commit()
     for address in addresses:
-        client.get(address)
+        client.get(address).get_data()
     before = {}
     for address in addresses:
         with count_queries() as q:
-            assert client.get(address).status_code == 200
+            response = client.get(address)
+            assert response.status_code == 200 and response.get_data()  # the download is written as it is read
         before[address] = len(q)
     with app.test_request_context():
         for days in (9, 10, 11, 12):
@@ -226,5 +231,71 @@ def test_the_number_of_queries_does_not_grow_with_the_meetings(app, client, worl
         db.session.commit()
     for address in addresses:
         with count_queries() as q:
-            assert client.get(address).status_code == 200
+            response = client.get(address)
+            assert response.status_code == 200 and response.get_data()
         assert len(q) == before[address], address
+
+
+class TestStreamed:
+    """The download is written piece by piece while it is sent, its rows read in batches: it holds every item of
+    a long history, in the layout of a document written at once, for a fixed number of queries."""
+
+    def test_two_years_of_history_every_item_in_a_streamed_response(self, app, client, world, login):
+        with app.app_context():
+            history.grow(world, 24)
+        login(world.parent_a)
+        response = client.get(url(world.family_a, "/my-data.json"))
+        assert response.status_code == 200 and response.is_streamed
+        text = response.get_data(as_text=True)
+        data = json.loads(text)
+        assert text == json.dumps(data, ensure_ascii=False, indent=2)  # the layout of a whole document
+        family, parent = world.family_a, world.parent_a
+        expected = {
+            "meetings": count(Meeting, Meeting.family_id == family.id),
+            "plan_history": count(PlanRevision, PlanRevision.family_id == family.id),
+            "network_map_history": count(NetworkRevision, NetworkRevision.family_id == family.id),
+            "your_answers": count(
+                ScaleResponse, ScaleResponse.family_id == family.id, ScaleResponse.user_id == parent.id
+            ),
+            "consents": count(ConsentRecord, ConsentRecord.family_id == family.id, ConsentRecord.user_id == parent.id),
+        }
+        assert {key: len(data[key]) for key in expected} == expected
+        assert expected["meetings"] > 50 and expected["consents"] > 48
+        assert all({"Sara A", "Mette A"} <= set(m["participants"]) for m in data["meetings"])
+        assert [m["starts_at"] for m in data["meetings"]] == sorted(m["starts_at"] for m in data["meetings"])
+
+    def test_small_batches_give_the_same_file_in_the_same_queries(self, app, client, world, login, count_queries):
+        with app.app_context():
+            history.grow(world, 3)
+            meeting_words(world.family_a, world.parent_a, world.consultant_a, days=5)
+            alone = factories.make_meeting(world.family_a, world.parent_a, world.consultant_a, starts_at=db.utcnow())
+            db.session.execute(delete(MeetingParticipant).where(MeetingParticipant.meeting_id == alone.id))
+            db.session.commit()
+        login(world.parent_a)
+
+        def written() -> tuple[dict, int]:
+            with count_queries() as q:
+                text = client.get(url(world.family_a, "/my-data.json")).get_data(as_text=True)
+            data = json.loads(text)
+            data.pop("generated_at")
+            return data, len(q)
+
+        whole, queries = written()
+        sections.BATCH, batch = 2, sections.BATCH
+        try:
+            assert written() == (whole, queries)
+        finally:
+            sections.BATCH = batch
+        assert [] in [m["participants"] for m in whole["meetings"]]  # a meeting nobody is invited to yet
+
+    def test_a_download_never_read_holds_nothing_open(self, client, world, login):
+        login(world.parent_a)
+        response = client.get(url(world.family_a, "/my-data.json"))
+        assert response.status_code == 200  # and nothing read: the next request works as ever
+        assert client.get(url(world.family_a, "/my-data")).status_code == 200
+        del response
+        assert client.get(url(world.family_a, "/my-data.json")).get_data(as_text=True).startswith("{")
+
+
+def count(model, *where) -> int:
+    return db.session.scalar(select(func.count()).select_from(model).where(*where))

@@ -14,14 +14,20 @@ from sqlalchemy import func, or_, select
 
 from familyapp import db
 from familyapp.audit import AuditEvent
-from familyapp.overview import mydata_views
+from familyapp.meetings import services as meeting_services
+from familyapp.overview import mydata_views, sections
 from tests.overview.helpers import meeting_words, url, who_looked_rows
 
 
+def sections_of(client, family, *slugs) -> str:
+    """The pages of the given sections of Mine oplysninger, together."""
+    return "".join(client.get(url(family, f"/my-data/{slug}")).get_data(as_text=True) for slug in slugs)
+
+
 class TestPrintablePage:
-    def test_the_page_shows_the_content_in_readable_form(self, client, world, login):
+    def test_the_sections_show_the_content_in_readable_form(self, client, world, login):
         login(world.parent_a)
-        page = client.get(url(world.family_a, "/my-data")).get_data(as_text=True)
+        page = sections_of(client, world.family_a, "plan", "meetings", "consents", "cases", "family")
         assert "Op til tiden" in page and "Vækkeur" in page and "Ringe til skolen" in page
         assert "Rådhuset, lokale 2" in page and "Vi ser på planen" in page
         assert "Lise Lærer" in page and "Skolen vil gerne hjælpe" in page and "Jobcentret" in page
@@ -29,13 +35,74 @@ class TestPrintablePage:
         assert "1. March 2022" in page and "2022-03-01" not in page  # Alma's birth date, as a date
         assert '<th scope="col">' in page and '<th scope="row">' in page
 
-    def test_the_page_shows_replies_and_questions(self, app, client, world, login):
+    def test_the_sections_show_replies_and_questions(self, app, client, world, login):
         with app.test_request_context():
             meeting_words(world.family_a, world.parent_a, world.consultant_a, days=10)
             db.session.commit()
         login(world.parent_a)
-        page = html.unescape(client.get(url(world.family_a, "/my-data")).get_data(as_text=True))
+        page = html.unescape(sections_of(client, world.family_a, "your-meeting-answers", "your-meeting-questions"))
         assert "Kan vi tale om skolen?" in page and "cannot come" in page and "Follow-up meeting" in page
+
+    def test_the_index_names_each_kind_with_how_much_there_is(self, client, world, login):
+        login(world.parent_a)
+        page = html.unescape(client.get(url(world.family_a, "/my-data")).get_data(as_text=True))
+        assert "All we hold about you" in page and "Download it all as a file" in page
+        listed = dict(
+            re.findall(r'<li data-section="(\w+)"><a href="[^"]+">[^<]+</a>(?: <span class="meta">\((\d+)\))?', page)
+        )
+        assert list(listed) == [s.key for s in sections.SECTIONS]
+        assert listed["you"] == "" and listed["family"] == "3" and listed["network_map"] == "3"
+        assert listed["consents"] == "1" and listed["plan"] == "1"
+        for key in listed:  # every section opens
+            slug = key.replace("_", "-")
+            assert client.get(url(world.family_a, f"/my-data/{slug}")).status_code == 200, slug
+
+
+class TestPaging:
+    """A long history is shown a page at a time, newest first; odd addresses show a sensible page."""
+
+    @pytest.fixture()
+    def questions(self, app, world):
+        with app.test_request_context():
+            meeting = meeting_words(world.family_a, world.parent_a, world.consultant_a, days=10, text="Spørgsmål 0")
+            for i in range(1, sections.PER_PAGE + 5):
+                meeting_services.add_question(
+                    world.family_a, meeting, world.parent_a, f"Spørgsmål {i}", now=db.utcnow() + timedelta(minutes=i)
+                )
+            db.session.commit()
+        return sections.PER_PAGE + 5
+
+    def shown(self, client, world, query="") -> tuple[list[str], str]:
+        page = client.get(url(world.family_a, "/my-data/your-meeting-questions" + query))
+        assert page.status_code == 200
+        text = html.unescape(page.get_data(as_text=True))
+        return re.findall(r"Spørgsmål \d+", text), text
+
+    def test_newest_first_and_the_rest_on_the_next_page(self, client, world, login, questions):
+        login(world.parent_a)
+        first, text = self.shown(client, world)
+        assert len(first) == sections.PER_PAGE and first[0] == f"Spørgsmål {questions - 1}"
+        assert "Show older" in text and "Page 1 of 2" in text
+        older = html.unescape(re.search(r'href="([^"]+)" rel="next"', text).group(1))
+        second, text = self.shown(client, world, older[older.index("?") :])
+        assert second == [f"Spørgsmål {i}" for i in range(4, -1, -1)] and "Back to the newest" in text
+        assert set(first) | set(second) == {f"Spørgsmål {i}" for i in range(questions)}
+
+    @pytest.mark.parametrize("odd", ["?page=99", "?page=99999999999999999999999", "?page=2x", "?page=-1", "?page="])
+    def test_a_page_past_the_end_is_the_last_and_odd_input_the_first(self, client, world, login, questions, odd):
+        login(world.parent_a)
+        shown, _text = self.shown(client, world, odd)
+        if "99" in odd and "-" not in odd:
+            assert shown == [f"Spørgsmål {i}" for i in range(4, -1, -1)]
+        else:
+            assert len(shown) == sections.PER_PAGE and shown[0] == f"Spørgsmål {questions - 1}"
+
+    def test_an_empty_section_and_an_unknown_one(self, client, world, login):
+        login(world.parent_a)
+        page = client.get(url(world.family_a, "/my-data/partner-visits?page=3"))
+        assert page.status_code == 200 and "Nothing yet." in page.get_data(as_text=True)
+        assert client.get(url(world.family_a, "/my-data/secrets")).status_code == 404
+        assert client.get(url(world.family_a, "/my-data/plan_history")).status_code == 404  # dashes, as linked
 
 
 class TestWhoLooked:
@@ -106,7 +173,7 @@ class TestWhoLooked:
         assert "asked you for consent" in page and "Sara A" not in page.split('class="plain-list who-looked"')[1]
 
 
-@pytest.mark.parametrize("rest", ["/my-data", "/my-data.json", "/who-looked"])
+@pytest.mark.parametrize("rest", ["/my-data", "/my-data/meetings", "/my-data.json", "/who-looked"])
 def test_another_familys_data_is_a_404(client, world, login, rest):
     login(world.parent_b)
     assert client.get(url(world.family_a, rest)).status_code == 404
