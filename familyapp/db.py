@@ -11,7 +11,7 @@ from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from flask import Flask, has_request_context, request
-from sqlalchemy import DateTime, Enum, MetaData, String, TypeDecorator, Uuid, case, create_engine, event, func
+from sqlalchemy import DateTime, Enum, MetaData, String, TypeDecorator, Uuid, create_engine, event, func
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, mapped_column, scoped_session, sessionmaker
 
@@ -178,21 +178,6 @@ def init_app(app: Flask) -> None:
     @app.teardown_appcontext
     def _remove_session(_exc):
         session.remove()
-
-
-#: The highest page number a list is asked for (anything higher is the last page anyway; keeps OFFSET in range).
-MAX_PAGE = 1_000_000
-
-
-def page_offset(total, number: int, per_page: int):
-    """SQL for the OFFSET of page ``number`` (counted from 1) of a list of ``total`` rows, or of its last page when
-    the number is past the end: a page past the end shows the last page in the same single query.
-
-    :param total: SQL for how many rows the list has (a scalar subquery).
-    """
-    asked = (min(max(number, 1), MAX_PAGE) - 1) * per_page
-    last = case((total == 0, 0), else_=(total - 1) // per_page * per_page)
-    return case((total <= asked, last), else_=asked)
 
 
 __all__ = ["Base", "session", "utcnow", "uuidpk", "created_at", "str_100", "func"]

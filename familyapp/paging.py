@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, case, func, select
 
 from . import db
 
@@ -47,3 +47,14 @@ def _rows(stmt: Select, number: int, per_page: int) -> list:
     result = db.session.execute(stmt.limit(per_page + 1).offset((number - 1) * per_page))
     # One entity (a meeting) comes back as itself; several columns as rows.
     return list(result.scalars() if len(stmt.column_descriptions) == 1 else result)
+
+
+def page_offset(total, number: int, per_page: int):
+    """SQL for the OFFSET of page ``number`` (counted from 1) of a list of ``total`` rows, or of its last page when
+    the number is past the end: a page past the end shows the last page in the same single query.
+
+    :param total: SQL for how many rows the list has (a scalar subquery).
+    """
+    asked = (min(max(number, 1), MAX_PAGE) - 1) * per_page
+    last = case((total == 0, 0), else_=(total - 1) // per_page * per_page)
+    return case((total <= asked, last), else_=asked)

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
-from .. import db, viewer
+from .. import db, paging, viewer
 from ..families.models import Family
 from ..gate.models import ConsentRecord, ConsentRequest, ConsentTemplate, PartnerLink
 from ..meetings.models import Meeting, MeetingType
@@ -151,7 +151,7 @@ def history_page(family: Family, number: int, per_page: int) -> tuple[list[tuple
         .where(ConsentRecord.family_id == family.id)
         .order_by(ConsentRecord.at.desc(), ConsentRecord.seq.desc(), ConsentRecord.id.desc())
         .limit(per_page)
-        .offset(db.page_offset(total, number, per_page))
+        .offset(paging.page_offset(total, number, per_page))
     )
     rows = db.session.execute(stmt).all()
     pages = max(1, -(-rows[0][2] // per_page)) if rows else 1

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
-from .. import db, gate
+from .. import db, gate, paging
 from ..access import FamilyView, deny, family_screen_or_404, get_in_family_or_404, parse_id
 from ..auth.ceremony import fresh_confirmation
 from ..auth.models import Role
@@ -80,14 +80,6 @@ def _link_form(view: FamilyView, people=None, **kwargs) -> LinkForm:
     return form
 
 
-def _history_page() -> int:
-    """The page of the history asked for in the address; anything odd is the first."""
-    try:
-        return min(max(1, int(request.args.get("history", 1))), db.MAX_PAGE)
-    except (ValueError, OverflowError):
-        return 1
-
-
 def _centre(view: FamilyView, request_form=None, link_form=None, status: int = 200):
     """Each request with each parent's latest answer, the latest part of the history (older pages on request),
     and (for the consultant) the forms; a fixed number of queries, however long the history is."""
@@ -97,7 +89,9 @@ def _centre(view: FamilyView, request_form=None, link_form=None, status: int = 2
     asked = queries.requests_with_states(family)
     # What waits for this parent's answer comes first.
     asked.sort(key=lambda a: view.viewer.id in a.latest)
-    history, page, pages = queries.history_page(family, _history_page(), HISTORY_PER_PAGE)
+    history, page, pages = queries.history_page(
+        family, paging.page_number(request.args.get("history")), HISTORY_PER_PAGE
+    )
     household = family_queries.list_people(family)
     people, links, recipients = queries.people_and_links(family) if view.can_edit else ([], [], {})
     custody = {u.id: m.custody for _p, u, m in household if u is not None and m is not None}

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from .. import db
+from .. import db, paging
 from ..access import FamilyView, family_screen_or_404, get_in_family_or_404
 from ..auth.models import Role
 from ..families import queries as family_queries
@@ -231,21 +231,13 @@ def _chosen_revision(view: FamilyView, wanted: str | None):
     return queries.default_revision(view, db.utcnow() - compare.DEFAULT_AGE)
 
 
-def _versions_page() -> int:
-    """Which page of the versions to choose from the address asks for; anything odd is the first."""
-    try:
-        return min(max(1, int(request.args.get("versions", 1))), 10_000)
-    except (ValueError, OverflowError):
-        return 1
-
-
 @bp.get("/history")
 @login_required
 def history(family_id: str):
     """Today's map beside an earlier one: who is new, who came closer, who moved away, who is gone. The versions
     to choose from are listed a page at a time, newest first."""
     view = family_screen_or_404(family_id, "network_history")
-    versions = queries.versions_page(view, _versions_page(), VERSIONS_PER_PAGE)
+    versions = queries.versions_page(view, paging.page_number(request.args.get("versions")), VERSIONS_PER_PAGE)
     revisions, newest = versions.listed, versions.newest
     earlier = _chosen_revision(view, request.args.get("version"))
     if earlier is not None and all(r.id != earlier.id for r in revisions):

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
-from .. import db
+from .. import db, paging
 from ..access import family_screen_or_404
 from . import looked, sections
 from .views import bp
@@ -95,7 +95,7 @@ def my_data_section(family_id: str, section: str):
     if found is None:
         abort(404)
     shown = (
-        sections.page(view, found, sections.page_number(request.args.get("page")))
+        sections.page(view, found, paging.page_number(request.args.get("page")))
         if found.listed
         else found.whole(view, None)  # each section shown whole loads the names it needs
     )

@@ -13,7 +13,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
 
-from .. import db
+from .. import db, paging
 from ..access import FamilyView
 from ..families.models import Person
 from ..meetings.models import MeetingQuestion, MeetingReply, MeetingSuggestion
@@ -142,14 +142,6 @@ class Page:
     total: int
 
 
-def page_number(value: str | None) -> int:
-    """The page asked for in the address; anything odd is the first page."""
-    try:
-        return min(max(1, int(value or 1)), db.MAX_PAGE)
-    except (ValueError, OverflowError):
-        return 1
-
-
 def page(view, section: Section, number: int) -> Page:
     """A page of a listed section, newest first, counted in the same query (one query; two for meetings, with who
     comes); a page past the end is the last page."""
@@ -159,7 +151,7 @@ def page(view, section: Section, number: int) -> Page:
         section.named(base, newest=True)
         .add_columns(func.count().over())
         .limit(PER_PAGE)
-        .offset(db.page_offset(total, number, PER_PAGE))
+        .offset(paging.page_offset(total, number, PER_PAGE))
     )
     found = db.session.execute(stmt).all()
     count = found[0][-1] if found else 0

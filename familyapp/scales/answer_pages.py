@@ -11,14 +11,10 @@ from dataclasses import dataclass
 from sqlalchemy import Select, case, exists, func, or_, select
 from sqlalchemy.orm import defer
 
-from .. import db
+from .. import db, paging
 from ..auth.models import Role, User
 from ..families.models import Family
 from .models import ScaleResponse
-
-#: The furthest page anyone is sent to (a larger number in the address is taken as this, then as the last page).
-MAX_PAGE = 100_000
-
 
 #: Answers shown per scale and person on a page of the results history (the chart is drawn over them too).
 HISTORY_PAGE = 10
@@ -75,7 +71,7 @@ def history(family: Family, user: User | None, page: int, hide_alliance: bool = 
     :param page: 1 for the latest answers, 2 for the ones before them, and so on.
     :param hide_alliance: leave out the answers about the collaboration (the person has chosen not to see them).
     """
-    page = min(max(page, 1), MAX_PAGE)
+    page = min(max(page, 1), paging.MAX_PAGE)
     rows = _history_rows(family, user, hide_alliance, page)
     last_page = max([-(-many // HISTORY_PAGE) for _r, _n, _o, many in rows] or [1])
     if page > last_page:
@@ -138,7 +134,7 @@ def review_page(family_ids: list[uuid.UUID], page: int) -> tuple[list[ScaleRespo
     """
     if not family_ids:
         return [], 0, 1
-    page = min(max(page, 1), MAX_PAGE)
+    page = min(max(page, 1), paging.MAX_PAGE)
     rows = _review_rows(family_ids, page)
     if not rows and page > 1:
         waiting = db.session.scalar(query_to_review(family_ids, func.count()))
