@@ -150,8 +150,10 @@ def report_pages(figures: dict) -> None:
         counts = {r[0] for r in rows}
         verdict(f"{name} statements", len(counts) == 1 and max(counts) <= 10, "/".join(str(r[0]) for r in rows))
         verdict(f"{name} rows bounded", rows[1][1] == rows[2][1], f"{rows[1][1]} at 1 year, {rows[2][1]} at 2 years")
-        ratio = rows[2][2] / rows[0][2]
-        verdict(f"{name} time, 2 years vs fresh", ratio <= 1.5, f"{ratio:.2f}x")
+        ratio, grown = rows[2][2] / rows[0][2], rows[2][2] / rows[1][2]
+        # A fresh family's page shows less (one answer, no earlier meetings): 2 years against 1 year, when both
+        # fill the page, is shown beside the budget's figure.
+        verdict(f"{name} time, 2 years vs fresh", ratio <= 1.5, f"{ratio:.2f}x (2 years vs 1 year: {grown:.2f}x)")
 
 
 def measure_caseloads(app, world, sizes=(5, 500, 2000)) -> None:
