@@ -120,13 +120,15 @@ def answer_repeat(view, page: str, unread: tuple) -> None:
 
     Called for a GET of a family screen after the access check and after a professional's read is audited (a
     repeat read is still a read). Never answered 304 when a message waits to be shown (it goes with the page), nor
-    for ALWAYS_FRESH screens.
+    for ALWAYS_FRESH screens, nor for a professional.
 
     :param view: the FamilyView (its family's version, its viewer).
     :param page: the screen's name.
     :param unread: the viewer's unread security notices (how many, the newest's time), loaded with the family.
     """
-    if page in ALWAYS_FRESH or "_flashes" in session:
+    if page in ALWAYS_FRESH or "_flashes" in session or not view.is_family:
+        # A professional's screens are never stored by the browser (no-store, as every other page): Back on a
+        # shared or lost device would show them from the disk cache without asking the server.
         return
     viewer = view.viewer
     parts = (

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from flask import Flask, has_request_context, request
+from flask import Flask, g, has_app_context, has_request_context, request
 from sqlalchemy import DateTime, Enum, MetaData, String, TypeDecorator, Uuid, create_engine, event, func
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, mapped_column, scoped_session, sessionmaker
@@ -108,7 +108,11 @@ _WRITES = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE|SAVEPOINT|CREATE|DROP|AL
 
 
 def _in_read_request() -> bool:
-    return has_request_context() and request.method in READ_METHODS
+    """A GET (or HEAD) of a request, or work marked as reading only once its request is over (a download written
+    while it is sent): it begins without the write lock."""
+    if has_request_context():
+        return request.method in READ_METHODS
+    return has_app_context() and g.get("reading_only", False)
 
 
 def _writes(statement: str, context) -> bool:

@@ -86,6 +86,27 @@ def test_a_read_does_not_wait_for_a_write(file_db):
         writer.close()
 
 
+def test_a_download_being_sent_does_not_hold_the_write_lock(file_db):
+    """ "Mine oplysninger" is written while a slow phone reads it, after its request is over: it reads without the
+    write lock, so another worker's write goes on meanwhile."""
+    fid, _step, _meeting = file_db.family["a"]
+    client = file_db.client("parent_a")
+    assert client.get(f"/families/{fid}/").status_code == 200
+    response = client.get(f"/families/{fid}/my-data.json", buffered=False)
+    pieces = iter(response.response)
+    started = [next(pieces), next(pieces)]  # the first piece, then the first read of the database
+    writer = file_db.other_connection(timeout=0.5)
+    try:
+        writer.execute("BEGIN IMMEDIATE")  # "database is locked" after half a second if the download held it
+        writer.execute("INSERT INTO rate_limit_hits (key, window_start, count) VALUES ('meanwhile', 1, 1)")
+        writer.commit()
+    finally:
+        writer.close()
+    rest = b"".join(p if isinstance(p, bytes) else p.encode() for p in (*started, *pieces))
+    response.close()
+    assert rest.rstrip().endswith(b"}")
+
+
 def test_a_professional_s_read_waits_its_turn_for_its_audit_row(file_db):
     fid, _step, _meeting = file_db.family["a"]
     client = file_db.client("consultant_a")

@@ -9,7 +9,7 @@ import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from flask import current_app
+from flask import current_app, g
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
 
@@ -255,6 +255,8 @@ def download(view) -> Iterator[str]:
     def written() -> Iterator[str]:
         yield first
         with app.app_context():
+            # It only reads: on SQLite it must not hold the write lock for as long as a slow phone takes to read.
+            g.reading_only = True
             here = FamilyView(db.session.merge(family, load=False), db.session.merge(viewer, load=False))
             yield from _gathered(_pieces(here))
 

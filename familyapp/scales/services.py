@@ -299,12 +299,15 @@ def mark_discussed(family: Family, response: ScaleResponse, note: str, *, actor,
     record_event(actor, "scale.discussed", family=family, obj=response, data={"purpose": response.purpose})
 
 
-def set_show_alliance(user, show: bool) -> None:
-    """The person chooses whether to see their own answers about the collaboration."""
+def set_show_alliance(user, show: bool, family=None) -> None:
+    """The person chooses whether to see their own answers about the collaboration.
+
+    :param family: the family whose pages show it (its version goes up, so a page kept by a browser is made anew).
+    """
     setting = db.session.get(ScaleSetting, user.id)
     if setting is None:
         setting = ScaleSetting(user_id=user.id, show_alliance=show)
         db.session.add(setting)
     setting.show_alliance = show
     db.session.flush()
-    record_event(user, "scale.setting_changed", obj=user, data={"show_alliance": show})
+    record_event(user, "scale.setting_changed", family=family, obj=user, data={"show_alliance": show})

@@ -345,7 +345,7 @@ def settings(family_id: str):
     view = family_screen_or_404(family_id, family_only=True)
     form = forms.AllianceForm()
     if form.validate_on_submit():
-        services.set_show_alliance(current_user, bool(form.show.data))
+        services.set_show_alliance(current_user, bool(form.show.data), family=view.family)
         db.session.commit()
         flash(_("Saved."), "success")
     return redirect(url_for("scales.index", family_id=view.family.id, _anchor="alliance"))

@@ -246,7 +246,11 @@
     window.addEventListener("pageshow", function (event) {
       // A signed-in page back from the back-forward cache may be from before a sign-out on a shared phone: ask the
       // server (a 304 while it is still the same person's current page).
-      if (event.persisted && meta("csrf-token")) return location.reload();
+      // The same for one shown again from the disk cache by Back or Forward without asking (it may be from an
+      // ended session).
+      var nav = performance.getEntriesByType && performance.getEntriesByType("navigation")[0];
+      // (The reload is a navigation of its own type, so it never repeats itself.)
+      if ((event.persisted || (nav && nav.type === "back_forward")) && meta("csrf-token")) return location.reload();
       document.querySelectorAll("form button:disabled").forEach(function (b) {
         if (!html.classList.contains("is-offline")) b.disabled = false;
       });
