@@ -14,11 +14,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select
 
 from familyapp import db
 from familyapp.meetings import services as meeting_services
-from familyapp.meetings.models import MeetingMode, MeetingType
 from tests import factories
 
 #: Statements that run the transaction rather than read or write data (not counted).
@@ -28,26 +27,6 @@ MONTHS = (0, 12, 24)
 
 #: Days between the family's meetings in the history.
 EVERY = 14
-
-
-def _meeting(family, parent, consultant, starts_at):
-    """A follow-up meeting at ``starts_at``, planned two weeks before it."""
-    values = {
-        "type": MeetingType.FOLLOW_UP,
-        "starts_at": starts_at,
-        "ends_at": starts_at + timedelta(hours=1),
-        "mode": MeetingMode.IN_PERSON,
-        "place": "Rådhuset, lokale 2",
-        "purpose": "Vi ser på planen",
-        "preparation": "Hvad vil du gerne have ud af mødet?",
-    }
-    participants = [
-        {"kind": "member", "person_id": parent.person_id, "role": "mor"},
-        {"kind": "consultant", "user_id": consultant.id, "role": "familiekonsulent"},
-    ]
-    return meeting_services.create_meeting(
-        family, values, participants, actor=consultant, now=starts_at - timedelta(days=EVERY)
-    )
 
 
 def _monthly(world, month: int) -> None:
@@ -86,7 +65,7 @@ def grow(world, months: int, before: int = 0) -> None:
     family, parent, consultant = world.family_a, world.parent_a, world.consultant_a
     noon = db.utcnow().replace(hour=9, minute=0, second=0, microsecond=0)
     for days in range((before + months) * 30, before * 30 + EVERY - 1, -EVERY):
-        meeting = _meeting(family, parent, consultant, noon - timedelta(days=days))
+        meeting = factories.make_meeting(family, parent, consultant, starts_at=noon - timedelta(days=days))
         factories.make_answer(family, parent, meeting, (5, 6, 5, 6))
         factories.make_answer(family, parent, meeting, (9, 9, 8, 9), purpose="alliance")
         meeting_services.save_referat(
@@ -169,3 +148,12 @@ def costs_as_history_grows(app, client, world, user, url) -> list[Cost]:
         assert response.status_code == 200, address
         measured.append(seen)
     return measured
+
+
+def people_on_map(family) -> int:
+    """How many people are on the family's network map today (pages that list them grow with them, not with the
+    history)."""
+    from familyapp.network.models import NetworkPerson
+
+    stmt = select(func.count()).where(NetworkPerson.family_id == family.id, NetworkPerson.removed_at.is_(None))
+    return db.session.scalar(stmt)

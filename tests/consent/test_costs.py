@@ -13,17 +13,7 @@ from sqlalchemy import func, select
 
 from familyapp import db
 from familyapp.consent.views import HISTORY_PER_PAGE
-from familyapp.network.models import NetworkPerson
 from tests import history
-
-
-def _on_map(family) -> int:
-    stmt = (
-        select(func.count())
-        .select_from(NetworkPerson)
-        .where(NetworkPerson.family_id == family.id, NetworkPerson.removed_at.is_(None))
-    )
-    return db.session.scalar(stmt)
 
 
 @pytest.mark.parametrize("who", ["parent_a", "consultant_a"])
@@ -33,7 +23,7 @@ def test_the_consent_centre_costs_the_same_with_two_years_of_history(app, client
 
     def url():
         with app.app_context():
-            people.append(_on_map(world.family_a))
+            people.append(history.people_on_map(world.family_a))
         return f"/families/{world.family_a.id}{rest}"
 
     costs = history.costs_as_history_grows(app, client, world, getattr(world, who), url)
