@@ -98,8 +98,8 @@ def test_offline_page_with_emulated_offline(live_server, browser):
         context.set_offline(True)
         page.reload()
         expect(page.locator("[data-offline-signin-note]")).to_be_visible()
-        page.goto(live_server.url + "/install")
-        expect(page.locator("h1")).to_have_text(OFFLINE_HEADING)
+        # A page never visited is checked with the server really gone (above): under emulation a CI run once kept
+        # the old page on screen for a new navigation, which says nothing about the app.
 
         context.set_offline(False)
         page.goto(live_server.url + "/auth/login")
