@@ -2,7 +2,8 @@
 answers waiting for review and their alerts) worked out in SQL from the features' pieces, searched, filtered,
 ordered by what needs attention and cut to one page in the database, so a caseload of any size loads one page.
 
-Two statements: the counts (how many families match, how many need what) and the page's rows.
+One statement: the page's rows, each carrying the counts of the whole caseload (how many families match, how many
+need what).
 """
 
 from __future__ import annotations
@@ -93,36 +94,70 @@ class Page:
 
 
 def caseload_page(consultant: User, ask: Ask, now: datetime, today: date) -> Page:
-    """One page of the consultant's families as ``ask`` wants them (two statements)."""
+    """One page of the consultant's families as ``ask`` wants them: one statement, which also counts the whole
+    caseload; a second only when the page asked for is empty (nothing matches, or it is past the end: the last
+    page is shown)."""
     facts = _facts(consultant, ask.search, now)
     states = {name: _state(facts, name, today) for name in FILTERS}
     wanted = and_(facts.c.found, states[ask.show]) if ask.show else facts.c.found
+    counted = _counted(facts, states, wanted, ask.sort)
+    number = ask.page
+    found = _fetch(counted, number)
+    if not found and number > 1:
+        # Past the end: how many pages there are comes with the rows, so ask again for the last one.
+        first = _fetch(counted, 1)
+        number = max(math.ceil(first[0].matched / PAGE_SIZE), 1) if first else 1
+        found = first if number == 1 else _fetch(counted, number)
+    if not found:
+        return _empty_page(facts, states, wanted)
+    head = found[0]
+    counts = {name: getattr(head, name + "_count") for name in FILTERS}
+    pages = max(math.ceil(head.matched / PAGE_SIZE), 1)
+    rows = [_row(values) for values in found]
+    return Page(rows, head.matched, number, pages, head.total, counts, head.all_reviews)
+
+
+def _counted(facts, states: dict, wanted, sort: str):
+    """The caseload's facts, each row also carrying the counts of the whole caseload (window sums, computed over
+    every family before the search and the filter keep the wanted ones), the wanted flag and the order."""
+    columns = [facts.c[name] for name in Row.__dataclass_fields__ if name != "overdue"]
+    return select(
+        *columns,
+        states["overdue"].label("overdue"),
+        case((wanted, 1), else_=0).label("wanted"),
+        func.count().over().label("total"),
+        _how_many(wanted, window=True).label("matched"),
+        *(_how_many(state, window=True).label(name + "_count") for name, state in states.items()),
+        func.coalesce(func.sum(facts.c.reviews).over(), 0).cast(Integer).label("all_reviews"),
+        *(value.label(f"o{i}") for i, value in enumerate(_order(facts, states, sort))),
+    ).subquery("counted")
+
+
+def _fetch(counted, number: int) -> list:
+    """The wanted rows of page ``number``, in the order the consultant chose."""
+    order = [c for c in counted.c if c.name.startswith("o") and c.name[1:].isdigit()]
+    stmt = (
+        select(counted).where(counted.c.wanted == 1).order_by(*order).limit(PAGE_SIZE).offset((number - 1) * PAGE_SIZE)
+    )
+    return list(db.session.execute(stmt))
+
+
+def _empty_page(facts, states: dict, wanted) -> Page:
+    """Nothing matches the search or the filter: the caseload's own counts, for the filters and the headline."""
     summary = db.session.execute(
         select(
             func.count(),
-            _how_many(wanted),
             *(_how_many(state) for state in states.values()),
             func.coalesce(func.sum(facts.c.reviews), 0).cast(Integer),
         )
     ).one()
-    total, matched, counts, reviews = summary[0], summary[1], summary[2:5], summary[5]
-    pages = max(math.ceil(matched / PAGE_SIZE), 1)
-    number = min(ask.page, pages)
-    columns = [facts.c[name] for name in Row.__dataclass_fields__ if name != "overdue"]
-    stmt = (
-        select(*columns, states["overdue"])
-        .where(wanted)
-        .order_by(*_order(facts, states, ask.sort))
-        .limit(PAGE_SIZE)
-        .offset((number - 1) * PAGE_SIZE)
-    )
-    rows = [_row(values) for values in db.session.execute(stmt)] if matched else []
-    return Page(rows, matched, number, pages, total, dict(zip(FILTERS, counts, strict=True)), reviews)
+    counts = dict(zip(FILTERS, summary[1:4], strict=True))
+    return Page([], 0, 1, 1, summary[0], counts, summary[4])
 
 
 def _facts(consultant: User, search: str, now: datetime):
     """Every family of the consultant with the facts its state is made of, computed once per statement (a
-    materialised CTE: the due date reads the last meeting, and ordering and filters use it again)."""
+    materialised CTE: the due date reads the last meeting, and ordering, filters and counts use it again)."""
     reviews, alerts = scale_queries.review_counts(Family.id)
     stmt = (
         select(
@@ -170,9 +205,11 @@ def _state(facts, name: str, today: date):
     return facts.c.alerts > 0
 
 
-def _how_many(condition):
-    """How many rows meet a condition (a sum, so several counts fit in one statement)."""
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0).cast(Integer)
+def _how_many(condition, window: bool = False):
+    """How many rows meet a condition (a sum, so several counts fit in one statement); ``window``: over every row
+    of the caseload, beside each row."""
+    total = func.sum(case((condition, 1), else_=0))
+    return func.coalesce(total.over() if window else total, 0).cast(Integer)
 
 
 def _order(facts, states: dict, sort: str) -> list:
@@ -189,15 +226,12 @@ def _order(facts, states: dict, sort: str) -> list:
         ],
         "due": [flag(states["overdue"]), c.due],
         "next": [case((c.next_at.is_(None), 1), else_=0), c.next_at, c.due],
-        "waiting": [c.unread.desc()],
+        "waiting": [-c.unread],  # most first (a plain value, as the order is a column of the statement)
         "name": [],
     }
     return orders[sort] + by_name
 
 
 def _row(values) -> Row:
-    """A result row as a ``Row`` (the overdue flag comes last, from the statement's own condition)."""
-    *facts, overdue = values
-    fields = [name for name in Row.__dataclass_fields__ if name != "overdue"]
-    row = dict(zip(fields, facts, strict=True))
-    return Row(**row, overdue=bool(overdue))
+    """A result row as a ``Row``."""
+    return Row(**{name: getattr(values, name) for name in Row.__dataclass_fields__})

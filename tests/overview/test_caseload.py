@@ -168,6 +168,21 @@ class TestFilters:
             assert f"{label} ({count})" in page
         assert "2 answers to talk through" in page
 
+    @pytest.mark.parametrize("ask", [{"q": "nobody by this name"}, {"q": "Calm", "show": "alert"}])
+    def test_the_counts_stay_when_nothing_matches(self, client, big, states, ask):
+        """The counts are the whole caseload's, also when the search or the filter leaves no family to show."""
+        factories.sign_in(client, big)
+        page = client.get("/caseload", query_string=ask).get_data(as_text=True)
+        assert names(page) == [] and "No families match." in page and "0 families" in page
+        for label, count in (("All", 5), ("Follow-up overdue", 1), ("Not seen yet", 1), ("Answers with an alert", 1)):
+            assert f"{label} ({count})" in page
+        assert "2 answers to talk through" in page
+
+    def test_past_the_end_of_a_filter_is_its_last_page(self, client, big, states):
+        factories.sign_in(client, big)
+        page = client.get("/caseload", query_string={"show": "unread", "page": 7}).get_data(as_text=True)
+        assert names(page) == ["Unread"] and "1 family" in page and "Answers with an alert (1)" in page
+
     def test_by_default_what_needs_attention_comes_first(self, client, big, states):
         """Overdue, then an answer with an alert, then something not yet seen or reviewed, then by due date."""
         factories.sign_in(client, big)
