@@ -182,7 +182,11 @@ class Gunicorn:
 
     def start(self, probe: str) -> None:
         # Its own process group, so that stopping it takes its workers too and nothing else.
-        self.process = subprocess.Popen(self.cmd, env=self.env, cwd=self.cwd, start_new_session=True)
+        # Its log (a JSON line per request, as in production) goes to a file, not among the figures.
+        self.log = tempfile.TemporaryFile()
+        self.process = subprocess.Popen(
+            self.cmd, env=self.env, cwd=self.cwd, start_new_session=True, stdout=self.log, stderr=self.log
+        )
         deadline = time.time() + 30
         while time.time() < deadline:
             try:
@@ -192,6 +196,8 @@ class Gunicorn:
             except OSError:
                 time.sleep(0.2)
         self.stop()
+        self.log.seek(0)
+        sys.stderr.write(self.log.read()[-4000:].decode(errors="replace"))
         raise RuntimeError(f"gunicorn did not start: {' '.join(self.cmd)}")
 
     def stop(self) -> None:

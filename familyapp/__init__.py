@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import os
-import secrets
 
-from flask import Flask, g, redirect, render_template, request, url_for
+from flask import Flask, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, generate_csrf
 from werkzeug.exceptions import HTTPException
 
-from . import caching, db, forms, jsonlimit, proxies
+from . import caching, db, forms, jsonlimit, logs, proxies
 from .config import Defaults, from_environment
 from .extensions import babel, csrf, login_manager
 
@@ -39,6 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         # when the request really comes from one of our proxies: anyone can send those headers.
         trusted = proxies.parse_networks(app.config["TRUSTED_PROXIES"])
         app.wsgi_app = proxies.TrustedProxyFix(app.wsgi_app, trusted, app.config["PROXY_FIX_HOPS"])
+    logs.init_app(app)
     db.init_app(app)
     jsonlimit.init_app(app)
     caching.init_app(app)
@@ -144,11 +144,7 @@ CSP = (
 
 
 def register_security(app: Flask) -> None:
-    """Security headers on every response, and a request id for the logs."""
-
-    @app.before_request
-    def _request_id():
-        g.request_id = secrets.token_hex(8)
+    """Security headers on every response."""
 
     @app.after_request
     def _headers(response):

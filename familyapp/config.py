@@ -71,6 +71,9 @@ def from_environment(instance_path: str) -> dict:
         "REFERAT_DEADLINE_WORKING_DAYS": _whole_number("REFERAT_DEADLINE_WORKING_DAYS", 5),
         #: Pages kept on a phone for reading offline are neither shown nor kept after this many days (0: none).
         "OFFLINE_MAX_AGE_DAYS": _whole_number("OFFLINE_MAX_AGE_DAYS", 3),
+        #: The logs on stderr: "json" (one object per line, for a collector), "text" (for a person) or "off".
+        "LOG_FORMAT": os.environ.get("LOG_FORMAT", "text" if development else "json"),
+        "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
         #: The release's name (e.g. the deployed commit); a new one makes phones offer "Ny version – opdater".
         "RELEASE": os.environ.get("FAMILYAPP_RELEASE", ""),
         #: The browsers' push services a subscription may point to (the server posts there, so nowhere else).
