@@ -5,17 +5,28 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app familyapp
 PORT ?= 5000
 
-.PHONY: run test test-sqlite test-postgres install install-test browser translations bench lint clean
+.PHONY: run test test-sqlite test-postgres install install-test browser translations bench lint clean lock wheel
 
-$(VENV)/.installed: pyproject.toml
+# The libraries come pinned from the lock files (`make lock` makes them again from pyproject.toml).
+$(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e .
+	$(PY) -m pip install --quiet -c requirements.lock -e .
 	touch $@
 
-$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
-	$(PY) -m pip install --quiet -e '.[test]'
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml requirements-test.lock
+	$(PY) -m pip install --quiet -c requirements-test.lock -e '.[test]'
 	touch $@
+
+# Pin the newest releases pyproject.toml allows, for the app (requirements.lock) and for its tests.
+lock:
+	test -x /tmp/familyapp-uv/bin/uv || { python3 -m venv /tmp/familyapp-uv && /tmp/familyapp-uv/bin/pip install --quiet uv; }
+	/tmp/familyapp-uv/bin/uv pip compile pyproject.toml --python-version 3.11 --no-annotate --custom-compile-command "make lock" --quiet -o requirements.lock
+	/tmp/familyapp-uv/bin/uv pip compile pyproject.toml --extra test --python-version 3.11 --no-annotate --custom-compile-command "make lock" --quiet -o requirements-test.lock
+
+# The installable package (migrations, compiled translations, scale definitions, templates, static files inside).
+wheel: translations
+	rm -rf dist && $(PY) -m pip wheel --quiet --no-deps -w dist .
 
 install: $(VENV)/.installed
 
@@ -31,7 +42,7 @@ browser:
 	  else echo "Install Debian's chromium first: sudo apt-get install chromium chromium-driver" >&2; exit 1; fi; }
 
 translations: $(VENV)/.installed
-	$(PY) -m babel.messages.frontend compile -d translations --use-fuzzy >/dev/null 2>&1 || $(PY) -m babel.messages.frontend compile -d translations
+	$(PY) -m babel.messages.frontend compile -d familyapp/translations --use-fuzzy >/dev/null 2>&1 || $(PY) -m babel.messages.frontend compile -d familyapp/translations
 
 run: translations
 	FAMILYAPP_ENV=development $(FLASK) db-upgrade
@@ -49,7 +60,7 @@ test: install-test translations
 	else echo "(PostgreSQL run not started: set TEST_POSTGRES_URL, as .ci/run does)"; fi
 
 lint: install-test
-	$(VENV)/bin/ruff check familyapp tests migrations bench
+	$(VENV)/bin/ruff check familyapp tests bench
 
 bench: install-test translations
 	$(PY) bench/pages.py

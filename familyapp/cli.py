@@ -12,19 +12,20 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from . import db
-from .config import PROJECT_DIR
+from .config import MIGRATIONS, PROJECT_DIR, TRANSLATIONS
 
 BABEL_CFG = PROJECT_DIR / "babel.cfg"
-POT = PROJECT_DIR / "translations" / "messages.pot"
-TRANSLATIONS = PROJECT_DIR / "translations"
+POT = TRANSLATIONS / "messages.pot"
 
 
 def alembic_config(url: str):
-    """Alembic's configuration for the top-level migrations folder and the given database."""
+    """Alembic's configuration for the package's migrations and the given database. In a checkout, alembic.ini's
+    logging shows each step; an installed package (a wheel) has no alembic.ini and needs none."""
     from alembic.config import Config
 
-    cfg = Config(str(PROJECT_DIR / "alembic.ini"))
-    cfg.set_main_option("script_location", str(PROJECT_DIR / "migrations"))
+    ini = PROJECT_DIR / "alembic.ini"
+    cfg = Config(str(ini) if ini.is_file() else None)
+    cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return cfg
 
@@ -75,7 +76,9 @@ def _database(app: Flask) -> None:
     @app.cli.command("db-upgrade")
     def db_upgrade():
         """Create or migrate the database to the newest schema."""
-        upgrade_database(current_app.config["DATABASE_URL"])
+        stored = upgrade_database(current_app.config["DATABASE_URL"])
+        if stored:
+            click.echo("Stored with this release: " + ", ".join(stored))
         click.echo("Database is up to date.")
 
     @app.cli.command("db-check")
@@ -277,7 +280,7 @@ def _translate(app: Flask) -> None:
 
     @translate.command("extract")
     def extract():
-        """Collect every translatable string into translations/messages.pot."""
+        """Collect every translatable string into familyapp/translations/messages.pot."""
         pybabel(
             "extract",
             "-F",

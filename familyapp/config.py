@@ -7,7 +7,11 @@ from datetime import timedelta
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+#: The checkout (babel.cfg, alembic.ini); an installed package needs nothing outside its own folder.
 PROJECT_DIR = PACKAGE_DIR.parent
+#: Shipped inside the package (a wheel carries them): the Alembic migrations and the compiled translations.
+MIGRATIONS = PACKAGE_DIR / "migrations"
+TRANSLATIONS = PACKAGE_DIR / "translations"
 
 
 def _bool(name: str, default: bool) -> bool:
@@ -91,8 +95,7 @@ class Defaults:
     LANGUAGES = ["da", "en"]
     BABEL_DEFAULT_LOCALE = "da"
     BABEL_DEFAULT_TIMEZONE = "Europe/Copenhagen"
-    # Flask-Babel resolves relative paths against the package, so point at the top-level folder absolutely.
-    BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_DIR / "translations")
+    BABEL_TRANSLATION_DIRECTORIES = str(TRANSLATIONS)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     #: A signed-in session ends after this long without a request (ASVS 7.3.1) ...

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
-TRANSLATIONS = Path(__file__).resolve().parents[1] / "translations"
+TRANSLATIONS = Path(__file__).resolve().parents[1] / "familyapp" / "translations"
 
 
 def _catalog(lang):

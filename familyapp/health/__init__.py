@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
-from ..config import PROJECT_DIR
+from ..config import MIGRATIONS
 
 #: The command that brings the database to this release's schema (the Makefile's, familyapp/cli.py).
 UPGRADE_COMMAND = "flask db-upgrade"
@@ -61,7 +61,7 @@ def head_revisions() -> tuple[str, ...]:
     """The newest migration(s) shipped with this release (read once from the migrations folder)."""
     from alembic.script import ScriptDirectory
 
-    return tuple(sorted(ScriptDirectory(str(PROJECT_DIR / "migrations")).get_heads()))
+    return tuple(sorted(ScriptDirectory(str(MIGRATIONS)).get_heads()))
 
 
 def current_revisions(engine: Engine) -> tuple[str, ...]:

@@ -1,0 +1,105 @@
+"""The installable package (issue 14): the wheel, installed in a fresh virtual environment outside the checkout with
+the pinned libraries, migrates a database (with the shipped scale definitions and consent texts) and serves pages
+in Danish and English, with its static files, under gunicorn."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.dbutil import fresh_database_url
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(cmd: list, **kwargs) -> str:
+    """Run a command; its output is shown when it fails."""
+    done = subprocess.run([str(c) for c in cmd], capture_output=True, text=True, timeout=600, **kwargs)
+    assert done.returncode == 0, f"{cmd}\n{done.stdout}\n{done.stderr}"
+    return done.stdout
+
+
+def get(url: str, language: str = "da") -> tuple[int, str]:
+    request = urllib.request.Request(url, headers={"Accept-Language": language})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return response.status, response.read().decode()
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory) -> Path:
+    """A virtual environment outside the checkout with the wheel built from it and requirements.lock."""
+    where = tmp_path_factory.mktemp("package")
+    run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", where / "dist", ROOT], cwd=where)
+    (wheel,) = (where / "dist").glob("familyapp-*.whl")
+    run([sys.executable, "-m", "venv", where / "venv"], cwd=where)
+    pip = [where / "venv" / "bin" / "python", "-m", "pip", "install", "--quiet"]
+    run([*pip, "-c", ROOT / "requirements.lock", wheel], cwd=where)
+    return where
+
+
+def environment(where: Path, database_url: str) -> dict:
+    """Production settings, nothing pointing back into the checkout."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV", "FLASK"))}
+    venv = where / "venv" / "bin"
+    env.update(
+        PATH=f"{venv}:{env.get('PATH', '')}",
+        FAMILYAPP_ENV="production",
+        SECRET_KEY="package-test-" + "x" * 20,
+        DATABASE_URL=database_url,
+        LOG_FORMAT="json",
+    )
+    return env
+
+
+def test_the_wheel_outside_the_checkout_migrates_and_serves(installed, tmp_path):
+    env = environment(installed, fresh_database_url(tmp_path, "package"))
+    flask = [installed / "venv" / "bin" / "flask", "--app", "familyapp"]
+    where = run(
+        [installed / "venv" / "bin" / "python", "-c", "import familyapp; print(familyapp.__file__)"],
+        env=env,
+        cwd=tmp_path,
+    )
+    assert where.strip().startswith(str(installed / "venv")) and str(ROOT) not in where
+
+    upgraded = run([*flask, "db-upgrade"], env=env, cwd=tmp_path)
+    assert "wellbeing-adult" in upgraded  # the scale definitions came with the wheel
+    assert "Anna Admin" in run([*flask, "create-admin", "Anna Admin"], env=env, cwd=tmp_path)
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [installed / "venv" / "bin" / "gunicorn", "-w", "1", "-b", f"127.0.0.1:{port}", "familyapp:create_app()"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 30
+        while True:
+            try:
+                status, body = get(base + "/readyz")
+                break
+            except OSError:
+                assert time.time() < deadline, "gunicorn did not start"
+                time.sleep(0.3)
+        assert status == 200 and '"ready"' in body  # the database is at the wheel's migrations
+        status, danish = get(base + "/auth/login", "da")
+        assert status == 200 and "<h1>Log ind</h1>" in danish  # compiled translations came with the wheel
+        assert "<h1>Sign in</h1>" in get(base + "/auth/login", "en")[1]
+        stylesheet = re.search(r'href="(/static/css/app\.css\?v=[0-9a-f]+)"', danish).group(1)
+        status, css = get(base + stylesheet)
+        assert status == 200 and len(css) > 1000
+    finally:
+        server.terminate()
+        server.wait(10)
