@@ -21,7 +21,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     :param test_config: replaces the environment-based configuration (tests).
     :return: the Flask app.
     """
-    app = Flask(__name__, instance_relative_config=True)
+    # The folder for the default SQLite file and a made-up push key: instance/ in a checkout, <venv>/var/ for an
+    # installed package, or FAMILYAPP_INSTANCE (a container's volume: the app's own folder is read-only there).
+    app = Flask(__name__, instance_relative_config=True, instance_path=os.environ.get("FAMILYAPP_INSTANCE") or None)
     # Posted text gets one kind of line break where it enters the app (a phone sends \r\n).
     app.request_class = forms.FormRequest
     app.config.from_object(Defaults)

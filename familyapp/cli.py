@@ -66,12 +66,12 @@ def fill_source_language(po_path: Path) -> None:
 
 def register(app: Flask) -> None:
     """Attach every command to the app, one group at a time."""
-    for add in (_database, _accounts, _demo, _scales, _sessions, _reminders, _passkeys, _translate):
+    for add in (_database, _accounts, _demo, _scales, _sessions, _reminders, _worker, _passkeys, _translate):
         add(app)
 
 
 def _database(app: Flask) -> None:
-    """``db-upgrade`` and ``db-check``."""
+    """``db-upgrade``, ``db-check``, ``db-verify`` and ``db-backup``."""
 
     @app.cli.command("db-upgrade")
     def db_upgrade():
@@ -87,6 +87,71 @@ def _database(app: Flask) -> None:
         from alembic import command
 
         command.check(alembic_config(current_app.config["DATABASE_URL"]))
+
+    @app.cli.command("db-verify")
+    def db_verify():
+        """Check a database, e.g. one restored from a backup: it opens, it is at this release's migrations and
+        every table reads. Exit status 1, with what is wrong, otherwise."""
+        from .health import checker
+
+        url = current_app.config["DATABASE_URL"]
+        missing = _missing_sqlite_file(url)
+        if missing:
+            # SQLite would quietly make an empty file: a wrong path must not look like an empty database.
+            raise click.ClickException(f"There is no database file at {missing}.")
+        state = checker(current_app).state()
+        if not state.ready:
+            raise click.ClickException(state.describe())
+        counts = _table_counts()
+        click.echo(
+            f"The database opens, is at this release's migrations ({', '.join(state.head)}) and all {len(counts)} "
+            f"tables read: {counts['families']} families, {counts['users']} logins, "
+            f"{counts['audit_events']} audit events."
+        )
+
+    @app.cli.command("db-backup")
+    @click.argument("destination", type=click.Path(dir_okay=False, writable=True))
+    def db_backup(destination: str):
+        """Copy the SQLite database to DESTINATION while the app runs (SQLite's online backup, the same as the
+        sqlite3 shell's .backup). PostgreSQL is backed up with pg_dump (README, "Backup and restore")."""
+        import sqlite3
+
+        from sqlalchemy.engine import make_url
+
+        url = make_url(current_app.config["DATABASE_URL"])
+        if url.get_backend_name() != "sqlite" or _missing_sqlite_file(str(url)):
+            raise click.ClickException("db-backup copies a SQLite file; back PostgreSQL up with pg_dump (README).")
+        if Path(destination).exists():
+            raise click.ClickException(f"{destination} exists already; a backup never overwrites a file.")
+        with sqlite3.connect(url.database) as source, sqlite3.connect(destination) as target:
+            source.backup(target)
+        source.close()
+        target.close()
+        click.echo(
+            f"Copied the database to {destination}. Check it with: DATABASE_URL=sqlite:///{destination} "
+            "flask --app familyapp db-verify"
+        )
+
+
+def _missing_sqlite_file(url: str) -> str | None:
+    """The path of a SQLite database file that does not exist (None for PostgreSQL, or a file that is there)."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return None if Path(parsed.database).is_file() else parsed.database
+
+
+def _table_counts() -> dict[str, int]:
+    """Every table's row count (one statement per table): a restored database whose table cannot be read fails."""
+    from sqlalchemy import func
+
+    from .models import Base
+
+    return {
+        table.name: db.session.scalar(select(func.count()).select_from(table)) for table in Base.metadata.sorted_tables
+    }
 
 
 def _create_professional(role_name: str, name: str, label: str) -> None:
@@ -241,6 +306,47 @@ def _reminders(app: Flask) -> None:
         from .reminders.vapid import public_key
 
         click.echo(public_key())
+
+
+def _worker(app: Flask) -> None:
+    """``worker``: the jobs in one long-running process, for a container without cron."""
+
+    @app.cli.command("worker")
+    @click.option("--every", default=15, type=click.IntRange(1, 1440), help="Minutes between rounds.")
+    @click.option("--rounds", default=0, type=click.IntRange(0), help="Stop after this many rounds (0: never).")
+    def worker(every: int, rounds: int):
+        """Send the reminders that are due (each once) and delete expired sessions, every ``--every`` minutes. A
+        round that fails is logged and the next one runs; SIGTERM (``docker stop``) ends it between rounds."""
+        import signal
+        import threading
+
+        stop = threading.Event()
+        before = signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        try:
+            done = 0
+            while not stop.is_set():
+                click.echo(_jobs_round())
+                done += 1
+                if rounds and done >= rounds:
+                    break
+                stop.wait(every * 60)
+        finally:
+            signal.signal(signal.SIGTERM, before)
+
+
+def _jobs_round() -> str:
+    """One round of the jobs; what it did, or that it failed (the error is logged without its message)."""
+    from .auth.sessions import purge_expired
+    from .reminders import services
+
+    try:
+        counts = services.send_due(db.utcnow())
+        purged = purge_expired(current_app)
+    except Exception:
+        db.session.rollback()
+        current_app.logger.exception("a round of jobs failed")
+        return "A round of jobs failed; the next one runs as planned."
+    return f"Sent {counts['sent']} reminders ({counts['failed']} failed, tried again); deleted {purged} sessions."
 
 
 def _passkeys(app: Flask) -> None:

@@ -4,8 +4,10 @@ in Danish and English, with its static files, under gunicorn."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -55,6 +57,8 @@ def environment(where: Path, database_url: str) -> dict:
         SECRET_KEY="package-test-" + "x" * 20,
         DATABASE_URL=database_url,
         LOG_FORMAT="json",
+        # As in the container: the instance folder (the made-up push key) is a volume, not the package's folder.
+        FAMILYAPP_INSTANCE=str(where / "instance"),
     )
     return env
 
@@ -72,16 +76,20 @@ def test_the_wheel_outside_the_checkout_migrates_and_serves(installed, tmp_path)
     upgraded = run([*flask, "db-upgrade"], env=env, cwd=tmp_path)
     assert "wellbeing-adult" in upgraded  # the scale definitions came with the wheel
     assert "Anna Admin" in run([*flask, "create-admin", "Anna Admin"], env=env, cwd=tmp_path)
+    run([*flask, "reminders", "public-key"], env=env, cwd=tmp_path)  # makes the push key, in FAMILYAPP_INSTANCE
+    assert (installed / "instance" / "vapid_private.pem").is_file()
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
+    # With the container's settings (familyapp/gunicorn_conf.py), told where to listen by the environment.
     server = subprocess.Popen(
-        [installed / "venv" / "bin" / "gunicorn", "-w", "1", "-b", f"127.0.0.1:{port}", "familyapp:create_app()"],
-        env=env,
+        [installed / "venv" / "bin" / "gunicorn", "-c", "python:familyapp.gunicorn_conf", "familyapp:create_app()"],
+        env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "1"},
         cwd=tmp_path,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -103,3 +111,25 @@ def test_the_wheel_outside_the_checkout_migrates_and_serves(installed, tmp_path)
     finally:
         server.terminate()
         server.wait(10)
+    log = server.stderr.read()
+    server.stderr.close()
+    requests = [json.loads(line) for line in log.splitlines() if line.startswith("{")]
+    assert {"route": "/auth/login", "status": 200} in [{k: r.get(k) for k in ("route", "status")} for r in requests]
+    assert "GET /auth/login" not in log  # no access log of addresses (the app's JSON line has the route only)
+
+
+def test_the_worker_runs_rounds_until_it_is_stopped(installed, tmp_path):
+    """The container's job process: a round at once, then it waits; SIGTERM (docker stop) ends it cleanly."""
+    env = environment(installed, fresh_database_url(tmp_path, "worker"))
+    flask = [str(installed / "venv" / "bin" / "flask"), "--app", "familyapp"]
+    run([*flask, "db-upgrade"], env=env, cwd=tmp_path)
+    worker = subprocess.Popen(
+        [*flask, "worker", "--every", "1"], env=env, cwd=tmp_path, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert worker.stdout.readline().startswith("Sent 0 reminders")
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(10) == 0
+    finally:
+        worker.kill()
+        worker.stdout.close()

@@ -3,12 +3,13 @@ that checks the signature and decrypts the message."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from familyapp import db
+from familyapp import db, logs
 from familyapp.audit import AuditEvent
 from familyapp.auth.models import User
 from familyapp.meetings.models import Answer, MeetingReply
@@ -209,6 +210,32 @@ class TestSend:
         assert reminder_queries.with_reminders({world.parent_a.id, world.parent_a2.id}) == {world.parent_a.id}
         services.save_settings(world.parent_a, set())
         assert reminder_queries.with_reminders({world.parent_a.id}) == set()
+
+    def test_the_worker_sends_each_reminder_once_and_goes_on_after_a_failed_round(
+        self, app, runner, tomorrow, monkeypatch, caplog
+    ):
+        """``flask worker`` (the container's job process): a round sends what is due, the next round finds it
+        sent; a round that fails is logged without its message and the worker does not stop."""
+        world, _meeting, now = tomorrow
+        db.session.commit()
+        monkeypatch.setattr(db, "utcnow", lambda: now)
+        with PushReceiver() as receiver:
+            services.subscribe(world.parent_a, receiver.subscription(), now=now)
+            services.save_settings(world.parent_a, {"meeting"})
+            db.session.commit()
+            first = runner.invoke(args=["worker", "--rounds", "1"])
+            assert first.exit_code == 0 and "Sent 1 reminders" in first.output, first.output
+            again = runner.invoke(args=["worker", "--rounds", "1"])
+            assert "Sent 0 reminders" in again.output and len(receiver.deliveries) == 1
+
+        def broken(_now):
+            raise RuntimeError("Sara Nielsen 010203-1234")
+
+        monkeypatch.setattr(services, "send_due", broken)
+        failed = runner.invoke(args=["worker", "--rounds", "1"])
+        assert failed.exit_code == 0 and "A round of jobs failed" in failed.output
+        (record,) = [r for r in caplog.records if r.getMessage() == "a round of jobs failed"]
+        assert "Sara" not in json.dumps(json.loads(logs.JsonFormatter().format(record)))
 
     def test_nothing_at_night(self, tomorrow):
         world, _meeting, now = tomorrow
