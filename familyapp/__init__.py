@@ -11,7 +11,7 @@ from flask_wtf.csrf import CSRFError, generate_csrf
 from werkzeug.exceptions import HTTPException
 
 from . import caching, db, forms, jsonlimit, logs, proxies
-from .config import Defaults, from_environment
+from .config import Defaults, check_at_start, from_environment
 from .extensions import babel, csrf, login_manager
 
 
@@ -33,8 +33,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     else:
         app.config.from_mapping(from_environment(app.instance_path))
         app.config.update(test_config)
-    if not app.config.get("SECRET_KEY"):
-        raise RuntimeError("SECRET_KEY must be set (outside development and tests). See README.md.")
+    check_at_start(app.config)
     if app.config.get("PROXY_FIX_HOPS"):
         # Behind a reverse proxy the client address (rate limits, audit) and HTTPS come from its headers, but only
         # when the request really comes from one of our proxies: anyone can send those headers.

@@ -89,6 +89,41 @@ def from_environment(instance_path: str) -> dict:
     }
 
 
+def check_at_start(config: dict) -> None:
+    """Stop the start with a clear message when a setting the app cannot run with is missing or wrong, instead of
+    failing at the first request: the secret, the database's address and, in production, the push key.
+
+    :raises RuntimeError: naming the variable and what to do.
+    """
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    if not config.get("SECRET_KEY"):
+        raise RuntimeError("SECRET_KEY must be set (outside development and tests). See README.md.")
+    try:
+        backend = make_url(config["DATABASE_URL"]).get_backend_name()
+    except ArgumentError:
+        backend = None
+    if backend not in ("sqlite", "postgresql"):
+        raise RuntimeError(
+            "DATABASE_URL is not a database address the app knows: use sqlite:///path/to/file.sqlite3 or "
+            "postgresql+psycopg://user:password@host/database. See README.md."
+        )
+    pem = config.get("VAPID_PRIVATE_KEY", "")
+    if config.get("ENV_NAME") == "production" and not config.get("TESTING") and not pem:
+        raise RuntimeError(
+            "VAPID_PRIVATE_KEY must be set in production (the key that signs reminders; every server needs the "
+            "same one): make one with `openssl ecparam -name prime256v1 -genkey -noout`. See README.md."
+        )
+    if pem:
+        from py_vapid import Vapid02
+
+        try:
+            Vapid02.from_pem(pem.encode())
+        except Exception as exc:  # py_vapid raises several kinds for a key that is not one
+            raise RuntimeError("VAPID_PRIVATE_KEY is not a private key in PEM form. See README.md.") from exc
+
+
 class Defaults:
     """Values that rarely change per installation."""
 

@@ -51,7 +51,8 @@ def test_the_app_services_share_one_image_and_one_configuration(compose):
         r"postgresql\+psycopg://familyapp:\$\{POSTGRES_PASSWORD:\?[^}]+\}@db/familyapp", env["DATABASE_URL"]
     )
     # No default secret: compose refuses to start without one.
-    assert env["SECRET_KEY"].startswith("${SECRET_KEY:?")
+    for name in ("SECRET_KEY", "VAPID_PRIVATE_KEY"):
+        assert env[name].startswith(f"${{{name}:?")
 
 
 def test_every_setting_given_is_one_the_app_reads(compose):

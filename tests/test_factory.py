@@ -3,6 +3,13 @@
 import pytest
 
 from familyapp import create_app
+from tests.conftest import TEST_VAPID_KEY
+
+
+@pytest.fixture(autouse=True)
+def push_key(monkeypatch):
+    """Production needs a push key; the tests below that are about it take it away."""
+    monkeypatch.setenv("VAPID_PRIVATE_KEY", TEST_VAPID_KEY)
 
 
 def test_config_is_not_testing_without_test_config(monkeypatch, tmp_path):
@@ -89,3 +96,52 @@ def test_proxy_fix_only_when_configured(monkeypatch, tmp_path):
     assert not isinstance(create_app().wsgi_app, TrustedProxyFix)
     monkeypatch.setenv("PROXY_FIX_HOPS", "1")
     assert isinstance(create_app().wsgi_app, TrustedProxyFix)
+
+
+def _production(monkeypatch, tmp_path, **env):
+    monkeypatch.setenv("FAMILYAPP_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "x" * 32)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'a.db'}")
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+
+
+def test_production_without_a_push_key_stops_at_start_saying_how_to_make_one(monkeypatch, tmp_path):
+    _production(monkeypatch, tmp_path, VAPID_PRIVATE_KEY="")
+    with pytest.raises(RuntimeError, match=r"VAPID_PRIVATE_KEY must be set in production.*openssl ecparam"):
+        create_app()
+
+
+def test_a_key_made_by_openssl_is_taken(monkeypatch, tmp_path):
+    """`openssl ecparam -name prime256v1 -genkey -noout` writes an "EC PRIVATE KEY" (SEC1), made the same here."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    pem = (
+        ec.generate_private_key(ec.SECP256R1())
+        .private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL, serialization.NoEncryption()
+        )
+        .decode()
+    )
+    assert pem.startswith("-----BEGIN EC PRIVATE KEY-----")
+    _production(monkeypatch, tmp_path, VAPID_PRIVATE_KEY=pem)
+    assert create_app().config["VAPID_PRIVATE_KEY"] == pem
+
+
+@pytest.mark.parametrize("env_name", ["production", "development"])
+def test_a_push_key_that_is_no_key_stops_at_start(monkeypatch, tmp_path, env_name):
+    _production(
+        monkeypatch, tmp_path, VAPID_PRIVATE_KEY="-----BEGIN PRIVATE KEY-----\nbm9wZQ==\n", FAMILYAPP_ENV=env_name
+    )
+    with pytest.raises(RuntimeError, match="VAPID_PRIVATE_KEY is not a private key"):
+        create_app()
+
+
+@pytest.mark.parametrize(
+    "url", ["postgres://u:p@db/familyapp", "mysql://u@db/x", "familyapp.sqlite3", "", "http://db/familyapp"]
+)
+def test_a_database_address_the_app_does_not_know_stops_at_start(monkeypatch, tmp_path, url):
+    _production(monkeypatch, tmp_path, DATABASE_URL=url)
+    with pytest.raises(RuntimeError, match="DATABASE_URL is not a database address the app knows"):
+        create_app()

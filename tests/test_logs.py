@@ -10,6 +10,7 @@ import pytest
 
 from familyapp import create_app, db, logs
 from tests import factories
+from tests.conftest import TEST_VAPID_KEY
 
 NAME = "Birgitte Kragh-Østergaard"
 CPR = "010203-1234"
@@ -89,6 +90,7 @@ def test_an_error_is_logged_by_its_type_and_place_never_its_message(app, client,
 @pytest.mark.parametrize(("kind", "formatter"), [("json", logs.JsonFormatter), ("text", logs.TextFormatter)])
 def test_outside_tests_one_handler_writes_the_chosen_format(monkeypatch, tmp_path, kind, formatter):
     monkeypatch.setenv("LOG_FORMAT", kind)
+    monkeypatch.setenv("VAPID_PRIVATE_KEY", TEST_VAPID_KEY)
     monkeypatch.setenv("LOG_LEVEL", "warning")
     logger = logging.getLogger("familyapp")
     before, level = list(logger.handlers), logger.level

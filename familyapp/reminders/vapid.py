@@ -1,5 +1,5 @@
-"""The server's VAPID key, which signs every push message. From VAPID_PRIVATE_KEY (PEM text) in production; on one
-machine it is made once and kept under instance/ (several servers must share one key: set the variable)."""
+"""The server's VAPID key, which signs every push message. From VAPID_PRIVATE_KEY (PEM text), required in production; in
+development and tests it is made once and kept under the instance folder (several servers must share one key)."""
 
 from __future__ import annotations
 
