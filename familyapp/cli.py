@@ -11,7 +11,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from . import db
+from . import db, jobs
 from .config import MIGRATIONS, PROJECT_DIR, TRANSLATIONS
 
 BABEL_CFG = PROJECT_DIR / "babel.cfg"
@@ -32,7 +32,7 @@ def alembic_config(url: str):
 
 def upgrade_database(url: str) -> list[str]:
     """Bring a database to the newest schema, and store the scale definitions and consent texts that come with
-    this release.
+    this release; on PostgreSQL, also the job queue's tables when there are none.
 
     :return: the versions stored ("key vN").
     """
@@ -46,9 +46,12 @@ def upgrade_database(url: str) -> list[str]:
     engine = db.make_engine(url)
     try:
         with Session(engine) as session, session.begin():
-            return scale_services.sync_shipped(session) + consent_services.sync_shipped(session)
+            stored = scale_services.sync_shipped(session) + consent_services.sync_shipped(session)
     finally:
         engine.dispose()
+    if jobs.install_schema(url):
+        stored.append("the job queue")
+    return stored
 
 
 def fill_source_language(po_path: Path) -> None:
@@ -312,17 +315,24 @@ def _worker(app: Flask) -> None:
     """``worker``: the jobs in one long-running process, for a container without cron."""
 
     @app.cli.command("worker")
-    @click.option("--every", default=15, type=click.IntRange(1, 1440), help="Minutes between rounds.")
-    @click.option("--rounds", default=0, type=click.IntRange(0), help="Stop after this many rounds (0: never).")
-    def worker(every: int, rounds: int):
-        """Send the reminders that are due (each once) and delete expired sessions, every ``--every`` minutes. A
-        round that fails is logged and the next one runs; SIGTERM (``docker stop``) ends it between rounds."""
+    @click.option("--every", default=15, type=click.IntRange(1, 1440), help="Minutes between rounds (SQLite).")
+    @click.option("--rounds", default=0, type=click.IntRange(0), help="Run this many rounds, without the queue.")
+    @click.option("--until-idle", is_flag=True, help="Stop when no job waits (PostgreSQL; for checks).")
+    def worker(every: int, rounds: int, until_idle: bool):
+        """Send the reminders that are due (each once) and delete expired sessions. On PostgreSQL from the job
+        queue (jobs.py: periodic, locked, retried); on SQLite, or with ``--rounds``, in rounds every ``--every``
+        minutes, a round that fails logged and the next one run. SIGTERM (``docker stop``) ends it cleanly."""
         import signal
         import threading
 
+        if jobs.uses_queue(current_app.config["DATABASE_URL"]) and not rounds:
+            started = "Worker started: the job queue in PostgreSQL (reminders every 15 minutes, sessions hourly)."
+            jobs.run_worker(current_app._get_current_object(), until_idle, lambda: click.echo(started))
+            return
         stop = threading.Event()
         before = signal.signal(signal.SIGTERM, lambda *_: stop.set())
         try:
+            click.echo(f"Worker started: a round every {every} minutes.")
             done = 0
             while not stop.is_set():
                 click.echo(_jobs_round())

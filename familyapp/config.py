@@ -150,6 +150,9 @@ class Defaults:
     #: A family page kept by the browser is reused (304) for at most this long while its family stands still:
     #: pages show what is now (the next meeting until it starts), which moves with the clock, not with a change.
     PAGE_FRESH_MINUTES = 5
+    #: A job that fails (the database or a push service away) is tried again this long after, this often in all.
+    JOB_RETRY_SECONDS = 60
+    JOB_ATTEMPTS = 5
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session (or the anonymous cookie)
     MAX_CONTENT_LENGTH = 256 * 1024
     #: JSON nested deeper than this is refused with a 400 (Python's parser would otherwise recurse until it fails).

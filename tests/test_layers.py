@@ -40,8 +40,8 @@ FEATURES = {
 #: Screens that combine features: they may import any feature; nothing imports them.
 SCREENS = {"overview"}
 #: The app factory, the commands, the demo (a package), the models' roll call for Alembic, the migrations (shipped
-#: in the package; their env.py reads the models) and gunicorn's settings: above everything.
-APP = {"", "cli", "demo", "models", "migrations", "gunicorn_conf"}
+#: in the package; their env.py reads the models), the job queue and gunicorn's settings: above everything.
+APP = {"", "cli", "demo", "models", "migrations", "gunicorn_conf", "jobs"}
 
 
 def _name(path: Path) -> str:

@@ -17,6 +17,11 @@ if config.config_file_name is not None and config.attributes.get("configure_logg
 target_metadata = Base.metadata
 
 
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    """Leave the job queue's tables (Procrastinate's own schema, made by db-upgrade on PostgreSQL) to it."""
+    return not (type_ == "table" and name.startswith("procrastinate_"))
+
+
 def database_url() -> str:
     """The URL set by the caller (flask db-upgrade, tests), else the environment's, else instance/ SQLite."""
     return config.get_main_option("sqlalchemy.url") or from_environment(str(PROJECT_DIR / "instance"))["DATABASE_URL"]
@@ -24,7 +29,11 @@ def database_url() -> str:
 
 def run_migrations_offline() -> None:
     context.configure(
-        url=database_url(), target_metadata=target_metadata, literal_binds=True, compare_server_default=True
+        url=database_url(),
+        target_metadata=target_metadata,
+        literal_binds=True,
+        compare_server_default=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -37,6 +46,7 @@ def run_migrations_online() -> None:
             connection=connection,
             target_metadata=target_metadata,
             compare_server_default=True,
+            include_object=include_object,
             render_as_batch=connection.dialect.name == "sqlite",
         )
         with context.begin_transaction():
