@@ -18,6 +18,7 @@ RUN python -m pip install --no-cache-dir --no-index --find-links /wheels familya
  && rm -rf /wheels
 ENV FAMILYAPP_ENV=production \
     FAMILYAPP_INSTANCE=/var/lib/familyapp \
+    GUNICORN_BIND=0.0.0.0:8000 \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1
 USER familyapp

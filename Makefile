@@ -26,7 +26,7 @@ lock:
 
 # The installable package (migrations, compiled translations, scale definitions, templates, static files inside).
 wheel: translations
-	rm -rf dist && $(PY) -m pip wheel --quiet --no-deps -w dist .
+	rm -rf dist build && $(PY) -m pip wheel --quiet --no-deps -w dist .
 
 install: $(VENV)/.installed
 

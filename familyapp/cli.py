@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -124,8 +125,11 @@ def _database(app: Flask) -> None:
         url = make_url(current_app.config["DATABASE_URL"])
         if url.get_backend_name() != "sqlite" or _missing_sqlite_file(str(url)):
             raise click.ClickException("db-backup copies a SQLite file; back PostgreSQL up with pg_dump (README).")
-        if Path(destination).exists():
-            raise click.ClickException(f"{destination} exists already; a backup never overwrites a file.")
+        try:
+            # Made here, readable by its owner only: it holds the same personal data as the database.
+            os.close(os.open(destination, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        except FileExistsError:
+            raise click.ClickException(f"{destination} exists already; a backup never overwrites a file.") from None
         with sqlite3.connect(url.database) as source, sqlite3.connect(destination) as target:
             source.backup(target)
         source.close()

@@ -101,10 +101,15 @@ def check_at_start(config: dict) -> None:
     if not config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY must be set (outside development and tests). See README.md.")
     try:
-        backend = make_url(config["DATABASE_URL"]).get_backend_name()
+        parsed = make_url(config["DATABASE_URL"])
+        # Only the drivers the app installs (SQLAlchemy 2.1 takes psycopg 3 for a plain postgresql://).
+        known = (parsed.get_backend_name(), parsed.get_driver_name()) in (
+            ("sqlite", "pysqlite"),
+            ("postgresql", "psycopg"),
+        )
     except ArgumentError:
-        backend = None
-    if backend not in ("sqlite", "postgresql"):
+        known = False
+    if not known:
         raise RuntimeError(
             "DATABASE_URL is not a database address the app knows: use sqlite:///path/to/file.sqlite3 or "
             "postgresql+psycopg://user:password@host/database. See README.md."

@@ -25,13 +25,16 @@ HEADER = "X-Request-ID"
 _SAFE_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 #: The per-request line's logger (a collector can keep it apart from the app's own messages).
 REQUESTS = "familyapp.request"
+#: The health probes' endpoints (logged at DEBUG).
+PROBES = frozenset({"health.healthz", "health.readyz"})
 #: What a line may carry besides its message (given with ``extra=``).
 FIELDS = ("method", "route", "status", "duration_ms")
 
 
 def request_id() -> str:
-    """The current request's id: the one the proxy sent when it is a plain token, else a new one."""
-    given = request.headers.get(HEADER, "")
+    """The current request's id: the one our reverse proxy sent when it is a plain token, else a new one. Taken
+    only from a trusted proxy (TrustedProxyFix marks its requests): anyone else could write into the logs."""
+    given = request.headers.get(HEADER, "") if "werkzeug.proxy_fix.orig" in request.environ else ""
     return given if _SAFE_ID.fullmatch(given) else secrets.token_hex(8)
 
 
@@ -70,6 +73,23 @@ def _error(exc_info) -> dict:
     return {"error": f"{kind.__module__}.{kind.__qualname__}", "where": frames[-8:]}
 
 
+class ServerFormatter(JsonFormatter):
+    """gunicorn's own log lines (familyapp/gunicorn_conf.py) as JSON: an error that escaped the app (a download
+    that failed while it streamed) without gunicorn's message, which names the address with its query; any other
+    line with queries cut off."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        if record.exc_info and record.exc_info[0] is not None:
+            record.msg, record.args = "a request failed in the server", None
+        else:
+            record.msg, record.args = _QUERY.sub("?…", record.getMessage()), None
+        return super().format(record)
+
+
+#: A query in a line of text (``/caseload?q=Jensen``).
+_QUERY = re.compile(r"\?\S*")
+
+
 class TextFormatter(JsonFormatter):
     """The same line for a person at a terminal (development): time, level, request id, message and fields."""
 
@@ -88,7 +108,7 @@ def init_app(app: Flask) -> None:
         logger = logging.getLogger(name)
         if not any(isinstance(f, _WithRequestId) for f in logger.filters):
             logger.addFilter(_WithRequestId())
-    if not app.testing and app.config.get("LOG_FORMAT") != "off":
+    if not app.testing:
         _install(app.config.get("LOG_FORMAT", "json"), app.config.get("LOG_LEVEL", "INFO"))
 
     @app.before_request
@@ -98,7 +118,9 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _answered(response):
-        response.headers[HEADER] = g.get("request_id") or request_id()
+        if "request_id" not in g:  # answered before _begin ran (the database behind its migrations)
+            g.request_id = request_id()
+        response.headers[HEADER] = g.request_id
         _log_request(response.status_code)
         return response
 
@@ -108,19 +130,26 @@ def _log_request(status: int) -> None:
     started = g.get("request_started")
     duration = round((time.perf_counter() - started) * 1000, 1) if started else None
     rule = request.url_rule.rule if request.url_rule is not None else "-"
-    logging.getLogger(REQUESTS).info(
-        "request", extra={"method": request.method, "route": rule, "status": status, "duration_ms": duration}
+    # The load balancer's probes every few seconds would drown the rest: they are DEBUG.
+    level = logging.DEBUG if request.endpoint in PROBES and status < 500 else logging.INFO
+    logging.getLogger(REQUESTS).log(
+        level, "request", extra={"method": request.method, "route": rule, "status": status, "duration_ms": duration}
     )
 
 
 def _install(kind: str, level: str) -> None:
-    """One handler on the ``familyapp`` logger (not the root: libraries keep their own), replaced on a second app
-    in the same process."""
+    """One handler on the ``familyapp`` logger, replaced on a second app in the same process. The records stop
+    there (no propagation): a handler someone puts on the root logger (gunicorn's, alembic.ini's) would write an
+    error's message. ``off`` writes nothing (a handler that drops all, so that Flask adds none of its own)."""
     logger = logging.getLogger("familyapp")
     for old in [h for h in logger.handlers if getattr(h, "familyapp", False)]:
         logger.removeHandler(old)
-    handler = logging.StreamHandler(sys.stderr)
+    if kind == "off":
+        handler: logging.Handler = logging.NullHandler()
+    else:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(TextFormatter() if kind == "text" else JsonFormatter())
     handler.familyapp = True
-    handler.setFormatter(TextFormatter() if kind == "text" else JsonFormatter())
     logger.addHandler(handler)
+    logger.propagate = False
     logger.setLevel(getattr(logging, str(level).upper(), logging.INFO))

@@ -16,6 +16,18 @@ from familyapp.cli import upgrade_database
 from tests import factories
 
 
+@pytest.fixture(autouse=True)
+def _app_logger_as_it_was():
+    """An app made outside tests (its own logging: a handler, a level, no propagation) leaves the ``familyapp``
+    logger as it found it, so that later tests still see its records."""
+    import logging
+
+    logger = logging.getLogger("familyapp")
+    kept = (list(logger.handlers), logger.level, logger.propagate)
+    yield
+    logger.handlers[:], logger.level, logger.propagate = kept[0], kept[1], kept[2]
+
+
 def _database_url(tmp_path_factory) -> str:
     url = os.environ.get("TEST_DATABASE_URL")
     if url:

@@ -52,6 +52,7 @@ def back_up_and_restore(original: str, tmp_path) -> str:
             result = runner.invoke(args=["db-backup", str(copy)])
         engine.dispose()
         assert result.exit_code == 0, result.output
+        assert copy.stat().st_mode & 0o777 == 0o600  # the same personal data: its owner's alone
         again = runner.invoke(args=["db-backup", str(copy)])
         assert again.exit_code != 0 and "never overwrites" in again.output
         return f"sqlite:///{copy}"

@@ -38,6 +38,16 @@ def test_the_services_start_in_order(compose):
         assert services[name]["depends_on"] == {"migrate": {"condition": "service_completed_successfully"}}
     assert services["db"]["healthcheck"]["test"][:2] == ["CMD", "pg_isready"]
     assert services["migrate"]["restart"] == "no"
+    # The image's health check asks the web server: the one-off migration and the worker run none.
+    assert services["migrate"]["healthcheck"] == services["worker"]["healthcheck"] == {"disable": True}
+    assert "healthcheck" not in services["app"]
+
+
+def test_the_reverse_proxy_on_the_host_is_seen_from_one_fixed_address(compose):
+    (pool,) = compose["networks"]["default"]["ipam"]["config"]
+    assert pool == {"subnet": "172.30.0.0/24", "gateway": "172.30.0.1"}
+    readme = (ROOT / "README.md").read_text()
+    assert "TRUSTED_PROXIES=172.30.0.1" in readme  # what the README tells the IT department to trust
 
 
 def test_the_app_services_share_one_image_and_one_configuration(compose):

@@ -83,9 +83,10 @@ def test_one_blueprint_per_package_named_after_it(app):
 def test_default_database_is_sqlite_under_instance(monkeypatch, tmp_path):
     monkeypatch.setenv("SECRET_KEY", "x" * 32)
     monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("FAMILYAPP_INSTANCE", str(tmp_path / "instance"))
     app = create_app()
     assert app.config["DATABASE_URL"].startswith("sqlite:///")
-    assert app.config["DATABASE_URL"].endswith("instance/familyapp.sqlite3")
+    assert app.config["DATABASE_URL"] == f"sqlite:///{tmp_path / 'instance' / 'familyapp.sqlite3'}"
 
 
 def test_proxy_fix_only_when_configured(monkeypatch, tmp_path):
@@ -139,7 +140,15 @@ def test_a_push_key_that_is_no_key_stops_at_start(monkeypatch, tmp_path, env_nam
 
 
 @pytest.mark.parametrize(
-    "url", ["postgres://u:p@db/familyapp", "mysql://u@db/x", "familyapp.sqlite3", "", "http://db/familyapp"]
+    "url",
+    [
+        "postgres://u:p@db/familyapp",
+        "postgresql+asyncpg://u:p@db/familyapp",  # a driver the app does not install
+        "mysql://u@db/x",
+        "familyapp.sqlite3",
+        "",
+        "http://db/familyapp",
+    ],
 )
 def test_a_database_address_the_app_does_not_know_stops_at_start(monkeypatch, tmp_path, url):
     _production(monkeypatch, tmp_path, DATABASE_URL=url)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -40,7 +41,15 @@ def get(url: str, language: str = "da") -> tuple[int, str]:
 def installed(tmp_path_factory) -> Path:
     """A virtual environment outside the checkout with the wheel built from it and requirements.lock."""
     where = tmp_path_factory.mktemp("package")
-    run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", where / "dist", ROOT], cwd=where)
+    # Built from a copy of the sources (no build/ left from an earlier build, no compiled catalogue left from
+    # `make translations`: the copy compiles its own, as `make wheel` and the Dockerfile do).
+    source = where / "source"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
+    shutil.copytree(ROOT / "familyapp", source / "familyapp", ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
+    run([sys.executable, "-m", "babel.messages.frontend", "compile", "-d", source / "familyapp" / "translations"])
+    run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", where / "dist", source], cwd=where)
     (wheel,) = (where / "dist").glob("familyapp-*.whl")
     run([sys.executable, "-m", "venv", where / "venv"], cwd=where)
     pip = [where / "venv" / "bin" / "python", "-m", "pip", "install", "--quiet"]
@@ -76,7 +85,8 @@ def test_the_wheel_outside_the_checkout_migrates_and_serves(installed, tmp_path)
     assert where.strip().startswith(str(installed / "venv")) and str(ROOT) not in where
 
     upgraded = run([*flask, "db-upgrade"], env=env, cwd=tmp_path)
-    assert "wellbeing-adult" in upgraded  # the scale definitions came with the wheel
+    # The scale definitions and the consent texts came with the wheel.
+    assert "wellbeing-adult" in upgraded and "share-plan" in upgraded
     assert "Anna Admin" in run([*flask, "create-admin", "Anna Admin"], env=env, cwd=tmp_path)
     assert (installed / "instance").is_dir()  # made where FAMILYAPP_INSTANCE says, not in the package's folder
 
@@ -114,7 +124,8 @@ def test_the_wheel_outside_the_checkout_migrates_and_serves(installed, tmp_path)
         server.wait(10)
     log = server.stderr.read()
     server.stderr.close()
-    requests = [json.loads(line) for line in log.splitlines() if line.startswith("{")]
+    # gunicorn's own lines too (familyapp.logs.ServerFormatter): every line is JSON.
+    requests = [json.loads(line) for line in log.splitlines() if line.strip()]
     assert {"route": "/auth/login", "status": 200} in [{k: r.get(k) for k in ("route", "status")} for r in requests]
     assert "GET /auth/login" not in log  # no access log of addresses (the app's JSON line has the route only)
 

@@ -56,5 +56,9 @@ def _text(value) -> bool:
 
 
 def shipped() -> list[dict]:
-    """The consent texts that come with the app."""
-    return [tomllib.loads(path.read_text("utf-8")) for path in sorted(SHIPPED.glob("*.toml"))]
+    """The consent texts that come with the app; none found is a broken installation, said at once (an empty list
+    would let db-upgrade store nothing without a word)."""
+    texts = [tomllib.loads(path.read_text("utf-8")) for path in sorted(SHIPPED.glob("*.toml"))]
+    if not texts:
+        raise RuntimeError(f"No consent texts in {SHIPPED}: the installation is incomplete.")
+    return texts

@@ -340,5 +340,9 @@ def read_file(path: Path) -> dict:
 
 
 def shipped() -> list[dict]:
-    """The definitions that come with the app, parsed (validated when loaded)."""
-    return [read_file(path) for path in sorted(SHIPPED.glob("*.toml"))]
+    """The definitions that come with the app, parsed (validated when loaded); none found is a broken installation,
+    said at once."""
+    found = [read_file(path) for path in sorted(SHIPPED.glob("*.toml"))]
+    if not found:
+        raise RuntimeError(f"No scale definitions in {SHIPPED}: the installation is incomplete.")
+    return found
