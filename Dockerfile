@@ -14,7 +14,7 @@ FROM python:3.11-slim
 RUN useradd --system --uid 10001 --home-dir /var/lib/familyapp --shell /usr/sbin/nologin familyapp \
  && install -d -o familyapp -g familyapp -m 0700 /var/lib/familyapp
 COPY --from=build /wheels /wheels
-RUN python -m pip install --no-cache-dir --no-index --find-links /wheels familyapp \
+RUN python -m pip install --no-cache-dir --no-index --find-links /wheels "familyapp[tracing]" \
  && rm -rf /wheels
 ENV FAMILYAPP_ENV=production \
     FAMILYAPP_INSTANCE=/var/lib/familyapp \

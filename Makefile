@@ -18,10 +18,11 @@ $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml requirements-test.loc
 	$(PY) -m pip install --quiet -c requirements-test.lock -e '.[test]'
 	touch $@
 
-# Pin the newest releases pyproject.toml allows, for the app (requirements.lock) and for its tests.
+# Pin the newest releases pyproject.toml allows, for the app with its optional tracing (requirements.lock) and for
+# its tests.
 lock:
 	test -x /tmp/familyapp-uv/bin/uv || { python3 -m venv /tmp/familyapp-uv && /tmp/familyapp-uv/bin/pip install --quiet uv; }
-	/tmp/familyapp-uv/bin/uv pip compile pyproject.toml --python-version 3.11 --no-annotate --custom-compile-command "make lock" --quiet -o requirements.lock
+	/tmp/familyapp-uv/bin/uv pip compile pyproject.toml --extra tracing --python-version 3.11 --no-annotate --custom-compile-command "make lock" --quiet -o requirements.lock
 	/tmp/familyapp-uv/bin/uv pip compile pyproject.toml --extra test --python-version 3.11 --no-annotate --custom-compile-command "make lock" --quiet -o requirements-test.lock
 
 # The installable package (migrations, compiled translations, scale definitions, templates, static files inside).

@@ -10,7 +10,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError, generate_csrf
 from werkzeug.exceptions import HTTPException
 
-from . import caching, db, forms, jsonlimit, logs, proxies
+from . import caching, db, forms, jsonlimit, logs, proxies, tracing
 from .config import Defaults, check_at_start, from_environment
 from .extensions import babel, csrf, login_manager
 
@@ -41,6 +41,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.wsgi_app = proxies.TrustedProxyFix(app.wsgi_app, trusted, app.config["PROXY_FIX_HOPS"])
     logs.init_app(app)
     db.init_app(app)
+    tracing.init_app(app)
     jsonlimit.init_app(app)
     caching.init_app(app)
     register_extensions(app)

@@ -78,6 +78,9 @@ def from_environment(instance_path: str) -> dict:
         #: The logs on stderr: "json" (one object per line, for a collector), "text" (for a person) or "off".
         "LOG_FORMAT": os.environ.get("LOG_FORMAT", "text" if development else "json"),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
+        #: Tracing (OpenTelemetry, the `tracing` extra): the collector's OTLP/HTTP address; empty: no tracing.
+        "OTEL_EXPORTER_OTLP_ENDPOINT": os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT", ""),
+        "OTEL_SERVICE_NAME": os.environ.get("OTEL_SERVICE_NAME", "familieoverblik"),
         #: The release's name (e.g. the deployed commit); a new one makes phones offer "Ny version – opdater".
         "RELEASE": os.environ.get("FAMILYAPP_RELEASE", ""),
         #: The browsers' push services a subscription may point to (the server posts there, so nowhere else).

@@ -88,7 +88,7 @@ def test_the_image_runs_as_a_user_from_the_wheels_only(last_stage):
     assert last_stage.startswith("\nFROM python:3.11-slim\n")
     users = re.findall(r"^USER (\S+)", last_stage, re.M)
     assert users == ["familyapp"]
-    assert "--no-index --find-links /wheels familyapp" in last_stage  # nothing fetched, nothing compiled
+    assert '--no-index --find-links /wheels "familyapp[tracing]"' in last_stage  # nothing fetched, nothing compiled
     assert not re.search(r"apt-get|gcc|build-essential|COPY familyapp|COPY \. ", last_stage)
     assert "FAMILYAPP_INSTANCE=/var/lib/familyapp" in last_stage
     assert '"/healthz"' in last_stage or "/healthz'" in last_stage

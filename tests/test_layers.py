@@ -16,10 +16,10 @@ PACKAGE = Path(familyapp.__file__).resolve().parent
 #: The core: the database, the audit, languages, forms and their optimistic locking, access and the viewer's rules,
 #: dates, logins and their notices, the family and its people, the consent gate with the records it judges by
 #: (the consent feature alone writes them), paging through a family's history, repeat visits answered 304, and the
-#: logs.
+#: logs and the optional tracing.
 CORE = {
     "db", "audit", "i18n", "config", "extensions", "forms", "locking", "access", "viewer", "dates", "textdata",
-    "gate", "jsonlimit", "proxies", "auth", "families", "language", "paging", "caching", "logs",
+    "gate", "jsonlimit", "proxies", "auth", "families", "language", "paging", "caching", "logs", "tracing",
 }  # fmt: skip
 #: Each feature and the features below it that it may import, with the reason.
 FEATURES = {
