@@ -67,8 +67,11 @@ def run_worker(flask_app: Flask, until_idle: bool, started) -> None:
     process instead of ending it cleanly)."""
     import asyncio
     import signal
+    import threading
 
     jobs = queue(flask_app)
+    # Signals reach the main thread only (a check may run the worker in a thread of its own).
+    stops = (signal.SIGTERM, signal.SIGINT) if threading.current_thread() is threading.main_thread() else ()
 
     async def work() -> None:
         async with jobs.open_async():
@@ -76,7 +79,7 @@ def run_worker(flask_app: Flask, until_idle: bool, started) -> None:
                 jobs.run_worker_async(wait=not until_idle, install_signal_handlers=False, delete_jobs="successful")
             )
             loop = asyncio.get_running_loop()
-            for stop in (signal.SIGTERM, signal.SIGINT):
+            for stop in stops:
                 loop.add_signal_handler(stop, running.cancel)
             started()
             try:
@@ -84,7 +87,7 @@ def run_worker(flask_app: Flask, until_idle: bool, started) -> None:
             except asyncio.CancelledError:
                 pass  # stopped by a signal: Procrastinate finished the job it was running
             finally:
-                for stop in (signal.SIGTERM, signal.SIGINT):
+                for stop in stops:
                     loop.remove_signal_handler(stop)
 
     asyncio.run(work())

@@ -8,6 +8,7 @@ PostgreSQL run, TEST_POSTGRES_URL on the SQLite run, as `make test` in CI sets b
 from __future__ import annotations
 
 import os
+import threading
 from datetime import UTC, datetime, timedelta
 
 import psycopg
@@ -52,6 +53,26 @@ def app(queue_url):
     made = create_app({**TEST_CONFIG, "DATABASE_URL": queue_url, "JOB_RETRY_SECONDS": 0})
     yield made
     made.extensions["db_engine"].dispose()
+
+
+def in_a_thread(run):
+    """Run in a thread of its own, as the worker's event loop cannot start in a thread where one already runs (the
+    browser tests' driver keeps one in the main thread for the rest of the run); its result, or its exception."""
+    done: dict = {}
+
+    def target():
+        try:
+            done["result"] = run()
+        except BaseException as exc:  # noqa: BLE001  (handed to the test as it is)
+            done["error"] = exc
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join(120)
+    assert not thread.is_alive(), "the worker did not stop"
+    if "error" in done:
+        raise done["error"]
+    return done.get("result")
 
 
 def job_rows(url: str) -> list[tuple]:
@@ -103,7 +124,7 @@ def test_a_job_that_crashes_after_sending_is_retried_and_sends_once(app, queue_u
         queue = jobs.queue(app, periodic=False)  # only this job: none deferred by the clock meanwhile
         with queue.open():
             queue.tasks[jobs.REMINDERS].defer(timestamp=int(now.timestamp()))
-        queue.run_worker(wait=False, install_signal_handlers=False, listen_notify=False)
+        in_a_thread(lambda: queue.run_worker(wait=False, install_signal_handlers=False, listen_notify=False))
         assert len(receiver.deliveries) == 1
     assert [c["sent"] for c in calls] == [1, 0]
     assert job_rows(queue_url) == [(jobs.REMINDERS, "succeeded", 2)]
@@ -113,6 +134,6 @@ def test_flask_worker_runs_the_queue_until_idle(app, queue_url):
     queue = jobs.queue(app)
     with queue.open():
         queue.tasks[jobs.SESSIONS].defer(timestamp=0)
-    result = app.test_cli_runner().invoke(args=["worker", "--until-idle"])
+    result = in_a_thread(lambda: app.test_cli_runner().invoke(args=["worker", "--until-idle"]))
     assert result.exit_code == 0, result.output
     assert job_rows(queue_url) == []  # done, and a successful job is not kept
