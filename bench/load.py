@@ -99,7 +99,7 @@ def seed(env: dict, families: int) -> list[dict]:
     from familyapp.plans.models import GoalStep
     from tests import factories
 
-    config = {"SECRET_KEY": env["SECRET_KEY"], "DATABASE_URL": env["DATABASE_URL"]}
+    config = {"SECRET_KEY": env["SECRET_KEY"], "DATABASE_URL": env["DATABASE_URL"], "LOG_FORMAT": "off"}
     app = create_app({**config, "VAPID_PRIVATE_KEY": env["VAPID_PRIVATE_KEY"]})
     clients = []
     with app.app_context():

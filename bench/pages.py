@@ -310,7 +310,9 @@ def main() -> int:
     }
     try:
         upgrade_database(url)
-        config = {"SECRET_KEY": env["SECRET_KEY"], "DATABASE_URL": url, "WTF_CSRF_ENABLED": False}
+        # The in-process app writes no log (its lines would bury the figures); gunicorn's app below logs as in
+        # production, to a file.
+        config = {"SECRET_KEY": env["SECRET_KEY"], "DATABASE_URL": url, "WTF_CSRF_ENABLED": False, "LOG_FORMAT": "off"}
         app = create_app({**config, "VAPID_PRIVATE_KEY": env["VAPID_PRIVATE_KEY"]})
         with app.app_context():
             world = factories.make_world()
