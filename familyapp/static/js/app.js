@@ -92,13 +92,32 @@
   // The sign-in page as the service worker keeps it (nobody's), opened without a connection (a sign-out offline):
   // it says so, and becomes the live page as soon as the connection is back.
   function offlineSignIn() {
-    if (!html.hasAttribute("data-offline-signin")) return;
+    var retries = "familyapp-signin-retries";
+    if (!html.hasAttribute("data-offline-signin")) return store(retries, null);
     var note = document.querySelector("[data-offline-signin-note]");
     if (note) note.hidden = false;
     var signedOut = document.querySelector("[data-signed-out]");
     if (signedOut) signedOut.hidden = !/[?&]signed_out=/.test(window.location.search);
     document.querySelectorAll("[data-passkey-login]").forEach(function (b) { b.disabled = true; });
     window.addEventListener("online", function () { window.location.reload(); });
+    // "online" can come before the connection really carries: shown from the copy while the phone says it is
+    // online, the page tries again after 2, 4, 8 ... seconds (at most a minute apart) until the live page comes.
+    if (navigator.onLine) {
+      var tries = Number(store(retries)) || 0;
+      store(retries, String(tries + 1));
+      setTimeout(function () { window.location.reload(); }, Math.min(2000 * Math.pow(2, tries), 60000));
+    }
+  }
+
+  /** Read (one argument), set or (null) remove a value kept for this tab; private modes may refuse. */
+  function store(key, value) {
+    try {
+      if (arguments.length === 1) return window.sessionStorage.getItem(key);
+      if (value === null) window.sessionStorage.removeItem(key);
+      else window.sessionStorage.setItem(key, value);
+    } catch (e) {
+      return null;
+    }
   }
 
   // Answers waiting on this phone: how many, sent when the connection is back (and when the app is opened).
