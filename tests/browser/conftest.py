@@ -160,8 +160,24 @@ def live_server(tmp_path_factory):
     server.stop()
 
 
+def go_offline(context, server: LiveServer) -> None:
+    """The phone has no connection: the browser says so (Playwright's emulation, which pages and the service worker
+    see) and the server really cannot be reached, so that what the service worker gets never depends on the
+    emulation reaching it in time (now and then, in CI, a request went through)."""
+    server.stop()
+    context.set_offline(True)
+
+
+def back_online(context, server: LiveServer) -> None:
+    """The connection is back: the server answers first, then the browser says it is online."""
+    server.start()
+    context.set_offline(False)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits(live_server):
+    if live_server.process is None:  # a test that failed while offline left it stopped
+        live_server.start()
     live_server.reset_rate_limits()
 
 

@@ -1,7 +1,8 @@
 """A bad connection in real Chromium: the service worker keeps a parent's own pages for reading offline (and only
 theirs), an answer filled offline waits on the phone and arrives exactly once, reminders arrive through a push
 service of our own, and a new release asks before it takes over. Offline is Playwright's ``set_offline``, which
-reaches the service worker (TECH-NOTES 1.6)."""
+reaches the service worker (TECH-NOTES 1.6), with the live server stopped meanwhile (conftest.go_offline): the
+emulation did not always reach the service worker in time."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from playwright.sync_api import expect
 from sqlalchemy import text
 
 from familyapp.db import LOCAL_ZONE, make_engine
-from tests.browser.conftest import PHONE, LiveServer, add_authenticator, run_axe
+from tests.browser.conftest import PHONE, LiveServer, add_authenticator, back_online, go_offline, run_axe
 from tests.browser.test_passkeys import register_via_link, sign_in, without_autofill
 from tests.browser.test_pwa import cached_urls, wait_for_service_worker
 from tests.push_receiver import PushReceiver
@@ -82,7 +83,7 @@ def test_the_home_screen_plan_and_meetings_can_be_read_offline_marked_and_only_b
         assert len(caches) == 1 and family not in next(iter(caches))  # an opaque name, no ids
         meeting_title = page.locator(".next-meeting .lead").inner_text()
 
-        context.set_offline(True)
+        go_offline(context, live_server)
         page.goto(base + "/")
         expect(page.locator("[data-offline-banner]")).to_have_text(OFFLINE_MARK)
         expect(page.locator(".next-meeting .lead")).to_have_text(meeting_title)
@@ -110,7 +111,7 @@ def test_the_home_screen_plan_and_meetings_can_be_read_offline_marked_and_only_b
         expect(page.locator("h1")).to_have_text("Ingen forbindelse")
 
         # Back online: the sign-out reaches the server at the first contact; nothing kept comes back.
-        context.set_offline(False)
+        back_online(context, live_server)
         page.goto(base + "/")
         expect(page).to_have_url(re.compile(r"/auth/login"))
         expect(page.locator("[data-offline-banner]")).to_have_count(0)
@@ -131,7 +132,7 @@ def test_another_person_on_the_same_phone_never_sees_the_first_ones_pages(live_s
         expect(page).to_have_url(re.compile(r"/caseload$"))
         page.goto(f"{live_server.url}/families/{family}/plan")
         assert page_caches(page) == {}
-        context.set_offline(True)
+        go_offline(context, live_server)
         page.goto(f"{live_server.url}/families/{family}/plan")
         expect(page.locator("h1")).to_have_text("Ingen forbindelse")
     finally:
@@ -154,7 +155,7 @@ def test_an_answer_filled_offline_arrives_once_after_a_new_sign_in(live_server, 
         shown = query(live_server, "SELECT count(*) FROM scale_responses WHERE window_key = :k", k=key)[0][0]
         assert shown == 0  # kept for offline, not shown yet
 
-        context.set_offline(True)
+        go_offline(context, live_server)
         page.goto(f"{base}/scales/fill/{key}")
         expect(page.locator("[data-offline-banner]")).to_be_visible()
         fill_typed(page, {"me": "6", "close": "7,5", "everyday": "5", "overall": "8"})
@@ -174,7 +175,7 @@ def test_an_answer_filled_offline_arrives_once_after_a_new_sign_in(live_server, 
 
         # The connection comes back, but the sign-in has ended meanwhile: sign in, then it is sent, once.
         query(live_server, "DELETE FROM user_sessions")
-        context.set_offline(False)
+        back_online(context, live_server)
         page.goto(base + "/")
         expect(page).to_have_url(re.compile(r"/auth/login"))
         sign_in(page)
@@ -230,14 +231,14 @@ def test_a_phone_whose_session_was_ended_elsewhere_drops_its_copies_but_keeps_it
     context, page = parent_phone(browser, live_server, world)
     try:
         wait_until_kept(page, f"/families/{family}/plan", f"/families/{family}/scales/fill/{key}")
-        context.set_offline(True)
+        go_offline(context, live_server)
         page.goto(f"{base}/scales/fill/{key}")
         fill_typed(page, {"me": "6", "close": "7", "everyday": "5", "overall": "8"})
         page.click("[data-scale-form] button.button-primary")
         expect(page.locator("[data-queued]")).to_be_visible()
 
         query(live_server, "DELETE FROM user_sessions")  # what a recovery activation elsewhere does
-        context.set_offline(False)
+        back_online(context, live_server)
         cdp, registration = service_worker_registration(context, page, live_server)
         cdp.send(
             "ServiceWorker.dispatchSyncEvent",
@@ -249,10 +250,10 @@ def test_a_phone_whose_session_was_ended_elsewhere_drops_its_copies_but_keeps_it
         assert page.evaluate("familyOutbox.all().then((all) => all.length)") == 1  # the answer waits for sign-in
         sent = query(live_server, "SELECT count(*) FROM scale_responses WHERE submitted_at IS NOT NULL")[0][0]
 
-        context.set_offline(True)
+        go_offline(context, live_server)
         page.goto(base + "/plan")
         expect(page.locator("h1")).to_have_text("Ingen forbindelse")
-        context.set_offline(False)
+        back_online(context, live_server)
         page.goto(base + "/")
         expect(page).to_have_url(re.compile(r"/auth/login"))
         sign_in(page)

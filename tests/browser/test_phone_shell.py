@@ -12,7 +12,7 @@ import uuid
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import add_authenticator
+from tests.browser.conftest import add_authenticator, back_online, go_offline
 from tests.browser.test_offline import (
     STUB_PUSH,
     fill_typed,
@@ -209,7 +209,7 @@ def test_log_ud_without_a_connection_signs_out_on_the_phone_at_once_and_the_answ
         assert query(live_server, sessions, f=family_id, n=parent)[0][0] == 1
 
         # On the bus without a connection: an answer goes to the outbox, then "Log ud" (the phone is handed on).
-        context.set_offline(True)
+        go_offline(context, live_server)
         page.goto(f"{base}/scales/fill/{key}")
         fill_typed(page, {"me": "6", "close": "7", "everyday": "5", "overall": "8"})
         page.click("[data-scale-form] button.button-primary")
@@ -232,7 +232,7 @@ def test_log_ud_without_a_connection_signs_out_on_the_phone_at_once_and_the_answ
 
         # The connection is back: the phone's next contact ends the session on the server too.
         page.goto(live_server.url + "/auth/login?signed_out=1")
-        context.set_offline(False)
+        back_online(context, live_server)
         page.reload()
         expect(page.locator("[data-offline-signin-note]")).to_be_hidden()
         assert query(live_server, sessions, f=family_id, n=parent)[0][0] == 0
