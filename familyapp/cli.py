@@ -349,13 +349,10 @@ def _worker(app: Flask) -> None:
 
 
 def _jobs_round() -> str:
-    """One round of the jobs; what it did, or that it failed (the error is logged without its message)."""
-    from .auth.sessions import purge_expired
-    from .reminders import services
-
+    """One round of the jobs (jobs.py's); what it did, or that it failed (the error is logged without its message)."""
     try:
-        counts = services.send_due(db.utcnow())
-        purged = purge_expired(current_app)
+        counts = jobs.send_reminders()
+        purged = jobs.purge_sessions()
     except Exception:
         db.session.rollback()
         current_app.logger.exception("a round of jobs failed")

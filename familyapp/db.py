@@ -121,6 +121,13 @@ def _writes(statement: str, context) -> bool:
     return bool(_WRITES.match(statement))
 
 
+def libpq_address(url: str) -> str:
+    """The libpq address of a SQLAlchemy PostgreSQL URL (for psycopg itself, pg_dump and the job queue)."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
 def make_engine(url: str) -> Engine:
     """Create an engine; for SQLite, enable foreign keys, WAL, and transactions that begin explicitly.
 

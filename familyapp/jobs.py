@@ -8,7 +8,7 @@ On SQLite there is no queue: ``flask worker`` runs the same rounds in a loop (cl
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, current_app
 from procrastinate import App, PsycopgConnector, RetryStrategy
 from sqlalchemy import inspect
 from sqlalchemy.engine import make_url
@@ -25,9 +25,18 @@ def uses_queue(url: str) -> bool:
     return make_url(url).get_backend_name() == "postgresql"
 
 
-def _conninfo(url: str) -> str:
-    """The libpq address of the app's SQLAlchemy URL."""
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+def send_reminders() -> dict:
+    """The reminders that are due, each once (also in a retry of a job that crashed); in the app's context."""
+    from .reminders.services import send_due
+
+    return send_due(db.utcnow())
+
+
+def purge_sessions() -> int:
+    """Delete the sessions past their idle or absolute timeout; in the app's context."""
+    from .auth.sessions import purge_expired
+
+    return purge_expired(current_app)
 
 
 def queue(flask_app: Flask, periodic: bool = True) -> App:
@@ -36,26 +45,21 @@ def queue(flask_app: Flask, periodic: bool = True) -> App:
     A failed job is tried again ``JOB_RETRY_SECONDS`` later, at most ``JOB_ATTEMPTS`` times in all. ``periodic``:
     the worker defers the jobs on their schedule (tests that defer their own turn it off).
     """
-    jobs = App(connector=PsycopgConnector(conninfo=_conninfo(flask_app.config["DATABASE_URL"])))
+    jobs = App(connector=PsycopgConnector(conninfo=db.libpq_address(flask_app.config["DATABASE_URL"])))
     retry = RetryStrategy(max_attempts=flask_app.config["JOB_ATTEMPTS"], wait=flask_app.config["JOB_RETRY_SECONDS"])
 
-    def send_reminders(timestamp: int) -> dict:
-        """The reminders that are due, each once (also when this job is a retry of one that crashed)."""
-        from .reminders.services import send_due
+    def in_app(run):
+        """The job as Procrastinate calls it (with the period's timestamp), in the Flask app's context."""
 
-        with flask_app.app_context():
-            return send_due(db.utcnow())
+        def job(timestamp: int):
+            with flask_app.app_context():
+                return run()
 
-    def purge_sessions(timestamp: int) -> int:
-        """Delete the sessions past their idle or absolute timeout."""
-        from .auth.sessions import purge_expired
-
-        with flask_app.app_context():
-            return purge_expired(flask_app)
+        return job
 
     for name, run, cron in ((REMINDERS, send_reminders, "*/15 * * * *"), (SESSIONS, purge_sessions, "7 * * * *")):
         # Locked: never two at once; queueing lock: never two waiting (a slow round is not stacked up).
-        task = jobs.task(name=name, retry=retry, lock=name, queueing_lock=name)(run)
+        task = jobs.task(name=name, retry=retry, lock=name, queueing_lock=name)(in_app(run))
         if periodic:
             jobs.periodic(cron=cron)(task)
     return jobs
@@ -107,7 +111,7 @@ def install_schema(url: str) -> bool:
             return False
     finally:
         engine.dispose()
-    jobs = App(connector=PsycopgConnector(conninfo=_conninfo(url)))
+    jobs = App(connector=PsycopgConnector(conninfo=db.libpq_address(url)))
     with jobs.open():
         jobs.schema_manager.apply_schema()
     return True

@@ -18,14 +18,18 @@ def fresh_database_url(tmp_dir: Path, suffix: str) -> str:
     base = os.environ.get("TEST_DATABASE_URL")
     if not base:
         return f"sqlite:///{tmp_dir / (suffix + '.sqlite3')}"
+    return fresh_postgres_url(base, suffix)
+
+
+def fresh_postgres_url(base: str, suffix: str) -> str:
+    """A new, empty PostgreSQL database beside ``base`` (its name with ``_suffix``), dropped first if it is there."""
     import psycopg
     from sqlalchemy.engine import make_url
 
     url = make_url(base)
     name = f"{url.database}_{suffix}"
-    admin_dsn = url.set(database="postgres", drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(admin_dsn, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    with psycopg.connect(db.libpq_address(url.set(database="postgres")), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
     return url.set(database=name).render_as_string(hide_password=False)
 

@@ -10,11 +10,9 @@ import subprocess
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
 
-from familyapp import create_app
+from familyapp import create_app, db
 from familyapp.cli import alembic_config, upgrade_database
-from familyapp.db import make_engine
 from tests.dbutil import fresh_database_url
 
 ON_POSTGRES = bool(os.environ.get("TEST_DATABASE_URL"))
@@ -23,11 +21,6 @@ ON_POSTGRES = bool(os.environ.get("TEST_DATABASE_URL"))
 def runner_for(url: str):
     app = create_app({"TESTING": True, "SECRET_KEY": "backup-test", "DATABASE_URL": url})
     return app, app.test_cli_runner()
-
-
-def libpq(url: str) -> str:
-    """The libpq address of a SQLAlchemy PostgreSQL URL (for pg_dump and pg_restore)."""
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 @pytest.fixture()
@@ -46,7 +39,7 @@ def back_up_and_restore(original: str, tmp_path) -> str:
     if not ON_POSTGRES:
         _app, runner = runner_for(original)
         copy = tmp_path / "backup.sqlite3"
-        engine = make_engine(original)
+        engine = db.make_engine(original)
         with engine.connect() as busy:  # the app is running: another connection is open meanwhile
             busy.execute(text("SELECT count(*) FROM families"))
             result = runner.invoke(args=["db-backup", str(copy)])
@@ -57,14 +50,14 @@ def back_up_and_restore(original: str, tmp_path) -> str:
         assert again.exit_code != 0 and "never overwrites" in again.output
         return f"sqlite:///{copy}"
     dump = tmp_path / "familyapp.dump"
-    subprocess.run(["pg_dump", "--format=custom", "--file", str(dump), libpq(original)], check=True)
+    subprocess.run(["pg_dump", "--format=custom", "--file", str(dump), db.libpq_address(original)], check=True)
     restored = fresh_database_url(tmp_path, "restored")
-    subprocess.run(["pg_restore", "--no-owner", "--dbname", libpq(restored), str(dump)], check=True)
+    subprocess.run(["pg_restore", "--no-owner", "--dbname", db.libpq_address(restored), str(dump)], check=True)
     return restored
 
 
 def families(url: str) -> list[str]:
-    engine = make_engine(url)
+    engine = db.make_engine(url)
     try:
         with engine.connect() as conn:
             return sorted(conn.execute(text("SELECT name FROM families")).scalars())

@@ -13,13 +13,13 @@ from datetime import UTC, datetime, timedelta
 
 import psycopg
 import pytest
-from sqlalchemy.engine import make_url
 
 from familyapp import create_app, db, jobs
 from familyapp.cli import alembic_config, upgrade_database
 from familyapp.reminders import services
 from tests import factories
 from tests.conftest import TEST_CONFIG
+from tests.dbutil import fresh_postgres_url
 from tests.push_receiver import PushReceiver
 
 SERVER = next(
@@ -31,19 +31,10 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def libpq(url: str) -> str:
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-
-
 @pytest.fixture()
 def queue_url() -> str:
     """A new, migrated PostgreSQL database beside the run's."""
-    url = make_url(SERVER)
-    name = f"{url.database}_jobs"
-    with psycopg.connect(libpq(url.set(database="postgres")), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    fresh = url.set(database=name).render_as_string(hide_password=False)
+    fresh = fresh_postgres_url(SERVER, "jobs")
     assert "the job queue" in upgrade_database(fresh)
     return fresh
 
@@ -76,7 +67,7 @@ def in_a_thread(run):
 
 
 def job_rows(url: str) -> list[tuple]:
-    with psycopg.connect(libpq(url)) as conn:
+    with psycopg.connect(db.libpq_address(url)) as conn:
         return conn.execute("SELECT task_name, status::text, attempts FROM procrastinate_jobs ORDER BY id").fetchall()
 
 
