@@ -91,7 +91,7 @@ def seed(env: dict, families: int) -> list[dict]:
 
     :return: per client: its session cookie, role and the ids its requests use.
     """
-    from familyapp import create_app, db
+    from familyapp import create_app, db, tenancy
     from familyapp.auth.models import UserSession
     from familyapp.families import services
     from familyapp.families.models import AssignmentRole, CaseType
@@ -102,7 +102,9 @@ def seed(env: dict, families: int) -> list[dict]:
     config = {"SECRET_KEY": env["SECRET_KEY"], "DATABASE_URL": env["DATABASE_URL"], "LOG_FORMAT": "off"}
     app = create_app({**config, "VAPID_PRIVATE_KEY": env["VAPID_PRIVATE_KEY"]})
     clients = []
-    with app.app_context():
+    # Everything is made in the tests' municipality, where its logins' sessions then are.
+    factories.add_municipality(env["DATABASE_URL"], factories.HOME, "Testkommune")
+    with app.app_context(), tenancy.entered(factories.HOME):
         from datetime import date
 
         from sqlalchemy import select

@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from load import COOKIE, HELLO, HOST, Gunicorn, _request, _vapid_pem, percentile  # noqa: E402
 
-from familyapp import create_app, db  # noqa: E402
+from familyapp import create_app, db, tenancy  # noqa: E402
 from familyapp.cli import upgrade_database  # noqa: E402
 from tests import factories, history  # noqa: E402
 
@@ -310,6 +310,9 @@ def main() -> int:
     }
     try:
         upgrade_database(url)
+        # Everything is made and asked in the tests' municipality, as its logins' requests are.
+        factories.add_municipality(url, factories.HOME, "Testkommune")
+        tenancy.begin(factories.HOME)
         # The in-process app writes no log (its lines would bury the figures); gunicorn's app below logs as in
         # production, to a file.
         config = {"SECRET_KEY": env["SECRET_KEY"], "DATABASE_URL": url, "WTF_CSRF_ENABLED": False, "LOG_FORMAT": "off"}

@@ -10,7 +10,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError, generate_csrf
 from werkzeug.exceptions import HTTPException
 
-from . import caching, db, forms, jsonlimit, logs, proxies, tracing
+from . import caching, db, forms, jsonlimit, logs, proxies, tenancy, tracing
 from .config import Defaults, check_at_start, from_environment
 from .extensions import babel, csrf, login_manager
 
@@ -61,6 +61,14 @@ def register_extensions(app: Flask) -> None:
     from .i18n import install_template_words, select_locale
 
     app.session_interface = DatabaseSessionInterface()
+
+    @app.teardown_request
+    def _leave_municipality(_exc):
+        # Entered when the session opened (DatabaseSessionInterface.open_session).
+        token = request.environ.pop(tenancy.REQUEST_TOKEN, None)
+        if token is not None:
+            tenancy.end(token)
+
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     install_template_words(app)
@@ -109,6 +117,7 @@ def register_blueprints(app: Flask) -> None:
     from .meetings.views import bp as meetings_bp
     from .network import case_views, tree_views  # noqa: F401
     from .network.views import bp as network_bp
+    from .operator.views import bp as operator_bp
     from .overview import caseload_views, mydata_views, people_views  # noqa: F401
     from .overview.partner_views import bp as partner_bp
     from .overview.views import bp as overview_bp
@@ -131,7 +140,7 @@ def register_blueprints(app: Flask) -> None:
         yearwheel_bp,
         network_bp,
     )
-    features += (scales_bp, review_bp, consent_bp, reminders_bp, admin_bp, leader_bp)
+    features += (scales_bp, review_bp, consent_bp, reminders_bp, admin_bp, leader_bp, operator_bp)
     screens = (overview_bp, partner_bp)
     for bp in (*core, *features, *screens):
         app.register_blueprint(bp)

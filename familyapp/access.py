@@ -56,6 +56,12 @@ def parse_id(value: str) -> uuid.UUID:
         deny()
 
 
+def in_own_municipality(model, user: User):
+    """SQL condition: the row belongs to the user's municipality (the lists of an admin or a leader, which span
+    families; on PostgreSQL row-level security says the same, on SQLite this is what does)."""
+    return model.municipality_id == user.municipality_id
+
+
 def is_member_clause(user: User, family_id_column=Family.id):
     """SQL condition: the user is a member of the family."""
     return exists().where(Membership.family_id == family_id_column, Membership.user_id == user.id)
@@ -167,10 +173,11 @@ def family_screen_or_404(
 
 
 def family_for_management_or_404(family_id, user: User) -> Family:
-    """Load a family for its admin pages (consultants and assignments, no content): admins only."""
+    """Load a family for its admin pages (consultants and assignments, no content): its municipality's admins only."""
     if user.role is not Role.ADMIN:
         deny()
-    family = db.session.scalar(select(Family).where(Family.id == parse_id(family_id)))
+    stmt = select(Family).where(Family.id == parse_id(family_id), in_own_municipality(Family, user))
+    family = db.session.scalar(stmt)
     if family is None:
         deny()
     return family

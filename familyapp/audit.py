@@ -11,9 +11,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from . import db
 from .db import Base, created_at, uuidpk
+from .tenancy import TenantedOrNational
 
 
-class AuditEvent(Base):
+class AuditEvent(TenantedOrNational, Base):
     """One thing that happened. Rows are never updated or deleted (enforced below)."""
 
     __tablename__ = "audit_events"

@@ -12,7 +12,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from . import db, jobs
+from . import db, jobs, tenancy
 from .config import MIGRATIONS, PROJECT_DIR, TRANSLATIONS
 
 BABEL_CFG = PROJECT_DIR / "babel.cfg"
@@ -151,44 +151,111 @@ def _missing_sqlite_file(url: str) -> str | None:
 
 
 def _table_counts() -> dict[str, int]:
-    """Every table's row count (one statement per table): a restored database whose table cannot be read fails."""
+    """Every table's row count, in every municipality (one statement per table and municipality; on PostgreSQL
+    each sees only its own rows): a restored database whose table cannot be read fails."""
     from sqlalchemy import func
 
     from .models import Base
 
-    return {
-        table.name: db.session.scalar(select(func.count()).select_from(table)) for table in Base.metadata.sorted_tables
-    }
+    def count(table) -> int:
+        return db.session.scalar(select(func.count()).select_from(table))
+
+    tables = Base.metadata.sorted_tables
+    if db.session.get_bind().dialect.name != "postgresql":
+        return {table.name: count(table) for table in tables}
+    counts = dict.fromkeys((table.name for table in tables), 0)
+    for municipality in tenancy.each(national=True):
+        for table in tables:
+            # The tables of no municipality are counted once, in the national turn.
+            if municipality is None or "municipality_id" in table.c:
+                counts[table.name] += count(table)
+    return counts
 
 
-def _create_professional(role_name: str, name: str, label: str) -> None:
-    """Create a professional's login and print its one-time activation."""
+def _create_professional(role_name: str, name: str, label: str, municipality) -> None:
+    """Create a professional's login in a municipality (or a national one) and print its one-time activation."""
     from .auth.models import Role
     from .auth.services import activation_display, create_user, issue_activation
 
-    user = create_user(Role(role_name), name, actor=None)
-    _a, token, code = issue_activation(user, actor=None)
-    db.session.commit()
+    with tenancy.entered(municipality):
+        user = create_user(Role(role_name), name, actor=None)
+        _a, token, code = issue_activation(user, actor=None)
+        db.session.commit()
     shown = activation_display(token, code)
     click.echo(f"{label} {name} created. Activation link (valid 72 hours, single use):")
     click.echo(f"  {shown['url']}\n  code: {shown['code']}")
 
 
+def _municipality(code: str | None):
+    """The municipality named on the command line; without a name, the only one there is."""
+    known = tenancy.municipalities()
+    if code:
+        found = [m for m in known if m.code == code.strip().lower()]
+        if not found:
+            raise click.ClickException(f"No municipality has the code {code!r}: see `flask municipality list`.")
+        return found[0].id
+    if len(known) == 1:
+        return known[0].id
+    if not known:
+        raise click.ClickException("Add a municipality first: flask municipality add CODE NAME")
+    codes = ", ".join(m.code for m in known)
+    raise click.ClickException(f"Name the municipality with --municipality CODE ({codes}).")
+
+
+_MUNICIPALITY_OPTION = click.option(
+    "--municipality", "code", default=None, help="The municipality's code (needed when there are several)."
+)
+
+
 def _accounts(app: Flask) -> None:
-    """``create-admin`` and ``create-leader``: the professionals nobody else may create."""
+    """``create-admin``, ``create-leader`` and ``create-operator``: the professionals nobody else may create."""
 
     @app.cli.command("create-admin")
     @click.argument("name")
-    def create_admin(name: str):
-        """Create an administrator (cases, assignments, consultants' logins) and print a one-time activation."""
-        _create_professional("admin", name, "Admin")
+    @_MUNICIPALITY_OPTION
+    def create_admin(name: str, code: str | None):
+        """Create a municipality's administrator (cases, assignments, consultants' logins) and print a one-time
+        activation."""
+        _create_professional("admin", name, "Admin", _municipality(code))
 
     @app.cli.command("create-leader")
     @click.argument("name")
-    def create_leader(name: str):
+    @_MUNICIPALITY_OPTION
+    def create_leader(name: str, code: str | None):
         """Create a team leader (confirms recoveries; no family content) and print a one-time activation. Only
         from the server: an admin who could make leaders could confirm their own recoveries."""
-        _create_professional("leader", name, "Team leader")
+        _create_professional("leader", name, "Team leader", _municipality(code))
+
+    @app.cli.command("create-operator")
+    @click.argument("name")
+    def create_operator(name: str):
+        """Create a national operator (adds municipalities and their first admin; never a family's content) and
+        print a one-time activation."""
+        _create_professional("operator", name, "Operator", tenancy.NATIONAL)
+
+    municipality = AppGroup("municipality", help="Municipalities (tenants).")
+    app.cli.add_command(municipality)
+
+    @municipality.command("add")
+    @click.argument("code")
+    @click.argument("name")
+    @click.option("--phone", default=None, help="The number families may call (the switchboard).")
+    def municipality_add(code: str, name: str, phone: str | None):
+        """Add a municipality: CODE is short and stable (aarhus), NAME is shown (Aarhus Kommune)."""
+        try:
+            tenancy.add_municipality(code, name, phone)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from None
+        db.session.commit()
+        click.echo(
+            f"Municipality {name} ({code}) added. Its first admin: flask create-admin NAME --municipality {code}"
+        )
+
+    @municipality.command("list")
+    def municipality_list():
+        """The municipalities, by name."""
+        for m in tenancy.municipalities():
+            click.echo(f"  {m.code:<20} {m.name}")
 
 
 def _demo(app: Flask) -> None:
@@ -204,7 +271,11 @@ def _demo(app: Flask) -> None:
             # Demo users are found by name; in a real installation that could hand out real people's accounts.
             raise click.ClickException("The demo is for development (FAMILYAPP_ENV=development) or use --force.")
 
-        for name, role, url, code in load_demo():
+        shown = None
+        for municipality, name, role, url, code in load_demo():
+            if municipality != shown:
+                click.echo(f"{municipality}:")
+                shown = municipality
             click.echo(f"  {role:<12} {name:<22} {url}   (code {code})")
         partner = demo_partner_link()
         if partner is not None:
@@ -293,15 +364,13 @@ def _reminders(app: Flask) -> None:
         """Send the reminders that are due, each once (run from cron, e.g. every 15 minutes)."""
         from datetime import datetime
 
-        from .reminders.services import send_due
-
         try:
             now = datetime.fromisoformat(at) if at else db.utcnow()
         except ValueError as exc:
             raise click.BadParameter("use ISO 8601, e.g. 2026-12-01T12:00+01:00", param_hint="--at") from exc
         if now.tzinfo is None:
             raise click.BadParameter("give a time zone, e.g. 2026-12-01T12:00+01:00", param_hint="--at")
-        counts = send_due(now)
+        counts = jobs.send_reminders(now)
         click.echo(
             f"Sent {counts['sent']} reminders; {counts['gone']} phones no longer reachable (forgotten); "
             f"{counts['failed']} failed (tried again next time)."
@@ -375,15 +444,21 @@ def _passkeys(app: Flask) -> None:
         from .auth.models import Passkey, User
         from .auth.sessions import end_all_sessions
 
-        user = db.session.get(User, uuid.UUID(user_id))
-        if user is None:
-            raise click.ClickException("No such user.")
-        for passkey in db.session.scalars(select(Passkey).where(Passkey.user_id == user.id)):
-            record_event(None, "passkey.removed", obj=passkey, data={"by": "cli"})
-            db.session.delete(passkey)
-        end_all_sessions(user.id)
-        db.session.commit()
-        click.echo("Passkeys removed and sessions ended.")
+        try:
+            wanted = uuid.UUID(user_id)
+        except ValueError:
+            raise click.ClickException("No such user.") from None
+        for _municipality in tenancy.each(national=True):  # the login's own, wherever it is
+            user = db.session.get(User, wanted)
+            if user is not None:
+                for passkey in db.session.scalars(select(Passkey).where(Passkey.user_id == user.id)):
+                    record_event(None, "passkey.removed", obj=passkey, data={"by": "cli"})
+                    db.session.delete(passkey)
+                end_all_sessions(user.id)
+                db.session.commit()
+                click.echo("Passkeys removed and sessions ended.")
+                return
+        raise click.ClickException("No such user.")
 
 
 def pybabel(*args: str) -> None:

@@ -47,6 +47,9 @@ def from_environment(instance_path: str) -> dict:
         "ENV_NAME": env,
         "SECRET_KEY": os.environ.get("SECRET_KEY") or ("dev-only-not-secret" if development else None),
         "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{Path(instance_path) / 'familyapp.sqlite3'}"),
+        #: On PostgreSQL the app works as this role (SET ROLE on each connection): it owns no table, so the row-level
+        #: security of every municipality binds it (README, "Municipalities"). Empty: the login's own role.
+        "DATABASE_ROLE": os.environ.get("DATABASE_ROLE", "familyapp_tenant"),
         "WEBAUTHN_RP_ID": os.environ.get("WEBAUTHN_RP_ID", "localhost"),
         "WEBAUTHN_RP_NAME": os.environ.get("WEBAUTHN_RP_NAME", "Familieoverblik"),
         "WEBAUTHN_ORIGIN": origin,

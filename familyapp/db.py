@@ -128,8 +128,9 @@ def libpq_address(url: str) -> str:
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
-def make_engine(url: str) -> Engine:
-    """Create an engine; for SQLite, enable foreign keys, WAL, and transactions that begin explicitly.
+def make_engine(url: str, role: str = "") -> Engine:
+    """Create an engine; for SQLite, enable foreign keys, WAL, and transactions that begin explicitly. On PostgreSQL
+    each connection works as ``role`` when one is given (the app's: row-level security binds it).
 
     pysqlite would otherwise start transactions lazily, which breaks SAVEPOINT-based test isolation
     (STYLE.md B.12): a released outermost SAVEPOINT commits. See ``_sqlite_transactions`` for how reads and
@@ -148,6 +149,17 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         _sqlite_transactions(engine)
+    elif role:
+        if not re.fullmatch(r"[a-z_][a-z0-9_]*", role):
+            raise ValueError("DATABASE_ROLE must be a plain role name (letters, digits, underscores)")
+
+        @event.listens_for(engine, "connect")
+        def _as_role(dbapi_connection, _record):
+            # The same for every request, so a pooled connection carries nothing of one request to the next.
+            with dbapi_connection.cursor() as cursor:
+                cursor.execute(f"SET ROLE {role}")
+            dbapi_connection.commit()
+
     return engine
 
 
@@ -181,7 +193,7 @@ def _sqlite_transactions(engine: Engine) -> None:
 
 def init_app(app: Flask) -> None:
     """Bind the session to this app's database and remove it after each request."""
-    engine = make_engine(app.config["DATABASE_URL"])
+    engine = make_engine(app.config["DATABASE_URL"], app.config.get("DATABASE_ROLE", ""))
     app.extensions["db_engine"] = engine
     session.remove()
     session.configure(bind=engine)

@@ -13,7 +13,7 @@ from procrastinate import App, PsycopgConnector, RetryStrategy
 from sqlalchemy import inspect
 from sqlalchemy.engine import make_url
 
-from . import db
+from . import db, tenancy
 
 #: The jobs' names in the database (stable across releases: jobs waiting in the queue keep their name).
 REMINDERS = "familyapp.send_reminders"
@@ -25,11 +25,16 @@ def uses_queue(url: str) -> bool:
     return make_url(url).get_backend_name() == "postgresql"
 
 
-def send_reminders() -> dict:
-    """The reminders that are due, each once (also in a retry of a job that crashed); in the app's context."""
+def send_reminders(now=None) -> dict:
+    """The reminders that are due, each once (also in a retry of a job that crashed), municipality by municipality;
+    in the app's context. ``now``: as if it were then (checks and tests)."""
     from .reminders.services import send_due
 
-    return send_due(db.utcnow())
+    counts = {"sent": 0, "gone": 0, "failed": 0}
+    for _municipality in tenancy.each():
+        for key, value in send_due(now or db.utcnow()).items():
+            counts[key] += value
+    return counts
 
 
 def purge_sessions() -> int:

@@ -17,9 +17,11 @@ from .network.models import AgencyCase, KinRelation, NetworkPerson, NetworkRevis
 from .plans.models import Agreement, Goal, GoalStep, Plan, PlanRevision, ReadinessItem
 from .reminders.models import PushSubscription, ReminderSent, ReminderSetting
 from .scales.models import ScaleDefinition, ScaleResponse, ScaleSetting
+from .tenancy import Municipality
 from .yearwheel.models import YearActivity
 
 __all__ = [
+    "Municipality",
     "PushSubscription",
     "ReminderSent",
     "ReminderSetting",

@@ -9,11 +9,13 @@ import os
 from contextlib import contextmanager
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import event
 
-from familyapp import create_app, db
+from familyapp import create_app, db, tenancy
 from familyapp.cli import upgrade_database
 from tests import factories
+from tests.dbutil import TENANCY_STATEMENTS
 
 
 @pytest.fixture(autouse=True)
@@ -42,7 +44,16 @@ def database_url(tmp_path_factory) -> str:
     if url.startswith("postgresql"):
         _reset_postgres(url)
     upgrade_database(url)
+    factories.add_municipality(url, factories.HOME, "Testkommune")
     return url
+
+
+@pytest.fixture(autouse=True)
+def _in_home_municipality():
+    """A test works in the test municipality, as a request of one of its logins does."""
+    token = tenancy.begin(factories.HOME)
+    yield
+    tenancy.end(token)
 
 
 def _reset_postgres(url: str) -> None:
@@ -79,10 +90,24 @@ TEST_CONFIG = {
 }
 
 
+class _Client(FlaskClient):
+    """A test client whose every request begins, as a real one does, in no municipality (the test works in
+    the test municipality around it)."""
+
+    def open(self, *args, **kwargs):
+        token = tenancy.begin(None)
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            tenancy.end(token)
+
+
 @pytest.fixture(scope="session")
 def app(database_url):
     """The app, created once, on the test database."""
-    return create_app({**TEST_CONFIG, "DATABASE_URL": database_url})
+    app = create_app({**TEST_CONFIG, "DATABASE_URL": database_url})
+    app.test_client_class = _Client
+    return app
 
 
 @pytest.fixture()
@@ -140,12 +165,22 @@ def login(client):
     return _login
 
 
+class _Statements(list):
+    """The statements of a block; the municipality's own apart, in ``tenancy``."""
+
+    def __init__(self):
+        super().__init__()
+        self.tenancy: list[str] = []
+
+
 @contextmanager
 def _counting(engine):
-    statements: list[str] = []
+    statements = _Statements()
 
     def _count(conn, cursor, statement, *args):
-        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO")):
+        if statement.startswith(TENANCY_STATEMENTS):
+            statements.tenancy.append(statement)
+        elif not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO")):
             statements.append(statement)
 
     event.listen(engine, "before_cursor_execute", _count)

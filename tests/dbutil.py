@@ -4,10 +4,12 @@ writes nothing but the audit of a read."""
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import func, select
+from flask import current_app, has_app_context
+from sqlalchemy import func, select, text
 
 from familyapp import db, models
 from familyapp.audit import AuditEvent
@@ -56,18 +58,45 @@ class Snapshot:
     events: frozenset
 
 
+#: On PostgreSQL, a request's municipality: found once from its key, set once per transaction (the same on every
+#: page, whatever its size). Counted apart from what a page reads (tests/test_tenancy.py checks their number).
+TENANCY_STATEMENTS = ("SELECT familyapp_enter(", "SELECT set_config('familyapp.municipality'")
+
+
+@contextmanager
+def as_owner():
+    """On PostgreSQL, a block of the test's transaction as the login that owns the tables (the tests' is a
+    superuser): every municipality's rows, and what the app's role may not do (clear the audit trail)."""
+    postgres = db.session.get_bind().dialect.name == "postgresql"
+    if postgres:
+        db.session.execute(text("RESET ROLE"))
+    try:
+        yield
+    finally:
+        if postgres:
+            role = current_app.config["DATABASE_ROLE"] if has_app_context() else "familyapp_tenant"
+            db.session.execute(text(f"SET ROLE {role}"))
+
+
 def snapshot() -> Snapshot:
-    """Count every table (the session store, rate limits and audit included); one query per table."""
-    counts = {
-        table.name: db.session.scalar(select(func.count()).select_from(table))
-        for table in models.Base.metadata.sorted_tables
-    }
-    return Snapshot(counts, frozenset(db.session.scalars(select(AuditEvent.id))))
+    """Count every table (the session store, rate limits and audit included), in every municipality; one query
+    per table."""
+    with as_owner():
+        counts = {
+            table.name: db.session.scalar(select(func.count()).select_from(table))
+            for table in models.Base.metadata.sorted_tables
+        }
+        return Snapshot(counts, frozenset(db.session.scalars(select(AuditEvent.id))))
 
 
 def writes_since(before: Snapshot) -> list[str]:
     """What changed since ``before`` beyond the reads a GET may audit: an empty list when nothing did."""
     after = snapshot()
+    with as_owner():
+        return _writes(before, after)
+
+
+def _writes(before: Snapshot, after: Snapshot) -> list[str]:
     found = [
         f"{name}: {before.counts[name]} -> {count} rows"
         for name, count in after.counts.items()

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
-from familyapp import db
+from familyapp import db, tenancy
 from familyapp.auth.models import Role, User
 from familyapp.auth.services import create_user
 from familyapp.families import services
@@ -16,6 +17,26 @@ from familyapp.network import services as network_services
 from familyapp.network.models import PersonKind, RelationKind, Ring, Sector
 from familyapp.plans import services as plan_services
 from familyapp.plans.models import WhoKind
+
+#: The municipality every test works in (made once per run by conftest); OTHER is made by tests that need one.
+HOME = uuid.UUID("00000000-0000-4000-8000-00000000000a")
+OTHER = uuid.UUID("00000000-0000-4000-8000-00000000000b")
+
+
+def add_municipality(url: str, municipality_id: uuid.UUID, name: str) -> None:
+    """A municipality in the database at ``url``, made once (committed: the table is not a tenant's)."""
+    from sqlalchemy import insert, select
+
+    from familyapp.tenancy import Municipality
+
+    engine = db.make_engine(url)
+    with engine.begin() as conn:
+        if conn.scalar(select(Municipality.id).where(Municipality.id == municipality_id)) is None:
+            code = name.lower().replace(" ", "-")
+            conn.execute(
+                insert(Municipality).values(id=municipality_id, code=code, name=name, created_at=datetime.now(UTC))
+            )
+    engine.dispose()
 
 
 @dataclass
@@ -31,6 +52,12 @@ class World:
     #: Family A's second consultant ("makker"): sees and edits, but never vouches for a login.
     co_consultant_a: User
     leader: User
+    #: Another municipality (OTHER): its admin, and its consultant with a family of their own.
+    admin_other: User | None = None
+    consultant_other: User | None = None
+    family_other: Family | None = None
+    #: The national operator: in no municipality.
+    operator: User | None = None
 
     def by_role(self, name: str) -> User | None:
         """The user for a role name of the access matrix; None is the anonymous visitor."""
@@ -43,6 +70,9 @@ class World:
             "anonymous": None,
             "co_consultant_a": self.co_consultant_a,
             "leader": self.leader,
+            "consultant_other": self.consultant_other,
+            "admin_other": self.admin_other,
+            "operator": self.operator,
         }[name]
 
 
@@ -80,9 +110,41 @@ def make_world() -> World:
         make_answer(family, parent, meeting, (6, 7, 5, 8))
         make_consent(family, parent, consultant)
     db.session.commit()
+    with tenancy.entered(other_municipality()):
+        admin_other = create_user(Role.ADMIN, "Tove Anden", actor=None)
+        consultant_other = make_consultant("Jens Anden")
+        family_other = make_family("Familien C")
+        services.assign_consultant(family_other, consultant_other, AssignmentRole.PRIMARY, actor=admin_other)
+        db.session.commit()
+    with tenancy.entered(tenancy.NATIONAL):
+        operator = create_user(Role.OPERATOR, "Ole Operatør", actor=None)
+        db.session.commit()
     return World(
-        family_a, family_b, parent_a, parent_a2, parent_b, consultant_a, consultant_b, admin, co_consultant_a, leader
+        family_a,
+        family_b,
+        parent_a,
+        parent_a2,
+        parent_b,
+        consultant_a,
+        consultant_b,
+        admin,
+        co_consultant_a,
+        leader,
+        admin_other,
+        consultant_other,
+        family_other,
+        operator,
     )
+
+
+def other_municipality() -> uuid.UUID:
+    """The second municipality of the tests (made in the test's transaction when it is not there yet)."""
+    from familyapp.tenancy import Municipality
+
+    if db.session.get(Municipality, OTHER) is None:
+        db.session.add(Municipality(id=OTHER, code="anden", name="Anden Kommune"))
+        db.session.flush()
+    return OTHER
 
 
 #: The session cookie's name without HTTPS (tests run on plain http://localhost).
@@ -231,9 +293,21 @@ def make_consent(family: Family, parent: User, consultant: User, key: str = "sha
 
 
 def sign_in(client, user: User) -> None:
-    """Create a real signed-in server-side session for a user and put its cookie in the test client."""
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
-        session["_fresh"] = True
-        session.mark_signed_in()
-    assert client.get_cookie(COOKIE) is not None
+    """Create a real signed-in server-side session for a user, in the user's municipality as a passkey sign-in
+    makes it, and put its cookie in the test client."""
+    import secrets
+
+    from familyapp import tenancy
+    from familyapp.auth.sessions import UserSession
+
+    token = secrets.token_urlsafe(32)
+    now = db.utcnow()
+    data = {"_user_id": str(user.id), "_fresh": True}
+    with client.application.app_context(), tenancy.entered(tenancy.of(user)):
+        db.session.add(
+            UserSession(
+                id=db.secret_hash(token), user_id=user.id, data=data, created_at=now, last_seen_at=now, signed_in_at=now
+            )
+        )
+        db.session.commit()
+    client.set_cookie(COOKIE, token)

@@ -21,16 +21,47 @@ from familyapp.scales.models import ScaleResponse
 from tests import factories
 from tests.dbutil import snapshot, writes_since
 
-ROLES = ["parent_a", "parent_b", "consultant_a", "consultant_b", "admin", "anonymous", "co_consultant_a", "leader"]
+ROLES = [
+    "parent_a",
+    "parent_b",
+    "consultant_a",
+    "consultant_b",
+    "admin",
+    "anonymous",
+    "co_consultant_a",
+    "leader",
+    "consultant_other",
+    "admin_other",
+    "operator",
+]
 RANDOM = "5b0e7c1e-1d49-4c1a-9d0b-0d6c0a4a7c11"
 
 
-def _s(parent_a, parent_b, consultant_a, consultant_b, admin, anonymous, *, co=None, leader=None):
+def _s(
+    parent_a,
+    parent_b,
+    consultant_a,
+    consultant_b,
+    admin,
+    anonymous,
+    *,
+    co=None,
+    leader=None,
+    admin_other=None,
+    operator=None,
+):
     """Expected status per role. Family A's co-consultant gets what its primary consultant gets, and the team
-    leader what another family's consultant gets (no content), unless said otherwise."""
+    leader what another family's consultant gets (no content), unless said otherwise. Another municipality's
+    consultant gets what another family's consultant gets; its admin what the admin gets where nothing of family
+    A's municipality is named (their own start page and forms), unless said otherwise."""
     co = consultant_a if co is None else co
     leader = consultant_b if leader is None else leader
-    return dict(zip(ROLES, (parent_a, parent_b, consultant_a, consultant_b, admin, anonymous, co, leader), strict=True))
+    admin_other = admin if admin_other is None else admin_other
+    # The national operator: what the team leader gets (no family content), unless said otherwise.
+    operator = leader if operator is None else operator
+    codes = (parent_a, parent_b, consultant_a, consultant_b, admin, anonymous, co, leader, consultant_b, admin_other)
+    codes += (operator,)
+    return dict(zip(ROLES, codes, strict=True))
 
 
 def everyone(code):
@@ -45,6 +76,9 @@ FAMILY_A_CONTENT = _s(200, 404, 200, 404, 404, 302)
 #: Vouching for a family's logins: its primary consultant only; its co-consultant is told why not (403).
 VOUCH_A = lambda code: _s(404, 404, code, 404, 404, 302, co=403)  # noqa: E731
 ADMIN_ONLY = lambda code: _s(404, 404, 404, 404, code, 302)  # noqa: E731
+OPERATOR_ONLY = lambda code: _s(404, 404, 404, 404, 404, 302, co=404, operator=code)  # noqa: E731
+#: An admin's page of family A or consultant A: another municipality's admin finds nothing there.
+ADMIN_OF_A = lambda code: _s(404, 404, 404, 404, code, 302, admin_other=404)  # noqa: E731
 FAMILY_A_CHANGE = lambda code: _s(code, 404, code, 404, 404, 302)  # noqa: E731
 CONSULTANT_A = lambda code: _s(404, 404, code, 404, 404, 302)  # noqa: E731
 FAMILY_MEMBER_A = lambda code: _s(code, 404, 404, 404, 404, 302)  # noqa: E731
@@ -156,17 +190,20 @@ MATRIX = {
     "recovery.read_notices": ("POST", "/recoveries/notices/read", signed_in(302)),
     # A new professional's login, confirmed by the team leader or a second admin (tests/admin/test_views.py).
     "recovery.confirm_login": ("POST", f"/recoveries/logins/{RANDOM}/confirm", _s(404, 404, 404, 404, 404, 302)),
-    "leader.index": ("GET", "/leader/", _s(404, 404, 404, 404, 404, 302, co=404, leader=200)),
+    "leader.index": ("GET", "/leader/", _s(404, 404, 404, 404, 404, 302, co=404, leader=200, operator=404)),
+    "operator.index": ("GET", "/operator/", OPERATOR_ONLY(200)),
+    "operator.add_municipality": ("POST", "/operator/municipalities", OPERATOR_ONLY(400)),
+    "operator.add_admin": ("POST", "/operator/admins", OPERATOR_ONLY(400)),
     "signin.confirm_begin": ("POST", "/auth/confirm/begin", signed_in(200)),
     "signin.confirm_finish": ("POST", "/auth/confirm/finish", signed_in(400)),
     "admin.index": ("GET", "/admin/", ADMIN_ONLY(200)),
-    "admin.consultant": ("GET", "/admin/consultants/{consultant}", ADMIN_ONLY(200)),
+    "admin.consultant": ("GET", "/admin/consultants/{consultant}", ADMIN_OF_A(200)),
     "admin.add_consultant": ("POST", "/admin/consultants", ADMIN_ONLY(400)),
-    "admin.consultant_activation": ("POST", "/admin/consultants/{consultant}/activation", ADMIN_ONLY(200)),
+    "admin.consultant_activation": ("POST", "/admin/consultants/{consultant}/activation", ADMIN_OF_A(200)),
     "admin.add_family": ("POST", "/admin/families", ADMIN_ONLY(400)),
-    "admin.family": ("GET", "/admin/families/{A}", ADMIN_ONLY(200)),
-    "admin.assign": ("POST", "/admin/families/{A}/assignments", ADMIN_ONLY(400)),
-    "admin.unassign": ("POST", "/admin/families/{A}/assignments/{assignment}/delete", ADMIN_ONLY(302)),
+    "admin.family": ("GET", "/admin/families/{A}", ADMIN_OF_A(200)),
+    "admin.assign": ("POST", "/admin/families/{A}/assignments", ADMIN_OF_A(400)),
+    "admin.unassign": ("POST", "/admin/families/{A}/assignments/{assignment}/delete", ADMIN_OF_A(302)),
     "signin.login": ("GET", "/auth/login", signed_in(302, anonymous=200)),
     "signin.login_begin": ("POST", "/auth/login/begin", everyone(200)),
     "signin.login_finish": ("POST", "/auth/login/finish", everyone(400)),

@@ -121,4 +121,5 @@ def test_constraint_names_follow_the_convention():
     assert {fk.name for fk in table.foreign_key_constraints} == {
         "fk_audit_events_actor_id_users",
         "fk_audit_events_family_id_families",
+        "fk_audit_events_municipality_id_municipalities",
     }

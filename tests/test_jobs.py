@@ -36,6 +36,7 @@ def queue_url() -> str:
     """A new, migrated PostgreSQL database beside the run's."""
     fresh = fresh_postgres_url(SERVER, "jobs")
     assert "the job queue" in upgrade_database(fresh)
+    factories.add_municipality(fresh, factories.HOME, "Testkommune")
     return fresh
 
 
@@ -99,7 +100,7 @@ def test_a_job_that_crashes_after_sending_is_retried_and_sends_once(app, queue_u
     def crashes_once(at):
         counts = real(at)
         calls.append(counts)
-        if len(calls) == 1:
+        if counts["sent"] and sum(c["sent"] for c in calls) == 1:
             raise RuntimeError("the process died after sending")
         return counts
 
@@ -117,7 +118,9 @@ def test_a_job_that_crashes_after_sending_is_retried_and_sends_once(app, queue_u
             queue.tasks[jobs.REMINDERS].defer(timestamp=int(now.timestamp()))
         in_a_thread(lambda: queue.run_worker(wait=False, install_signal_handlers=False, listen_notify=False))
         assert len(receiver.deliveries) == 1
-    assert [c["sent"] for c in calls] == [1, 0]
+    # Municipality by municipality, by name: the world's other one (nothing due), then the tests' own, which sent
+    # and crashed; the retry goes through both again and sends nothing.
+    assert [c["sent"] for c in calls] == [0, 1, 0, 0]
     assert job_rows(queue_url) == [(jobs.REMINDERS, "succeeded", 2)]
 
 

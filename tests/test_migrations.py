@@ -34,7 +34,9 @@ def _contents(engine) -> dict:
     from sqlalchemy import text
 
     with engine.connect() as conn:
-        counts = {t: conn.scalar(text(f'SELECT COUNT(*) FROM "{t}"')) for t in Base.metadata.tables}
+        # Going back before municipalities merges them: the way up again makes one that owns every row.
+        tables = [t for t in Base.metadata.tables if t != "municipalities"]
+        counts = {t: conn.scalar(text(f'SELECT COUNT(*) FROM "{t}"')) for t in tables}
         roles = sorted(map(tuple, conn.execute(text("SELECT id, consultant_id, family_id, role FROM assignments"))))
         seen = sorted(map(tuple, conn.execute(text("SELECT id, name, co_consultant_may_see FROM network_people"))))
         kept = conn.execute(text("SELECT snapshot FROM network_revisions ORDER BY at, id")).scalars().all()
@@ -84,6 +86,7 @@ def test_meetings_made_before_the_meeting_day_get_their_danish_day(tmp_path):
 
     url = fresh_database_url(tmp_path, "meetingday")
     upgrade_database(url)
+    factories.add_municipality(url, factories.HOME, "Testkommune")
     app = create_app({**TEST_CONFIG, "DATABASE_URL": url})
     with app.app_context():
         world = factories.make_world()

@@ -87,6 +87,7 @@ def test_the_wheel_outside_the_checkout_migrates_and_serves(installed, tmp_path)
     upgraded = run([*flask, "db-upgrade"], env=env, cwd=tmp_path)
     # The scale definitions and the consent texts came with the wheel.
     assert "wellbeing-adult" in upgraded and "share-plan" in upgraded
+    assert "aarhus" in run([*flask, "municipality", "add", "aarhus", "Aarhus Kommune"], env=env, cwd=tmp_path)
     assert "Anna Admin" in run([*flask, "create-admin", "Anna Admin"], env=env, cwd=tmp_path)
     assert (installed / "instance").is_dir()  # made where FAMILYAPP_INSTANCE says, not in the package's folder
 

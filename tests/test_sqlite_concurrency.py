@@ -50,6 +50,7 @@ def file_db(tmp_path):
     path = tmp_path / "concurrency.sqlite3"
     url = f"sqlite:///{path}"
     upgrade_database(url)
+    factories.add_municipality(url, factories.HOME, "Testkommune")
     app = create_app({**TEST_CONFIG, "DATABASE_URL": url})
     with app.app_context():
         world = factories.make_world()

@@ -21,6 +21,7 @@ def traced(tmp_path):
     """An app on a database of its own with the test families in it, traced into memory; and its families."""
     url = fresh_database_url(tmp_path, "tracing")
     upgrade_database(url)
+    factories.add_municipality(url, factories.HOME, "Testkommune")
     exporter = InMemorySpanExporter()
     made = create_app({**TEST_CONFIG, "DATABASE_URL": url, "TRACING_EXPORTER": exporter})
     with made.app_context():

@@ -9,7 +9,14 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from .. import db
-from ..access import deny, family_for_management_or_404, get_in_family_or_404, parse_id, roles_required
+from ..access import (
+    deny,
+    family_for_management_or_404,
+    get_in_family_or_404,
+    in_own_municipality,
+    parse_id,
+    roles_required,
+)
 from ..audit import record_event
 from ..auth.models import Role, User
 from ..auth.pages import issue_and_show
@@ -25,14 +32,22 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 def _consultants(*, confirmed_only: bool = False) -> list[User]:
     """Every consultant's login; with ``confirmed_only``, those in effect (a new one waits for its confirmation)."""
-    stmt = select(User).where(User.role == Role.CONSULTANT).order_by(User.name)
+    stmt = select(User).where(User.role == Role.CONSULTANT, in_own_municipality(User, current_user)).order_by(User.name)
     if confirmed_only:
         stmt = stmt.where(User.active.is_(True))
     return list(db.session.scalars(stmt))
 
 
+def _consultant(user_id: str):
+    """The statement for one consultant of the admin's municipality."""
+    return select(User).where(
+        User.id == parse_id(user_id), User.role == Role.CONSULTANT, in_own_municipality(User, current_user)
+    )
+
+
 def _index_page(consultant_form=None, family_form=None, status=200):
-    families, now = list(db.session.scalars(select(Family).order_by(Family.name))), db.utcnow()
+    stmt = select(Family).where(in_own_municipality(Family, current_user)).order_by(Family.name)
+    families, now = list(db.session.scalars(stmt)), db.utcnow()
     consultants = _consultants()
     return render_template(
         "admin/index.html",
@@ -83,7 +98,7 @@ def add_consultant():
 def consultant_activation(user_id: str):
     """A consultant's first activation is shown at once; a new one for a consultant who has a passkey (a lost
     phone) is asked for here and handed out after a team leader or a second admin has confirmed it."""
-    user = db.session.scalar(select(User).where(User.id == parse_id(user_id), User.role == Role.CONSULTANT))
+    user = db.session.scalar(_consultant(user_id))
     if user is None:
         deny()
     if not user.active:
@@ -107,7 +122,7 @@ def consultant_activation(user_id: str):
 @roles_required(Role.ADMIN)
 def consultant(user_id: str):
     """Change how families reach a consultant: phone number and when they can call."""
-    user = db.session.scalar(select(User).where(User.id == parse_id(user_id), User.role == Role.CONSULTANT))
+    user = db.session.scalar(_consultant(user_id))
     if user is None:
         deny()
     form = ContactForm(obj=user)

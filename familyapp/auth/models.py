@@ -10,6 +10,7 @@ from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, LargeBinary, Strin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base, created_at, str_100, uuidpk
+from ..tenancy import TenantedOrNational
 
 
 class Role(enum.Enum):
@@ -21,13 +22,15 @@ class Role(enum.Enum):
     ADMIN = "admin"
     #: The team's leader: confirms recoveries, sees figures across families, never a family's content.
     LEADER = "leader"
+    #: National: adds municipalities and their first admin; belongs to none, sees no family.
+    OPERATOR = "operator"
 
     @property
     def is_professional(self) -> bool:
-        return self in (Role.CONSULTANT, Role.ADMIN, Role.LEADER)
+        return self in (Role.CONSULTANT, Role.ADMIN, Role.LEADER, Role.OPERATOR)
 
 
-class User(Base):
+class User(TenantedOrNational, Base):
     """A login. Parents and young people are linked to a Person in a family; professionals are not."""
 
     __tablename__ = "users"
@@ -68,7 +71,7 @@ class User(Base):
         return f"<User {self.id} {self.role.value}>"
 
 
-class Passkey(Base):
+class Passkey(TenantedOrNational, Base):
     """A WebAuthn credential registered by a user."""
 
     __tablename__ = "passkeys"
@@ -91,7 +94,7 @@ class Passkey(Base):
         return f"<Passkey {self.id} of {self.user_id}>"
 
 
-class Activation(Base):
+class Activation(TenantedOrNational, Base):
     """A one-time link and code that lets a person register a passkey (first time or after a lost phone)."""
 
     __tablename__ = "activations"
@@ -119,7 +122,7 @@ class Activation(Base):
         return f"<Activation {self.id} for {self.user_id}>"
 
 
-class UserSession(Base):
+class UserSession(TenantedOrNational, Base):
     """A server-side session: the cookie holds only a random id whose hash is the key here."""
 
     __tablename__ = "user_sessions"
@@ -151,7 +154,7 @@ class RateLimitHit(Base):
         return f"<RateLimitHit {self.key} {self.count}>"
 
 
-class RecoveryRequest(Base):
+class RecoveryRequest(TenantedOrNational, Base):
     """A new activation for a login that already has a passkey (a lost phone). One professional asks, a second
     one confirms, and only then the one who asked is shown the link and code, once: nobody alone can hand
     themselves someone else's login."""
@@ -189,7 +192,7 @@ class RecoveryRequest(Base):
         return f"<RecoveryRequest {self.id} for {self.user_id}>"
 
 
-class LoginConfirmation(Base):
+class LoginConfirmation(TenantedOrNational, Base):
     """A professional's login made by an admin, waiting for a second person (the team leader or another admin).
     Until it is confirmed the login is not active: no activation, no sign-in, no family to be assigned to. So no
     admin alone can make up a consultant, assign it to a family and read the family through it."""
@@ -209,7 +212,7 @@ class LoginConfirmation(Base):
         return f"<LoginConfirmation for {self.user_id}>"
 
 
-class SecurityNotice(Base):
+class SecurityNotice(TenantedOrNational, Base):
     """Something the owner of a login must hear about: a new phone on their login, a new adult with custody in
     their family. Shown at their next sign-in on any device until they have read it, and pushed to their phones."""
 

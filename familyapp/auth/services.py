@@ -9,7 +9,7 @@ import segno
 from flask import current_app, url_for
 from sqlalchemy import func, select, update
 
-from .. import db
+from .. import db, tenancy
 from ..audit import record_event
 from .models import Activation, Passkey, Role, User
 from .sessions import end_all_sessions
@@ -135,8 +135,10 @@ def _check(activation: Activation | None, now: datetime) -> Activation:
 
 def activation_by_token(token: str, now: datetime | None = None) -> Activation:
     """The usable activation behind a link, or ActivationError."""
-    found = db.session.scalar(select(Activation).where(Activation.token_hash == db.secret_hash(token[:100])))
-    return _check(found, now or db.utcnow())
+    key = db.secret_hash(token[:100])
+    tenancy.resolve("activation", key)
+    found = db.session.scalar(select(Activation).where(Activation.token_hash == key))
+    return _check(_entered(found), now or db.utcnow())
 
 
 def activation_by_code(code: str, now: datetime | None = None) -> Activation:
@@ -144,13 +146,19 @@ def activation_by_code(code: str, now: datetime | None = None) -> Activation:
     normalised = normalise_code(code[:40])
     found = None
     if len(normalised) == CODE_LENGTH:
-        found = db.session.scalar(select(Activation).where(Activation.code_hash == db.secret_hash(normalised)))
+        key = db.secret_hash(normalised)
+        tenancy.resolve("activation_code", key)
+        found = _entered(db.session.scalar(select(Activation).where(Activation.code_hash == key)))
     return _check(found, now or db.utcnow())
 
 
 def activation_by_id(activation_id, now: datetime | None = None) -> Activation:
-    """The usable activation remembered in the session, or ActivationError."""
-    found = db.session.get(Activation, activation_id) if activation_id else None
+    """The usable activation remembered in the session (its signed cookie: the id is the server's own), or
+    ActivationError; the work enters its municipality."""
+    found = None
+    if activation_id:
+        tenancy.resolve("activation_id", str(activation_id))
+        found = _entered(db.session.get(Activation, activation_id))
     return _check(found, now or db.utcnow())
 
 
@@ -199,8 +207,16 @@ def spend_activation(activation: Activation) -> None:
 
 
 def passkey_by_credential_id(credential_id: bytes) -> Passkey | None:
-    """The stored passkey for a credential id, or None."""
-    return db.session.scalar(select(Passkey).where(Passkey.credential_id == credential_id))
+    """The stored passkey for a credential id, or None; the work enters its owner's municipality."""
+    tenancy.resolve("passkey", credential_id)
+    return _entered(db.session.scalar(select(Passkey).where(Passkey.credential_id == credential_id)))
+
+
+def _entered(row):
+    """A row found by its key (an activation, a passkey): the work goes on in its municipality."""
+    if row is not None:
+        tenancy.enter_of(row)
+    return row
 
 
 def record_sign_in(user: User, passkey: Passkey, new_sign_count: int) -> None:

@@ -24,7 +24,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 from werkzeug.datastructures import CallbackDict
 
-from .. import db
+from .. import db, tenancy
 from ..audit import record_event
 from .models import User, UserSession
 
@@ -101,6 +101,10 @@ class DatabaseSessionInterface(SessionInterface):
         )
 
     def open_session(self, app: Flask, request: Request) -> ServerSession:
+        if tenancy.current() is None:
+            # A request begins as a visitor's, in no municipality; its session's row tells which one it works in.
+            # (A request context the app makes for itself, to build a link, goes on in the one it is made in.)
+            request.environ[tenancy.REQUEST_TOKEN] = tenancy.begin_request()
         value = request.cookies.get(self.cookie_name(app))
         if request.cookies.get(signed_out_cookie(app)) and not _is_logout(request):
             return self._signed_out_on_phone(app, value)
@@ -112,6 +116,8 @@ class DatabaseSessionInterface(SessionInterface):
         if len(value) > 100:
             return ServerSession()
         row, user = _session_row(db.secret_hash(value))
+        if row is not None:
+            tenancy.enter_of(row)
         if row is None or self._expired(app, row):
             # Refused at once; an expired row is deleted by `flask sessions purge`, not here (a GET writes
             # nothing, and the row can never be used again anyway). The phone is told to drop its offline copies.
@@ -136,6 +142,7 @@ class DatabaseSessionInterface(SessionInterface):
         named ends when the response goes (save_session). Only the chosen language carries over, as at sign-out."""
         row = None
         if value and "." not in value and len(value) <= 100:
+            tenancy.resolve("session", db.secret_hash(value))
             row = db.session.get(UserSession, db.secret_hash(value))
         language = (row.data or {}).get("language") if row is not None else None
         session = ServerSession({"language": language} if language else None, ended=row is not None)
@@ -201,7 +208,7 @@ class DatabaseSessionInterface(SessionInterface):
     def _forget(self, app: Flask, session: ServerSession, response: Response) -> None:
         """Emptied (signed out or never used): forget the row and the cookie."""
         if session.row is not None:
-            db.session.delete(session.row)
+            _delete_row(session.row)
             db.session.commit()
         if session.token or session.from_cookie:
             response.delete_cookie(
@@ -214,7 +221,7 @@ class DatabaseSessionInterface(SessionInterface):
         if session.row is not None:
             # A new id asked for a session that needs no row any more (sign-out keeping the language): the old
             # id ends now.
-            db.session.delete(session.row)
+            _delete_row(session.row)
             db.session.commit()
             session.row, session.token = None, None
         elif not session.modified:
@@ -225,15 +232,18 @@ class DatabaseSessionInterface(SessionInterface):
         """A signed-in session, or an anonymous one whose passkey ceremony has begun: kept in the database."""
         now = db.utcnow()
         row = session.row
-        if session.regenerate_requested and row is not None:
-            db.session.delete(row)
+        if row is not None and not (session.regenerate_requested or session.modified):
+            if now - row.last_seen_at < TOUCH_INTERVAL:
+                return
+        if row is not None and (session.regenerate_requested or tenancy.of(row) != tenancy.current()):
+            # A new id at sign-in, and whenever the session enters a municipality it was not kept in (a visitor's
+            # sign-in or activation): the row of one municipality is never moved into another.
+            _delete_row(row)
             row = None
         if row is None:
             session.token = secrets.token_urlsafe(32)
             row = UserSession(id=db.secret_hash(session.token), created_at=now, last_seen_at=now)
             db.session.add(row)
-        elif not session.modified and now - row.last_seen_at < TOUCH_INTERVAL:
-            return
         # A signed-in session's own bookkeeping (its data and last_seen_at for the idle timeout) is written on
         # any request, a GET too: it is the visitor's session, not the family's data.
         row.data = dict(session)
@@ -257,9 +267,18 @@ class DatabaseSessionInterface(SessionInterface):
         response.vary.add("Cookie")
 
 
+def _delete_row(row: UserSession) -> None:
+    """Delete a session row in its own municipality (a visitor's is national until sign-in)."""
+    with tenancy.entered(tenancy.of(row)):
+        db.session.delete(row)
+        db.session.flush()
+
+
 def _session_row(key: str) -> tuple[UserSession | None, User | None]:
     """The session row and, in the same statement, its user: the user loader then finds the user in the
-    database session's identity map instead of asking again, so a signed-in page begins with one statement."""
+    database session's identity map instead of asking again, so a signed-in page begins with one statement
+    (on PostgreSQL a first one finds the municipality the row may be read in)."""
+    tenancy.resolve("session", key)
     found = db.session.execute(
         select(UserSession, User).outerjoin(User, User.id == UserSession.user_id).where(UserSession.id == key)
     ).first()
@@ -318,12 +337,15 @@ def end_all_sessions(user_id: uuid.UUID, keep: str | None = None) -> int:
 
 
 def purge_expired(app: Flask) -> int:
-    """Delete sessions past their idle or absolute timeout; run from cron via ``flask sessions purge``."""
+    """Delete sessions past their idle or absolute timeout, in every municipality and the national ones (the
+    visitors' and operators'); run by the worker or ``flask sessions purge``."""
     now = db.utcnow()
     stmt = delete(UserSession).where(
         (UserSession.last_seen_at < now - app.config["SESSION_IDLE_TIMEOUT"])
         | (UserSession.signed_in_at < now - app.config["SESSION_ABSOLUTE_TIMEOUT"])
     )
-    count = db.session.execute(stmt).rowcount or 0
-    db.session.commit()
+    count = 0
+    for _municipality in tenancy.each(national=True):
+        count += db.session.execute(stmt).rowcount or 0
+        db.session.commit()
     return count

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from .. import db
+from .. import db, tenancy
 from ..audit import record_event
 from ..auth.models import Role
 from ..dates import add_months
@@ -295,8 +295,13 @@ def partner_url(token: str) -> str:
 
 
 def link_for_token(token: str) -> PartnerLink | None:
-    """The link behind a secret address, or None."""
-    return db.session.scalar(select(PartnerLink).where(PartnerLink.token_hash == db.secret_hash(token[:100])))
+    """The link behind a secret address, or None; the work enters its municipality."""
+    key = db.secret_hash(token[:100])
+    tenancy.resolve("partner", key)
+    link = db.session.scalar(select(PartnerLink).where(PartnerLink.token_hash == key))
+    if link is not None:
+        tenancy.enter_of(link)
+    return link
 
 
 class MissingConsent(Exception):

@@ -10,6 +10,11 @@ from .. import db
 DEMO_MARK = "(demo)"
 LOCAL = ZoneInfo("Europe/Copenhagen")
 DEMO_USERS = ("Lene Holm", "Per Holt", "Mette Sørensen", "Ali Khan", "Sara Nielsen", "Jonas Hansen", "Maria Berg")
+#: The second municipality's users: an admin, a consultant and a parent, to see that the two never meet.
+SECOND_USERS = ("Tove Thomsen", "Jens Mikkelsen", "Hanne Kristensen")
+#: The demo's municipalities: (code, name, the switchboard's number).
+FIRST = ("aarhus", "Aarhus Kommune", "+45 89 40 20 00")
+SECOND = ("thisted", "Thisted Kommune", "+45 99 17 17 17")
 
 
 def years_ago(years: int, months: int = 0) -> date:

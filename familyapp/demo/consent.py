@@ -6,13 +6,13 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from .. import db, gate
+from .. import db, gate, tenancy
 from ..auth.models import User
 from ..consent import services as consent_services
 from ..families.models import Family
 from ..gate.models import ConsentTemplate, PartnerLink
 from ..network.models import NetworkPerson
-from .common import DEMO_MARK
+from .common import DEMO_MARK, FIRST
 
 
 def add_consent(family: Family, consultant: User, parent: User) -> None:
@@ -37,6 +37,14 @@ def demo_partner_link() -> tuple[str, str] | None:
 
     :return: (who, address), or None without the demo.
     """
+    municipality = tenancy.by_code(FIRST[0])
+    if municipality is None:
+        return None
+    with tenancy.entered(municipality.id):
+        return _partner_link()
+
+
+def _partner_link() -> tuple[str, str] | None:
     family = db.session.scalar(select(Family).where(Family.name == f"Familien Nielsen {DEMO_MARK}"))
     if family is None:
         return None

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import current_app
 from sqlalchemy import func, select, update
 
-from .. import db
+from .. import db, tenancy
 from ..auth.models import Passkey, Role, SecurityNotice, User
 from ..auth.services import activation_display, create_user, issue_activation
 from ..families import services
@@ -15,7 +15,7 @@ from ..gate.models import ConsentRequest
 from ..network.models import NetworkPerson
 from ..yearwheel import services as yearwheel_services
 from . import consent, meetings, network, plan, scales
-from .common import DEMO_MARK, DEMO_USERS, LOCAL, years_ago
+from .common import DEMO_MARK, DEMO_USERS, FIRST, LOCAL, SECOND, SECOND_USERS, years_ago
 
 
 def _create() -> None:
@@ -78,19 +78,60 @@ def _top_up() -> None:
         db.session.flush()
 
 
-def load_demo() -> list[tuple[str, str, str, str]]:
-    """Create the demo data if missing; issue activations for demo users without a passkey.
+def _create_second() -> None:
+    """The second municipality: its own admin, a consultant and one family, never seen from the first."""
+    admin = create_user(Role.ADMIN, "Tove Thomsen", actor=None, phone="+45 99 17 00 01")
+    jens = create_user(Role.CONSULTANT, "Jens Mikkelsen", actor=None, phone="+45 99 17 00 02")
+    jens.reachable = "man-fre kl. 8-15"
+    family = services.create_family(f"Familien Kristensen {DEMO_MARK}", CaseType.SUPPORT, years_ago(0, 3), actor=admin)
+    services.add_adult(family, "Hanne Kristensen", "mor", actor=jens, custody=True)
+    services.add_child(family, "Ida", years_ago(6, 4), actor=jens)
+    services.assign_consultant(family, jens, AssignmentRole.PRIMARY, actor=admin)
 
-    :return: rows of (name, role, activation link or sign-in hint, code).
+
+def _municipality(code: str, name: str, phone: str) -> tenancy.Municipality:
+    """The demo's municipality; a database upgraded from before municipalities has one, which becomes the first."""
+    found = {m.code: m for m in tenancy.municipalities()}
+    municipality = found.get(code)
+    if municipality is None and code == FIRST[0] and "kommune" in found:
+        municipality = found["kommune"]
+        municipality.code, municipality.name = code, name
+    if municipality is None:
+        municipality = tenancy.add_municipality(code, name, phone)
+    return municipality
+
+
+def load_demo() -> list[tuple[str, str, str, str, str]]:
+    """Create the demo data if missing, in its two municipalities; issue activations for demo users without a
+    passkey.
+
+    :return: rows of (municipality, name, role, activation link or sign-in hint, code).
     """
-    exists = db.session.scalar(select(Family.id).where(Family.name.endswith(DEMO_MARK)).limit(1))
-    if exists is None:
-        _create()
+    rows = []
+    for (code, name, phone), create, top_up, names in (
+        (FIRST, _create, _top_up, DEMO_USERS),
+        (SECOND, _create_second, lambda: None, SECOND_USERS),
+    ):
+        municipality = _municipality(code, name, phone)
         db.session.flush()
-    else:
-        _top_up()
-    users = list(db.session.scalars(select(User).where(User.name.in_(DEMO_USERS))))
-    users.sort(key=lambda u: DEMO_USERS.index(u.name))
+        with tenancy.entered(municipality.id):
+            # Asked of this municipality only (on SQLite nothing else would keep them apart).
+            here = tenancy.here(Family.municipality_id)
+            exists = db.session.scalar(select(Family.id).where(Family.name.endswith(DEMO_MARK), here).limit(1))
+            if exists is None:
+                create()
+                db.session.flush()
+            else:
+                top_up()
+            rows += [(municipality.name, *row) for row in _activations(names)]
+            db.session.commit()
+    return rows
+
+
+def _activations(names: tuple[str, ...]) -> list[tuple[str, str, str, str]]:
+    """Fresh activations for the demo users of the current municipality who have no passkey yet."""
+    users = list(db.session.scalars(select(User).where(User.name.in_(names), tenancy.here(User.municipality_id))))
+    users.sort(key=lambda u: names.index(u.name))
     rows = []
     for user in users:
         if db.session.scalar(select(func.count()).where(Passkey.user_id == user.id)):

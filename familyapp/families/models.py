@@ -11,6 +11,7 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base, created_at, str_100, uuidpk
+from ..tenancy import Tenanted
 
 if TYPE_CHECKING:  # the login model is resolved by name: the family's models stand beside it, not on it
     from ..auth.models import User
@@ -64,7 +65,7 @@ class AssignmentRole(enum.Enum):
     CO_CONSULTANT = "co_consultant"
 
 
-class Family(Base):
+class Family(Tenanted, Base):
     """One case: a household, its children and its consultants."""
 
     __tablename__ = "families"
@@ -87,7 +88,7 @@ class Family(Base):
         return f"<Family {self.id}>"
 
 
-class Person(Base):
+class Person(Tenanted, Base):
     """A family member; children have a birth date, which later gates forms by age."""
 
     __tablename__ = "persons"
@@ -118,7 +119,7 @@ class Person(Base):
         return f"<Person {self.id} {self.kind.value}>"
 
 
-class Membership(Base):
+class Membership(Tenanted, Base):
     """A login that belongs to a family, with its relation (parents living apart are two memberships)."""
 
     __tablename__ = "memberships"
@@ -141,7 +142,7 @@ class Membership(Base):
         return f"<Membership {self.user_id} in {self.family_id}>"
 
 
-class Assignment(Base):
+class Assignment(Tenanted, Base):
     """A consultant assigned to a family."""
 
     __tablename__ = "assignments"

@@ -10,6 +10,7 @@ from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db import Base, created_at, uuidpk
+from ..tenancy import Tenanted
 
 #: The kinds of information a consent can cover, as the templates name them.
 KINDS = ("plan", "meetings", "referat", "scales", "meeting_invitation")
@@ -35,7 +36,7 @@ class ConsentTemplate(Base):
         return f"<ConsentTemplate {self.key} v{self.version}>"
 
 
-class ConsentRequest(Base):
+class ConsentRequest(Tenanted, Base):
     """The consultant asks the family: may this be shared with this recipient, for this purpose?"""
 
     __tablename__ = "consent_requests"
@@ -58,7 +59,7 @@ class ConsentRequest(Base):
         return f"<ConsentRequest {self.id}>"
 
 
-class ConsentRecord(Base):
+class ConsentRecord(Tenanted, Base):
     """A parent gave or withdrew consent: who, when, to exactly which text, about what, to whom, until when.
     Append-only (below, and database triggers in the migration)."""
 
@@ -98,7 +99,7 @@ def _append_only(_mapper, _connection, _target):
     raise RuntimeError("consent records are append-only")
 
 
-class PartnerLink(Base):
+class PartnerLink(Tenanted, Base):
     """A time-limited, revocable address through which a named partner sees what the family has consented to
     share with them; with a meeting, it is that meeting's invitation. Only the address's hash is kept."""
 

@@ -11,6 +11,7 @@ from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstrain
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..db import Base, created_at, local_date, uuidpk
+from ..tenancy import Tenanted
 
 SHORT_TEXT = 300
 LONG_TEXT = 4000
@@ -52,7 +53,7 @@ class Answer(enum.Enum):
     CANNOT = "cannot"
 
 
-class Meeting(Base):
+class Meeting(Tenanted, Base):
     """One meeting. Times are stored in UTC and shown in Danish local time."""
 
     __tablename__ = "meetings"
@@ -107,7 +108,7 @@ class Meeting(Base):
         return f"<Meeting {self.type.value} {self.starts_at}>"
 
 
-class MeetingParticipant(Base):
+class MeetingParticipant(Tenanted, Base):
     """Who comes: a family member, a consultant, or a named person or partner, with role and say."""
 
     __tablename__ = "meeting_participants"
@@ -133,7 +134,7 @@ class MeetingParticipant(Base):
         return f"<MeetingParticipant {self.kind.value}>"
 
 
-class MeetingReply(Base):
+class MeetingReply(Tenanted, Base):
     """A family member's answer: coming, or cannot come (with a reason and a wish for another time)."""
 
     __tablename__ = "meeting_replies"
@@ -154,7 +155,7 @@ class MeetingReply(Base):
         return f"<MeetingReply {self.answer.value}>"
 
 
-class MeetingQuestion(Base):
+class MeetingQuestion(Tenanted, Base):
     """A question or topic the family wants to bring up."""
 
     __tablename__ = "meeting_questions"
@@ -171,7 +172,7 @@ class MeetingQuestion(Base):
         return f"<MeetingQuestion {self.id}>"
 
 
-class MeetingSuggestion(Base):
+class MeetingSuggestion(Tenanted, Base):
     """A family member suggests someone from the network map to invite; the consultant decides."""
 
     __tablename__ = "meeting_suggestions"
@@ -189,7 +190,7 @@ class MeetingSuggestion(Base):
         return f"<MeetingSuggestion {self.id}>"
 
 
-class CalendarFeed(Base):
+class CalendarFeed(Tenanted, Base):
     """A user's private calendar subscription: a secret in the address; revoking deletes the row."""
 
     __tablename__ = "calendar_feeds"

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from .. import db
+from .. import db, tenancy
 from ..audit import family_changed, record_event
 from ..families.models import Family
 from ..locking import check_version
@@ -269,8 +269,13 @@ def revoke_feed(user) -> bool:
 
 
 def feed_for_token(token: str) -> CalendarFeed | None:
-    """The subscription behind a secret address, or None."""
-    return db.session.scalar(select(CalendarFeed).where(CalendarFeed.token_hash == db.secret_hash(token[:100])))
+    """The subscription behind a secret address, or None; the work enters its municipality."""
+    key = db.secret_hash(token[:100])
+    tenancy.resolve("calendar", key)
+    feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.token_hash == key))
+    if feed is not None:
+        tenancy.enter_of(feed)
+    return feed
 
 
 def feed_of(user) -> CalendarFeed | None:

@@ -11,6 +11,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, UniqueConstrai
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db import Base, created_at, uuidpk
+from ..tenancy import Tenanted
 
 SHORT_TEXT = 300
 NAME_MAX = 100
@@ -46,7 +47,7 @@ class Sector(enum.Enum):
     LEISURE = "leisure"  #: sports, clubs, associations
 
 
-class NetworkPerson(Base):
+class NetworkPerson(Tenanted, Base):
     """One person on the family's map. Removing a person keeps the row (``removed_at``): meetings they took
     part in and earlier versions of the map still point to it."""
 
@@ -93,7 +94,7 @@ class NetworkPerson(Base):
         return f"<NetworkPerson {self.id} {self.kind.value}>"
 
 
-class NetworkRevision(Base):
+class NetworkRevision(Tenanted, Base):
     """The whole map as it was after one change, so today's map can be compared with an earlier one."""
 
     __tablename__ = "network_revisions"
@@ -122,7 +123,7 @@ class RelationKind(enum.Enum):
     PARTNER = "partner"
 
 
-class KinRelation(Base):
+class KinRelation(Tenanted, Base):
     """A family relation between two people: household members (``Person``) or people on the map.
 
     Each side is exactly one of the two, so the tree can join the household to grandparents on the map.
@@ -151,7 +152,7 @@ class KinRelation(Base):
         return f"<KinRelation {self.kind.value}>"
 
 
-class AgencyCase(Base):
+class AgencyCase(Tenanted, Base):
     """One of the family's ongoing cases at an authority: where, about what, who the contact is, who decides,
     and what the family can expect next. Kept by the consultant, read by the family."""
 

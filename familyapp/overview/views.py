@@ -34,6 +34,8 @@ def index():
         return redirect(url_for("overview.caseload"))
     if current_user.role is Role.LEADER:
         return redirect(url_for("leader.index"))
+    if current_user.role is Role.OPERATOR:
+        return redirect(url_for("operator.index"))
     family_id = home_family_id(current_user)
     if family_id is None:
         return render_template("families/no_family.html")

@@ -11,6 +11,7 @@ from sqlalchemy import JSON, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base, created_at, uuidpk
+from ..tenancy import Tenanted
 
 #: The longest text a family may write in one field; long enough for a letter, short enough for a phone.
 LONG_TEXT = 4000
@@ -38,7 +39,7 @@ class WhoKind(enum.Enum):
     OTHER = "other"
 
 
-class Plan(Base):
+class Plan(Tenanted, Base):
     """One plan per family: the words that are not goals or agreements."""
 
     __tablename__ = "plans"
@@ -61,7 +62,7 @@ class Plan(Base):
         return f"<Plan of {self.family_id} v{self.version}>"
 
 
-class Goal(Base):
+class Goal(Tenanted, Base):
     """A goal in the family's own words, with its traffic light and small steps."""
 
     __tablename__ = "goals"
@@ -90,7 +91,7 @@ class Goal(Base):
         return f"<Goal {self.id} {self.status.value}>"
 
 
-class GoalStep(Base):
+class GoalStep(Tenanted, Base):
     """A small step towards a goal, in the family's words."""
 
     __tablename__ = "goal_steps"
@@ -108,7 +109,7 @@ class GoalStep(Base):
         return f"<GoalStep {self.id}>"
 
 
-class Agreement(Base):
+class Agreement(Tenanted, Base):
     """Who does what by when."""
 
     __tablename__ = "agreements"
@@ -140,7 +141,7 @@ class Agreement(Base):
         return f"<Agreement {self.id}>"
 
 
-class PlanRevision(Base):
+class PlanRevision(Tenanted, Base):
     """A kept version of the whole plan after one change: who changed what, when, and what it then said."""
 
     __tablename__ = "plan_revisions"
@@ -162,7 +163,7 @@ class PlanRevision(Base):
         return f"<PlanRevision {self.change} at {self.at}>"
 
 
-class ReadinessItem(Base):
+class ReadinessItem(Tenanted, Base):
     """Beredskabsplan: a situation that may come back, what we do then, and who we call."""
 
     __tablename__ = "readiness_items"

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, exists, select, update
 
 from .. import db
+from ..access import in_own_municipality
 from ..audit import record_event
 from ..auth import notices
 from ..auth.models import Activation, LoginConfirmation, RecoveryRequest, Role, User
@@ -52,7 +53,11 @@ def confirmable_clause(actor: User):
     """SQL condition on RecoveryRequest: the actor may confirm it. Never the one who asked, never the owner;
     a family member's recovery by the family's other consultant or a team leader; a professional's by a team
     leader or a second admin."""
-    not_own = and_(RecoveryRequest.requested_by_id != actor.id, RecoveryRequest.user_id != actor.id)
+    not_own = and_(
+        RecoveryRequest.requested_by_id != actor.id,
+        RecoveryRequest.user_id != actor.id,
+        in_own_municipality(RecoveryRequest, actor),
+    )
     if actor.role is Role.LEADER:
         return not_own
     if actor.role is Role.ADMIN:
@@ -191,6 +196,7 @@ def login_confirmable_clause(actor: User):
         LoginConfirmation.confirmed_at.is_(None),
         LoginConfirmation.requested_by_id != actor.id,
         LoginConfirmation.user_id != actor.id,
+        in_own_municipality(LoginConfirmation, actor),
     )
 
 

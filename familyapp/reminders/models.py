@@ -10,12 +10,13 @@ from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db import Base, created_at, uuidpk
+from ..tenancy import Tenanted, TenantedOrNational
 
 #: What a person can be reminded of.
 KINDS = ("meeting", "scale", "referat")
 
 
-class PushSubscription(Base):
+class PushSubscription(TenantedOrNational, Base):
     """A browser's push address for one person. The address belongs to the browser, so a second person signing
     in on the same phone takes it over."""
 
@@ -36,7 +37,7 @@ class PushSubscription(Base):
         return f"<PushSubscription of {self.user_id}>"
 
 
-class ReminderSetting(Base):
+class ReminderSetting(Tenanted, Base):
     """Which reminders a person wants; each can be switched off on its own."""
 
     __tablename__ = "reminder_settings"
@@ -53,7 +54,7 @@ class ReminderSetting(Base):
         return f"<ReminderSetting {self.user_id}>"
 
 
-class ReminderSent(Base):
+class ReminderSent(Tenanted, Base):
     """A reminder that has gone out: the same one is never sent twice."""
 
     __tablename__ = "reminders_sent"

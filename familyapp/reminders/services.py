@@ -120,6 +120,8 @@ def subscribe(user: User, data, *, now: datetime) -> PushSubscription:
                 db.session.add(existing)
         except IntegrityError:  # the same browser subscribing twice at once
             existing = _browser(endpoint)
+            if existing is None:  # kept for a login of another municipality: it stays theirs
+                raise BadSubscription() from None
     existing.p256dh, existing.auth = p256dh, auth
     db.session.flush()
     _keep_newest(user)

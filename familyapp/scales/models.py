@@ -9,6 +9,7 @@ from sqlalchemy import JSON, Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db import Base, created_at, uuidpk
+from ..tenancy import Tenanted
 
 
 class ScaleDefinition(Base):
@@ -39,7 +40,7 @@ class ScaleDefinition(Base):
         return f"<ScaleDefinition {self.key} v{self.version}>"
 
 
-class ScaleResponse(Base):
+class ScaleResponse(Tenanted, Base):
     """One person's answer in one window (before a meeting, after it, or in a cadence period).
 
     The row is made by the person's first draft, answer or "no thanks" (opening the form stores nothing); it holds
@@ -90,7 +91,7 @@ class ScaleResponse(Base):
         return f"<ScaleResponse {self.window_key}>"
 
 
-class ScaleSetting(Base):
+class ScaleSetting(Tenanted, Base):
     """A family member's own choices about the scales."""
 
     __tablename__ = "scale_settings"

@@ -8,9 +8,10 @@ from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db import Base, created_at, uuidpk
+from ..tenancy import Tenanted
 
 
-class YearActivity(Base):
+class YearActivity(Tenanted, Base):
     """One planned activity in a month; linked to a meeting once that is dated."""
 
     __tablename__ = "year_activities"

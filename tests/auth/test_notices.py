@@ -18,7 +18,7 @@ from familyapp.auth.models import SecurityNotice
 @pytest.fixture()
 def a(ctx, world):
     """The world's objects in this test's session."""
-    return SimpleNamespace(**{f.name: db.session.merge(getattr(world, f.name)) for f in fields(world)})
+    return SimpleNamespace(**{f.name: db.session.merge(getattr(world, f.name), load=False) for f in fields(world)})
 
 
 def _tell(user, kind="custody_added", ago=timedelta(0), **data):

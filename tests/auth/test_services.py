@@ -22,7 +22,7 @@ from familyapp.auth.webauthn import NewCredential
 @pytest.fixture()
 def a(ctx, world):
     """The world's objects in this test's session."""
-    return SimpleNamespace(**{f.name: db.session.merge(getattr(world, f.name)) for f in fields(world)})
+    return SimpleNamespace(**{f.name: db.session.merge(getattr(world, f.name), load=False) for f in fields(world)})
 
 
 def events(action: str) -> list[AuditEvent]:

@@ -6,9 +6,10 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from familyapp import db
+from familyapp import db, tenancy
 from familyapp.auth.models import UserSession
 from tests.auth.helpers import new_activation, register, sign_in
+from tests.dbutil import as_owner
 from tests.factories import COOKIE
 from tests.fake_authenticator import SoftAuthenticator
 
@@ -125,7 +126,9 @@ def test_sign_in_after_sign_out_works(app, client, world):
 
 
 def _session_rows() -> int:
-    return db.session.scalar(select(func.count()).select_from(UserSession))
+    """Every session row: a visitor's (national, before sign-in) as well as the test municipality's."""
+    with as_owner():
+        return db.session.scalar(select(func.count()).select_from(UserSession))
 
 
 class TestAnonymous:
@@ -149,8 +152,10 @@ class TestAnonymous:
         assert "Log ind" in client.get("/auth/login").get_data(as_text=True)
         options = client.post("/auth/login/begin")
         assert options.status_code == 200 and _session_rows() == 1
-        row = db.session.scalar(select(UserSession))
-        assert row.user_id is None and row.data["language"] == "da" and "csrf_token" in row.data
+        with tenancy.entered(tenancy.NATIONAL):  # a visitor's, before sign-in: no municipality's
+            row = db.session.scalar(select(UserSession))
+        assert row.user_id is None and row.municipality_id is None
+        assert row.data["language"] == "da" and "csrf_token" in row.data
         assert "webauthn_login" in row.data
         assert "." not in client.get_cookie(COOKIE).value  # now only the id of the row
 

@@ -9,14 +9,15 @@ import json
 import sys
 from datetime import timedelta
 
-from familyapp import create_app, db
+from familyapp import create_app, db, tenancy
 from familyapp.auth.services import activation_display, issue_activation
 from tests import factories
 
 
 def main() -> None:
     app = create_app()
-    with app.app_context():
+    factories.add_municipality(app.config["DATABASE_URL"], factories.HOME, "Testkommune")
+    with app.app_context(), tenancy.entered(factories.HOME):
         world = factories.make_world()
         out = {"family_a": str(world.family_a.id), "family_b": str(world.family_b.id), "links": {}}
         if "--meeting-tomorrow" in sys.argv:
@@ -78,6 +79,10 @@ def main() -> None:
             _a, token, code = issue_activation(user, actor=None)
             out["links"][name] = {**activation_display(token, code), "qr": None, "name": user.name}
         db.session.commit()
+        with tenancy.entered(tenancy.NATIONAL):
+            _a, token, code = issue_activation(world.operator, actor=None)
+            out["links"]["operator"] = {**activation_display(token, code), "qr": None, "name": world.operator.name}
+            db.session.commit()
     json.dump(out, sys.stdout)
 
 

@@ -455,3 +455,32 @@ def test_admin_pages(live_server, page):
     audit.check("admin, English")
 
     audit.assert_clean()
+
+
+def test_operator_pages(live_server, page):
+    """The national operator signs in with a passkey, adds a municipality (a mistake first) and its admin."""
+    world = live_server.seed()
+    base = live_server.url
+    audit = Audit(page)
+
+    register_via_link(page, world["links"]["operator"], "Kontor")
+    expect(page).to_have_url(re.compile(r"/operator/$"))
+    audit.check("operator")
+    page.fill("#municipality-name", "Thisted Kommune")
+    page.fill("#municipality-code", "Thisted Kommune")
+    page.locator("form[action$='/operator/municipalities'] button").click()
+    expect(page.locator("#municipality-code")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#municipality-name")).to_have_value("Thisted Kommune")
+    audit.check("operator with a validation error")
+    page.fill("#municipality-code", "thisted")
+    page.locator("form[action$='/operator/municipalities'] button").click()
+    expect(page.locator("main")).to_contain_text("thisted")
+    page.select_option("#admin-municipality", label="Thisted Kommune")
+    page.fill("#admin-name", "Tove Thomsen")
+    page.locator("form[action$='/operator/admins'] button").click()
+    expect(page.locator("h1")).to_contain_text("Tove Thomsen")
+    audit.check("operator, the admin's activation")
+    audit.visit("operator, English", f"{base}/operator/")
+    switch_to_english(page)
+    audit.check("operator, English")
+    audit.assert_clean()

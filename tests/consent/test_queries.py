@@ -20,7 +20,7 @@ from familyapp.network.models import NetworkPerson
 @pytest.fixture()
 def a(ctx, world):
     """The world's objects in this test's session, with family A's people on the map by name."""
-    found = {f.name: db.session.merge(getattr(world, f.name)) for f in fields(world)}
+    found = {f.name: db.session.merge(getattr(world, f.name), load=False) for f in fields(world)}
     stmt = select(NetworkPerson).where(NetworkPerson.family_id == world.family_a.id)
     db.session.flush()
     return SimpleNamespace(**found, map={p.name: p for p in db.session.scalars(stmt)})

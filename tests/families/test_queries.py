@@ -18,7 +18,7 @@ from tests import factories
 @pytest.fixture()
 def a(ctx, world):
     """The world's objects in this test's session."""
-    return SimpleNamespace(**{f.name: db.session.merge(getattr(world, f.name)) for f in fields(world)})
+    return SimpleNamespace(**{f.name: db.session.merge(getattr(world, f.name), load=False) for f in fields(world)})
 
 
 def test_every_member_comes_with_their_login_and_relation_in_one_query(a, count_queries):

@@ -12,13 +12,15 @@ from familyapp import db
 from familyapp.audit import AuditEvent
 from familyapp.gate.models import PartnerLink
 from familyapp.overview import looked
+from tests.dbutil import as_owner
 
 
 @pytest.fixture()
 def family(ctx, world):
     """Family A with no audit events yet, and a helper adding one at a given minute."""
     fam = db.session.merge(world.family_a)
-    db.session.execute(delete(AuditEvent).where(AuditEvent.family_id == fam.id))
+    with as_owner():  # the audit trail is append-only for the app's role: the owner clears it for the test
+        db.session.execute(delete(AuditEvent).where(AuditEvent.family_id == fam.id))
     start = db.utcnow() - timedelta(days=1)
 
     def event(minute: int, actor=None, action="family.viewed", role=None, object_id=None) -> AuditEvent:

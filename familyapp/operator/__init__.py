@@ -1,0 +1,1 @@
+"""The national operator's pages: the municipalities and the first admin of each. No family's content."""
