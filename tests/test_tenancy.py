@@ -223,3 +223,20 @@ def test_a_page_finds_its_municipality_once_and_sets_it_per_transaction(client, 
     for seen in (parent, consultant):
         assert sum(s.startswith("SELECT familyapp_enter(") for s in seen.tenancy) == 1
         assert 1 <= sum(s.startswith("SELECT set_config(") for s in seen.tenancy) <= 3
+
+
+@postgres_only
+def test_a_consultant_of_aarhus_sees_nothing_of_thisted_even_through_raw_sql(runner):
+    """The demo's two municipalities: in Aarhus's transaction, raw SQL finds none of Thisted's family, people or
+    logins, whatever it asks; in Thisted's, none of Aarhus's."""
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    aarhus, thisted = tenancy.by_code("aarhus").id, tenancy.by_code("thisted").id
+    _in(aarhus)
+    names = set(db.session.scalars(text("SELECT name FROM families")))
+    assert "Familien Nielsen (demo)" in names and not any("Kristensen" in n for n in names)
+    people = set(db.session.scalars(text("SELECT name FROM persons UNION SELECT name FROM users")))
+    assert "Mette Sørensen" in people and not people & {"Hanne Kristensen", "Ida", "Jens Mikkelsen"}
+    _in(thisted)
+    assert set(db.session.scalars(text("SELECT name FROM families"))) == {"Familien Kristensen (demo)"}
+    people = set(db.session.scalars(text("SELECT name FROM persons UNION SELECT name FROM users")))
+    assert people == {"Hanne Kristensen", "Ida", "Tove Thomsen", "Jens Mikkelsen"}
