@@ -101,12 +101,24 @@
     document.querySelectorAll("[data-passkey-login]").forEach(function (b) { b.disabled = true; });
     window.addEventListener("online", function () { window.location.reload(); });
     // "online" can come before the connection really carries: shown from the copy while the phone says it is
-    // online, the page tries again after 2, 4, 8 ... seconds (at most a minute apart) until the live page comes.
-    if (navigator.onLine) {
-      var tries = Number(store(retries)) || 0;
+    // online, the page asks the server after 2, 4, 8 ... seconds (at most a minute apart) and reloads only once it
+    // answers, so a blind reload never cuts across a page the person opens meanwhile.
+    if (navigator.onLine) probeSignIn(retries);
+  }
+
+  /** Ask the server for the sign-in page (in the background, as nobody); reload when it answers, else later. */
+  function probeSignIn(retries) {
+    var tries = Number(store(retries)) || 0;
+    setTimeout(function () {
       store(retries, String(tries + 1));
-      setTimeout(function () { window.location.reload(); }, Math.min(2000 * Math.pow(2, tries), 60000));
-    }
+      fetch(window.location.pathname, { credentials: "omit", cache: "no-store", redirect: "manual" }).then(
+        function (response) {
+          if (response.ok) window.location.reload();
+          else probeSignIn(retries);
+        },
+        function () { probeSignIn(retries); }
+      );
+    }, Math.min(2000 * Math.pow(2, tries), 60000));
   }
 
   /** Read (one argument), set or (null) remove a value kept for this tab; private modes may refuse. */
