@@ -189,6 +189,17 @@ def enter_of(row) -> None:
     enter(of(row))
 
 
+def find_by_key(kind: str, key: str | bytes, statement):
+    """The row a request's key leads to (an activation, a passkey, a partner link...), or None: the key's
+    municipality is entered before the row is read (``resolve``), and the row's own after, so the work goes on
+    there on either database."""
+    resolve(kind, key)
+    row = db.session.scalar(statement)
+    if row is not None:
+        enter_of(row)
+    return row
+
+
 CODE = re.compile(r"[a-z][a-z0-9-]{1,39}")
 
 

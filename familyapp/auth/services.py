@@ -136,9 +136,8 @@ def _check(activation: Activation | None, now: datetime) -> Activation:
 def activation_by_token(token: str, now: datetime | None = None) -> Activation:
     """The usable activation behind a link, or ActivationError."""
     key = db.secret_hash(token[:100])
-    tenancy.resolve("activation", key)
-    found = db.session.scalar(select(Activation).where(Activation.token_hash == key))
-    return _check(_entered(found), now or db.utcnow())
+    found = tenancy.find_by_key("activation", key, select(Activation).where(Activation.token_hash == key))
+    return _check(found, now or db.utcnow())
 
 
 def activation_by_code(code: str, now: datetime | None = None) -> Activation:
@@ -147,8 +146,7 @@ def activation_by_code(code: str, now: datetime | None = None) -> Activation:
     found = None
     if len(normalised) == CODE_LENGTH:
         key = db.secret_hash(normalised)
-        tenancy.resolve("activation_code", key)
-        found = _entered(db.session.scalar(select(Activation).where(Activation.code_hash == key)))
+        found = tenancy.find_by_key("activation_code", key, select(Activation).where(Activation.code_hash == key))
     return _check(found, now or db.utcnow())
 
 
@@ -157,8 +155,9 @@ def activation_by_id(activation_id, now: datetime | None = None) -> Activation:
     ActivationError; the work enters its municipality."""
     found = None
     if activation_id:
-        tenancy.resolve("activation_id", str(activation_id))
-        found = _entered(db.session.get(Activation, activation_id))
+        found = tenancy.find_by_key(
+            "activation_id", str(activation_id), select(Activation).where(Activation.id == activation_id)
+        )
     return _check(found, now or db.utcnow())
 
 
@@ -208,15 +207,7 @@ def spend_activation(activation: Activation) -> None:
 
 def passkey_by_credential_id(credential_id: bytes) -> Passkey | None:
     """The stored passkey for a credential id, or None; the work enters its owner's municipality."""
-    tenancy.resolve("passkey", credential_id)
-    return _entered(db.session.scalar(select(Passkey).where(Passkey.credential_id == credential_id)))
-
-
-def _entered(row):
-    """A row found by its key (an activation, a passkey): the work goes on in its municipality."""
-    if row is not None:
-        tenancy.enter_of(row)
-    return row
+    return tenancy.find_by_key("passkey", credential_id, select(Passkey).where(Passkey.credential_id == credential_id))
 
 
 def record_sign_in(user: User, passkey: Passkey, new_sign_count: int) -> None:

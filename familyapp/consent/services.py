@@ -297,11 +297,7 @@ def partner_url(token: str) -> str:
 def link_for_token(token: str) -> PartnerLink | None:
     """The link behind a secret address, or None; the work enters its municipality."""
     key = db.secret_hash(token[:100])
-    tenancy.resolve("partner", key)
-    link = db.session.scalar(select(PartnerLink).where(PartnerLink.token_hash == key))
-    if link is not None:
-        tenancy.enter_of(link)
-    return link
+    return tenancy.find_by_key("partner", key, select(PartnerLink).where(PartnerLink.token_hash == key))
 
 
 class MissingConsent(Exception):

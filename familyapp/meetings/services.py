@@ -271,11 +271,7 @@ def revoke_feed(user) -> bool:
 def feed_for_token(token: str) -> CalendarFeed | None:
     """The subscription behind a secret address, or None; the work enters its municipality."""
     key = db.secret_hash(token[:100])
-    tenancy.resolve("calendar", key)
-    feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.token_hash == key))
-    if feed is not None:
-        tenancy.enter_of(feed)
-    return feed
+    return tenancy.find_by_key("calendar", key, select(CalendarFeed).where(CalendarFeed.token_hash == key))
 
 
 def feed_of(user) -> CalendarFeed | None:
