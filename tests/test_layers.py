@@ -43,7 +43,7 @@ FEATURES = {
 SCREENS = {"overview"}
 #: The app factory, the commands, the demo (a package), the models' roll call for Alembic, the migrations (shipped
 #: in the package; their env.py reads the models), the job queue and gunicorn's settings: above everything.
-APP = {"", "cli", "demo", "models", "migrations", "gunicorn_conf", "jobs"}
+APP = {"", "cli", "cli_accounts", "demo", "models", "migrations", "gunicorn_conf", "jobs"}
 
 
 def _name(path: Path) -> str:
