@@ -45,8 +45,22 @@ def _file_hash(path: str, _mtime_ns: int, _size: int) -> str:
 
 
 def static_hash(filename: str) -> str:
-    """A short hash of a static file's content ("" when there is no such file)."""
-    path = safe_join(current_app.static_folder, filename)
+    """A short hash of a static file's content ("" when there is no such file). A running release's files do not
+    change, so outside debug mode each file is looked at once a process (a page names a dozen of them)."""
+    if current_app.debug:
+        return _hash_now(current_app.static_folder, filename)
+    return _hash_once(current_app.static_folder, filename)
+
+
+@lru_cache(maxsize=512)
+def _hash_once(folder: str, filename: str) -> str:
+    """``_hash_now``, remembered for the process."""
+    return _hash_now(folder, filename)
+
+
+def _hash_now(folder: str, filename: str) -> str:
+    """The file's hash as it is on the disk now."""
+    path = safe_join(folder, filename)
     if path is None:
         return ""
     try:

@@ -7,11 +7,23 @@ import hashlib
 import re
 import uuid
 from datetime import UTC, date, datetime
+from types import SimpleNamespace
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from flask import Flask, g, has_app_context, has_request_context, request
-from sqlalchemy import DateTime, Enum, MetaData, String, TypeDecorator, Uuid, create_engine, event, func
+from sqlalchemy import (
+    DateTime,
+    Enum,
+    MetaData,
+    String,
+    TypeDecorator,
+    Uuid,
+    bindparam,
+    create_engine,
+    event,
+    func,
+)
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, mapped_column, scoped_session, sessionmaker
 
@@ -90,6 +102,18 @@ def local_today() -> date:
 
 #: The one session the app uses; bound to the engine by init_app, scoped per request thread.
 session: scoped_session = scoped_session(sessionmaker(expire_on_commit=False))
+
+
+def stand_in(**ids: str) -> SimpleNamespace:
+    """A stand-in for a row (a family, a viewer) in a statement built once a process: each of its ``ids`` is a
+    bound parameter (a UUID) of the given name, filled when the statement runs. The query functions that take a
+    row can then build the statement a hot page asks on every visit, without building it again (building and
+    keying a statement costs as much as running it).
+
+    ``stand_in(id="viewer", person_id="person")`` has ``.id`` = ``bindparam("viewer")``, and so on. Typed, so that
+    a parameter keeps its type where SQLAlchemy would not infer it (``IN (:family)``: a UUID on SQLite is text).
+    """
+    return SimpleNamespace(**{column: bindparam(name, type_=Uuid()) for column, name in ids.items()})
 
 
 def secret_hash(value: str) -> str:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from flask import g
-from sqlalchemy import and_, join, select
+from sqlalchemy import Select, and_, bindparam, join, select
 from sqlalchemy.orm import joinedload
 
 from .. import db
@@ -13,29 +15,42 @@ from .models import Assignment, AssignmentRole, Family, Membership, Person
 
 def list_people(family: Family) -> list[tuple[Person, User | None, Membership | None]]:
     """Every member of a family with their login and relation (None, None without one), in one query."""
-    login = join(User, Membership, and_(Membership.user_id == User.id, Membership.family_id == family.id))
-    rows = db.session.execute(
-        select(Person, User, Membership)
-        .select_from(Person)
-        .outerjoin(login, User.person_id == Person.id)
-        .where(Person.family_id == family.id)
-        .order_by(Person.created_at, Person.id)
-    ).all()
+    rows = db.session.execute(_list_people(), {"family": family.id}).all()
     seen: dict = {}
     for person, user, membership in rows:
         seen.setdefault(person.id, (person, user, membership))  # one login a person
     return list(seen.values())
 
 
+@cache
+def _list_people() -> Select:
+    """``list_people``'s statement, built once a process (most family screens ask it)."""
+    family = bindparam("family")
+    login = join(User, Membership, and_(Membership.user_id == User.id, Membership.family_id == family))
+    return (
+        select(Person, User, Membership)
+        .select_from(Person)
+        .outerjoin(login, User.person_id == Person.id)
+        .where(Person.family_id == family)
+        .order_by(Person.created_at, Person.id)
+    )
+
+
 def list_consultants(family: Family) -> list[Assignment]:
     """The family's consultants, primary first, with the consultant loaded (one query)."""
-    stmt = (
+    found = db.session.scalars(_list_consultants(), {"family": family.id})
+    return sorted(found, key=lambda a: a.role is not AssignmentRole.PRIMARY)
+
+
+@cache
+def _list_consultants() -> Select:
+    """``list_consultants``'s statement, built once a process (most family screens ask it)."""
+    return (
         select(Assignment)
-        .where(Assignment.family_id == family.id)
+        .where(Assignment.family_id == bindparam("family"))
         .options(joinedload(Assignment.consultant))
         .order_by(Assignment.created_at)
     )
-    return sorted(db.session.scalars(stmt), key=lambda a: a.role is not AssignmentRole.PRIMARY)
 
 
 def caseload(consultant: User) -> list[tuple[Family, AssignmentRole]]:

@@ -125,6 +125,19 @@ def next_with_contacts(family: Family, now: datetime, *figures: ColumnElement) -
 
     :return: (meeting or None, last contact or None, next planned or None, *the figures' values)
     """
+    return read_next_with_contacts(query_next_with_contacts(family, now, *figures))
+
+
+def read_next_with_contacts(stmt: Select, values: dict | None = None) -> tuple:
+    """Run ``query_next_with_contacts``'s statement (one built once a process with parameters takes ``values``):
+    what ``next_with_contacts`` returns."""
+    meeting, last_at, next_at, *figures = db.session.execute(stmt, values or {}).unique().one()
+    return (meeting, db.as_utc(last_at), db.as_utc(next_at), *figures)
+
+
+def query_next_with_contacts(family: Family, now: datetime, *figures: ColumnElement) -> Select:
+    """``next_with_contacts``'s statement: ``family`` and ``now`` may be stand-ins (``db.stand_in``, a bound
+    parameter), for a screen that builds it once."""
     coming = (
         select(Meeting.id)
         .where(Meeting.family_id == family.id, Meeting.cancelled_at.is_(None), Meeting.ends_at >= now)
@@ -142,8 +155,7 @@ def next_with_contacts(family: Family, now: datetime, *figures: ColumnElement) -
         .where(Family.id == family.id)
         .options(_card(), joinedload(Meeting.participants))
     )
-    meeting, last_at, next_at, *values = db.session.execute(stmt).unique().one()
-    return (meeting, db.as_utc(last_at), db.as_utc(next_at), *values)
+    return stmt
 
 
 def not_coming(family: Family, user) -> set[uuid.UUID]:

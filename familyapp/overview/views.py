@@ -3,9 +3,12 @@ way in: screens that combine what the features offer. The consultant's caseload 
 
 from __future__ import annotations
 
+from functools import cache
+
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import Select, bindparam
 
 from .. import db
 from ..access import family_screen_or_404, family_view_or_404, home_family_id, is_admin, is_consultant
@@ -46,20 +49,20 @@ def index():
 @login_required
 def home(family_id: str):
     """The family's home screen: the same template for the family and, mirrored, for its consultant."""
-    view = family_view_or_404(family_id, current_user, page="home")
-    family, today, now = view.family, db.local_today(), db.utcnow()
+    view = family_view_or_404(family_id, current_user._get_current_object(), page="home")
+    family, user, today, now = view.family, view.viewer, db.local_today(), db.utcnow()
     meeting, follow, consents_waiting, unread = _meeting_part(view, now)
     return render_template(
         "overview/home.html",
         # What the family member has not read yet (a new consultant, a new phone on their login) stays on their
         # home until they have; other pages show it only after sign-in (recovery.views.notices_for_page).
-        security_notices=notices.unread_notices(current_user) if unread else [],
+        security_notices=notices.unread_notices(user) if unread else [],
         security_contact=current_app.config.get("SECURITY_CONTACT") or "",
         view=view,
         family=family,
         meeting=meeting,
-        invited=view.is_family and meeting is not None and meeting_queries.invites(meeting, current_user),
-        to_fill=scale_queries.to_fill(family, current_user, now) if view.is_family else [],
+        invited=view.is_family and meeting is not None and meeting_queries.invites(meeting, user),
+        to_fill=scale_queries.to_fill(family, user, now) if view.is_family else [],
         consents_waiting=consents_waiting,
         consultants=queries.household(family)[1],
         goals=plan_queries.goal_progress(family),
@@ -78,16 +81,28 @@ def _meeting_part(view, now) -> tuple:
 
     :return: (next meeting or None, the follow-up, consent requests waiting, whether notices are unread)
     """
-    figures = {}
-    if current_user.role is Role.PARENT:
-        figures["consents"] = consent_queries.count_waiting(view.family, current_user)
-    if view.is_family:
-        figures["unread"] = notices.any_unread(current_user)
-    meeting, last, nxt, *values = meeting_queries.next_with_contacts(view.family, now, *figures.values())
-    found = dict(zip(figures, values, strict=True))
+    parent, member = view.viewer.role is Role.PARENT, view.is_family
+    values = {"family": view.family.id, "viewer": view.viewer.id, "now": now}
+    meeting, last, nxt, *figures = meeting_queries.read_next_with_contacts(_meeting_statement(parent, member), values)
+    figures = iter(figures)  # the statement's figures, in the order _meeting_statement adds them
+    consents = (next(figures) or 0) if parent else 0
+    unread = bool(next(figures)) if member else False
     last_day, next_day = (db.local_date(t) if t else None for t in (last, nxt))
     follow = follow_up(view.family, last_day, next_day, db.local_date(now))
-    return meeting, follow, found.get("consents") or 0, bool(found.get("unread"))
+    return meeting, follow, consents, unread
+
+
+@cache
+def _meeting_statement(parent: bool, member: bool) -> Select:
+    """``_meeting_part``'s statement for a parent, another family member or a professional, built once a process
+    (the home screen asks it on every visit): the family, the viewer and the time are its parameters."""
+    family, viewer = db.stand_in(id="family"), db.stand_in(id="viewer")
+    figures = []
+    if parent:
+        figures.append(consent_queries.count_waiting(family, viewer))
+    if member:
+        figures.append(notices.any_unread(viewer))
+    return meeting_queries.query_next_with_contacts(family, bindparam("now"), *figures)
 
 
 def _family_setting(family_id: str, form, change, done: str, refused: str):

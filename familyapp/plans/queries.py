@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import cache
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import defer, joinedload, load_only
 
 from .. import db
@@ -39,14 +40,19 @@ def goal_progress(family: Family) -> list[tuple[Goal, int, int]]:
 
     :return: (goal with its title and status only, steps done, steps in all)
     """
+    return [(goal, done, total) for goal, done, total in db.session.execute(_goal_progress(), {"family": family.id})]
+
+
+@cache
+def _goal_progress() -> Select:
+    """``goal_progress``'s statement, built once a process (the home screen asks it on every visit)."""
     steps = select(func.count()).where(GoalStep.goal_id == Goal.id).correlate(Goal)
-    stmt = (
+    return (
         select(Goal, steps.where(GoalStep.done.is_(True)).scalar_subquery(), steps.scalar_subquery())
-        .where(Goal.family_id == family.id)
+        .where(Goal.family_id == bindparam("family"))
         .options(load_only(Goal.title, Goal.status, raiseload=True))
         .order_by(Goal.term.desc(), Goal.created_at, Goal.id)
     )
-    return [(goal, done, total) for goal, done, total in db.session.execute(stmt)]
 
 
 def list_agreements(family: Family) -> list[Agreement]:
@@ -57,13 +63,18 @@ def list_agreements(family: Family) -> list[Agreement]:
 
 def agreements_due(family: Family, today: date, days: int = 7) -> list[Agreement]:
     """Open agreements that are overdue or due within the coming days, soonest first."""
-    stmt = (
+    return list(db.session.scalars(_agreements_due(), {"family": family.id, "until": today + timedelta(days=days)}))
+
+
+@cache
+def _agreements_due() -> Select:
+    """``agreements_due``'s statement, built once a process (the home screen asks it on every visit)."""
+    return (
         select(Agreement)
-        .where(Agreement.family_id == family.id, Agreement.done_at.is_(None), Agreement.due.is_not(None))
-        .where(Agreement.due <= today + timedelta(days=days))
+        .where(Agreement.family_id == bindparam("family"), Agreement.done_at.is_(None), Agreement.due.is_not(None))
+        .where(Agreement.due <= bindparam("until"))
         .order_by(Agreement.due)
     )
-    return list(db.session.scalars(stmt))
 
 
 def query_revisions(family: Family) -> Select:

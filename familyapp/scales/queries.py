@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
+from functools import cache
 
 from flask import g
-from sqlalchemy import Select, String, and_, case, cast, func, or_, select
+from sqlalchemy import Select, String, and_, bindparam, case, cast, func, or_, select
 from sqlalchemy.orm import defer
 
 from .. import db
@@ -45,14 +46,17 @@ def _remember(ids) -> None:
 def active_definitions() -> list[ScaleDefinition]:
     """The definitions in use, newest first (one query per request; their texts come from the process's cache)."""
     if "scale_definitions" not in g:
-        stmt = (
-            select(ScaleDefinition)
-            .options(defer(ScaleDefinition.data))
-            .where(ScaleDefinition.active.is_(True))
-            .order_by(ScaleDefinition.loaded_at.desc())
-        )
-        g.scale_definitions = list(db.session.scalars(stmt))
+        g.scale_definitions = list(db.session.scalars(_ACTIVE))
     return g.scale_definitions
+
+
+#: ``active_definitions``' statement, built once (nearly every family screen asks it).
+_ACTIVE = (
+    select(ScaleDefinition)
+    .options(defer(ScaleDefinition.data))
+    .where(ScaleDefinition.active.is_(True))
+    .order_by(ScaleDefinition.loaded_at.desc())
+)
 
 
 def parsed(row: ScaleDefinition) -> definitions.Definition:
@@ -215,16 +219,32 @@ def _around(family: Family, user: User, now: datetime, late: bool):
     grace = LATE_GRACE if late else timedelta(0)
 
     def near(rules):
-        reach = []
-        if "wellbeing" in rules:
-            hours = timedelta(hours=rules["wellbeing"].get("hours_before", 48))
-            reach.append(and_(Meeting.starts_at > now - grace, Meeting.starts_at <= now + hours + _MARGIN))
-        if "alliance" in rules:
-            days = timedelta(days=rules["alliance"].get("days_after", 7))
-            reach.append(and_(Meeting.ends_at > now - days - grace - _MARGIN, Meeting.ends_at <= now))
-        return db.session.execute(_my_meetings(family, user, or_(*reach))).all()
+        before, after = rules.get("wellbeing"), rules.get("alliance")
+        values = {"family": family.id, "viewer": user.id, "person": user.person_id}
+        if before is not None:
+            hours = timedelta(hours=before.get("hours_before", 48))
+            values |= {"starts_after": now - grace, "starts_until": now + hours + _MARGIN}
+        if after is not None:
+            days = timedelta(days=after.get("days_after", 7))
+            values |= {"ends_after": now - days - grace - _MARGIN, "ends_until": now}
+        return db.session.execute(_near(before is not None, after is not None), values).all()
 
     return near
+
+
+@cache
+def _near(before: bool, after: bool) -> Select:
+    """``_around``'s statement for the scales in use (before meetings, after them or both), built once a process
+    (the home screen asks it on every visit)."""
+    reach = []
+    if before:
+        reach.append(
+            and_(Meeting.starts_at > bindparam("starts_after"), Meeting.starts_at <= bindparam("starts_until"))
+        )
+    if after:
+        reach.append(and_(Meeting.ends_at > bindparam("ends_after"), Meeting.ends_at <= bindparam("ends_until")))
+    viewer = db.stand_in(id="viewer", person_id="person")
+    return _my_meetings(db.stand_in(id="family"), viewer, or_(*reach))
 
 
 def find_response(family: Family, user: User, window_key: str) -> ScaleResponse | None:
@@ -313,10 +333,8 @@ def to_fill(family: Family, user: User, now: datetime, late: bool = False) -> li
     keys = [w.key for w, _d in windows]
     answers = {}
     if keys:
-        stmt = select(ScaleResponse).where(
-            ScaleResponse.family_id == family.id, ScaleResponse.user_id == user.id, ScaleResponse.window_key.in_(keys)
-        )
-        answers = {r.window_key: r for r in db.session.scalars(stmt)}
+        values = {"family": family.id, "viewer": user.id, "keys": keys}
+        answers = {r.window_key: r for r in db.session.scalars(_ANSWERS_IN, values)}
     result = []
     for window, row in windows:
         response = answers.get(window.key)
@@ -325,6 +343,14 @@ def to_fill(family: Family, user: User, now: datetime, late: bool = False) -> li
         if window.opens_at <= now < window.closes_at + (LATE_GRACE if late else timedelta(0)):
             result.append((window, row, response))
     return result
+
+
+#: ``to_fill``'s answers of the person in their windows, built once.
+_ANSWERS_IN = select(ScaleResponse).where(
+    ScaleResponse.family_id == bindparam("family"),
+    ScaleResponse.user_id == bindparam("viewer"),
+    ScaleResponse.window_key.in_(bindparam("keys", expanding=True)),
+)
 
 
 def show_alliance(user: User) -> bool:
