@@ -226,15 +226,19 @@ def test_log_ud_without_a_connection_signs_out_on_the_phone_at_once_and_the_answ
         assert page_caches(page) == {}
         (entry,) = page.evaluate(OUTBOX_ENTRIES)
         assert "csrf" not in entry and entry["user"]
+        # The family's home, still without a connection: nothing of the parent's is there any more. The phone shows
+        # that there is no connection, or the sign-in page (both are right for somebody signed out; in CI now and
+        # then the sign-in page's own navigation was still arriving).
         page.goto(base + "/")
-        expect(page.locator("h1")).to_have_text("Ingen forbindelse")
+        expect(page.locator("h1")).to_have_text(re.compile(r"^(Ingen forbindelse|Log ind)$"))
+        assert page.locator("html[data-offline-saved]").count() == 0
         assert query(live_server, sessions, f=family_id, n=parent)[0][0] == 1  # the server has not heard yet
 
-        # The connection is back: the phone's next contact ends the session on the server too.
+        # The connection is back: the phone's next contact ends the session on the server too. The kept sign-in
+        # page becomes the live one by itself (a reload of ours would race its own).
         page.goto(live_server.url + "/auth/login?signed_out=1")
         back_online(context, live_server)
-        page.reload()
-        expect(page.locator("[data-offline-signin-note]")).to_be_hidden()
+        expect(page.locator("[data-offline-signin-note]")).to_be_hidden(timeout=30000)
         assert query(live_server, sessions, f=family_id, n=parent)[0][0] == 0
         page.goto(base + "/")
         expect(page).to_have_url(re.compile(r"/auth/login"))
