@@ -16,6 +16,7 @@ the consent gate allows.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
@@ -54,14 +55,17 @@ def _apply_rules(state: ORMExecuteState) -> None:
     state.statement = state.statement.options(*_options_for(state.session, viewer_id))
 
 
-def _options_for(session: Session, viewer_id) -> tuple:
-    """The rules of this viewer as query options, made once per request (a consultant's page runs several queries,
-    and making a rule's condition costs about as much as running a small query)."""
-    made = session.info.get("viewer_options")
-    if made is None or made[0] != viewer_id or len(made[1]) != len(_RULES):
-        options = tuple(
-            with_loader_criteria(model, make_condition(viewer_id), include_aliases=True)
-            for model, make_condition in _RULES
-        )
-        made = session.info["viewer_options"] = (viewer_id, options)
-    return made[1]
+def _options_for(_session: Session, viewer_id) -> tuple:
+    """The rules of this viewer as query options (a consultant's page runs several queries, and making a rule's
+    condition costs about as much as running a small query)."""
+    return _made_for(viewer_id, len(_RULES))
+
+
+@lru_cache(maxsize=1024)
+def _made_for(viewer_id, _rules: int) -> tuple:
+    """The options of a viewer, made once a process: they hold only the viewer's id, which never changes, and the
+    rules (their number is in the key: a rule registered later makes them anew). A few hundred consultants'
+    options are a few hundred small objects."""
+    return tuple(
+        with_loader_criteria(model, make_condition(viewer_id), include_aliases=True) for model, make_condition in _RULES
+    )
