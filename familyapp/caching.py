@@ -46,7 +46,8 @@ def _file_hash(path: str, _mtime_ns: int, _size: int) -> str:
 
 def static_hash(filename: str) -> str:
     """A short hash of a static file's content ("" when there is no such file). A running release's files do not
-    change, so outside debug mode each file is looked at once a process (a page names a dozen of them)."""
+    change (a new release restarts the server), so outside debug mode each file is looked at once a process (a
+    page names a dozen of them)."""
     if current_app.debug:
         return _hash_now(current_app.static_folder, filename)
     return _hash_once(current_app.static_folder, filename)

@@ -46,7 +46,8 @@ _MUNICIPALITY_OPTION = click.option(
 
 
 def register(app: Flask) -> None:
-    """``create-admin``, ``create-leader`` and ``create-operator``: the professionals nobody else may create."""
+    """``create-admin``, ``create-leader`` and ``create-operator`` (the professionals nobody else may create), and
+    ``municipality add|list``."""
 
     @app.cli.command("create-admin")
     @click.argument("name")

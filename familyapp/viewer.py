@@ -52,20 +52,15 @@ def _apply_rules(state: ORMExecuteState) -> None:
         return
     if not (state.is_select or state.is_update or state.is_delete):
         return
-    state.statement = state.statement.options(*_options_for(state.session, viewer_id))
-
-
-def _options_for(_session: Session, viewer_id) -> tuple:
-    """The rules of this viewer as query options (a consultant's page runs several queries, and making a rule's
-    condition costs about as much as running a small query)."""
-    return _made_for(viewer_id, len(_RULES))
+    state.statement = state.statement.options(*_made_for(viewer_id, len(_RULES)))
 
 
 @lru_cache(maxsize=1024)
 def _made_for(viewer_id, _rules: int) -> tuple:
-    """The options of a viewer, made once a process: they hold only the viewer's id, which never changes, and the
-    rules (their number is in the key: a rule registered later makes them anew). A few hundred consultants'
-    options are a few hundred small objects."""
+    """The rules of a viewer as query options, made once a process (a consultant's page runs several queries, and
+    making a rule's condition costs about as much as running a small query): they hold only the viewer's id, which
+    never changes, and the rules, which are only ever added, at import (their number is in the key, so a rule
+    registered later makes them anew). A few hundred consultants' options are a few hundred small objects."""
     return tuple(
         with_loader_criteria(model, make_condition(viewer_id), include_aliases=True) for model, make_condition in _RULES
     )

@@ -118,7 +118,8 @@ def _one_family(grouped: Select) -> ColumnElement:
 
 
 def next_with_contacts(family: Family, now: datetime, *figures: ColumnElement) -> tuple:
-    """The home screen's meeting part in one statement: the family's next meeting that is not cancelled and not
+    """The home screen's meeting part in one statement, built for this call (the home screen itself runs the
+    statement it built once, ``read_next_with_contacts``): the family's next meeting that is not cancelled and not
     over (a card, with its participants) or None; the start of the last meeting held with the family and of the
     next one planned (the caseload's queries, for one family); and ``figures``, other columns the same screen
     asks for (a count from another feature), so that they cost no statement of their own.
@@ -171,8 +172,11 @@ def query_taking_part(family: Family, user, *conditions) -> Select:
     has not said they cannot come to (``invites`` and ``not_coming`` in SQL), that meet ``conditions``: their id,
     start and end, in time order. For reading only the meetings a screen needs (the scales' windows around now).
     """
+    # A login without a person takes part in nothing (never "IS NULL": a consultant's participant row has none).
     takes_part = exists().where(
-        MeetingParticipant.meeting_id == Meeting.id, MeetingParticipant.person_id == user.person_id
+        MeetingParticipant.meeting_id == Meeting.id,
+        MeetingParticipant.person_id.is_not(None),
+        MeetingParticipant.person_id == user.person_id,
     )
     away = exists().where(
         MeetingReply.meeting_id == Meeting.id, MeetingReply.user_id == user.id, MeetingReply.answer == Answer.CANNOT
