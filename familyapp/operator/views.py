@@ -21,18 +21,21 @@ from .forms import AdminForm, MunicipalityForm
 bp = Blueprint("operator", __name__, url_prefix="/operator")
 
 
-def _admin_form() -> AdminForm:
+def _admin_form(municipalities: list) -> AdminForm:
+    """The form for a municipality's first administrator, choosing among ``municipalities``."""
     form = AdminForm(prefix="admin")
-    form.municipality.choices = [SelectChoice(str(m.id), m.name) for m in tenancy.municipalities()]
+    form.municipality.choices = [SelectChoice(str(m.id), m.name) for m in municipalities]
     return form
 
 
 def _page(municipality_form=None, admin_form=None, status: int = 200):
+    """The operator's page; the municipalities are read once, for the list and the admin form's choices."""
+    municipalities = tenancy.municipalities()
     return render_template(
         "operator/index.html",
-        municipalities=tenancy.municipalities(),
+        municipalities=municipalities,
         municipality_form=municipality_form or MunicipalityForm(prefix="municipality"),
-        admin_form=admin_form or _admin_form(),
+        admin_form=admin_form or _admin_form(municipalities),
     ), status
 
 
@@ -61,7 +64,7 @@ def add_municipality():
 def add_admin():
     """Make a municipality's administrator and show the activation once. The login, its activation and their
     audit belong to that municipality."""
-    form = _admin_form()
+    form = _admin_form(tenancy.municipalities())
     if not form.validate_on_submit():
         return _page(admin_form=form, status=400)
     with tenancy.entered(uuid.UUID(form.municipality.data)):
