@@ -120,6 +120,38 @@ def test_the_home_screen_plan_and_meetings_can_be_read_offline_marked_and_only_b
         context.close()
 
 
+def test_a_home_screen_taken_over_while_it_loaded_is_kept_too(live_server, browser):
+    """The race CI met: the worker activates while the home screen loads, after the page's own request went
+    straight to the network, and takes the page over before its script runs. The page is controlled, yet nothing
+    kept it: it must ask the worker to fetch it, like a page that came before any worker."""
+    world = live_server.seed()
+    family = world["family_a"]
+    home = f"/families/{family}/"
+    context, page = parent_phone(browser, live_server, world)
+    try:
+        wait_until_kept(page, home)
+        worker = context.service_workers[0]
+        worker.evaluate(
+            "caches.keys().then((keys) => Promise.all(keys.filter((k) => k.startsWith('familyapp-pages-'))"
+            ".map((k) => caches.delete(k))))"
+        )
+        held = []
+        context.route("**/static/js/app.js*", lambda route: held.append(route))
+        # A reload that bypasses the worker (as its first visit did); its script waits until the worker took over.
+        context.new_cdp_session(page).send("Page.reload", {"ignoreCache": True})
+        deadline = time.time() + 15
+        while not held:
+            assert time.time() < deadline, "the page never asked for its script"
+            page.wait_for_timeout(50)
+        worker.evaluate("self.clients.claim()")
+        assert page.evaluate("!!navigator.serviceWorker.controller")
+        held[0].continue_()
+        page.wait_for_load_state("load")
+        wait_until_kept(page, home)
+    finally:
+        context.close()
+
+
 def test_another_person_on_the_same_phone_never_sees_the_first_ones_pages(live_server, browser):
     world = live_server.seed()
     family = world["family_a"]

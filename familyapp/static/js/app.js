@@ -51,6 +51,13 @@
     });
   }
 
+  // Whether this page's own request went through the worker (which then kept it). Being controlled is not enough:
+  // a worker that activates while the page loads takes it over after its request went straight to the network.
+  function cameThroughWorker() {
+    var timing = performance.getEntriesByType ? performance.getEntriesByType("navigation")[0] : null;
+    return timing ? timing.workerStart > 0 : !!startedWith;
+  }
+
   // The home screen names the pages to keep for reading offline; the service worker fetches them quietly.
   function warm() {
     var list = document.querySelector("[data-offline-warm]");
@@ -59,7 +66,7 @@
     sw.ready.then(function (registration) {
       var urls = list.getAttribute("data-offline-warm").split(" ");
       // This page came before the worker did (it took over afterwards): keep it too.
-      if (!startedWith) urls.unshift(window.location.pathname);
+      if (!cameThroughWorker()) urls.unshift(window.location.pathname);
       registration.active.postMessage({ type: "warm", urls: urls });
     });
   }
