@@ -12,14 +12,16 @@ import math
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
-from sqlalchemy import Integer, and_, case, exists, false, func, or_, select, true
+from sqlalchemy import Date, Integer, String, and_, bindparam, case, exists, false, func, or_, select, true
 
 from .. import db, paging
 from ..auth.models import User
 from ..families.models import Assignment, Family, Person, PersonKind
 from ..meetings import queries as meeting_queries
 from ..meetings.cadence import due_sql, overdue_sql
+from ..meetings.models import Meeting
 from ..scales import queries as scale_queries
 
 #: Families on a page: the page's size stays the same however many families a consultant has.
@@ -97,24 +99,43 @@ def caseload_page(consultant: User, ask: Ask, now: datetime, today: date) -> Pag
     """One page of the consultant's families as ``ask`` wants them: one statement, which also counts the whole
     caseload; a second only when the page asked for is empty (nothing matches, or it is past the end: the last
     page is shown)."""
-    facts = _facts(consultant, ask.search, now)
-    states = {name: _state(facts, name, today) for name in FILTERS}
-    wanted = and_(facts.c.found, states[ask.show]) if ask.show else facts.c.found
-    counted = _counted(facts, states, wanted, ask.sort)
+    rows_of, summary = _statements(_searched(ask.search), ask.show, ask.sort)
+    values = {"consultant": consultant.id, "now": now, "today": today, **_search_values(ask.search)}
     number = ask.page
-    found = _fetch(counted, number)
+    found = _fetch(rows_of, values, number)
     if not found and number > 1:
         # Past the end: how many pages there are comes with the rows, so ask again for the last one.
-        first = _fetch(counted, 1)
+        first = _fetch(rows_of, values, 1)
         number = max(math.ceil(first[0].matched / PAGE_SIZE), 1) if first else 1
-        found = first if number == 1 else _fetch(counted, number)
+        found = first if number == 1 else _fetch(rows_of, values, number)
     if not found:
-        return _empty_page(facts, states, wanted)
+        return _empty_page(summary, values)
     head = found[0]
     counts = {name: getattr(head, name + "_count") for name in FILTERS}
     pages = max(math.ceil(head.matched / PAGE_SIZE), 1)
     rows = [_row(values) for values in found]
     return Page(rows, head.matched, number, pages, head.total, counts, head.all_reviews)
+
+
+@lru_cache(maxsize=128)
+def _statements(searched: int, show: str | None, sort: str) -> tuple:
+    """The statements of an ask's shape (how many search words, the filter, the order), built once a process:
+    building and keying a statement of this size cost a good part of the page. The consultant, the time, the
+    search words and the page are bound parameters (``consultant``, ``now``, ``today``, ``q0``..., ``skip``).
+
+    Returns (a page's rows, the caseload's counts when nothing matches)."""
+    facts = _facts(db.stand_in(id="consultant"), searched, bindparam("now", type_=Meeting.starts_at.type))
+    states = {name: _state(facts, name, bindparam("today", type_=Date)) for name in FILTERS}
+    wanted = and_(facts.c.found, states[show]) if show else facts.c.found
+    counted = _counted(facts, states, wanted, sort)
+    order = [c for c in counted.c if c.name.startswith("o") and c.name[1:].isdigit()]
+    rows_of = select(counted).where(counted.c.wanted == 1).order_by(*order).limit(PAGE_SIZE).offset(bindparam("skip"))
+    summary = select(
+        func.count(),
+        *(_how_many(state) for state in states.values()),
+        func.coalesce(func.sum(facts.c.reviews), 0).cast(Integer),
+    )
+    return rows_of, summary
 
 
 def _counted(facts, states: dict, wanted, sort: str):
@@ -133,29 +154,19 @@ def _counted(facts, states: dict, wanted, sort: str):
     ).subquery("counted")
 
 
-def _fetch(counted, number: int) -> list:
+def _fetch(rows_of, values: dict, number: int) -> list:
     """The wanted rows of page ``number``, in the order the consultant chose."""
-    order = [c for c in counted.c if c.name.startswith("o") and c.name[1:].isdigit()]
-    stmt = (
-        select(counted).where(counted.c.wanted == 1).order_by(*order).limit(PAGE_SIZE).offset((number - 1) * PAGE_SIZE)
-    )
-    return list(db.session.execute(stmt))
+    return list(db.session.execute(rows_of, {**values, "skip": (number - 1) * PAGE_SIZE}))
 
 
-def _empty_page(facts, states: dict, wanted) -> Page:
+def _empty_page(summary, values: dict) -> Page:
     """Nothing matches the search or the filter: the caseload's own counts, for the filters and the headline."""
-    summary = db.session.execute(
-        select(
-            func.count(),
-            *(_how_many(state) for state in states.values()),
-            func.coalesce(func.sum(facts.c.reviews), 0).cast(Integer),
-        )
-    ).one()
-    counts = dict(zip(FILTERS, summary[1:4], strict=True))
-    return Page([], 0, 1, 1, summary[0], counts, summary[4])
+    counted = db.session.execute(summary, values).one()
+    counts = dict(zip(FILTERS, counted[1:4], strict=True))
+    return Page([], 0, 1, 1, counted[0], counts, counted[4])
 
 
-def _facts(consultant: User, search: str, now: datetime):
+def _facts(consultant, searched: int, now):
     """Every family of the consultant with the facts its state is made of, computed once per statement (a
     materialised CTE: the due date reads the last meeting, and ordering, filters and counts use it again)."""
     reviews, alerts = scale_queries.review_counts(Family.id)
@@ -184,27 +195,49 @@ def _facts(consultant: User, search: str, now: datetime):
         alerts.label("alerts"),
     ).join(contacts, contacts.c.family_id == Family.id)
     # The search is a column, so that the counts of the whole caseload come from the same statement.
-    return stmt.add_columns(_found(search).label("found")).cte("caseload").prefix_with("MATERIALIZED")
+    return stmt.add_columns(_found(searched).label("found")).cte("caseload").prefix_with("MATERIALIZED")
 
 
-def _found(search: str):
+def _variants(search: str) -> list[str]:
+    """The search words as typed, and with small letters, capitals first and all capitals: SQLite folds only A-Z,
+    so a name with æ, ø, å or other letters is found however it was typed. None for a search longer than any
+    name."""
+    if not search or len(search) > SEARCH_MAX:
+        return []
+    return list(dict.fromkeys((search, search.lower(), search.title(), search.upper())))
+
+
+def _searched(search: str) -> int:
+    """The search's shape: 0 for none, -1 for one longer than any name (it matches nobody), else how many
+    variants it is tried in."""
+    if search and len(search) > SEARCH_MAX:
+        return -1
+    return len(_variants(search))
+
+
+def _search_values(search: str) -> dict:
+    """The search's variants as the patterns of ``_found`` (``%``, ``_`` and ``/`` mean themselves)."""
+    escape = lambda text: text.replace("/", "//").replace("%", "/%").replace("_", "/_")  # noqa: E731
+    return {f"q{i}": f"%{escape(text)}%" for i, text in enumerate(_variants(search))}
+
+
+def _found(searched: int):
     """Whether the family matches the search: its name, or an adult's name in it, contains the words as typed
-    (``%`` and ``_`` mean themselves). Case is ignored; SQLite folds only A-Z, so the words are also tried with
-    capitals for æ, ø, å and other letters."""
-    if not search:
+    (``_search_values`` gives the patterns). Case is ignored, as ``icontains`` does it on both databases."""
+    if searched == 0:
         return true()
-    if len(search) > SEARCH_MAX:
+    if searched < 0:
         return false()
-    variants = dict.fromkeys((search, search.lower(), search.title(), search.upper()))
 
     def contains(column):
-        return or_(*(column.icontains(v, autoescape=True) for v in variants))
+        patterns = (bindparam(f"q{i}", type_=String) for i in range(searched))
+        return or_(*(func.lower(column).like(func.lower(pattern), escape="/") for pattern in patterns))
 
     adult = exists().where(Person.family_id == Family.id, Person.kind == PersonKind.ADULT, contains(Person.name))
     return or_(contains(Family.name), adult)
 
 
-def _state(facts, name: str, today: date):
+def _state(facts, name: str, today):
     """A state of ``FILTERS`` as a condition on the facts."""
     if name == "overdue":
         return overdue_sql(facts.c.due, facts.c.next_day, today)

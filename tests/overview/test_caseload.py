@@ -84,6 +84,7 @@ class TestSearch:
                 "عائلة أحمد",
                 "Familien Ødegaard",
                 "Familien Berg",
+                "Familien Aa/Sø",
             ):
                 family = services.create_family(name, CaseType.SUPPORT, db.local_today(), actor=None)
                 services.assign_consultant(family, consultant, AssignmentRole.PRIMARY, actor=None)
@@ -108,6 +109,8 @@ class TestSearch:
             ("x" * 1000, []),
             ("Hansen\x00", ["Familien 100% Hansen", "Familien 1000 Hansen"]),  # PostgreSQL refuses a NUL
             ("\\", []),
+            ("a/sø", ["Familien Aa/Sø"]),  # the pattern's own escape character means itself too
+            ("//", []),
             ("'; DROP TABLE families; --", []),
         ],
     )
