@@ -123,35 +123,34 @@ def _statements(searched: int, show: str | None, sort: str) -> tuple:
     building and keying a statement of this size cost a good part of the page. The consultant, the time, the
     search words and the page are bound parameters (``consultant``, ``now``, ``today``, ``q0``..., ``skip``).
 
-    Returns (a page's rows, the caseload's counts when nothing matches)."""
+    Returns (a page's rows, each with the caseload's counts beside it; the counts alone, when nothing matches)."""
     facts = _facts(db.stand_in(id="consultant"), searched, bindparam("now", type_=Meeting.starts_at.type))
     states = {name: _state(facts, name, bindparam("today", type_=Date)) for name in FILTERS}
     wanted = and_(facts.c.found, states[show]) if show else facts.c.found
-    counted = _counted(facts, states, wanted, sort)
-    order = [c for c in counted.c if c.name.startswith("o") and c.name[1:].isdigit()]
-    rows_of = select(counted).where(counted.c.wanted == 1).order_by(*order).limit(PAGE_SIZE).offset(bindparam("skip"))
-    summary = select(
-        func.count(),
-        *(_how_many(state) for state in states.values()),
-        func.coalesce(func.sum(facts.c.reviews), 0).cast(Integer),
+    summary = _counts(facts, states, wanted)
+    counts = summary.subquery("counts")
+    columns = [facts.c[name] for name in Row.__dataclass_fields__ if name != "overdue"]
+    rows_of = (
+        select(*columns, states["overdue"].label("overdue"), *counts.c)
+        .select_from(facts)
+        .join(counts, true())
+        .where(wanted)
+        .order_by(*_order(facts, states, sort))
+        .limit(PAGE_SIZE)
+        .offset(bindparam("skip"))
     )
     return rows_of, summary
 
 
-def _counted(facts, states: dict, wanted, sort: str):
-    """The caseload's facts, each row also carrying the counts of the whole caseload (window sums, computed over
-    every family before the search and the filter keep the wanted ones), the wanted flag and the order."""
-    columns = [facts.c[name] for name in Row.__dataclass_fields__ if name != "overdue"]
+def _counts(facts, states: dict, wanted):
+    """The counts of the whole caseload, in one pass over its facts (beside the page's rows, this is cheaper than
+    a window over every row): families, how many match, how many are in each state, answers waiting for review."""
     return select(
-        *columns,
-        states["overdue"].label("overdue"),
-        case((wanted, 1), else_=0).label("wanted"),
-        func.count().over().label("total"),
-        _how_many(wanted, window=True).label("matched"),
-        *(_how_many(state, window=True).label(name + "_count") for name, state in states.items()),
-        func.coalesce(func.sum(facts.c.reviews).over(), 0).cast(Integer).label("all_reviews"),
-        *(value.label(f"o{i}") for i, value in enumerate(_order(facts, states, sort))),
-    ).subquery("counted")
+        func.count().label("total"),
+        _how_many(wanted).label("matched"),
+        *(_how_many(state).label(name + "_count") for name, state in states.items()),
+        func.coalesce(func.sum(facts.c.reviews), 0).cast(Integer).label("all_reviews"),
+    )
 
 
 def _fetch(rows_of, values: dict, number: int) -> list:
@@ -162,8 +161,8 @@ def _fetch(rows_of, values: dict, number: int) -> list:
 def _empty_page(summary, values: dict) -> Page:
     """Nothing matches the search or the filter: the caseload's own counts, for the filters and the headline."""
     counted = db.session.execute(summary, values).one()
-    counts = dict(zip(FILTERS, counted[1:4], strict=True))
-    return Page([], 0, 1, 1, counted[0], counts, counted[4])
+    counts = {name: getattr(counted, name + "_count") for name in FILTERS}
+    return Page([], 0, 1, 1, counted.total, counts, counted.all_reviews)
 
 
 def _facts(consultant, searched: int, now):
@@ -246,11 +245,9 @@ def _state(facts, name: str, today):
     return facts.c.alerts > 0
 
 
-def _how_many(condition, window: bool = False):
-    """How many rows meet a condition (a sum, so several counts fit in one statement); ``window``: over every row
-    of the caseload, beside each row."""
-    total = func.sum(case((condition, 1), else_=0))
-    return func.coalesce(total.over() if window else total, 0).cast(Integer)
+def _how_many(condition):
+    """How many rows meet a condition (a sum, so several counts fit in one statement)."""
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0).cast(Integer)
 
 
 def _order(facts, states: dict, sort: str) -> list:
@@ -267,7 +264,7 @@ def _order(facts, states: dict, sort: str) -> list:
         ],
         "due": [flag(states["overdue"]), c.due],
         "next": [case((c.next_at.is_(None), 1), else_=0), c.next_at, c.due],
-        "waiting": [-c.unread],  # most first (a plain value, as the order is a column of the statement)
+        "waiting": [c.unread.desc()],  # most first
         "name": [],
     }
     return orders[sort] + by_name
