@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 
+from flask import current_app
 from sqlalchemy import Date, Integer, String, and_, bindparam, case, exists, false, func, or_, select, true
 
 from .. import db, paging
@@ -99,7 +100,8 @@ def caseload_page(consultant: User, ask: Ask, now: datetime, today: date) -> Pag
     """One page of the consultant's families as ``ask`` wants them: one statement, which also counts the whole
     caseload; a second only when the page asked for is empty (nothing matches, or it is past the end: the last
     page is shown)."""
-    rows_of, summary = _statements(_searched(ask.search), ask.show, ask.sort)
+    rules = tuple(sorted(current_app.config.get("CADENCE_DEFAULTS", {}).items()))
+    rows_of, summary = _statements(_searched(ask.search), ask.show, ask.sort, rules)
     values = {"consultant": consultant.id, "now": now, "today": today, **_search_values(ask.search)}
     number = ask.page
     found = _fetch(rows_of, values, number)
@@ -118,10 +120,12 @@ def caseload_page(consultant: User, ask: Ask, now: datetime, today: date) -> Pag
 
 
 @lru_cache(maxsize=128)
-def _statements(searched: int, show: str | None, sort: str) -> tuple:
+def _statements(searched: int, show: str | None, sort: str, rules: tuple) -> tuple:
     """The statements of an ask's shape (how many search words, the filter, the order), built once a process:
     building and keying a statement of this size cost a good part of the page. The consultant, the time, the
     search words and the page are bound parameters (``consultant``, ``now``, ``today``, ``q0``..., ``skip``).
+    ``rules``: the installation's follow-up rules per case type (``CADENCE_DEFAULTS``), which the due date's SQL
+    is written with: another app in the same process (a test's) gets its own statements.
 
     Returns (a page's rows, each with the caseload's counts beside it; the counts alone, when nothing matches)."""
     facts = _facts(db.stand_in(id="consultant"), searched, bindparam("now", type_=Meeting.starts_at.type))

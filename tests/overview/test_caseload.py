@@ -293,3 +293,26 @@ def test_a_meetings_day_follows_its_time_in_danish_time(app, world):
         meeting.starts_at = datetime(2026, 6, 30, 21, 30, tzinfo=UTC)  # 23:30 in summer time
         assert meeting.day == date(2026, 6, 30)
         db.session.rollback()
+
+
+def test_the_installations_rules_are_the_ones_the_caseload_counts_with(app, world, monkeypatch):
+    """The caseload's statement is built once a process, with the installation's follow-up rule per case type in
+    it: an app with other rules (here, in the same process) counts with its own, never with the first one's."""
+    from familyapp.families.models import Family
+    from familyapp.meetings.cadence import follow_up
+
+    with app.test_request_context():
+        consultant = db.session.merge(world.consultant_a)
+        family = services.create_family("Regel ny", CaseType.SUPPORT, date(2026, 1, 31), actor=None)
+        services.assign_consultant(family, consultant, AssignmentRole.PRIMARY, actor=None)
+        db.session.commit()
+        now = db.utcnow()
+        dues = []
+        for rules in ({}, {"support": "six_weeks"}, {}):
+            monkeypatch.setitem(app.config, "CADENCE_DEFAULTS", rules)
+            ask = caseload_queries.Ask(search="Regel ny")
+            (row,) = caseload_queries.caseload_page(consultant, ask, now, db.local_date(now)).rows
+            expected = follow_up(db.session.get(Family, row.id), None, None, db.local_date(now)).due
+            assert row.due == expected
+            dues.append(row.due)
+        assert dues == [date(2026, 4, 30), date(2026, 3, 14), date(2026, 4, 30)]
