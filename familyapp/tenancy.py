@@ -221,6 +221,17 @@ def add_municipality(code: str, name: str, phone: str | None = None) -> Municipa
     return municipality
 
 
+def own_municipality(user) -> Municipality | None:
+    """The user's own municipality (an admin's, a consultant's; None for the national operator)."""
+    return db.session.get(Municipality, user.municipality_id) if user.municipality_id else None
+
+
+def phone_of(municipality_id):
+    """The municipality's number for families, as a column to add to a statement (``municipality_id``: a value
+    or a bound parameter)."""
+    return select(Municipality.phone).where(Municipality.id == municipality_id).scalar_subquery()
+
+
 def by_code(code: str) -> Municipality | None:
     return db.session.scalar(select(Municipality).where(Municipality.code == code))
 

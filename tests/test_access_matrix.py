@@ -199,6 +199,7 @@ MATRIX = {
     "admin.index": ("GET", "/admin/", ADMIN_ONLY(200)),
     "admin.consultant": ("GET", "/admin/consultants/{consultant}", ADMIN_OF_A(200)),
     "admin.add_consultant": ("POST", "/admin/consultants", ADMIN_ONLY(400)),
+    "admin.municipality": ("POST", "/admin/municipality", ADMIN_ONLY(302)),
     "admin.consultant_activation": ("POST", "/admin/consultants/{consultant}/activation", ADMIN_OF_A(200)),
     "admin.add_family": ("POST", "/admin/families", ADMIN_ONLY(400)),
     "admin.family": ("GET", "/admin/families/{A}", ADMIN_OF_A(200)),

@@ -16,6 +16,12 @@ class ContactForm(BaseForm):
     reachable = optional_text(_l("When families can call"), 100, _l("For example Mon-Fri 9-15."))
 
 
+class MunicipalityForm(BaseForm):
+    """The municipality's own number for families (its switchboard), shown on their home beside the consultant."""
+
+    phone = phone_field(_l("Phone number for families"), _l("Shown to the families, for example 12 34 56 78."))
+
+
 class ConsultantForm(ContactForm):
     name = required_text(_l("Name"), _l("Write the consultant's name."))
 

@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from .. import db
+from .. import db, tenancy
 from ..access import (
     deny,
     family_for_management_or_404,
@@ -25,7 +25,7 @@ from ..families import queries as family_queries
 from ..families import services as family_services
 from ..families.models import Assignment, AssignmentRole, CaseType, Family
 from ..recovery import services as recovery
-from .forms import AssignForm, ConsultantForm, ContactForm, FamilyForm
+from .forms import AssignForm, ConsultantForm, ContactForm, FamilyForm, MunicipalityForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -45,12 +45,15 @@ def _consultant(user_id: str):
     )
 
 
-def _index_page(consultant_form=None, family_form=None, status=200):
+def _index_page(consultant_form=None, family_form=None, municipality_form=None, status=200):
     stmt = select(Family).where(in_own_municipality(Family, current_user)).order_by(Family.name)
     families, now = list(db.session.scalars(stmt)), db.utcnow()
     consultants = _consultants()
+    municipality = tenancy.own_municipality(current_user)
     return render_template(
         "admin/index.html",
+        municipality=municipality,
+        municipality_form=municipality_form or MunicipalityForm(prefix="municipality", obj=municipality),
         consultants=consultants,
         with_passkeys=with_passkeys({c.id for c in consultants}),
         asked=recovery.asked_by(current_user, now),
@@ -68,6 +71,23 @@ def _index_page(consultant_form=None, family_form=None, status=200):
 def index():
     """Consultants and families at a glance, with forms to add both."""
     return _index_page()
+
+
+@bp.post("/municipality")
+@roles_required(Role.ADMIN)
+def municipality():
+    """The municipality's number for families (audited); families see it on their home beside their consultant."""
+    form = MunicipalityForm(prefix="municipality")
+    own = tenancy.own_municipality(current_user)
+    if own is None:
+        deny()
+    if not form.validate_on_submit():
+        return _index_page(municipality_form=form, status=400)
+    own.phone = form.phone.data or None
+    record_event(current_user, "municipality.phone_changed", obj=own)
+    db.session.commit()
+    flash(_("Saved."), "success")
+    return redirect(url_for("admin.index", _anchor="municipality"))
 
 
 @bp.post("/consultants")

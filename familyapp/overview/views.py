@@ -8,9 +8,9 @@ from functools import cache
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import Select, bindparam
+from sqlalchemy import Select, Uuid, bindparam
 
-from .. import db
+from .. import db, tenancy
 from ..access import family_screen_or_404, family_view_or_404, home_family_id, is_admin, is_consultant
 from ..auth import notices
 from ..auth.models import Role
@@ -51,7 +51,7 @@ def home(family_id: str):
     """The family's home screen: the same template for the family and, mirrored, for its consultant."""
     view = family_view_or_404(family_id, current_user._get_current_object(), page="home")
     family, user, today, now = view.family, view.viewer, db.local_today(), db.utcnow()
-    meeting, follow, consents_waiting, unread = _meeting_part(view, now)
+    meeting, follow, consents_waiting, unread, switchboard = _meeting_part(view, now)
     return render_template(
         "overview/home.html",
         # What the family member has not read yet (a new consultant, a new phone on their login) stays on their
@@ -65,6 +65,7 @@ def home(family_id: str):
         to_fill=scale_queries.to_fill(family, user, now) if view.is_family else [],
         consents_waiting=consents_waiting,
         consultants=queries.household(family)[1],
+        switchboard=switchboard,
         goals=plan_queries.goal_progress(family),
         due=plan_queries.agreements_due(family, today),
         names=queries.names(family),
@@ -76,20 +77,24 @@ def home(family_id: str):
 
 
 def _meeting_part(view, now) -> tuple:
-    """The next meeting, when the next follow-up is due, and what waits for the family member (consent requests
-    to answer, security notices to read): one statement, whatever the family's history.
+    """The next meeting, when the next follow-up is due, what waits for the family member (consent requests
+    to answer, security notices to read) and the municipality's number for families: one statement, whatever the
+    family's history.
 
-    :return: (next meeting or None, the follow-up, consent requests waiting, whether notices are unread)
+    :return: (next meeting or None, the follow-up, consent requests waiting, whether notices are unread, the
+        municipality's number or None)
     """
     parent, member = view.viewer.role is Role.PARENT, view.is_family
-    values = {"family": view.family.id, "viewer": view.viewer.id, "now": now}
+    family, viewer = view.family, view.viewer
+    values = {"family": family.id, "viewer": viewer.id, "now": now, "municipality": family.municipality_id}
     meeting, last, nxt, *figures = meeting_queries.read_next_with_contacts(_meeting_statement(parent, member), values)
     figures = iter(figures)  # the statement's figures, in the order _meeting_statement adds them
     consents = (next(figures) or 0) if parent else 0
     unread = bool(next(figures)) if member else False
+    switchboard = next(figures)
     last_day, next_day = (db.local_date(t) if t else None for t in (last, nxt))
     follow = follow_up(view.family, last_day, next_day, db.local_date(now))
-    return meeting, follow, consents, unread
+    return meeting, follow, consents, unread, switchboard
 
 
 @cache
@@ -102,6 +107,7 @@ def _meeting_statement(parent: bool, member: bool) -> Select:
         figures.append(consent_queries.count_waiting(family, viewer))
     if member:
         figures.append(notices.any_unread(viewer))
+    figures.append(tenancy.phone_of(bindparam("municipality", type_=Uuid())))
     return meeting_queries.query_next_with_contacts(family, bindparam("now"), *figures)
 
 

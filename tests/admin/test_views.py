@@ -168,3 +168,48 @@ def test_assignment_of_another_family_cannot_be_deleted_through_this_one(client,
     assignment_b = db.session.scalar(select(Assignment).where(Assignment.family_id == world.family_b.id))
     response = client.post(f"/admin/families/{world.family_a.id}/assignments/{assignment_b.id}/delete")
     assert response.status_code == 404
+
+
+class TestTheMunicipalitysNumber:
+    """The admin keeps the municipality's number for families (its switchboard); the families see it on their
+    home beside their consultant, for when they cannot reach them."""
+
+    def test_the_admin_sets_it_it_is_audited_and_the_family_sees_it(self, client, world, login):
+        from familyapp.tenancy import Municipality
+
+        login(world.admin)
+        assert 'name="municipality-phone"' in client.get("/admin/").get_data(as_text=True)
+        response = client.post("/admin/municipality", data={"municipality-phone": "+45 8940 2000"})
+        assert response.status_code == 302 and response.location.endswith("/admin/#municipality")
+        assert db.session.get(Municipality, world.admin.municipality_id).phone == "89 40 20 00"
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "municipality.phone_changed"))
+        assert event.actor_id == world.admin.id
+        assert 'value="89 40 20 00"' in client.get("/admin/").get_data(as_text=True)
+        for who in (world.parent_a, world.consultant_a):  # the family, and its consultant's mirrored view
+            login(who)
+            home = client.get(f"/families/{world.family_a.id}/").get_data(as_text=True)
+            assert "Can you not reach us? Call the municipality:" in home
+            assert '<a href="tel:89402000">89 40 20 00</a>' in home
+
+    def test_without_a_number_the_home_says_nothing_of_it(self, client, world, login):
+        login(world.parent_a)
+        assert "data-switchboard" not in client.get(f"/families/{world.family_a.id}/").get_data(as_text=True)
+
+    def test_a_wrong_number_is_refused_calmly_and_kept(self, client, world, login):
+        from familyapp.tenancy import Municipality
+
+        login(world.admin)
+        response = client.post("/admin/municipality", data={"municipality-phone": "ring mig"})
+        page = response.get_data(as_text=True)
+        assert response.status_code == 400 and 'value="ring mig"' in page and 'aria-invalid="true"' in page
+        assert db.session.get(Municipality, world.admin.municipality_id).phone is None
+
+    def test_an_admin_changes_only_their_own_municipality(self, client, world, login):
+        from familyapp.tenancy import Municipality
+
+        login(world.admin_other)
+        assert client.post("/admin/municipality", data={"municipality-phone": "99 99 99 99"}).status_code == 302
+        assert db.session.get(Municipality, world.admin_other.municipality_id).phone == "99 99 99 99"
+        assert db.session.get(Municipality, world.admin.municipality_id).phone is None
+        login(world.parent_a)
+        assert "99 99 99 99" not in client.get(f"/families/{world.family_a.id}/").get_data(as_text=True)
