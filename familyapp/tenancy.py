@@ -50,6 +50,10 @@ class Municipality(Base):
     name: Mapped[str_100]
     #: The municipality's own number for families (the switchboard), shown beside the consultant's.
     phone: Mapped[str | None] = mapped_column(String(40))
+    #: Its own follow-up rule for support cases and for cases with a child investigation (``six_weeks``,
+    #: ``three_months`` or ``phase``); None: the installation's (``meetings/cadence.py``).
+    cadence_support: Mapped[str | None] = mapped_column(String(20))
+    cadence_investigation: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[created_at]
 
 
@@ -226,10 +230,10 @@ def own_municipality(user) -> Municipality | None:
     return db.session.get(Municipality, user.municipality_id) if user.municipality_id else None
 
 
-def phone_of(municipality_id):
-    """The municipality's number for families, as a column to add to a statement (``municipality_id``: a value
-    or a bound parameter)."""
-    return select(Municipality.phone).where(Municipality.id == municipality_id).scalar_subquery()
+def setting_of(municipality_id, name: str):
+    """A setting of the municipality (``phone``, ``cadence_support``, ...) as a column to add to a statement
+    (``municipality_id``: a value, a bound parameter or the statement's own column)."""
+    return select(getattr(Municipality, name)).where(Municipality.id == municipality_id).scalar_subquery()
 
 
 def by_code(code: str) -> Municipality | None:

@@ -33,7 +33,7 @@ FEATURES = {
     "reminders": {"meetings", "scales"},  # reminders of tomorrow's meeting and of questions waiting
     "recovery": set(),
     "signin": {"recovery"},  # a passkey added through a recovery tells its owner who confirmed it
-    "admin": {"recovery"},  # an admin asks for a professional's recovery
+    "admin": {"recovery", "meetings"},  # an admin asks for a recovery; sets follow-up rules beside the usual one
     "leader": {"recovery"},  # the team leader confirms recoveries
     "operator": set(),
     "pwa": set(),

@@ -24,10 +24,14 @@ from ..auth.services import create_user, has_passkeys, with_passkeys
 from ..families import queries as family_queries
 from ..families import services as family_services
 from ..families.models import Assignment, AssignmentRole, CaseType, Family
+from ..meetings import cadence
 from ..recovery import services as recovery
-from .forms import AssignForm, ConsultantForm, ContactForm, FamilyForm, MunicipalityForm
+from .forms import AssignForm, ConsultantForm, ContactForm, FamilyForm, MunicipalityForm, rule_choices
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+#: What an admin sets of their municipality.
+MUNICIPALITY_SETTINGS = ("phone", "cadence_support", "cadence_investigation")
 
 
 def _consultants(*, confirmed_only: bool = False) -> list[User]:
@@ -53,7 +57,7 @@ def _index_page(consultant_form=None, family_form=None, municipality_form=None, 
     return render_template(
         "admin/index.html",
         municipality=municipality,
-        municipality_form=municipality_form or MunicipalityForm(prefix="municipality", obj=municipality),
+        municipality_form=municipality_form or _municipality_form(obj=municipality),
         consultants=consultants,
         with_passkeys=with_passkeys({c.id for c in consultants}),
         asked=recovery.asked_by(current_user, now),
@@ -73,18 +77,30 @@ def index():
     return _index_page()
 
 
+def _municipality_form(**kwargs) -> MunicipalityForm:
+    form = MunicipalityForm(prefix="municipality", **kwargs)
+    form.cadence_support.choices = rule_choices(cadence.installation_rule(CaseType.SUPPORT))
+    form.cadence_investigation.choices = rule_choices(cadence.installation_rule(CaseType.INVESTIGATION))
+    return form
+
+
 @bp.post("/municipality")
 @roles_required(Role.ADMIN)
 def municipality():
-    """The municipality's number for families (audited); families see it on their home beside their consultant."""
-    form = MunicipalityForm(prefix="municipality")
+    """The municipality's settings (audited, with the names of what changed): its number for families, which they
+    see on their home beside their consultant, and its own follow-up rule per case type, which every family on
+    the usual rule follows from now on (a family's own rule, set by its consultant, stays)."""
+    form = _municipality_form()
     own = tenancy.own_municipality(current_user)
     if own is None:
         deny()
     if not form.validate_on_submit():
         return _index_page(municipality_form=form, status=400)
-    own.phone = form.phone.data or None
-    record_event(current_user, "municipality.phone_changed", obj=own)
+    changed = [name for name in MUNICIPALITY_SETTINGS if getattr(own, name) != (form[name].data or None)]
+    for name in changed:
+        setattr(own, name, form[name].data or None)
+    if changed:
+        record_event(current_user, "municipality.changed", obj=own, data={"changed": changed})
     db.session.commit()
     flash(_("Saved."), "success")
     return redirect(url_for("admin.index", _anchor="municipality"))

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from functools import lru_cache
 
 from flask import current_app
-from sqlalchemy import Date, Integer, String, and_, bindparam, case, exists, false, func, or_, select, true
+from sqlalchemy import Date, Integer, String, Uuid, and_, bindparam, case, exists, false, func, or_, select, true
 
 from .. import db, paging
 from ..auth.models import User
@@ -102,7 +102,13 @@ def caseload_page(consultant: User, ask: Ask, now: datetime, today: date) -> Pag
     page is shown)."""
     rules = tuple(sorted(current_app.config.get("CADENCE_DEFAULTS", {}).items()))
     rows_of, summary = _statements(_searched(ask.search), ask.show, ask.sort, rules)
-    values = {"consultant": consultant.id, "now": now, "today": today, **_search_values(ask.search)}
+    values = {
+        "consultant": consultant.id,
+        "municipality": consultant.municipality_id,
+        "now": now,
+        "today": today,
+        **_search_values(ask.search),
+    }
     number = ask.page
     found = _fetch(rows_of, values, number)
     if not found and number > 1:
@@ -123,7 +129,8 @@ def caseload_page(consultant: User, ask: Ask, now: datetime, today: date) -> Pag
 def _statements(searched: int, show: str | None, sort: str, rules: tuple) -> tuple:
     """The statements of an ask's shape (how many search words, the filter, the order), built once a process:
     building and keying a statement of this size cost a good part of the page. The consultant, the time, the
-    search words and the page are bound parameters (``consultant``, ``now``, ``today``, ``q0``..., ``skip``).
+    search words and the page are bound parameters (``consultant``, ``municipality``, ``now``, ``today``,
+    ``q0``..., ``skip``).
     ``rules``: the installation's follow-up rules per case type (``CADENCE_DEFAULTS``), which the due date's SQL
     is written with: another app in the same process (a test's) gets its own statements.
 
@@ -190,7 +197,7 @@ def _facts(consultant, searched: int, now):
         Family.name,
         Family.phase,
         contacts.c.role,
-        due_sql(contacts.c.last_day).label("due"),
+        due_sql(contacts.c.last_day, bindparam("municipality", type_=Uuid())).label("due"),
         meeting_queries.next_meeting_of(Family.id, now).label("next_at"),
         meeting_queries.next_meeting_of(Family.id, now, "day").label("next_day"),
         meeting_queries.unread_count(Family.id).label("unread"),

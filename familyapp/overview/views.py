@@ -19,7 +19,7 @@ from ..families import queries, services
 from ..families.forms import CadenceForm, PhaseForm
 from ..families.models import Cadence, Phase
 from ..meetings import queries as meeting_queries
-from ..meetings.cadence import follow_up
+from ..meetings.cadence import Rules, follow_up
 from ..plans import queries as plan_queries
 from ..scales import queries as scale_queries
 
@@ -77,9 +77,9 @@ def home(family_id: str):
 
 
 def _meeting_part(view, now) -> tuple:
-    """The next meeting, when the next follow-up is due, what waits for the family member (consent requests
-    to answer, security notices to read) and the municipality's number for families: one statement, whatever the
-    family's history.
+    """The next meeting, when the next follow-up is due (by the municipality's rules), what waits for the family
+    member (consent requests to answer, security notices to read) and the municipality's number for families: one
+    statement, whatever the family's history.
 
     :return: (next meeting or None, the follow-up, consent requests waiting, whether notices are unread, the
         municipality's number or None)
@@ -91,10 +91,14 @@ def _meeting_part(view, now) -> tuple:
     figures = iter(figures)  # the statement's figures, in the order _meeting_statement adds them
     consents = (next(figures) or 0) if parent else 0
     unread = bool(next(figures)) if member else False
-    switchboard = next(figures)
+    switchboard, *own_rules = figures
     last_day, next_day = (db.local_date(t) if t else None for t in (last, nxt))
-    follow = follow_up(view.family, last_day, next_day, db.local_date(now))
+    follow = follow_up(family, last_day, next_day, db.local_date(now), Rules(*own_rules))
     return meeting, follow, consents, unread, switchboard
+
+
+#: What the home reads of the family's municipality: its number for families and its follow-up rules.
+HOME_SETTINGS = ("phone", "cadence_support", "cadence_investigation")
 
 
 @cache
@@ -107,7 +111,8 @@ def _meeting_statement(parent: bool, member: bool) -> Select:
         figures.append(consent_queries.count_waiting(family, viewer))
     if member:
         figures.append(notices.any_unread(viewer))
-    figures.append(tenancy.phone_of(bindparam("municipality", type_=Uuid())))
+    municipality = bindparam("municipality", type_=Uuid())
+    figures += [tenancy.setting_of(municipality, name) for name in HOME_SETTINGS]
     return meeting_queries.query_next_with_contacts(family, bindparam("now"), *figures)
 
 

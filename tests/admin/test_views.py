@@ -182,8 +182,8 @@ class TestTheMunicipalitysNumber:
         response = client.post("/admin/municipality", data={"municipality-phone": "+45 8940 2000"})
         assert response.status_code == 302 and response.location.endswith("/admin/#municipality")
         assert db.session.get(Municipality, world.admin.municipality_id).phone == "89 40 20 00"
-        event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "municipality.phone_changed"))
-        assert event.actor_id == world.admin.id
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "municipality.changed"))
+        assert event.actor_id == world.admin.id and event.data == {"changed": ["phone"]}
         assert 'value="89 40 20 00"' in client.get("/admin/").get_data(as_text=True)
         for who in (world.parent_a, world.consultant_a):  # the family, and its consultant's mirrored view
             login(who)
@@ -213,3 +213,51 @@ class TestTheMunicipalitysNumber:
         assert db.session.get(Municipality, world.admin.municipality_id).phone is None
         login(world.parent_a)
         assert "99 99 99 99" not in client.get(f"/families/{world.family_a.id}/").get_data(as_text=True)
+
+    def test_the_admin_sets_the_follow_up_rule_and_families_on_the_usual_rule_follow_it(self, client, world, login):
+        """Family A (with a child investigation) follows the usual rule (every 6 weeks); the municipality chooses
+        the phase's rhythm: the caseload and the family's home count with it, another municipality keeps its own."""
+        from flask_babel import force_locale, format_date
+
+        from familyapp.families.models import Cadence
+        from familyapp.meetings import queries as meeting_queries
+        from familyapp.meetings.cadence import Rules, follow_up, rules_of
+        from familyapp.overview import caseload as caseload_queries
+        from familyapp.tenancy import Municipality
+
+        login(world.admin)
+        page = client.get("/admin/").get_data(as_text=True)
+        assert "The usual rule: Every 3 months" in page and "The usual rule: Every 6 weeks" in page
+        data = {"municipality-cadence_support": "", "municipality-cadence_investigation": "phase"}
+        assert client.post("/admin/municipality", data=data).status_code == 302
+        mine = db.session.get(Municipality, world.admin.municipality_id)
+        assert (mine.cadence_support, mine.cadence_investigation) == (None, "phase")
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "municipality.changed"))
+        assert event.data == {"changed": ["cadence_investigation"]}
+        assert db.session.get(Municipality, world.admin_other.municipality_id).cadence_investigation is None
+
+        with client.application.test_request_context():
+            family, consultant = db.session.get(Family, world.family_a.id), db.session.get(User, world.consultant_a.id)
+            assert family.cadence is Cadence.CASE_TYPE and family.case_type is CaseType.INVESTIGATION
+            now = db.utcnow()
+            contacts = (meeting_queries.last_contacts, meeting_queries.next_meetings)
+            days = [
+                db.local_date(t) if t else None for t in (find([family.id], now).get(family.id) for find in contacts)
+            ]
+            expected = follow_up(family, *days, db.local_date(now), rules_of(family))
+            assert expected.due != follow_up(family, *days, db.local_date(now), Rules()).due  # not every 6 weeks
+            ask = caseload_queries.Ask(search=family.name)
+            (row,) = caseload_queries.caseload_page(consultant, ask, now, db.local_date(now)).rows
+            assert row.due == expected.due
+            with force_locale("en"):
+                shown = format_date(expected.due)
+        login(world.parent_a)
+        assert shown in client.get(f"/families/{family.id}/").get_data(as_text=True)
+
+    def test_a_rule_that_is_not_offered_is_refused(self, client, world, login):
+        from familyapp.tenancy import Municipality
+
+        login(world.admin)
+        response = client.post("/admin/municipality", data={"municipality-cadence_support": "every-day"})
+        assert response.status_code == 400 and 'aria-invalid="true"' in response.get_data(as_text=True)
+        assert db.session.get(Municipality, world.admin.municipality_id).cadence_support is None

@@ -84,7 +84,7 @@ def _sql_follow_ups(families, last_contact, next_planned, today) -> dict:
     from familyapp import db
     from familyapp.meetings.cadence import due_sql, overdue_sql
 
-    due = due_sql(literal(last_contact, Date))
+    due = due_sql(literal(last_contact, Date), families[0].municipality_id)
     stmt = select(Family.id, due, overdue_sql(due, literal(next_planned, Date), today)).where(
         Family.id.in_([f.id for f in families])
     )
@@ -124,3 +124,31 @@ def test_the_sql_rules_follow_the_municipal_default(app, ctx, monkeypatch):
     assert [found[f.id][0] for f in families] == [
         follow_up(f, date(2026, 11, 30), None, date(2026, 12, 1)).due for f in families
     ]
+
+
+def test_the_sql_rules_follow_the_municipalitys_own_rules(ctx):
+    """A municipality's own rule per case type (set by its admin) is the rule of its families on the usual rule,
+    in SQL as in ``follow_up``; a family's own choice stays; empty falls back to the installation's."""
+    from itertools import product
+
+    from familyapp import db
+    from familyapp.meetings.cadence import Rules, rules_of
+    from familyapp.tenancy import Municipality
+
+    families = [
+        family(kind, choice, Phase.START) for kind in CaseType for choice in (Cadence.CASE_TYPE, Cadence.SIX_WEEKS)
+    ]
+    db.session.add_all(families)
+    db.session.flush()
+    municipality = db.session.get(Municipality, families[0].municipality_id)
+    last, today = date(2026, 11, 30), date(2026, 12, 1)
+    for support, investigation in product((None, "six_weeks", "three_months", "phase"), repeat=2):
+        municipality.cadence_support, municipality.cadence_investigation = support, investigation
+        db.session.flush()
+        found = _sql_follow_ups(families, last, None, today)
+        for f in families:
+            assert rules_of(f) == Rules(support, investigation)
+            assert found[f.id][0] == follow_up(f, last, None, today, rules_of(f)).due, (f.case_type, support)
+    # The last round: every family on the usual rule follows the phase's rhythm (a week at the start).
+    assert {found[f.id][0] for f in families if f.cadence is Cadence.CASE_TYPE} == {date(2026, 12, 7)}
+    assert {found[f.id][0] for f in families if f.cadence is Cadence.SIX_WEEKS} == {date(2027, 1, 11)}
