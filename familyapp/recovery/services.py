@@ -9,8 +9,9 @@ push message, through ``auth.notices``). Services flush and audit; the caller co
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import cache
 
-from sqlalchemy import and_, exists, select, update
+from sqlalchemy import Select, Uuid, and_, bindparam, exists, select, update
 
 from .. import db
 from ..access import in_own_municipality
@@ -150,18 +151,32 @@ def waiting_for(actor: User, now: datetime, family: Family | None = None) -> lis
 
     :param family: only this family's requests.
     """
+    values = {"actor": actor.id, "municipality": actor.municipality_id, "now": now}
+    if family is not None:
+        values["family"] = family.id
+    stmt = _waiting_for_statement(actor.role, family is not None)
+    return [tuple(row) for row in db.session.execute(stmt, values)]
+
+
+@cache
+def _waiting_for_statement(role: Role, one_family: bool) -> Select:
+    """``waiting_for``'s statement for an actor of ``role``, built once a process (a consultant's caseload, the
+    admin's and the team leader's pages ask it on every visit): the actor (``actor``, ``municipality``), the time
+    (``now``) and, for ``one_family``, the family (``family``) are its parameters."""
+    actor = db.stand_in(id="actor", municipality_id="municipality")
+    actor.role = role
     owner, asker = User.__table__.alias("owner"), User.__table__.alias("asker")
     stmt = (
         select(RecoveryRequest, owner.c.name, asker.c.name, Family.name)
         .join(owner, owner.c.id == RecoveryRequest.user_id)
         .join(asker, asker.c.id == RecoveryRequest.requested_by_id)
         .outerjoin(Family, Family.id == RecoveryRequest.family_id)
-        .where(open_clause(now), RecoveryRequest.confirmed_at.is_(None), confirmable_clause(actor))
+        .where(open_clause(bindparam("now")), RecoveryRequest.confirmed_at.is_(None), confirmable_clause(actor))
         .order_by(RecoveryRequest.created_at)
     )
-    if family is not None:
-        stmt = stmt.where(RecoveryRequest.family_id == family.id)
-    return [tuple(row) for row in db.session.execute(stmt)]
+    if one_family:
+        stmt = stmt.where(RecoveryRequest.family_id == bindparam("family", type_=Uuid()))
+    return stmt
 
 
 def asked_by(actor: User, now: datetime) -> dict:
