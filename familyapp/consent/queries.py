@@ -5,8 +5,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import Select, Uuid, and_, bindparam, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from .. import db, paging, viewer
@@ -91,12 +92,20 @@ def recent_withdrawals(family_ids: list[uuid.UUID], since: datetime) -> dict[uui
     """The latest withdrawal per family since a time, for the consultant's caseload (one query)."""
     if not family_ids:
         return {}
-    stmt = (
+    found = db.session.execute(_recent_withdrawals(), {"families": family_ids, "since": since})
+    return {fid: db.as_utc(at) for fid, at in found}
+
+
+@cache
+def _recent_withdrawals() -> Select:
+    """``recent_withdrawals``'s statement, built once a process (the caseload asks it on every visit)."""
+    families = bindparam("families", type_=Uuid(), expanding=True)
+    return (
         select(ConsentRecord.family_id, func.max(ConsentRecord.at))
-        .where(ConsentRecord.family_id.in_(family_ids), ConsentRecord.action == "withdrawn", ConsentRecord.at >= since)
+        .where(ConsentRecord.family_id.in_(families), ConsentRecord.action == "withdrawn")
+        .where(ConsentRecord.at >= bindparam("since"))
         .group_by(ConsentRecord.family_id)
     )
-    return {fid: db.as_utc(at) for fid, at in db.session.execute(stmt)}
 
 
 @dataclass
