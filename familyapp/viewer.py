@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import lru_cache
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
@@ -45,6 +46,12 @@ def set_viewer(user) -> None:
     db.session.info["viewer_id"] = user.id if consultant else None
 
 
+#: Each statement with a viewer's rules, kept beside the statement as long as it lives: a statement built once a
+#: process (the hot pages' are) is then keyed for the SQL cache once per consultant, not at every execution (a
+#: statement with options is a new statement, and keying the rules' options cost more than running a small query).
+_WITH_RULES: WeakKeyDictionary = WeakKeyDictionary()
+
+
 @event.listens_for(Session, "do_orm_execute")
 def _apply_rules(state: ORMExecuteState) -> None:
     viewer_id = state.session.info.get("viewer_id")
@@ -52,7 +59,11 @@ def _apply_rules(state: ORMExecuteState) -> None:
         return
     if not (state.is_select or state.is_update or state.is_delete):
         return
-    state.statement = state.statement.options(*_made_for(viewer_id, len(_RULES)))
+    statement, key = state.statement, (viewer_id, len(_RULES))
+    variants = _WITH_RULES.setdefault(statement, {})
+    if key not in variants:
+        variants[key] = statement.options(*_made_for(*key))
+    state.statement = variants[key]
 
 
 @lru_cache(maxsize=1024)

@@ -110,6 +110,18 @@ def test_the_primary_consultant_and_the_family_find_everything(app, world, hidde
         assert 0 not in _counts(world, hidden).values()
 
 
+def test_one_statement_kept_for_the_process_gets_each_viewers_own_rules(app, world, hidden):
+    """A statement built once a process (as the hot pages' are) keeps its rules per viewer beside it: the
+    co-consultant, the primary consultant and the co-consultant again each find what they may, in turn."""
+    kept = select(func.count()).select_from(NetworkPerson).where(NetworkPerson.id == hidden["granny"])
+    with app.app_context():
+        found = []
+        for who in (world.co_consultant_a, world.consultant_a, world.co_consultant_a, world.parent_a):
+            _as(who)
+            found.append(db.session.scalar(kept))
+        assert found == [0, 1, 0, 1]
+
+
 def test_a_hidden_persons_rows_are_neither_changed_nor_deleted_by_the_co_consultant(app, world, hidden):
     with app.app_context():
         _as(world.co_consultant_a)
