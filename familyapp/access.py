@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import Select, bindparam, exists, func, select
 from werkzeug.exceptions import Forbidden
 
-from . import caching, db
+from . import caching, db, tenancy
 from .audit import record_event
 from .auth.models import Role, SecurityNotice, User
 from .families.models import Assignment, AssignmentRole, Family, Membership
@@ -96,6 +96,9 @@ class FamilyView:
 
     family: Family
     viewer: User
+    #: The municipality's settings the screens show (its number for families, its follow-up rules); loaded with
+    #: the family for a screen, so part of its ETag (empty for a change).
+    municipality: tenancy.ScreenSettings = tenancy.ScreenSettings()
 
     @property
     def mirrored(self) -> bool:
@@ -125,11 +128,15 @@ def _unread_notices(user: User) -> tuple:
 @cache
 def _family_view_statement(role: Role, screen: bool) -> Select:
     """family_view_or_404's statement for one role, built once a process (building it cost as much as running it)
-    with the viewer (``viewer``) and the family (``family``) as parameters; a screen also counts the unread notices."""
+    with the viewer (``viewer``) and the family (``family``) as parameters; a screen also counts the unread notices
+    and reads its municipality's settings (``tenancy.ScreenSettings``)."""
     viewer = db.stand_in(id="viewer")
     viewer.role = role
     stmt = query_visible_families(viewer).where(Family.id == bindparam("family"))
-    return stmt.add_columns(*_unread_notices(viewer)) if screen else stmt
+    if not screen:
+        return stmt
+    settings = (tenancy.setting_of(Family.municipality_id, name) for name in tenancy.ScreenSettings._fields)
+    return stmt.add_columns(*_unread_notices(viewer), *settings)
 
 
 def family_view_or_404(
@@ -147,12 +154,12 @@ def family_view_or_404(
     """
     fid = parse_id(family_id)
     screen = page is not None and request.method in ("GET", "HEAD")
-    # A screen asks for the unread notices in the same statement as the family: a repeat visit answered 304
-    # costs no more statements.
+    # A screen asks for the unread notices and its municipality's settings in the same statement as the family: a
+    # repeat visit answered 304 costs no more statements, and its ETag changes with them.
     row = db.session.execute(_family_view_statement(user.role, screen), {"viewer": user.id, "family": fid}).first()
     if row is None:
         deny()
-    view = FamilyView(family=row[0], viewer=user)
+    view = FamilyView(row[0], user, tenancy.ScreenSettings(*row[3:]) if screen else tenancy.ScreenSettings())
     if (consultant_only and not view.can_edit) or (family_only and not view.is_family):
         deny()
     if user.role.is_professional and page is not None:

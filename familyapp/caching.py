@@ -139,7 +139,8 @@ def answer_repeat(view, page: str, unread: tuple) -> None:
 
     :param view: the FamilyView (its family's version, its viewer).
     :param page: the screen's name.
-    :param unread: the viewer's unread security notices (how many, the newest's time), loaded with the family.
+    :param unread: what else the page depends on, loaded with the family: the viewer's unread security notices
+        (how many, the newest's time) and the municipality's settings the screens show.
     """
     if page in ALWAYS_FRESH or "_flashes" in session or not view.is_family:
         # A professional's screens are never stored by the browser (no-store, as every other page): Back on a

@@ -20,7 +20,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Final
+from typing import Final, NamedTuple
 
 from sqlalchemy import ForeignKey, String, event, false, select, text
 from sqlalchemy.exc import SQLAlchemyError
@@ -228,6 +228,14 @@ def add_municipality(code: str, name: str, phone: str | None = None) -> Municipa
 def own_municipality(user) -> Municipality | None:
     """The user's own municipality (an admin's, a consultant's; None for the national operator)."""
     return db.session.get(Municipality, user.municipality_id) if user.municipality_id else None
+
+
+class ScreenSettings(NamedTuple):
+    """What a family's screens show of their municipality, loaded with the family (and part of a page's ETag)."""
+
+    phone: str | None = None
+    cadence_support: str | None = None
+    cadence_investigation: str | None = None
 
 
 def setting_of(municipality_id, name: str):

@@ -38,6 +38,11 @@ class Rules:
     support: str | None = None
     investigation: str | None = None
 
+    @classmethod
+    def of(cls, settings) -> Rules:
+        """The rules in a municipality's settings as a family screen loaded them (``tenancy.ScreenSettings``)."""
+        return cls(settings.cadence_support, settings.cadence_investigation)
+
 
 def rules_of(family: Family) -> Rules:
     """The family's municipality's own rules (one statement, none when the municipality is loaded already)."""
@@ -115,8 +120,11 @@ def next_after_sql(day, municipality):
 
     by_case_type = []
     for kind in CaseType:
+        # Only a rule that may be chosen counts (as in ``case_type_rule``); anything else is the installation's.
         own = tenancy.setting_of(municipality, f"cadence_{kind.value}")
-        chosen = func.coalesce(own, installation_rule(kind).value)
+        chosen = case(
+            (own.in_([choice.value for choice in CASE_TYPE_CHOICES]), own), else_=installation_rule(kind).value
+        )
         for effective in CASE_TYPE_CHOICES:
             is_it = and_(Family.cadence == Cadence.CASE_TYPE, Family.case_type == kind, chosen == effective.value)
             by_case_type.append((is_it, after(effective)))

@@ -210,8 +210,8 @@ def _facts(consultant, searched: int, now):
 
 def _variants(search: str) -> list[str]:
     """The search words as typed, and with small letters, capitals first and all capitals: SQLite folds only A-Z,
-    so a name with æ, ø, å or other letters is found however it was typed. None for a search longer than any
-    name."""
+    so a name with æ, ø, å or other letters is found however it was typed. None (an empty list) for no search or
+    one longer than any name."""
     if not search or len(search) > SEARCH_MAX:
         return []
     return list(dict.fromkeys((search, search.lower(), search.title(), search.upper())))

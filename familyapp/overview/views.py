@@ -8,9 +8,9 @@ from functools import cache
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import Select, Uuid, bindparam
+from sqlalchemy import Select, bindparam
 
-from .. import db, tenancy
+from .. import db
 from ..access import family_screen_or_404, family_view_or_404, home_family_id, is_admin, is_consultant
 from ..auth import notices
 from ..auth.models import Role
@@ -77,28 +77,23 @@ def home(family_id: str):
 
 
 def _meeting_part(view, now) -> tuple:
-    """The next meeting, when the next follow-up is due (by the municipality's rules), what waits for the family
-    member (consent requests to answer, security notices to read) and the municipality's number for families: one
-    statement, whatever the family's history.
+    """The next meeting, when the next follow-up is due (by the municipality's rules, loaded with the family), what
+    waits for the family member (consent requests to answer, security notices to read) and the municipality's
+    number for families: one statement, whatever the family's history.
 
     :return: (next meeting or None, the follow-up, consent requests waiting, whether notices are unread, the
         municipality's number or None)
     """
     parent, member = view.viewer.role is Role.PARENT, view.is_family
     family, viewer = view.family, view.viewer
-    values = {"family": family.id, "viewer": viewer.id, "now": now, "municipality": family.municipality_id}
+    values = {"family": family.id, "viewer": viewer.id, "now": now}
     meeting, last, nxt, *figures = meeting_queries.read_next_with_contacts(_meeting_statement(parent, member), values)
     figures = iter(figures)  # the statement's figures, in the order _meeting_statement adds them
     consents = (next(figures) or 0) if parent else 0
     unread = bool(next(figures)) if member else False
-    switchboard, *own_rules = figures
     last_day, next_day = (db.local_date(t) if t else None for t in (last, nxt))
-    follow = follow_up(family, last_day, next_day, db.local_date(now), Rules(*own_rules))
-    return meeting, follow, consents, unread, switchboard
-
-
-#: What the home reads of the family's municipality: its number for families and its follow-up rules.
-HOME_SETTINGS = ("phone", "cadence_support", "cadence_investigation")
+    follow = follow_up(family, last_day, next_day, db.local_date(now), Rules.of(view.municipality))
+    return meeting, follow, consents, unread, view.municipality.phone
 
 
 @cache
@@ -111,8 +106,6 @@ def _meeting_statement(parent: bool, member: bool) -> Select:
         figures.append(consent_queries.count_waiting(family, viewer))
     if member:
         figures.append(notices.any_unread(viewer))
-    municipality = bindparam("municipality", type_=Uuid())
-    figures += [tenancy.setting_of(municipality, name) for name in HOME_SETTINGS]
     return meeting_queries.query_next_with_contacts(family, bindparam("now"), *figures)
 
 

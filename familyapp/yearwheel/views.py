@@ -223,7 +223,7 @@ def suggestions(family_id: str):
         view=view,
         family=view.family,
         suggestions=missing,
-        rule=RULES[cadence.rule(view.family)],
+        rule=RULES[cadence.rule(view.family, cadence.Rules.of(view.municipality))],
     )
 
 

@@ -261,3 +261,18 @@ class TestTheMunicipalitysNumber:
         response = client.post("/admin/municipality", data={"municipality-cadence_support": "every-day"})
         assert response.status_code == 400 and 'aria-invalid="true"' in response.get_data(as_text=True)
         assert db.session.get(Municipality, world.admin.municipality_id).cadence_support is None
+
+    def test_a_family_page_kept_by_the_phone_is_made_anew_when_the_settings_change(self, client, world, login):
+        """The number and the follow-up rules are part of a family page's ETag: a repeat visit after the admin
+        changed them gets the page anew, not "not modified"."""
+        from tests import factories
+
+        login(world.parent_a)
+        home = f"/families/{world.family_a.id}/"
+        etag = client.get(home).headers["ETag"]
+        assert client.get(home, headers={"If-None-Match": etag}).status_code == 304
+        admin = client.application.test_client()  # the parent's session (and its page's ETag) stays
+        factories.sign_in(admin, world.admin)
+        admin.post("/admin/municipality", data={"municipality-phone": "89 40 20 00"})
+        again = client.get(home, headers={"If-None-Match": etag})
+        assert again.status_code == 200 and "89 40 20 00" in again.get_data(as_text=True)

@@ -128,7 +128,8 @@ def test_the_sql_rules_follow_the_municipal_default(app, ctx, monkeypatch):
 
 def test_the_sql_rules_follow_the_municipalitys_own_rules(ctx):
     """A municipality's own rule per case type (set by its admin) is the rule of its families on the usual rule,
-    in SQL as in ``follow_up``; a family's own choice stays; empty falls back to the installation's."""
+    in SQL as in ``follow_up``; a family's own choice stays; empty (or a value that is no such rule) falls back to
+    the installation's."""
     from itertools import product
 
     from familyapp import db
@@ -142,7 +143,8 @@ def test_the_sql_rules_follow_the_municipalitys_own_rules(ctx):
     db.session.flush()
     municipality = db.session.get(Municipality, families[0].municipality_id)
     last, today = date(2026, 11, 30), date(2026, 12, 1)
-    for support, investigation in product((None, "six_weeks", "three_months", "phase"), repeat=2):
+    # "case_type" is no rule for a case type: stored by hand, it counts as not set, in SQL as in Python.
+    for support, investigation in product((None, "case_type", "six_weeks", "three_months", "phase"), repeat=2):
         municipality.cadence_support, municipality.cadence_investigation = support, investigation
         db.session.flush()
         found = _sql_follow_ups(families, last, None, today)

@@ -4,7 +4,8 @@
 
   var html = document.documentElement;
   var sw = "serviceWorker" in navigator ? navigator.serviceWorker : null;
-  // The worker that served this page (null: the page came from the network before a worker was in control).
+  // The worker in control when this script began (null: none was). A worker that activated while the page loaded
+  // may control it although the page's own request went straight to the network (see cameThroughWorker).
   var startedWith = sw ? sw.controller : null;
   var updating = false;
 
@@ -55,7 +56,7 @@
   // a worker that activates while the page loads takes it over after its request went straight to the network.
   function cameThroughWorker() {
     var timing = performance.getEntriesByType ? performance.getEntriesByType("navigation")[0] : null;
-    return timing ? timing.workerStart > 0 : !!startedWith;
+    return !!startedWith && (timing ? timing.workerStart > 0 : true);
   }
 
   // The home screen names the pages to keep for reading offline; the service worker fetches them quietly.
