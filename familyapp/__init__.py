@@ -233,7 +233,10 @@ def register_cli(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     """Values every template needs."""
+    from flask import g
     from flask_babel import get_locale
+
+    from .i18n import known, words_in
 
     @app.template_filter("todate")
     def _todate(value: str):
@@ -253,6 +256,20 @@ def register_template_helpers(app: Flask) -> None:
     def _in_language(texts: dict) -> str:
         """A text kept in every language (scale definitions) in the reader's language, else in Danish."""
         return texts.get(str(get_locale() or "da")) or texts.get("da") or ""
+
+    @app.template_filter("danish_beside")
+    def _danish_beside(texts: dict):
+        """The Danish wording of a binding text (a consent text, a questionnaire item) beside its translation in
+        a language no native speaker has reviewed yet: its exact wording matters. Nothing otherwise."""
+        from markupsafe import Markup
+
+        locale = str(get_locale() or "da")
+        language = known().get(locale)
+        if locale == "da" or language is None or language.reviewed or not texts.get("da"):
+            return ""
+        return Markup('<span class="danish-beside" lang="da" dir="ltr"><span class="meta">{}</span> {}</span>').format(
+            _("In Danish:"), texts["da"]
+        )
 
     @app.template_filter("decimal")
     def _decimal(value, places: int = 1) -> str:
@@ -275,4 +292,13 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def _globals():
-        return {"csrf_token": generate_csrf, "current_locale": str(get_locale() or "da")}
+        locale = str(get_locale() or "da")
+        language = known().get(locale) or known()["da"]
+        return {
+            "csrf_token": generate_csrf,
+            "current_locale": locale,
+            "current_language": language,
+            "text_direction": "rtl" if language.rtl else "ltr",
+            "language_gone": g.get("language_gone"),
+            "words_in": words_in,
+        }

@@ -64,7 +64,9 @@ def fill_source_language(po_path: Path) -> None:
     with po_path.open("rb") as f:
         catalog = read_po(f)
     for message in catalog:
-        if message.id and not message.string:
+        if message.id and message.pluralizable and not all(message.string):
+            message.string = tuple(message.id)  # the one form and the many, as the source says them
+        elif message.id and not message.string:
             message.string = message.id
     with po_path.open("wb") as f:
         write_po(f, catalog, width=76)

@@ -138,7 +138,8 @@ def check_at_start(config: dict) -> None:
 class Defaults:
     """Values that rarely change per installation."""
 
-    LANGUAGES = ["da", "en"]
+    #: The languages this installation offers (each municipality chooses among them): every catalogue by default.
+    LANGUAGES = ["da", "en", "ar", "fa", "ur", "uk", "so", "tr", "pl"]
     BABEL_DEFAULT_LOCALE = "da"
     BABEL_DEFAULT_TIMEZONE = "Europe/Copenhagen"
     BABEL_TRANSLATION_DIRECTORIES = str(TRANSLATIONS)

@@ -11,11 +11,11 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto as _AUTO
 from werkzeug.datastructures import CombinedMultiDict
-from wtforms import IntegerField, StringField, TextAreaField
+from wtforms import IntegerField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.utils import unset_value
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
-from wtforms.widgets import HiddenInput
+from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 
 def one_line_ending(text: str) -> str:
@@ -167,6 +167,13 @@ def phone_field(label=None, description=None) -> StringField:
         filters=[strip, _tidy_phone],
         validators=[Optional(), _check_phone],
     )
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices as checkboxes (rendered by the ``choice_group`` macro)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 class VersionField(IntegerField):

@@ -3,24 +3,98 @@ and where to go back to after a form (safe_next). The switch itself is in ``lang
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from urllib.parse import urlsplit
 
+from babel.support import Translations
 from flask import Flask, current_app, g, request, session
 from flask_babel import get_translations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+#: The registry of the languages the app speaks (translations/languages.toml).
+REGISTRY = Path(__file__).resolve().parent / "translations" / "languages.toml"
+
+
+@dataclass(frozen=True)
+class Language:
+    """A language the app speaks: its code, its own name for itself, its direction, and whether a native speaker
+    has reviewed its catalogue (until then it is called machine-translated, and binding texts show the Danish)."""
+
+    code: str
+    name: str
+    rtl: bool = False
+    reviewed: bool = False
+
+
+@cache
+def known() -> dict[str, Language]:
+    """Every language with a catalogue, in the menu's order."""
+    with REGISTRY.open("rb") as f:
+        return {code: Language(code, **fields) for code, fields in tomllib.load(f).items()}
+
+
+def offered(setting: str | None = None) -> list[Language]:
+    """The languages offered here: the installation's (``LANGUAGES``), narrowed to a municipality's choice
+    (``setting``: its codes, comma-separated; empty offers them all). Danish is always offered."""
+    configured = current_app.config["LANGUAGES"]
+    chosen = set(setting.split(",")) if setting else set(configured)
+    chosen.add(current_app.config["BABEL_DEFAULT_LOCALE"])
+    return [language for code, language in known().items() if code in configured and code in chosen]
+
+
+def offered_here() -> list[Language]:
+    """The languages offered to this request: its municipality's (loaded with the session row), or every
+    configured one to a visitor."""
+    return offered(getattr(session, "languages", None))
+
 
 def select_locale() -> str:
-    """Pick the language for this request."""
-    languages = current_app.config["LANGUAGES"]
-    if current_user and current_user.is_authenticated and current_user.language in languages:
-        return current_user.language
-    if session.get("language") in languages:
+    """Pick the language for this request: the person's own, then this browser's choice, then the browser's
+    languages, among those offered here; else Danish. A person whose language the municipality no longer offers
+    reads Danish, and the page says why (``g.language_gone``)."""
+    codes = [language.code for language in offered_here()]
+    default = current_app.config["BABEL_DEFAULT_LOCALE"]
+    own = current_user.language if current_user and current_user.is_authenticated else None
+    if own in codes:
+        return own
+    if own in known():
+        g.language_gone = known()[own]
+        return default
+    if session.get("language") in codes:
         return session["language"]
-    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    return request.accept_languages.best_match(codes) or default
+
+
+def is_rtl(code: str) -> bool:
+    """True for a language written right to left."""
+    language = known().get(code)
+    return bool(language and language.rtl)
+
+
+def N_(text: str) -> str:  # noqa: N802 - the name Babel's extractor knows
+    """Mark a text for the catalogues without translating it here (it is said in another language later)."""
+    return text
+
+
+#: Beside a language no native speaker has reviewed yet, in that language (the language menu).
+MACHINE_TRANSLATED = N_("machine-translated – we are working on it")
+
+
+@cache
+def _catalogue(code: str) -> Translations:
+    return Translations.load(str(REGISTRY.parent), [code])
+
+
+def words_in(code: str) -> Callable[[str], str]:
+    """gettext in a given language, whatever the page's (a language's own name for "machine-translated" in the
+    language menu; the notice to a person whose language is gone, in that language)."""
+    return _catalogue(code).ugettext
 
 
 def _translations():

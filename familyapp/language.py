@@ -3,21 +3,31 @@ A module of its own, so that ``i18n`` (read by every feature's labels) stays fre
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, request, session, url_for
+from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from . import db
 from .audit import record_event
-from .i18n import safe_next
+from .i18n import MACHINE_TRANSLATED, offered_here, safe_next
 
 bp = Blueprint("language", __name__)
 
 
+@bp.get("/language")
+def choose():
+    """The languages offered here, each in its own words (a machine translation says so in that language)."""
+    next_page = safe_next(request.args.get("next"), "")
+    return render_template(
+        "language/choose.html", languages=offered_here(), next=next_page, machine_translated=MACHINE_TRANSLATED
+    )
+
+
 @bp.post("/language")
 def switch():
-    """Save the chosen language for this browser and, when signed in, for the user."""
+    """Save the chosen language for this browser and, when signed in, for the user; a language not offered here
+    changes nothing."""
     choice = request.form.get("language", "")
-    if choice in current_app.config["LANGUAGES"]:
+    if choice in {language.code for language in offered_here()}:
         session["language"] = choice
         if current_user.is_authenticated and current_user.language != choice:
             current_user.language = choice

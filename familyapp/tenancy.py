@@ -54,6 +54,8 @@ class Municipality(Base):
     #: ``three_months`` or ``phase``); None: the installation's (``meetings/cadence.py``).
     cadence_support: Mapped[str | None] = mapped_column(String(20))
     cadence_investigation: Mapped[str | None] = mapped_column(String(20))
+    #: The languages it offers its families and staff, comma-separated codes (empty: every configured one).
+    languages: Mapped[str | None] = mapped_column(String(80))
     created_at: Mapped[created_at]
 
 

@@ -100,6 +100,7 @@ MATRIX = {
     "overview.add_adult": ("POST", "/families/{A}/people/adults", VOUCH_A(400)),
     "overview.give_login": ("POST", "/families/{A}/people/{person}/login", VOUCH_A(302)),
     "overview.add_child": ("POST", "/families/{A}/people/children", CONSULTANT_A(400)),
+    "overview.set_interpreter": ("POST", "/families/{A}/people/{person}/interpreter", CONSULTANT_A(302)),
     # Parent A has no passkey in the world: a first activation, shown at once (tests/recovery/test_views.py).
     "overview.new_activation": ("POST", "/families/{A}/people/{person}/activation", VOUCH_A(200)),
     "overview.change_phase": ("POST", "/families/{A}/phase", CONSULTANT_A(302)),
@@ -218,6 +219,7 @@ MATRIX = {
     "signin.rename_passkey": ("POST", f"/auth/passkeys/{RANDOM}/rename", signed_in(404)),
     "signin.delete_passkey": ("POST", f"/auth/passkeys/{RANDOM}/delete", signed_in(404)),
     "language.switch": ("POST", "/language", everyone(302)),
+    "language.choose": ("GET", "/language", everyone(200)),
     "reminders.settings": ("GET", "/reminders", _s(200, 200, 404, 404, 404, 302)),
     "reminders.save": ("POST", "/reminders", _s(302, 302, 404, 404, 404, 302)),
     "reminders.subscribe": ("POST", "/reminders/subscribe", _s(400, 400, 404, 404, 404, 302)),

@@ -22,10 +22,10 @@ def test_switch_is_saved_on_the_user(client, world, login):
     assert response.location.endswith(f"/families/{world.family_a.id}/")
     assert db.session.get(User, world.parent_a.id).language == "en"
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "da"
-    assert '<html lang="en">' in client.get(f"/families/{world.family_a.id}/").get_data(as_text=True)
+    assert '<html lang="en" dir="ltr">' in client.get(f"/families/{world.family_a.id}/").get_data(as_text=True)
     client.post("/language", data={"language": "da"})
     page = client.get(f"/families/{world.family_a.id}/").get_data(as_text=True)
-    assert '<html lang="da">' in page and "Hej, Sara" in page
+    assert '<html lang="da" dir="ltr">' in page and "Hej, Sara" in page
 
 
 def test_anonymous_switch_and_unsafe_next(client, world):

@@ -7,7 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
 from ..families.models import AssignmentRole, Cadence, CaseType
-from ..forms import BaseForm, optional_text, phone_field, required_text
+from ..forms import BaseForm, MultiCheckboxField, optional_text, phone_field, required_text
 
 
 class ContactForm(BaseForm):
@@ -33,6 +33,10 @@ class MunicipalityForm(BaseForm):
     phone = phone_field(_l("Phone number for families"), _l("Shown to the families, for example 12 34 56 78."))
     cadence_support = SelectField(_l("Follow-up of support cases"), default="")
     cadence_investigation = SelectField(_l("Follow-up with a child investigation"), default="")
+    languages = MultiCheckboxField(
+        _l("Languages offered"),
+        description=_l("Families and staff can choose among these. Danish is always offered."),
+    )
 
 
 def rule_choices(usual: Cadence) -> list[SelectChoice]:

@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from .. import db, tenancy
+from .. import db, i18n, tenancy
 from ..access import (
     deny,
     family_for_management_or_404,
@@ -81,6 +81,10 @@ def _municipality_form(**kwargs) -> MunicipalityForm:
     form = MunicipalityForm(prefix="municipality", **kwargs)
     form.cadence_support.choices = rule_choices(cadence.installation_rule(CaseType.SUPPORT))
     form.cadence_investigation.choices = rule_choices(cadence.installation_rule(CaseType.INVESTIGATION))
+    form.languages.choices = [(language.code, language.name) for language in i18n.offered()]
+    if not form.is_submitted():
+        own = kwargs.get("obj")
+        form.languages.data = [language.code for language in i18n.offered(own.languages if own else None)]
     return form
 
 
@@ -96,14 +100,24 @@ def municipality():
         deny()
     if not form.validate_on_submit():
         return _index_page(municipality_form=form, status=400)
-    changed = [name for name in MUNICIPALITY_SETTINGS if getattr(own, name) != (form[name].data or None)]
+    values = {name: form[name].data or None for name in MUNICIPALITY_SETTINGS}
+    values["languages"] = _languages_setting(form.languages.data)
+    changed = [name for name, value in values.items() if getattr(own, name) != value]
     for name in changed:
-        setattr(own, name, form[name].data or None)
+        setattr(own, name, values[name])
     if changed:
         record_event(current_user, "municipality.changed", obj=own, data={"changed": changed})
     db.session.commit()
     flash(_("Saved."), "success")
     return redirect(url_for("admin.index", _anchor="municipality"))
+
+
+def _languages_setting(chosen: list[str]) -> str | None:
+    """The languages setting as kept: None when every configured language is chosen (new ones come too), else
+    the chosen codes; Danish always."""
+    every = [language.code for language in i18n.offered()]
+    codes = [code for code in every if code in set(chosen) | {"da"}]
+    return None if codes == every else ",".join(codes)
 
 
 @bp.post("/consultants")

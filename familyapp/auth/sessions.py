@@ -67,6 +67,8 @@ class ServerSession(CallbackDict, SessionMixin):
         self.signed_in = False
         #: The row's user, loaded with it and held here for the request (the identity map holds it only weakly).
         self.user: User | None = None
+        #: The languages the user's municipality offers (its setting, loaded with the row; None: all of them).
+        self.languages: str | None = None
         #: "Log ud" was tapped on the phone (maybe offline): (the session row's id, its user's id) to end now,
         #: or () when there was no session to end; None when not signed out on the phone.
         self.signed_out_on_phone: tuple | None = None
@@ -115,7 +117,7 @@ class DatabaseSessionInterface(SessionInterface):
             return self._open_cookie(app, value)
         if len(value) > 100:
             return ServerSession()
-        row, user = _session_row(db.secret_hash(value))
+        row, user, languages = _session_row(db.secret_hash(value))
         if row is not None:
             tenancy.enter_of(row)
         if row is None or self._expired(app, row):
@@ -124,6 +126,7 @@ class DatabaseSessionInterface(SessionInterface):
             return ServerSession(ended=True)
         session = ServerSession(dict(row.data or {}), token=value, row=row)
         session.user = user
+        session.languages = languages
         return session
 
     def _open_cookie(self, app: Flask, value: str) -> ServerSession:
@@ -276,17 +279,21 @@ def _delete_row(row: UserSession) -> None:
 
 #: Every signed-in request's first statement, built once (building it is a good part of its cost).
 _SESSION_ROW = (
-    select(UserSession, User).outerjoin(User, User.id == UserSession.user_id).where(UserSession.id == bindparam("key"))
+    select(UserSession, User, tenancy.Municipality.languages)
+    .outerjoin(User, User.id == UserSession.user_id)
+    .outerjoin(tenancy.Municipality, tenancy.Municipality.id == User.municipality_id)
+    .where(UserSession.id == bindparam("key"))
 )
 
 
-def _session_row(key: str) -> tuple[UserSession | None, User | None]:
-    """The session row and, in the same statement, its user: the user loader then finds the user in the
-    database session's identity map instead of asking again, so a signed-in page begins with one statement
-    (on PostgreSQL a first one finds the municipality the row may be read in)."""
+def _session_row(key: str) -> tuple[UserSession | None, User | None, str | None]:
+    """The session row and, in the same statement, its user and the languages their municipality offers: the
+    user loader then finds the user in the database session's identity map instead of asking again, so a
+    signed-in page begins with one statement (on PostgreSQL a first one finds the municipality the row may be
+    read in)."""
     tenancy.resolve("session", key)
     found = db.session.execute(_SESSION_ROW, {"key": key}).first()
-    return (found[0], found[1]) if found is not None else (None, None)
+    return tuple(found) if found is not None else (None, None, None)
 
 
 def _is_logout(request: Request) -> bool:

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from .. import db, tenancy
+from .. import db, tenancy, textdata
 from ..audit import record_event
 from ..auth.models import Role
 from ..dates import add_months
@@ -75,6 +75,17 @@ def sync_shipped(session: Session) -> list[str]:
         if newest is None or newest < data["version"]:
             row = store_template(session, data)
             stored.append(f"{row.key} v{row.version}")
+            continue
+        same = session.scalar(
+            select(ConsentTemplate).where(
+                ConsentTemplate.key == data["key"], ConsentTemplate.version == data["version"]
+            )
+        )
+        merged = textdata.with_new_languages(same.data, data) if same is not None else None
+        if merged is not None and merged != same.data:
+            # A version's wording never changes; a translation it lacked may be added (a new language of the app).
+            same.data = merged
+            stored.append(f"{same.key} v{same.version} (languages)")
     return stored
 
 

@@ -98,6 +98,8 @@ class Person(Tenanted, Base):
     kind: Mapped[PersonKind]
     name: Mapped[str_100]
     birth_date: Mapped[date | None]
+    #: Needs an interpreter at meetings (True/False); None until the consultant records it.
+    interpreter: Mapped[bool | None] = mapped_column(default=None)
     created_at: Mapped[created_at]
 
     family: Mapped[Family] = relationship(back_populates="persons", lazy="raise")

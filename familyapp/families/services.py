@@ -192,6 +192,15 @@ def set_custody(family: Family, membership: Membership, custody: bool | None, *,
         tell_custodians(family, db.session.get(User, membership.user_id), actor=actor)
 
 
+def set_interpreter(family: Family, person: Person, interpreter: bool | None, *, actor) -> None:
+    """Record whether a person of the family needs an interpreter at meetings, or that it is not known (None)."""
+    if person.interpreter is interpreter:
+        return
+    person.interpreter = interpreter
+    db.session.flush()
+    record_event(actor, "family.interpreter_changed", family=family, obj=person, data={"interpreter": interpreter})
+
+
 def tell_custodians(family: Family, added: User, *, actor) -> int:
     """A new adult with custody speaks for the children too: tell the adults who already hold custody.
 

@@ -11,25 +11,18 @@ from wtforms import (
     FormField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     TimeField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..forms import BaseForm, enum_choices, long_text, optional_text, required_text, version_field
+from ..forms import BaseForm, MultiCheckboxField, enum_choices, long_text, optional_text, required_text, version_field
 from .labels import MEETING_MODES, MEETING_TYPES
 from .models import LONG_TEXT, SHORT_TEXT
 
 
 def _long(label, description=None):
     return long_text(label, LONG_TEXT, description)
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 TYPE_CHOICES = enum_choices(MEETING_TYPES)

@@ -20,6 +20,7 @@ from ..auth.services import has_passkeys
 from ..families import queries, services
 from ..families.forms import CUSTODY, AdultForm, ChildForm, LoginForm, custody_choices
 from ..families.models import Membership, Person
+from ..i18n import known
 from ..recovery import services as recovery
 from ..reminders import queries as reminder_queries
 from .views import bp
@@ -55,6 +56,12 @@ def _people_page(family, adult_form=None, child_form=None, status=200, *, login=
         offer_login=offer_login,
         same=same,
         custody_choices=custody_choices(),
+        interpreter_choices=[
+            ("yes", _("Needs an interpreter")),
+            ("no", _("No interpreter")),
+            ("unknown", _("Not known yet")),
+        ],
+        languages=known(),
         can_vouch=can_vouch,
         asked=recovery.asked_by(current_user, now),
         to_confirm=recovery.waiting_for(current_user, now, family),
@@ -157,6 +164,22 @@ def new_activation(family_id: str, person_id: str):
         "success",
     )
     return redirect(url_for("overview.people", family_id=family.id, _anchor="members"))
+
+
+@bp.post("/families/<family_id>/people/<person_id>/interpreter")
+@roles_required(Role.CONSULTANT)
+def set_interpreter(family_id: str, person_id: str):
+    """A consultant of the family records whether a person needs an interpreter at meetings (audited)."""
+    family = family_screen_or_404(family_id, consultant_only=True).family
+    person = get_in_family_or_404(Person, person_id, family)
+    choice = request.form.get("interpreter")
+    if choice not in CUSTODY:
+        flash(_("Choose whether the person needs an interpreter."), "error")
+        return redirect(url_for("overview.people", family_id=family.id))
+    services.set_interpreter(family, person, CUSTODY[choice], actor=current_user)
+    db.session.commit()
+    flash(_("Saved."), "success")
+    return redirect(url_for("overview.people", family_id=family.id, _anchor="person-" + str(person.id)))
 
 
 @bp.post("/families/<family_id>/people/<person_id>/custody")

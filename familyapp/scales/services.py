@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from .. import db
+from .. import db, textdata
 from ..audit import family_changed, record_event
 from ..families.models import Family
 from . import definitions, queries, scoring
@@ -88,7 +88,10 @@ def sync_shipped(session: Session) -> list[str]:
     stored = []
     for data in definitions.shipped():
         known = list(session.scalars(select(ScaleDefinition).where(ScaleDefinition.key == data.get("key"))))
-        if any(row.version == data.get("version") for row in known):
+        same = [row for row in known if row.version == data.get("version")]
+        if same:
+            if _add_languages(same[0], data):
+                stored.append(f"{same[0].key} v{same[0].version} (languages)")
             continue
         replaces_active = any(row.active for row in known)
         row = store_definition(session, data, source="shipped", activate=False)
@@ -96,6 +99,16 @@ def sync_shipped(session: Session) -> list[str]:
             store_activate(session, row)
         stored.append(f"{row.key} v{row.version}")
     return stored
+
+
+def _add_languages(row, data: dict) -> bool:
+    """A kept version gains the languages the shipped file of the same version adds (its wording never changes).
+    :return: whether it gained any."""
+    merged = textdata.with_new_languages(row.data, data)
+    if merged is None or merged == row.data:
+        return False
+    row.data = merged
+    return True
 
 
 def store_activate(session: Session, row: ScaleDefinition) -> None:
