@@ -3,9 +3,8 @@ the chosen language used, right to left where the language is (the switch itself
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import re
+from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po

@@ -126,7 +126,12 @@ def test_the_admin_chooses_the_languages(client, world, login):
 
 
 def test_a_kept_version_gains_new_languages_but_never_new_wording():
-    stored = {"key": "x", "version": 1, "title": {"da": "Hej", "en": "Hi"}, "items": [{"label": {"da": "A", "en": "A"}}]}
+    stored = {
+        "key": "x",
+        "version": 1,
+        "title": {"da": "Hej", "en": "Hi"},
+        "items": [{"label": {"da": "A", "en": "A"}}],
+    }
     shipped = {**stored, "title": {"da": "Hej", "en": "Hi", "ar": "مرحبا"}}
     shipped["items"] = [{"label": {"da": "A", "en": "A", "uk": "А"}}]
     merged = textdata.with_new_languages(stored, shipped)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -101,7 +101,8 @@ def municipality():
     if not form.validate_on_submit():
         return _index_page(municipality_form=form, status=400)
     values = {name: form[name].data or None for name in MUNICIPALITY_SETTINGS}
-    values["languages"] = _languages_setting(form.languages.data)
+    if form.languages.name in request.form:  # the form always sends Danish; a post without it changes no language
+        values["languages"] = _languages_setting(form.languages.data)
     changed = [name for name, value in values.items() if getattr(own, name) != value]
     for name in changed:
         setattr(own, name, values[name])

@@ -26,6 +26,7 @@ STATIC_ASSETS = (
     "js/scales.js",
     "js/outbox.js",
     "js/reminders.js",
+    "js/readaloud.js",
     "icons/icon-192.png",
     "icons/logo.svg",
     "icons/nav.svg",

@@ -63,9 +63,17 @@ class Audit:
         assert not self.found, f"axe found violations on {len(self.found)} of {len(self.checked)} pages:\n{report}"
 
 
+def switch_to(page, code: str) -> None:
+    """Choose a language through the header's language link and the language page, back on the same page."""
+    before = page.url
+    page.click(".site-header .language-link")
+    page.click(f"button[name=language][value={code}]")
+    expect(page.locator("html")).to_have_attribute("lang", code)
+    assert page.url == before
+
+
 def switch_to_english(page) -> None:
-    page.click("button[name=language][value=en]")
-    expect(page.locator("html")).to_have_attribute("lang", "en")
+    switch_to(page, "en")
 
 
 def audit_parent_plan(audit: Audit, base: str, family: str) -> None:
@@ -383,6 +391,29 @@ def test_parent_pages(live_server, page):
     audit.visit("section plan, English", f"{base}/families/{family}/plan")
 
     assert len(audit.checked) == 41  # with seven sections of Mine oplysninger
+    audit.assert_clean()
+
+
+@pytest.mark.parametrize("code", ["ar", "uk"])
+def test_parent_pages_in_arabic_and_ukrainian(live_server, page, code):
+    """The family's screens in a right-to-left language and in one more left-to-right one: axe-clean too."""
+    world = live_server.seed("--meeting-tomorrow", "--consent-request")
+    base = live_server.url
+    family = world["family_a"]
+    audit = Audit(page)
+    register_via_link(page, world["links"]["parent_a"])
+    expect(page).to_have_url(re.compile(rf"/families/{family}/$"))
+    switch_to(page, code)
+    expect(page.locator("html")).to_have_attribute("dir", "rtl" if code == "ar" else "ltr")
+    audit.check(f"family home, {code}")
+    audit.visit(f"language menu, {code}", f"{base}/language")
+    for section in SECTIONS:
+        audit.visit(f"section {section}, {code}", f"{base}/families/{family}/{section}")
+    audit.visit(f"meeting, {code}", f"{base}/families/{family}/meetings/{world['meeting_tomorrow']}")
+    audit.visit(f"scales, {code}", f"{base}/families/{family}/scales")
+    audit.visit(f"consent, {code}", f"{base}/families/{family}/consent")
+    audit.visit(f"my data, {code}", f"{base}/families/{family}/my-data")
+    assert len(audit.checked) == 10
     audit.assert_clean()
 
 
