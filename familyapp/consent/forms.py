@@ -39,6 +39,9 @@ class LinkForm(BaseForm):
     recipient = SelectField(
         _l("Who gets the link"),
         choices=[],
+        # The request form above it on the same page has a "recipient" too: ids must differ, or this label
+        # would name the other select.
+        id="link-recipient",
         description=_l("The link shows only what the family has consented to share with this person."),
         invalid_choice_message=_l("Choose someone from the family's network map."),
     )

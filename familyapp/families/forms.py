@@ -57,6 +57,7 @@ class PhaseForm(BaseForm):
     phase = SelectField(
         _l("Phase"),
         choices=enum_choices(PHASES),
+        id="phase-choice",  # the home's section is #phase
     )
 
 

@@ -23,9 +23,10 @@ OUTER = 232
 PEOPLE_LIMIT = 215
 SECTOR_LABEL_RADIUS = 223
 VIEWBOX = "-236 -236 472 472"
-NAME_SIZE = 15
-ROLE_SIZE = 12
-LABEL_SIZE = 11.5
+#: Letter sizes: at least 12 px where the map is narrowest (full width on a 375 px phone, 375/472 of a unit).
+NAME_SIZE = 15.5
+ROLE_SIZE = 15.5
+LABEL_SIZE = 15.5
 #: Average width of a character relative to the font size (system sans-serif).
 CHAR = 0.56
 #: Degrees kept free on each side of a sector's border.
