@@ -257,6 +257,12 @@ def register_template_helpers(app: Flask) -> None:
         """A text kept in every language (scale definitions) in the reader's language, else in Danish."""
         return texts.get(str(get_locale() or "da")) or texts.get("da") or ""
 
+    from .i18n import when
+
+    # Flask-Babel's own date filters, with a Danish pattern turned into the reader's language's way of saying it.
+    app.add_template_filter(lambda value, pattern="medium": when(value, pattern, with_time=True), "datetimeformat")
+    app.add_template_filter(lambda value, pattern="medium": when(value, pattern, with_time=False), "dateformat")
+
     @app.template_filter("danish_beside")
     def _danish_beside(texts: dict):
         """The Danish wording of a binding text (a consent text, a questionnaire item) beside its translation in

@@ -3,6 +3,7 @@ and where to go back to after a form (safe_next). The switch itself is in ``lang
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -10,9 +11,10 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from babel import dates as babel_dates
 from babel.support import Translations
 from flask import Flask, current_app, g, request, session
-from flask_babel import get_translations
+from flask_babel import format_date, format_datetime, get_locale, get_translations, to_user_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -75,6 +77,33 @@ def is_rtl(code: str) -> bool:
     """True for a language written right to left."""
     language = known().get(code)
     return bool(language and language.rtl)
+
+
+def _skeleton(pattern: str) -> tuple[str, str]:
+    """The fields of a Danish date pattern ("EEEE d. MMMM y 'kl.' HH:mm") as CLDR skeletons: (date, time)."""
+    letters = re.sub(r"'[^']*'|[^A-Za-z]", "", pattern)
+    month = next((m for m in ("MMMM", "MMM", "M") if m in letters.replace("L", "M")), "")
+    day = ("EEEE" if "E" in letters else "") + ("d" if "d" in letters else "")
+    date = ("y" if "y" in letters else "") + month + day
+    return date, ("H" if "H" in letters else "") + ("m" if "m" in letters else "")
+
+
+def when(value, pattern: str, *, with_time: bool) -> str:
+    """A date (or a date and time) in the reader's language. Danish as the pattern writes it ("d. MMMM y 'kl.'
+    HH:mm"); another language with the same fields in its own words and order (CLDR's skeletons), never with
+    the Danish "kl."; the named styles ("long", "medium") as Babel has them in every language."""
+    locale = get_locale()
+    if value is None:
+        return ""
+    if str(locale) == "da" or pattern in ("short", "medium", "long", "full"):
+        return format_datetime(value, pattern) if with_time else format_date(value, pattern)
+    if with_time:
+        value = to_user_timezone(value)
+    date, time = _skeleton(pattern)
+    parts = [babel_dates.format_skeleton(part, value, locale=locale) if part else "" for part in (date, time)]
+    if parts[0] and parts[1]:
+        return str(locale.datetime_formats["long"]).format(parts[1], parts[0])
+    return parts[0] or parts[1]
 
 
 def N_(text: str) -> str:  # noqa: N802 - the name Babel's extractor knows

@@ -6,14 +6,16 @@ language show the Danish beside them; the consultant records who needs an interp
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import select
 
 from familyapp import db, textdata
 from familyapp.audit import AuditEvent
 from familyapp.auth.models import User
 from familyapp.families.models import Person
-from familyapp.i18n import MACHINE_TRANSLATED, words_in
+from familyapp.i18n import MACHINE_TRANSLATED, when, words_in
 from familyapp.tenancy import Municipality
 from tests.scales.test_views import meeting_in
 
@@ -139,3 +141,22 @@ def test_a_kept_version_gains_new_languages_but_never_new_wording():
     changed = {**shipped, "title": {"da": "Goddag", "en": "Hi", "ar": "مرحبا"}}
     assert textdata.with_new_languages(stored, changed) is None
     assert textdata.with_new_languages(stored, {**shipped, "months": 6}) is None
+
+
+@pytest.mark.parametrize(
+    "locale, expected",
+    [
+        ("da", "onsdag 9. december 2026 kl. 13:00"),
+        ("en", "Wed, December 9, 2026, 13:00"),
+        ("uk", "ср, 9 грудня 2026\u202fр., 13:00"),
+        ("ar", "الأربعاء، 9 ديسمبر 2026، 13:00"),
+    ],
+)
+def test_dates_are_said_the_way_each_language_says_them(app, locale, expected):
+    """A Danish pattern ("kl.") is the reader's language's own order and words elsewhere, in Danish time."""
+    from flask_babel import force_locale
+
+    moment = datetime(2026, 12, 9, 12, 0, tzinfo=UTC)  # 13:00 in Copenhagen
+    with app.test_request_context("/"), force_locale(locale):
+        assert when(moment, "EEEE d. MMMM y 'kl.' HH:mm", with_time=True) == expected
+        assert "kl." not in when(moment, "d. MMMM 'kl.' HH:mm", with_time=True) or locale == "da"

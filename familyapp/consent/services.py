@@ -23,6 +23,7 @@ from ..db import LOCAL_ZONE
 from ..families.models import Family, Membership, Person
 from ..gate import active, latest_records, permissions, revoke_link
 from ..gate.models import ConsentRecord, ConsentRequest, ConsentTemplate, PartnerLink
+from ..i18n import known
 from ..meetings.models import Meeting
 from ..network.models import NetworkPerson
 from . import texts
@@ -257,7 +258,7 @@ def what_is_shown(family: Family, request: ConsentRequest, template: ConsentTemp
     recipient = db.session.get(NetworkPerson, request.recipient_id)
     child = db.session.get(Person, request.about_person_id) if request.about_person_id else None
     meeting = db.session.get(Meeting, request.meeting_id) if request.meeting_id else None
-    return {
+    shown = {
         "title": data["title"].get(language) or data["title"]["da"],
         "to": recipient.name,
         "to_who": recipient.role,
@@ -270,6 +271,11 @@ def what_is_shown(family: Family, request: ConsentRequest, template: ConsentTemp
         "text": data["text"].get(language) or data["text"]["da"],
         "version": template.version,
     }
+    language_known = known().get(language)
+    if language != "da" and data["text"].get(language) and not (language_known and language_known.reviewed):
+        # A machine translation is shown with the Danish text beside it: the record keeps both.
+        shown["text_da"] = data["text"]["da"]
+    return shown
 
 
 # The gate -------------------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ withdraw with one tap each, after a fresh passkey confirmation; the consultant a
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import format_datetime, get_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -17,7 +17,7 @@ from ..auth.models import Role
 from ..families import queries as family_queries
 from ..families.models import Person, PersonKind
 from ..gate.models import ConsentRecord, ConsentRequest, ConsentTemplate, PartnerLink
-from ..i18n import safe_next
+from ..i18n import safe_next, when
 from ..meetings.models import Meeting
 from ..network import queries as network_queries
 from . import queries, services
@@ -68,7 +68,7 @@ def _request_form(view: FamilyView, people=None, household=None, **kwargs) -> Re
         SelectChoice(str(p.id), p.name) for p, _u, _m in household if p.kind is PersonKind.CHILD
     ]
     form.meeting.choices = [SelectChoice("", _("No meeting"))] + [
-        SelectChoice(str(m.id), format_datetime(m.starts_at, "EEEE d. MMMM y 'kl.' HH:mm"))
+        SelectChoice(str(m.id), when(m.starts_at, "EEEE d. MMMM y 'kl.' HH:mm", with_time=True))
         for m in queries.coming_network_meetings(view.family, db.utcnow())
     ]
     return form

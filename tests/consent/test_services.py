@@ -195,10 +195,19 @@ def test_the_parent_is_shown_who_why_about_whom_and_which_meeting(a):
 
 
 def test_a_language_without_a_translation_is_shown_the_danish_text(a):
-    record = give(a, ask(a), language="uk")
+    record = give(a, ask(a), language="de")
     data = template("share-meetings").data
     assert record.text == data["text"]["da"] and record.shown["title"] == data["title"]["da"]
-    assert record.language == "uk"
+    assert record.language == "de" and "text_da" not in record.shown
+
+
+def test_a_machine_translation_is_kept_with_the_danish_text_beside_it(a):
+    record = give(a, ask(a), language="uk")
+    data = template("share-meetings").data
+    assert record.text == data["text"]["uk"] != data["text"]["da"]
+    assert record.shown["text_da"] == data["text"]["da"]
+    reviewed = give(a, ask(a, who="Lise Lærer"), language="en")
+    assert "text_da" not in reviewed.shown
 
 
 def test_a_text_version_can_be_stored_once_and_the_one_in_use_stays(a):

@@ -31,7 +31,7 @@ def test_the_filters_are_registered_by_the_app(app):
     "template, value, danish",
     [
         ("{{ v|meeting_type }}", MeetingType.STARTUP, "Opstartsmøde"),
-        ("{{ v|meeting_type }}", MeetingType.HOME_VISIT, "Hjemmebesøg"),
+        ("{{ v|meeting_type }}", MeetingType.HOME_VISIT, "Besøg hjemme"),
         ("{{ v|meeting_mode }}", MeetingMode.IN_PERSON, "Vi mødes"),
         ("{{ v|meeting_mode }}", MeetingMode.PHONE, "På telefon"),
         ("{{ v|meeting_mode }}", MeetingMode.VIDEO, "På video"),

@@ -14,6 +14,7 @@ from familyapp.scales import definitions
 from familyapp.scales.definitions import DefinitionError
 from familyapp.scales.models import ScaleDefinition
 from familyapp.scales.services import sync_shipped
+from familyapp.textdata import LANGUAGES
 
 SHIPPED = {d["key"]: d for d in definitions.shipped()}
 
@@ -133,13 +134,23 @@ def licensed(tmp_path, **changes):
     """A municipality's file: the official wording would go in the labels; here a new key and version."""
     data = copy.deepcopy(SHIPPED["wellbeing-adult"])
     data.update(key="ors-adult", version=1, **changes)
-    data["items"][0]["label"] = {"da": "Individuelt", "en": "Individually"}
+    data["items"][0]["label"] = {code: "Individuelt" for code in LANGUAGES} | {"en": "Individually"}
     path = tmp_path / "ors.json"
     path.write_text(json.dumps(data))
     return path
 
 
 class TestCommandLine:
+    def test_a_file_without_every_language_is_refused_naming_what_is_missing(self, runner, tmp_path):
+        data = json.loads(licensed(tmp_path).read_text())
+        data["items"][0]["label"] = {"da": "Individuelt", "en": "Individually"}
+        path = tmp_path / "two-languages.json"
+        path.write_text(json.dumps(data))
+        result = runner.invoke(args=["scales", "load", str(path)])
+        assert result.exit_code == 1
+        assert "items[0]: missing translation 'ar' in 'label'" in result.output and "'pl'" in result.output
+        assert db.session.scalar(select(ScaleDefinition).where(ScaleDefinition.key == "ors-adult")) is None
+
     def test_validate_says_what_is_wrong(self, runner, tmp_path):
         path = licensed(tmp_path, colour="red", min_age=200)
         result = runner.invoke(args=["scales", "validate", str(path)])
