@@ -160,3 +160,12 @@ def test_dates_are_said_the_way_each_language_says_them(app, locale, expected):
     with app.test_request_context("/"), force_locale(locale):
         assert when(moment, "EEEE d. MMMM y 'kl.' HH:mm", with_time=True) == expected
         assert "kl." not in when(moment, "d. MMMM 'kl.' HH:mm", with_time=True) or locale == "da"
+
+
+def test_a_reader_in_another_language_is_told_the_plan_stays_in_its_own_words(client, world, login):
+    login(world.parent_a)
+    plan = f"/families/{world.family_a.id}/plan"
+    assert "data-written-in" not in client.get(plan, headers={"Accept-Language": "da"}).get_data(as_text=True)
+    client.post("/language", data={"language": "pl"})
+    page = client.get(plan).get_data(as_text=True)
+    assert "data-written-in" in page and '<html lang="pl" dir="ltr">' in page
