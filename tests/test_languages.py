@@ -169,3 +169,23 @@ def test_a_reader_in_another_language_is_told_the_plan_stays_in_its_own_words(cl
     client.post("/language", data={"language": "pl"})
     page = client.get(plan).get_data(as_text=True)
     assert "data-written-in" in page and '<html lang="pl" dir="ltr">' in page
+
+
+def test_the_language_chosen_while_activating_becomes_the_persons(app, world):
+    from flask import session
+
+    from familyapp.signin.views import _keep_language
+
+    user = db.session.get(User, world.parent_b.id)
+    with app.test_request_context("/auth/activate/register"):
+        session["language"] = "tr"
+        _keep_language(user)
+        assert user.language == "tr"
+        session["language"] = "pl"  # one already chosen stays
+        _keep_language(user)
+        assert user.language == "tr"
+
+
+def test_the_activation_page_offers_the_language_menu(client, world):
+    page = client.get("/language?next=/auth/activate/register").get_data(as_text=True)
+    assert 'name="next" value="/auth/activate/register"' in page

@@ -16,7 +16,7 @@ from ..auth import webauthn as wa
 from ..auth.messages import message
 from ..auth.models import Passkey, User
 from ..auth.sessions import end_all_sessions, signed_in_at, signed_out_cookie
-from ..i18n import safe_next
+from ..i18n import offered_here, safe_next
 from ..recovery import services as recovery
 from .forms import ActivationCodeForm, RenamePasskeyForm
 
@@ -255,6 +255,15 @@ def register_begin():
     return current_app.response_class(options, mimetype="application/json")
 
 
+def _keep_language(user: User) -> None:
+    """The language chosen while activating becomes the person's own (it follows them to other phones); one
+    they had already chosen stays."""
+    chosen = session.get("language")
+    if user.language is None and chosen in {language.code for language in offered_here()}:
+        user.language = chosen
+        record_event(user, "user.language_changed", obj=user, data={"language": chosen})
+
+
 @bp.post("/activate/register/finish")
 def register_finish():
     """Verify the new passkey, spend the activation and sign the person in."""
@@ -269,6 +278,7 @@ def register_finish():
     if had_passkeys:
         # Recovery after a lost phone: whoever else is still signed in as this person is signed out now.
         end_all_sessions(user.id)
+    _keep_language(user)
     db.session.commit()
     _sign_in(user)
     flash(message("passkey_added"), "success")
