@@ -63,8 +63,8 @@ def test_a_filter_says_the_danish_word_from_the_enum_or_its_stored_value(app, te
 
 
 def test_a_change_is_said_in_danish_by_its_key(app):
-    assert _said(app, "da", "{{ v|plan_change }}", v="goal_added") == "tilføjede et mål"
-    assert _said(app, "da", "{{ v|plan_change }}", v="step_done") == "satte flueben ved et skridt"
+    assert _said(app, "da", "{{ v|plan_change }}", v="goal_added") == "skrev et nyt mål"
+    assert _said(app, "da", "{{ v|plan_change }}", v="step_done") == "satte hak ved et skridt"
 
 
 def test_the_same_filter_says_english_to_an_english_reader(app):
