@@ -4,8 +4,8 @@ LIX = words per sentence + 100 × the share of long words (more than six letters
 at the end of every block of the page (a heading, a paragraph, a list item, a label, a button, a table cell).
 What a reader does not meet is left out: scripts, pictures, what is hidden, and what only a screen reader hears.
 Dates and times are read like numbers ("onsdag 9. december 2026 kl. 13:00" is a date, not five words of prose),
-and the words people wrote themselves (``own-words``: a goal, a referat, a name on the map) are theirs, not the
-app's: both are left out of the measure.
+and the words people wrote themselves (``own-words`` or ``data-written``: a goal, a referat, what happens next in
+a case) are theirs, not the app's: both are left out of the measure.
 """
 
 from __future__ import annotations
@@ -52,6 +52,7 @@ class _Main(HTMLParser):
             or "data-read-aloud" in a
             or "data-read-this" in a
             or "own-words" in (a.get("class") or "").split()
+            or "data-written" in a
         )
         self.stack.append(tag)
         if self.skipping or hidden:
