@@ -20,12 +20,6 @@ from familyapp.families.models import Membership
 from tests.lix import lix, main_text
 
 LIMIT = 30
-#: The screens still above the limit, with the LIX their hardest state has now: they may not get harder, and
-#: each comes off this list when its wording is plain (issue 15). Everything else must be at most LIMIT.
-NOT_YET = {
-    "scales.answer": 41,  # the progression wheel's own item names ("Progressionshjulet"): its definition's wording
-    "meetings.detail": 30.5,  # a short phone meeting: a few long words weigh much among 37
-}
 LINK = re.compile(r'href="(/[^"]*)"')
 #: Not pages to read: files, the printable plan (the plan page is measured), the sign-out and the language menu
 #: (each language's own name).
@@ -78,6 +72,6 @@ def test_every_family_page_is_plain_danish(app, demo, login, client, name):
     too_hard = [
         (round(value, 1), words, _endpoint(app, address), address)
         for value, words, address in measured
-        if value > NOT_YET.get(_endpoint(app, address), LIMIT)
+        if value > LIMIT
     ]
     assert too_hard == [], f"LIX above {LIMIT}: {too_hard}"
