@@ -11,6 +11,7 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.browser.test_offline import fill_typed, query
 from tests.browser.test_phone_shell import parent_on_phone
 
 #: speechSynthesis with the given voices; every utterance spoken is kept in window.__spoken.
@@ -119,5 +120,13 @@ def test_a_scale_item_is_read_on_its_own_in_ukrainian_with_the_danish_beside(liv
         assert len(spoken) == 1 and spoken[0]["lang"] == "uk-UA"
         label = legend.split("\n")[0].strip()
         assert label and label in spoken[0]["text"]
+        # And the parent sends it, in Ukrainian.
+        fill_typed(page, {"me": "6", "close": "7", "everyday": "5", "overall": "8"})
+        page.click("[data-scale-form] button.button-primary")
+        expect(page).not_to_have_url(re.compile(r"/scales/fill/"))
+        expect(page.locator("html")).to_have_attribute("lang", "uk")
+        key = f"wellbeing.m.{meeting}"
+        sent = "SELECT count(*) FROM scale_responses WHERE window_key = :k AND submitted_at IS NOT NULL"
+        assert query(live_server, sent, k=key)[0][0] == 1
     finally:
         context.close()
