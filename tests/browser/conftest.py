@@ -239,3 +239,14 @@ def run_axe(page) -> list[dict]:
     return [
         {"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:5], "help": v["help"]} for v in result["violations"]
     ]
+
+
+def switch_to(page, code: str) -> None:
+    """Choose a language through the header's language link and the language page, back on the same page."""
+    from playwright.sync_api import expect
+
+    before = page.url
+    page.click(".site-header .language-link")
+    page.click(f"button[name=language][value={code}]")
+    expect(page.locator("html")).to_have_attribute("lang", code)
+    assert page.url.rstrip("?") == before.rstrip("?")

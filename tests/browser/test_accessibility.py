@@ -12,7 +12,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DESKTOP, PHONE, add_authenticator, run_axe
+from tests.browser.conftest import DESKTOP, PHONE, add_authenticator, run_axe, switch_to
 from tests.browser.test_passkeys import register_via_link
 
 SECTIONS = ("plan", "meetings", "yearwheel", "network")
@@ -61,15 +61,6 @@ class Audit:
             for page, violations in self.found.items()
         )
         assert not self.found, f"axe found violations on {len(self.found)} of {len(self.checked)} pages:\n{report}"
-
-
-def switch_to(page, code: str) -> None:
-    """Choose a language through the header's language link and the language page, back on the same page."""
-    before = page.url
-    page.click(".site-header .language-link")
-    page.click(f"button[name=language][value={code}]")
-    expect(page.locator("html")).to_have_attribute("lang", code)
-    assert page.url == before
 
 
 def switch_to_english(page) -> None:

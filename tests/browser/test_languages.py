@@ -11,6 +11,7 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.browser.conftest import switch_to
 from tests.browser.test_offline import fill_typed, query
 from tests.browser.test_phone_shell import parent_on_phone
 
@@ -32,14 +33,6 @@ STUB_SPEECH = """
 """
 
 
-def _choose(page, code: str) -> None:
-    before = page.url
-    page.click(".site-header .language-link")
-    page.click(f"button[name=language][value={code}]")
-    expect(page.locator("html")).to_have_attribute("lang", code)
-    assert page.url == before
-
-
 def _no_sideways_scroll(page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), page.url
 
@@ -50,7 +43,7 @@ def test_a_parent_reads_arabic_right_to_left_and_hears_the_next_meeting(live_ser
     context, page = parent_on_phone(browser, world)
     context.add_init_script(STUB_SPEECH % '[{"name": "Maged", "lang": "ar-SA"}, {"name": "Sara", "lang": "da-DK"}]')
     try:
-        _choose(page, "ar")
+        switch_to(page, "ar")
         expect(page.locator("html")).to_have_attribute("dir", "rtl")
         # The bottom navigation runs right to left: its first item is the rightmost.
         items = page.locator(".bottom-nav li")
@@ -91,7 +84,7 @@ def test_without_a_voice_for_the_language_the_page_says_so(live_server, browser)
     context, page = parent_on_phone(browser, world)
     context.add_init_script(STUB_SPEECH % '[{"name": "Sara", "lang": "da-DK"}]')
     try:
-        _choose(page, "uk")
+        switch_to(page, "uk")
         page.goto(f"{live_server.url}/families/{family}/")
         page.click("[data-read-button]")
         status = page.locator("[data-read-status]")
@@ -108,7 +101,7 @@ def test_a_scale_item_is_read_on_its_own_in_ukrainian_with_the_danish_beside(liv
     context, page = parent_on_phone(browser, world)
     context.add_init_script(STUB_SPEECH % '[{"name": "Olena", "lang": "uk-UA"}]')
     try:
-        _choose(page, "uk")
+        switch_to(page, "uk")
         page.goto(f"{live_server.url}/families/{family}/scales")
         page.locator(f"a[href*='/scales/fill/'][href*='{meeting}']").first.click()
         expect(page).to_have_url(re.compile(r"/scales/fill/"))

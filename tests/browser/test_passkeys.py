@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from familyapp.auth.messages import MESSAGES
 from familyapp.config import Defaults
+from tests.browser.conftest import switch_to
 
 
 def in_danish(text) -> str:
@@ -59,8 +60,7 @@ def test_parent_activates_signs_out_and_signs_in(live_server, phone):
     expect(page.locator("[role=alert]")).to_have_text(in_danish(MESSAGES["activation_invalid"]))
 
     page.goto(live_server.url + "/")
-    page.click("button[name=language][value=en]")
-    expect(page.locator("html")).to_have_attribute("lang", "en")
+    switch_to(page, "en")
     expect(page.locator("h1")).to_contain_text("Hello, Sara")
 
     with page.expect_response(re.compile(r"/auth/logout$")) as logout:
@@ -100,14 +100,14 @@ def test_consultant_sees_only_own_families_and_the_mirrored_view(live_server, br
     expect(page).to_have_url(re.compile(r"/caseload$"))
     expect(page.get_by_role("link", name="Familien A").first).to_be_visible()
     expect(page.get_by_text("Familien B")).to_have_count(0)
-    page.click("button[name=language][value=en]")
+    switch_to(page, "en")
     sign_out(page)
     expect(page.locator("html")).to_have_attribute("lang", "en")  # the sign-in page keeps the chosen language
     sign_in(page)
     expect(page).to_have_url(re.compile(r"/caseload$"))
     page.get_by_role("link", name="Familien A").first.click()
     expect(page.locator(".mirror-banner")).to_contain_text("You are seeing the family's view")
-    page.click("button[name=language][value=da]")
+    switch_to(page, "da")
     expect(page.locator(".mirror-banner")).to_contain_text("Du ser familiens visning")
     expect(page.locator(".bottom-nav")).to_be_visible()
     response = page.goto(live_server.url + f"/families/{world['family_b']}/")
