@@ -75,3 +75,18 @@ def test_every_family_page_is_plain_danish(app, demo, login, client, name):
         if value > LIMIT
     ]
     assert too_hard == [], f"LIX above {LIMIT}: {too_hard}"
+
+
+def test_the_methods_fixed_terms_are_explained_where_they_appear(app, demo, login, client):
+    """A tap on "Hvad er et referat?" (and samtykke, årshjul) says it in plain words, without a script."""
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "da"
+    login(demo["Sara Nielsen"])
+    with tenancy.entered(tenancy.of(demo["Sara Nielsen"])):
+        family_id = db.session.scalar(select(Membership.family_id).where(Membership.user_id == demo["Sara Nielsen"].id))
+    home = f"/families/{family_id}/"
+    pages = crawl(client, home, (home,))
+    meeting = next(html for address, html in pages.items() if re.search(r"/meetings/[0-9a-f-]{36}$", address))
+    for html, term in ((meeting, "Hvad er et referat?"), (pages[home + "consent"], "Hvad er et samtykke?")):
+        found = re.search(r'<details class="term"><summary>([^<]+)</summary><p>([^<]+)</p></details>', html)
+        assert found and found.group(1) == term and lix(found.group(2))[0] <= LIMIT
+    assert "Hvad er et årshjul?" in pages[home + "yearwheel"]
