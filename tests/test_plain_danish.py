@@ -16,6 +16,7 @@ from sqlalchemy import select
 from familyapp import db, tenancy
 from familyapp.auth.models import User
 from familyapp.demo import load_demo
+from familyapp.demo.common import FIRST
 from familyapp.families.models import Membership
 from tests.lix import lix, main_text
 
@@ -48,7 +49,9 @@ def crawl(client, start: str, prefixes: tuple[str, ...], limit: int = 150) -> di
 def demo(app, db_session):
     with app.app_context():
         load_demo()
-    return {u.name: u for u in db.session.scalars(select(User))}
+    # The demo's first municipality (Aarhus): on PostgreSQL its users are seen only from inside it.
+    with tenancy.entered(tenancy.by_code(FIRST[0]).id):
+        return {u.name: u for u in db.session.scalars(select(User))}
 
 
 def _endpoint(app, address: str) -> str:
