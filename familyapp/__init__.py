@@ -236,7 +236,7 @@ def register_template_helpers(app: Flask) -> None:
     from flask import g
     from flask_babel import get_locale
 
-    from .i18n import known, words_in
+    from .i18n import known, machine_translated, when, words_in
 
     @app.template_filter("todate")
     def _todate(value: str):
@@ -257,8 +257,6 @@ def register_template_helpers(app: Flask) -> None:
         """A text kept in every language (scale definitions) in the reader's language, else in Danish."""
         return texts.get(str(get_locale() or "da")) or texts.get("da") or ""
 
-    from .i18n import when
-
     # Flask-Babel's own date filters, with a Danish pattern turned into the reader's language's way of saying it.
     app.add_template_filter(lambda value, pattern="medium": when(value, pattern, with_time=True), "datetimeformat")
     app.add_template_filter(lambda value, pattern="medium": when(value, pattern, with_time=False), "dateformat")
@@ -269,9 +267,7 @@ def register_template_helpers(app: Flask) -> None:
         a language no native speaker has reviewed yet: its exact wording matters. Nothing otherwise."""
         from markupsafe import Markup
 
-        locale = str(get_locale() or "da")
-        language = known().get(locale)
-        if locale == "da" or language is None or language.reviewed or not texts.get("da"):
+        if not machine_translated(str(get_locale() or "da")) or not texts.get("da"):
             return ""
         return Markup('<span class="danish-beside" lang="da" dir="ltr"><span class="meta">{}</span> {}</span>').format(
             _("In Danish:"), texts["da"]

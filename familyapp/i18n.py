@@ -73,10 +73,11 @@ def select_locale() -> str:
     return request.accept_languages.best_match(codes) or default
 
 
-def is_rtl(code: str) -> bool:
-    """True for a language written right to left."""
+def machine_translated(code: str) -> bool:
+    """True for a language of the app no native speaker has reviewed yet: binding texts (consent texts,
+    questionnaire items) are shown, and kept, with the Danish beside them."""
     language = known().get(code)
-    return bool(language and language.rtl)
+    return language is not None and not language.reviewed
 
 
 def _skeleton(pattern: str) -> tuple[str, str]:

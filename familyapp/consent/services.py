@@ -23,7 +23,7 @@ from ..db import LOCAL_ZONE
 from ..families.models import Family, Membership, Person
 from ..gate import active, latest_records, permissions, revoke_link
 from ..gate.models import ConsentRecord, ConsentRequest, ConsentTemplate, PartnerLink
-from ..i18n import known
+from ..i18n import machine_translated
 from ..meetings.models import Meeting
 from ..network.models import NetworkPerson
 from . import texts
@@ -271,8 +271,7 @@ def what_is_shown(family: Family, request: ConsentRequest, template: ConsentTemp
         "text": data["text"].get(language) or data["text"]["da"],
         "version": template.version,
     }
-    language_known = known().get(language)
-    if language != "da" and data["text"].get(language) and not (language_known and language_known.reviewed):
+    if machine_translated(language) and data["text"].get(language):
         # A machine translation is shown with the Danish text beside it: the record keeps both.
         shown["text_da"] = data["text"]["da"]
     return shown
